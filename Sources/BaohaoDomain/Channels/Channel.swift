@@ -1,0 +1,35 @@
+/// A way money reaches Baohao. Each has its own rules (``ChannelPolicy``).
+public enum Channel: String, Sendable, Codable, CaseIterable {
+    /// 线上充值: website and app, no login needed.
+    case online
+    /// 营业厅: a clerk at a business hall.
+    case counter
+    /// 自助服务热线: the IVR self-service hotline.
+    case ivr
+    /// 第三方平台: partner and reseller platforms.
+    case partner
+}
+
+/// How the payer pays. `sandbox` is the built-in test provider.
+public enum PaymentMethod: String, Sendable, Codable, CaseIterable {
+    case sandbox
+    case alipay
+    case wechatPay = "wechat_pay"
+    case unionPay = "unionpay"
+    case card
+
+    public func displayName(_ language: Language) -> String {
+        switch (self, language) {
+        case (.sandbox, .zh): return "沙箱支付（测试）"
+        case (.sandbox, .en): return "Sandbox (test)"
+        case (.alipay, .zh): return "支付宝"
+        case (.alipay, .en): return "Alipay"
+        case (.wechatPay, .zh): return "微信支付"
+        case (.wechatPay, .en): return "WeChat Pay"
+        case (.unionPay, .zh): return "银联"
+        case (.unionPay, .en): return "UnionPay"
+        case (.card, .zh): return "银行卡"
+        case (.card, .en): return "Bank card"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// One leg of a transfer: a signed amount on one account.
+public struct Posting: Hashable, Sendable {
+    public let account: LedgerAccount
+    public let amount: Money
+
+    public init(_ account: LedgerAccount, _ amount: Money) {
+        self.account = account
+        self.amount = amount
+    }
+}
+
+/// Why money moved.
+public enum TransferKind: String, Sendable, Codable, CaseIterable {
+    case recharge
+    case openingBalance = "opening_balance"
+}
+
+/// An immutable double-entry transfer: at least two postings that sum to zero per currency.
+/// Transfers are only ever appended; a correction is a new transfer.
+public struct Transfer: Hashable, Sendable {
+    public let id: String
+    public let kind: TransferKind
+    /// The recharge order this transfer settles, if any. At most one transfer per order.
+    public let orderID: String?
+    public let postings: [Posting]
+    public let createdAt: Date
+
+    /// Builds a transfer, checking that it balances.
+    public init(id: String, kind: TransferKind, orderID: String?, postings: [Posting], createdAt: Date)
+        throws(LedgerError)
+    {
+        guard postings.count >= 2 else { throw .tooFewPostings }
+        guard postings.allSatisfy({ $0.amount.amountMinor != 0 }) else { throw .zeroPosting }
+        var sums: [Currency: Int64] = [:]
+        for posting in postings {
+            let (sum, overflow) = sums[posting.amount.currency, default: 0].addingReportingOverflow(
+                posting.amount.amountMinor)
+            if overflow { throw .overflow }
+            sums[posting.amount.currency] = sum
+        }
+        guard sums.values.allSatisfy({ $0 == 0 }) else { throw .unbalanced }
+        self.id = id
+        self.kind = kind
+        self.orderID = orderID
+        self.postings = postings
+        self.createdAt = createdAt
+    }
+}
+
+/// Why a transfer was refused.
+public enum LedgerError: Error, Equatable, Sendable {
+    case tooFewPostings
+    case zeroPosting
+    case unbalanced
+    case overflow
+}

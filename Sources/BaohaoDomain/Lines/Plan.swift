@@ -1,0 +1,24 @@
+import Foundation
+
+/// A keep-alive plan (保号套餐): what a line pays each month to stay in service.
+public struct Plan: Hashable, Sendable, Codable {
+    /// Short stable code, e.g. `KEEP5`.
+    public let code: String
+    /// Name shown to people, e.g. `保号套餐 5元/月`.
+    public let name: String
+    public let monthlyFee: Money
+
+    public init(code: String, name: String, monthlyFee: Money) throws(ValidationError) {
+        let trimmed = code.trimmingCharacters(in: .whitespaces)
+        guard (1...32).contains(trimmed.count),
+            trimmed.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") })
+        else { throw ValidationError(field: "code", reason: .invalidFormat) }
+        guard (1...64).contains(name.count) else { throw ValidationError(field: "name", reason: .invalidFormat) }
+        guard monthlyFee.amountMinor >= 0, monthlyFee.amountMinor <= 1_000_000 else {
+            throw ValidationError(field: "monthly_fee", reason: .outOfRange)
+        }
+        self.code = trimmed
+        self.name = name
+        self.monthlyFee = monthlyFee
+    }
+}

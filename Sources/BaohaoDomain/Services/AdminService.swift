@@ -1,0 +1,49 @@
+import Foundation
+
+/// What the operator sees and does beyond a single line: plans, a line's ledger and orders,
+/// notifications, verification.
+public struct AdminService: Sendable {
+    let store: any RechargeStore
+    let clock: any WallClock
+
+    public init(store: any RechargeStore, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func plans() async throws -> [Plan] {
+        try await store.read { try await $0.plans() }
+    }
+
+    /// Adds a plan; refuses a code already in use.
+    public func addPlan(_ plan: Plan) async throws {
+        let now = clock.now()
+        guard try await store.write({ try await $0.insertPlan(plan, at: now) }) else { throw DomainError.planExists(plan.code) }
+    }
+
+    public func plan(code: String) async throws -> Plan? {
+        try await store.read { try await $0.plan(code: code) }
+    }
+
+    /// The transfers that touched a line, newest first.
+    public func ledger(lineID: String, limit: Int = 100) async throws -> [Transfer] {
+        let bounded = min(max(limit, 1), 1_000)
+        return try await store.read { try await $0.transfers(account: .line(id: lineID), limit: bounded) }
+    }
+
+    /// A line's orders, newest first.
+    public func orders(lineID: String, limit: Int = 100) async throws -> [RechargeOrder] {
+        let bounded = min(max(limit, 1), 1_000)
+        return try await store.read { try await $0.orders(lineID: lineID, limit: bounded) }
+    }
+
+    public func notifications(outcome: NotificationOutcome?, limit: Int = 100) async throws -> [NotificationRecord] {
+        let bounded = min(max(limit, 1), 1_000)
+        return try await store.read { try await $0.notifications(outcome: outcome, limit: bounded) }
+    }
+
+    /// Recomputes every balance from the ledger and checks every transfer and credited order.
+    public func verify() async throws -> VerificationReport {
+        try await store.read { try await $0.verify() }
+    }
+}

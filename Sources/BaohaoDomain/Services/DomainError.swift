@@ -1,0 +1,37 @@
+/// Errors the domain services report to channels, each with a stable code the API turns into a
+/// problem `type`.
+public enum DomainError: Error, Equatable, Sendable {
+    case validation(ValidationError)
+    case invalidNumber(field: String, MSISDNError)
+    case lineNotFound
+    case lineExists
+    case lineNotRechargeable(LineStatus)
+    case planNotFound(String)
+    case planExists(String)
+    case orderNotFound
+    case orderNotCancellable(OrderStatus)
+    case receiptNotFound
+    /// The idempotency key was used before with a different request.
+    case idempotencyKeyReused
+    case paymentMethodUnavailable(String)
+    case importRejected(ImportReport)
+
+    /// The stable code, e.g. `line-not-found`.
+    public var code: String {
+        switch self {
+        case .validation: return "validation-error"
+        case .invalidNumber: return "invalid-msisdn"
+        case .lineNotFound: return "line-not-found"
+        case .lineExists: return "line-exists"
+        case .lineNotRechargeable: return "line-not-rechargeable"
+        case .planNotFound: return "plan-not-found"
+        case .planExists: return "plan-exists"
+        case .orderNotFound: return "order-not-found"
+        case .orderNotCancellable: return "order-not-cancellable"
+        case .receiptNotFound: return "receipt-not-found"
+        case .idempotencyKeyReused: return "idempotency-key-reused"
+        case .paymentMethodUnavailable: return "payment-method-unavailable"
+        case .importRejected: return "import-rejected"
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Adds, imports and looks up lines. Every opening balance is a ledger transfer in the same
+/// transaction as the line it opens.
+public struct LineService: Sendable {
+    let store: any RechargeStore
+    let clock: any WallClock
+    let ids: IdentifierFactory
+
+    /// Opening balances accepted: from ¥-10,000 (arrears) to ¥100,000.
+    public static let openingBalanceRange: ClosedRange<Int64> = -1_000_000...10_000_000
+
+    public init(store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory()) {
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+    }
+
+    /// Adds one line.
+    public func add(_ request: NewLine) async throws -> Line {
+        let now = clock.now()
+        let ids = self.ids
+        let prepared = try Self.prepare(request, at: now, ids: ids)
+        return try await store.write { session in
+            guard let plan = try await session.plan(code: request.planCode) else { throw DomainError.planNotFound(request.planCode) }
+            return try await Self.insert(prepared, plan: plan, session: session, ids: ids, at: now)
+        }
+    }
+
+    /// Imports many lines: either every row is good and all are added in one transaction, or
+    /// nothing is written and the report lists every bad row by its line number.
+    public func importLines(_ rows: [(row: Int, line: NewLine)], parseErrors: [ImportReport.RowError]) async throws -> ImportReport {
+        let now = clock.now()
+        let ids = self.ids
+        var errors = parseErrors
+        var prepared: [(Int, PreparedLine)] = []
+        var seen: [MSISDN: Int] = [:]
+        for (row, request) in rows {
+            do {
+                let line = try Self.prepare(request, at: now, ids: ids)
+                if let first = seen[line.line.msisdn] {
+                    errors.append(.init(row: row, field: "msisdn", message: "same number as line \(first) / 与第\(first)行号码重复"))
+                    continue
+                }
+                seen[line.line.msisdn] = row
+                prepared.append((row, line))
+            } catch let error as DomainError {
+                errors.append(Self.rowError(row, error))
+            }
+        }
+        let candidates = prepared
+        let parseFailures = errors
+        let report: ImportReport = try await store.write { session in
+            var errors = parseFailures
+            var plans: [String: Plan] = [:]
+            for (row, item) in candidates {
+                if plans[item.line.planCode] == nil {
+                    if let plan = try await session.plan(code: item.line.planCode) { plans[plan.code] = plan }
+                }
+                if plans[item.line.planCode] == nil {
+                    errors.append(.init(row: row, field: "plan", message: "unknown plan \(item.line.planCode) / 套餐不存在"))
+                }
+                if try await session.line(msisdn: item.line.msisdn) != nil {
+                    errors.append(.init(row: row, field: "msisdn", message: "number already has a line / 号码已存在"))
+                }
+            }
+            guard errors.isEmpty else {
+                return ImportReport(rowsRead: candidates.count + parseFailures.count, imported: 0, errors: errors.sorted { $0.row < $1.row })
+            }
+            for (_, item) in candidates {
+                _ = try await Self.insert(item, plan: plans[item.line.planCode]!, session: session, ids: ids, at: now)
+            }
+            return ImportReport(rowsRead: candidates.count, imported: candidates.count, errors: [])
+        }
+        if !report.errors.isEmpty { throw DomainError.importRejected(report) }
+        return report
+    }
+
+    /// A line by number (any form people type).
+    public func line(msisdn input: String) async throws -> Line {
+        let msisdn = try Self.parseNumber(input)
+        guard let line = try await store.read({ try await $0.line(msisdn: msisdn) }) else { throw DomainError.lineNotFound }
+        return line
+    }
+
+    /// Lines page by page in number order.
+    public func list(status: LineStatus?, after cursor: String?, limit: Int) async throws -> [Line] {
+        let bounded = min(max(limit, 1), 500)
+        return try await store.read { try await $0.lines(status: status, after: cursor, limit: bounded) }
+    }
+
+    static func parseNumber(_ input: String, field: String = "msisdn") throws -> MSISDN {
+        do { return try MSISDN(parsing: input) } catch { throw DomainError.invalidNumber(field: field, error) }
+    }
+
+    struct PreparedLine: Sendable {
+        let line: Line
+    }
+
+    static func prepare(_ request: NewLine, at now: Date, ids: IdentifierFactory) throws -> PreparedLine {
+        let msisdn = try parseNumber(request.msisdn)
+        let holder: String
+        do { holder = try Line.validatedHolderName(request.holderName) } catch { throw DomainError.validation(error) }
+        guard openingBalanceRange.contains(request.openingBalance.amountMinor) else {
+            throw DomainError.validation(ValidationError(field: "opening_balance", reason: .outOfRange))
+        }
+        guard !request.planCode.isEmpty else { throw DomainError.validation(ValidationError(field: "plan", reason: .missing)) }
+        let line = Line(
+            id: ids.make("line", at: now), msisdn: msisdn, mobileOperator: request.mobileOperator ?? msisdn.operatorHint,
+            planCode: request.planCode, holderName: holder, status: .active, balance: request.openingBalance, createdAt: now)
+        return PreparedLine(line: line)
+    }
+
+    static func insert(_ prepared: PreparedLine, plan: Plan, session: any StoreSession, ids: IdentifierFactory, at now: Date) async throws -> Line {
+        var line = prepared.line
+        guard line.balance.currency == plan.monthlyFee.currency else {
+            throw DomainError.validation(ValidationError(field: "opening_balance.currency", reason: .notAllowed, detail: plan.monthlyFee.currency.code))
+        }
+        let opening = line.balance
+        line.balance = .zero(opening.currency)
+        do {
+            try await session.insertLine(line)
+        } catch StoreError.duplicate {
+            throw DomainError.lineExists
+        }
+        if opening.amountMinor != 0 {
+            let transfer = try Transfer(
+                id: ids.make("tr", at: now), kind: .openingBalance, orderID: nil,
+                postings: [Posting(.openingBalances, try opening.negated()), Posting(.line(id: line.id), opening)],
+                createdAt: now)
+            try await session.appendTransfer(transfer)
+            guard try await session.setBalance(lineID: line.id, to: opening, expected: line.balance, at: now) else {
+                throw StoreError.conflict
+            }
+            line.balance = opening
+        }
+        return line
+    }
+
+    static func rowError(_ row: Int, _ error: DomainError) -> ImportReport.RowError {
+        switch error {
+        case .invalidNumber(_, let reason): return .init(row: row, field: "msisdn", message: "invalid number (\(reason)) / 号码无效")
+        case .validation(let v): return .init(row: row, field: v.field, message: "\(v.reason.rawValue) / 数据无效")
+        default: return .init(row: row, field: "row", message: error.code)
+        }
+    }
+}

@@ -1,0 +1,302 @@
+import Crypto
+import Foundation
+
+/// What an anonymous payer may see before paying (核对信息): never the balance.
+public struct LineConfirmation: Sendable, Hashable {
+    public let msisdnMasked: String
+    public let mobileOperator: MobileOperator
+    public let planName: String
+    public let status: LineStatus
+}
+
+/// A payer's request for a recharge.
+public struct RechargeRequest: Sendable, Hashable {
+    public let msisdn: String
+    public let amount: Money
+    public let channel: Channel
+    public let paymentMethod: PaymentMethod
+
+    public init(msisdn: String, amount: Money, channel: Channel, paymentMethod: PaymentMethod) {
+        self.msisdn = msisdn
+        self.amount = amount
+        self.channel = channel
+        self.paymentMethod = paymentMethod
+    }
+}
+
+/// What applying a payment event did.
+public enum PaymentApplication: Sendable, Hashable {
+    /// 到账: the order is credited and has a receipt.
+    case credited(RechargeOrder, Receipt)
+    /// The same payment was applied before; nothing changed.
+    case duplicate(RechargeOrder)
+    /// The failure was recorded on the order.
+    case markedFailed(RechargeOrder)
+    /// Valid but changes nothing (e.g. a failure after the credit).
+    case ignored(RechargeOrder, reason: String)
+    /// Money taken that cannot be credited; recorded for a refund.
+    case flagged(RechargeOrder, reason: String)
+    /// A check failed; only the notification record was written.
+    case rejected(reason: String)
+}
+
+/// Online (and later every other channel's) recharge: quote, order, payment, credit, receipt.
+///
+/// Exactly once: a successful payment is recorded under its unique (provider, transaction id)
+/// key, the order moves by a guarded transition, and the ledger transfer, the balance and the
+/// receipt are written in the same transaction; any duplicate or race finds the key taken or the
+/// status moved on and changes nothing.
+public struct RechargeService: Sendable {
+    let store: any RechargeStore
+    let clock: any WallClock
+    let ids: IdentifierFactory
+    public let policies: [Channel: ChannelPolicy]
+    /// How long an unpaid order waits before it expires.
+    public let orderTimeToLive: TimeInterval
+    /// How many times a write that lost a race is retried.
+    static let maximumConflictRetries = 3
+
+    public init(
+        store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory(),
+        policies: [Channel: ChannelPolicy] = [.online: .onlineDefault], orderTimeToLive: TimeInterval = 30 * 60
+    ) {
+        precondition(orderTimeToLive > 0)
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.policies = policies
+        self.orderTimeToLive = orderTimeToLive
+    }
+
+    /// 核对信息: what the payer sees about a number before paying.
+    public func confirm(msisdn input: String) async throws -> LineConfirmation {
+        let msisdn = try LineService.parseNumber(input)
+        let result: (Line, Plan?)? = try await store.read { session in
+            guard let line = try await session.line(msisdn: msisdn) else { return nil }
+            return (line, try await session.plan(code: line.planCode))
+        }
+        guard let (line, plan) = result, line.status != .reclaimed else { throw DomainError.lineNotFound }
+        return LineConfirmation(
+            msisdnMasked: line.msisdn.masked, mobileOperator: line.mobileOperator, planName: plan?.name ?? line.planCode,
+            status: line.status)
+    }
+
+    /// Creates an order, or returns the one made earlier with the same idempotency key and request.
+    /// - Returns: the order and whether it was created by this call.
+    public func createOrder(_ request: RechargeRequest, idempotencyKey: String) async throws -> (RechargeOrder, created: Bool) {
+        guard (8...128).contains(idempotencyKey.utf8.count),
+            idempotencyKey.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 })
+        else {
+            throw DomainError.validation(ValidationError(field: "Idempotency-Key", reason: .invalidFormat))
+        }
+        guard let policy = policies[request.channel] else {
+            throw DomainError.validation(ValidationError(field: "channel", reason: .notAllowed))
+        }
+        let msisdn = try LineService.parseNumber(request.msisdn)
+        let quote: Quote
+        do { quote = try policy.quote(request.amount) } catch { throw DomainError.validation(error) }
+        let fingerprint = Self.fingerprint(msisdn: msisdn, request: request)
+        let now = clock.now()
+        let orderID = ids.make("rc", at: now)
+        let expiresAt = now + orderTimeToLive
+
+        return try await store.write { session in
+            if let existing = try await session.order(idempotencyKey: idempotencyKey) {
+                guard existing.requestFingerprint == fingerprint else { throw DomainError.idempotencyKeyReused }
+                return (existing, false)
+            }
+            guard let line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
+            guard line.status.acceptsRecharge else { throw DomainError.lineNotRechargeable(line.status) }
+            let order = RechargeOrder(
+                id: orderID, lineID: line.id, msisdn: msisdn, channel: request.channel, paymentMethod: request.paymentMethod,
+                amount: quote.faceValue, fee: quote.fee, total: quote.total, status: .pendingPayment,
+                idempotencyKey: idempotencyKey, requestFingerprint: fingerprint, createdAt: now, expiresAt: expiresAt)
+            guard try await session.insertOrder(order) else {
+                // Lost a race with the same key inside this instant: answer with the winner.
+                guard let winner = try await session.order(idempotencyKey: idempotencyKey) else { throw StoreError.conflict }
+                guard winner.requestFingerprint == fingerprint else { throw DomainError.idempotencyKeyReused }
+                return (winner, false)
+            }
+            return (order, true)
+        }
+    }
+
+    /// An order by id. An unpaid order past its time is shown as expired even before the sweeper runs.
+    public func order(id: String) async throws -> RechargeOrder {
+        guard var order = try await store.read({ try await $0.order(id: id, forUpdate: false) }) else {
+            throw DomainError.orderNotFound
+        }
+        if order.status == .pendingPayment, order.expiresAt <= clock.now() { order.status = .expired }
+        return order
+    }
+
+    /// The payer gives up before paying.
+    public func cancel(orderID: String) async throws -> RechargeOrder {
+        try await retryingConflicts {
+            try await store.write { session in
+                guard var order = try await session.order(id: orderID, forUpdate: true) else { throw DomainError.orderNotFound }
+                let previous = order.status
+                do { order.status = try OrderStateMachine.next(previous, on: .cancel) } catch {
+                    throw DomainError.orderNotCancellable(previous)
+                }
+                guard try await session.updateOrder(order, expected: previous) else { throw StoreError.conflict }
+                return order
+            }
+        }
+    }
+
+    /// Marks unpaid orders past their time as expired, in batches; returns how many.
+    public func expireDueOrders(batchSize: Int = 500) async throws -> Int {
+        let now = clock.now()
+        let limit = min(max(batchSize, 1), 5_000)
+        return try await store.write { try await $0.expireOrders(before: now, limit: limit) }
+    }
+
+    /// A receipt by number.
+    public func receipt(number: String) async throws -> Receipt {
+        guard number.count <= 40, let receipt = try await store.read({ try await $0.receipt(number: number) }) else {
+            throw DomainError.receiptNotFound
+        }
+        return receipt
+    }
+
+    /// Records a notification a payment adapter refused (bad signature, stale, malformed).
+    public func recordRejectedNotification(provider: String, eventID: String?, orderID: String?, reason: String) async throws {
+        let now = clock.now()
+        let record = NotificationRecord(
+            id: ids.make("nt", at: now), provider: provider, eventID: eventID.map { String($0.prefix(128)) },
+            orderID: orderID.map { String($0.prefix(64)) }, providerTransactionID: nil, outcome: .rejected,
+            reason: reason, receivedAt: now)
+        try await store.write { try await $0.recordNotification(record) }
+    }
+
+    /// Applies a verified payment event exactly once.
+    public func applyPayment(_ event: PaymentEvent) async throws -> PaymentApplication {
+        try await retryingConflicts {
+            let now = clock.now()
+            let ids = self.ids
+            return try await store.write { session in
+                try await Self.apply(event, session: session, ids: ids, now: now)
+            }
+        }
+    }
+
+    static func apply(_ event: PaymentEvent, session: any StoreSession, ids: IdentifierFactory, now: Date) async throws -> PaymentApplication {
+        func record(_ outcome: NotificationOutcome, _ reason: String?) async throws {
+            try await session.recordNotification(
+                NotificationRecord(
+                    id: ids.make("nt", at: now), provider: event.provider, eventID: event.eventID, orderID: event.orderID,
+                    providerTransactionID: event.providerTransactionID, outcome: outcome, reason: reason, receivedAt: now))
+        }
+        guard var order = try await session.order(id: event.orderID, forUpdate: true) else {
+            try await record(.rejected, "unknown_order")
+            return .rejected(reason: "unknown_order")
+        }
+        guard event.amount == order.total else {
+            try await record(.rejected, "amount_mismatch")
+            return .rejected(reason: "amount_mismatch")
+        }
+        guard event.provider == order.paymentMethod.providerName else {
+            try await record(.rejected, "wrong_provider")
+            return .rejected(reason: "wrong_provider")
+        }
+
+        switch event.outcome {
+        case .failed:
+            guard order.status == .pendingPayment else {
+                try await record(.ignored, "failure_after_\(order.status.rawValue)")
+                return .ignored(order, reason: "failure_after_\(order.status.rawValue)")
+            }
+            order.status = try OrderStateMachine.next(.pendingPayment, on: .paymentFailed)
+            guard try await session.updateOrder(order, expected: .pendingPayment) else { throw StoreError.conflict }
+            try await record(.applied, "payment_failed")
+            return .markedFailed(order)
+
+        case .succeeded:
+            if let existing = try await session.payment(provider: event.provider, transactionID: event.providerTransactionID) {
+                guard existing.orderID == order.id else {
+                    try await record(.rejected, "transaction_of_another_order")
+                    return .rejected(reason: "transaction_of_another_order")
+                }
+                try await record(.duplicate, nil)
+                return .duplicate(order)
+            }
+            let previous = order.status
+            let alreadyPaid = previous == .credited || previous == .paid
+            guard let line = try await session.line(id: order.lineID, forUpdate: true) else { throw StoreError.corrupt("order \(order.id) has no line") }
+            let cannotCredit = alreadyPaid || !line.status.acceptsRecharge
+            let payment = PaymentRecord(
+                provider: event.provider, transactionID: event.providerTransactionID, orderID: order.id, amount: event.amount,
+                paidAt: event.occurredAt, recordedAt: now, needsRefund: cannotCredit)
+            guard try await session.insertPayment(payment) else { throw StoreError.conflict }
+            if alreadyPaid {
+                try await record(.flagged, "second_payment_for_order")
+                return .flagged(order, reason: "second_payment_for_order")
+            }
+            let late = OrderStateMachine.isLatePayment(previous)
+            order.status = try OrderStateMachine.next(previous, on: .paymentSucceeded)
+            order.paidAt = event.occurredAt
+            order.providerTransactionID = event.providerTransactionID
+            order.latePayment = late
+            if !line.status.acceptsRecharge {
+                guard try await session.updateOrder(order, expected: previous) else { throw StoreError.conflict }
+                try await record(.flagged, "line_\(line.status.rawValue)")
+                return .flagged(order, reason: "line_\(line.status.rawValue)")
+            }
+            order.status = try OrderStateMachine.next(order.status, on: .credit)
+            order.creditedAt = now
+            let newBalance = try line.balance.adding(order.amount)
+            var postings = [
+                Posting(.providerClearing(provider: event.provider), try order.total.negated()),
+                Posting(.line(id: line.id), order.amount),
+            ]
+            if order.fee.amountMinor != 0 { postings.append(Posting(.feeRevenue, order.fee)) }
+            let transfer = try Transfer(id: ids.make("tr", at: now), kind: .recharge, orderID: order.id, postings: postings, createdAt: now)
+            let receipt = Receipt(
+                number: ids.receiptNumber(at: now), orderID: order.id, lineID: line.id, msisdn: line.msisdn,
+                mobileOperator: line.mobileOperator, channel: order.channel, paymentMethod: order.paymentMethod,
+                paymentProvider: event.provider, providerTransactionID: event.providerTransactionID, faceValue: order.amount,
+                amountPaid: order.total, fee: order.fee, bonus: .zero(order.amount.currency), balanceAfter: newBalance,
+                paidAt: event.occurredAt, creditedAt: now)
+            order.receiptNumber = receipt.number
+            try await session.appendTransfer(transfer)
+            guard try await session.setBalance(lineID: line.id, to: newBalance, expected: line.balance, at: now) else {
+                throw StoreError.conflict
+            }
+            try await session.insertReceipt(receipt)
+            guard try await session.updateOrder(order, expected: previous) else { throw StoreError.conflict }
+            try await record(.applied, late ? "late_payment" : nil)
+            return .credited(order, receipt)
+        }
+    }
+
+    func retryingConflicts<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await body()
+            } catch StoreError.conflict where attempt < Self.maximumConflictRetries {
+                attempt += 1
+            }
+        }
+    }
+
+    /// A stable digest of what a request asks for, to tell a retry from a reuse of its key.
+    static func fingerprint(msisdn: MSISDN, request: RechargeRequest) -> String {
+        let canonical = [msisdn.e164, String(request.amount.amountMinor), request.amount.currency.code, request.channel.rawValue, request.paymentMethod.rawValue].joined(separator: "|")
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension PaymentMethod {
+    /// The payment provider that serves this method.
+    public var providerName: String {
+        switch self {
+        case .sandbox: return "sandbox"
+        case .alipay: return "alipay"
+        case .wechatPay: return "wechatpay"
+        case .unionPay: return "unionpay"
+        case .card: return "stripe"
+        }
+    }
+}

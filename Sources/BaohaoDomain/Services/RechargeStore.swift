@@ -1,0 +1,87 @@
+import Foundation
+
+/// The persistence the domain needs, implemented by the storage module on SQLite and PostgreSQL.
+///
+/// The domain never sees SQL: it asks for a session and works through ``StoreSession``.
+public protocol RechargeStore: Sendable {
+    /// Runs `body` against committed data.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
+
+    /// Runs `body` in one database transaction and returns only once it is durable.
+    ///
+    /// If `body` throws, nothing it wrote is kept. An implementation may commit several concurrent
+    /// bodies in one transaction (group commit), each isolated so that one failing body does not
+    /// affect the others; callers cannot tell the difference.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
+
+    /// Succeeds when the database answers.
+    func ping() async throws
+
+    /// Closes connections. No call may follow.
+    func shutdown() async throws
+}
+
+/// Reads and writes inside one session. Methods marked "locks" take a row lock on databases
+/// that have them, so a read-decide-write sequence in ``RechargeStore/write(_:)`` is race-free.
+public protocol StoreSession: Sendable {
+    // Plans
+    /// Inserts a plan; `false` if one with the same code exists.
+    func insertPlan(_ plan: Plan, at: Date) async throws -> Bool
+    func plan(code: String) async throws -> Plan?
+    func plans() async throws -> [Plan]
+
+    // Lines
+    /// Inserts a line; throws ``StoreError/duplicate`` if the number already has a line in service.
+    func insertLine(_ line: Line) async throws
+    /// The line holding this number now (reclaimed lines are history).
+    func line(msisdn: MSISDN) async throws -> Line?
+    /// A line by id; locks it when `forUpdate`.
+    func line(id: String, forUpdate: Bool) async throws -> Line?
+    /// Lines in number order after `cursor` (a number in E.164), at most `limit`.
+    func lines(status: LineStatus?, after cursor: String?, limit: Int) async throws -> [Line]
+    /// Sets the cached balance if it still is `expected`; `false` otherwise.
+    func setBalance(lineID: String, to balance: Money, expected: Money, at: Date) async throws -> Bool
+
+    // Orders
+    /// Inserts an order; `false` if its idempotency key is taken.
+    func insertOrder(_ order: RechargeOrder) async throws -> Bool
+    /// An order by id; locks it when `forUpdate`.
+    func order(id: String, forUpdate: Bool) async throws -> RechargeOrder?
+    func order(idempotencyKey: String) async throws -> RechargeOrder?
+    /// Writes the order's mutable fields if its status still is `expected`; `false` otherwise.
+    func updateOrder(_ order: RechargeOrder, expected: OrderStatus) async throws -> Bool
+    /// A line's orders, newest first.
+    func orders(lineID: String, limit: Int) async throws -> [RechargeOrder]
+    /// Marks up to `limit` unpaid orders whose time ran out as expired; returns how many.
+    func expireOrders(before: Date, limit: Int) async throws -> Int
+
+    // Payments and notifications
+    /// Records a successful payment; `false` if this provider transaction is already recorded.
+    func insertPayment(_ payment: PaymentRecord) async throws -> Bool
+    func payment(provider: String, transactionID: String) async throws -> PaymentRecord?
+    /// Keeps a notification and what was done with it, for the operator.
+    func recordNotification(_ record: NotificationRecord) async throws
+    func notifications(outcome: NotificationOutcome?, limit: Int) async throws -> [NotificationRecord]
+
+    // Ledger and receipts
+    /// Appends a transfer; throws ``StoreError/duplicate`` if its id, or its order, already has one.
+    func appendTransfer(_ transfer: Transfer) async throws
+    /// Transfers touching an account, newest first.
+    func transfers(account: LedgerAccount, limit: Int) async throws -> [Transfer]
+    func insertReceipt(_ receipt: Receipt) async throws
+    func receipt(number: String) async throws -> Receipt?
+
+    // Verification
+    /// Recomputes the books in a few set-based queries and lists every difference.
+    func verify() async throws -> VerificationReport
+}
+
+/// Storage-level failures the domain reacts to.
+public enum StoreError: Error, Equatable, Sendable {
+    /// A unique constraint refused the write.
+    case duplicate(String)
+    /// A stored value could not be read back (corrupt or foreign data).
+    case corrupt(String)
+    /// A concurrent writer changed a row between read and write; the write may be retried.
+    case conflict
+}

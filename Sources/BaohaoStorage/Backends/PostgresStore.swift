@@ -1,0 +1,123 @@
+import BaohaoDomain
+import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// PostgreSQL, for several server processes sharing one database. Each write is its own
+/// transaction (PostgreSQL groups concurrent commits itself); rows are locked with
+/// `SELECT … FOR UPDATE`; transactions that lose to a deadlock or serialization failure are retried.
+public final class PostgresStore: RechargeStore {
+    let client: PostgresClient
+    let runTask: Task<Void, Never>
+    let logger: Logger
+    /// Retries of a transaction that hit a deadlock or serialization failure.
+    static let maximumRetries = 5
+
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and runs pending migrations.
+    public static func open(url: String, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresStore {
+        var configuration = try configuration(url: url)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.minimumConnections = 0
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let store = PostgresStore(client: client, logger: logger)
+        do {
+            try await store.client.withConnection { connection in
+                _ = try await Migrator.run(on: connection.sql(), kind: .postgres)
+            }
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.runTask = Task { await client.run() }
+    }
+
+    /// Reads a `postgres://` or `postgresql://` URL; `sslmode=require` asks for TLS.
+    static func configuration(url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, !host.isEmpty
+        else { throw StorageConfigurationError.invalidDatabaseURL }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS
+        switch sslMode {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw StorageConfigurationError.invalidDatabaseURL
+        }
+        return PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : database, tls: tls)
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let db = connection.sql()
+            try await db.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
+            do {
+                let result = try await body(SQLSession(db: db, kind: .postgres))
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await client.withConnection { connection in
+                    let db = connection.sql()
+                    try await db.raw("BEGIN").run()
+                    do {
+                        let result = try await body(SQLSession(db: db, kind: .postgres))
+                        try await db.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await db.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError where attempt < Self.maximumRetries && Self.isRetryable(error) {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 * attempt))))
+            }
+        }
+    }
+
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    public func ping() async throws {
+        try await client.withConnection { connection in
+            _ = try await connection.sql().raw("SELECT 1 AS one").all()
+        }
+    }
+
+    public func shutdown() async throws {
+        runTask.cancel()
+        await runTask.value
+    }
+}
+
+/// A database setting that cannot be used; the message names it.
+public enum StorageConfigurationError: Error, CustomStringConvertible {
+    case invalidDatabaseURL
+
+    public var description: String {
+        "BAOHAO_DATABASE_URL / --database-url must look like postgres://user:password@host:5432/database"
+    }
+}

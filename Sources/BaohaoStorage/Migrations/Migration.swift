@@ -1,0 +1,56 @@
+import Foundation
+import SQLKit
+
+/// Which SQL dialect a statement is written for when the two differ.
+public enum DatabaseKind: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// One versioned schema change. Versions only grow; a shipped migration is never edited.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    /// Statements for a dialect, run in order inside one transaction.
+    let statements: @Sendable (DatabaseKind) -> [String]
+}
+
+/// Applies pending migrations in version order, each in its own transaction, recording them in
+/// `schema_migrations`. Safe to run from several processes at once on PostgreSQL (advisory lock).
+enum Migrator {
+    static let all: [Migration] = [Migration_0001_Core.migration]
+
+    static func run(on database: any SQLDatabase, kind: DatabaseKind) async throws -> [Int] {
+        try await database.raw(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+        ).run()
+        var applied: [Int] = []
+        for migration in all {
+            try await database.raw(SQLQueryString(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")).run()
+            do {
+                if kind == .postgres {
+                    try await database.raw("SELECT pg_advisory_xact_lock(724051)").run()
+                }
+                let done = try await database.raw(
+                    "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)"
+                ).first()
+                if done == nil {
+                    for statement in migration.statements(kind) {
+                        try await database.raw(SQLQueryString(statement)).run()
+                    }
+                    let now = Int64(Date().timeIntervalSince1970 * 1000)
+                    try await database.raw(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))"
+                    ).run()
+                    applied.append(migration.version)
+                }
+                try await database.raw("COMMIT").run()
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+        return applied
+    }
+}
+

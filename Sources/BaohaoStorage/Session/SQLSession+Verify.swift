@@ -1,0 +1,95 @@
+import BaohaoDomain
+import SQLKit
+
+/// `baohao verify`: the books recomputed in a few set-based queries, never a query per row.
+extension SQLSession {
+    /// At most this many problems of each kind are listed; counts stay exact.
+    static let problemsListedPerKind = 50
+
+    func verify() async throws -> VerificationReport {
+        var problems: [VerificationReport.Problem] = []
+        let limit = Self.problemsListedPerKind
+
+        // Every transfer sums to zero in each currency and has at least two postings.
+        for row in try await db.raw(
+            """
+            SELECT transfer_id, currency, SUM(amount) AS total, COUNT(*) AS postings FROM ledger_postings
+            GROUP BY transfer_id, currency HAVING SUM(amount) <> 0 OR COUNT(*) < 2 ORDER BY transfer_id LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all() {
+            problems.append(.init(
+                kind: "unbalanced_transfer", subject: try row.decode(column: "transfer_id", as: String.self),
+                detail: "sum \(try row.decode(column: "total", as: Int64.self)) \(try row.decode(column: "currency", as: String.self)), \(try row.decode(column: "postings", as: Int64.self)) posting(s)"))
+        }
+        for row in try await db.raw(
+            "SELECT t.id FROM ledger_transfers t WHERE NOT EXISTS (SELECT 1 FROM ledger_postings p WHERE p.transfer_id = t.id) LIMIT \(unsafeRaw: String(limit))"
+        ).all() {
+            problems.append(.init(kind: "empty_transfer", subject: try row.decode(column: "id", as: String.self), detail: "no postings"))
+        }
+
+        // Every cached balance equals the sum of its line account.
+        for row in try await db.raw(
+            """
+            SELECT l.id, l.balance, COALESCE(s.total, 0) AS ledger FROM lines l
+            LEFT JOIN (SELECT account, SUM(amount) AS total FROM ledger_postings WHERE account LIKE 'line:%' GROUP BY account) s
+              ON s.account = 'line:' || l.id
+            WHERE l.balance <> COALESCE(s.total, 0) ORDER BY l.id LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all() {
+            problems.append(.init(
+                kind: "balance_mismatch", subject: try row.decode(column: "id", as: String.self),
+                detail: "cached \(try row.decode(column: "balance", as: Int64.self)), ledger \(try row.decode(column: "ledger", as: Int64.self))"))
+        }
+        for row in try await db.raw(
+            """
+            SELECT DISTINCT p.account FROM ledger_postings p WHERE p.account LIKE 'line:%'
+              AND NOT EXISTS (SELECT 1 FROM lines l WHERE 'line:' || l.id = p.account) LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all() {
+            problems.append(.init(kind: "unknown_account", subject: try row.decode(column: "account", as: String.self), detail: "no such line"))
+        }
+
+        // Every credited order has exactly one transfer and one receipt, of its amounts; no other order has either.
+        for row in try await db.raw(
+            """
+            SELECT o.id, o.status, o.amount, o.total,
+              (SELECT COUNT(*) FROM ledger_transfers t WHERE t.order_id = o.id) AS transfers,
+              (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id) AS receipts,
+              (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id AND r.face_value = o.amount AND r.amount_paid = o.total) AS matching,
+              (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
+                 WHERE t.order_id = o.id AND p.account = 'line:' || o.line_id) AS credited
+            FROM recharge_orders o
+            WHERE (o.status = 'credited' AND (
+                     (SELECT COUNT(*) FROM ledger_transfers t WHERE t.order_id = o.id) <> 1
+                  OR (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id AND r.face_value = o.amount AND r.amount_paid = o.total) <> 1
+                  OR (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id) <> 1
+                  OR (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
+                        WHERE t.order_id = o.id AND p.account = 'line:' || o.line_id) <> o.amount))
+               OR (o.status <> 'credited' AND (EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.order_id = o.id)
+                                             OR EXISTS (SELECT 1 FROM receipts r WHERE r.order_id = o.id)))
+            ORDER BY o.id LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all() {
+            problems.append(.init(
+                kind: "order_mismatch", subject: try row.decode(column: "id", as: String.self),
+                detail: "status \(try row.decode(column: "status", as: String.self)), \(try row.decode(column: "transfers", as: Int64.self)) transfer(s), \(try row.decode(column: "receipts", as: Int64.self)) receipt(s) (\(try row.decode(column: "matching", as: Int64.self)) matching), credited \(try row.decode(column: "credited", as: Int64.self)) of \(try row.decode(column: "amount", as: Int64.self))"))
+        }
+
+        // The whole ledger sums to zero per currency.
+        for row in try await db.raw("SELECT currency, SUM(amount) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0").all() {
+            problems.append(.init(kind: "ledger_not_zero", subject: try row.decode(column: "currency", as: String.self), detail: "sum \(try row.decode(column: "total", as: Int64.self))"))
+        }
+
+        let counts = try await db.raw(
+            """
+            SELECT (SELECT COUNT(*) FROM ledger_transfers) AS transfers, (SELECT COUNT(*) FROM lines) AS lines,
+                   (SELECT COUNT(*) FROM recharge_orders WHERE status = 'credited') AS credited
+            """
+        ).first()
+        return VerificationReport(
+            transfersChecked: Int(try counts?.decode(column: "transfers", as: Int64.self) ?? 0),
+            linesChecked: Int(try counts?.decode(column: "lines", as: Int64.self) ?? 0),
+            creditedOrdersChecked: Int(try counts?.decode(column: "credited", as: Int64.self) ?? 0),
+            problems: problems)
+    }
+}

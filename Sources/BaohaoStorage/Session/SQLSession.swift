@@ -1,0 +1,308 @@
+import BaohaoDomain
+import Foundation
+import SQLKit
+
+/// ``StoreSession`` over one SQLKit connection. Every statement is portable between SQLite and
+/// PostgreSQL except row locks, which only PostgreSQL takes (SQLite has one writer at a time).
+struct SQLSession: StoreSession {
+    let db: any SQLDatabase
+    let kind: DatabaseKind
+
+    var forUpdateClause: String { kind == .postgres ? " FOR UPDATE" : "" }
+
+    // MARK: Plans
+
+    func insertPlan(_ plan: Plan, at: Date) async throws -> Bool {
+        let rows = try await db.raw(
+            """
+            INSERT INTO plans (code, name, monthly_fee, currency, created_at)
+            VALUES (\(bind: plan.code), \(bind: plan.name), \(bind: plan.monthlyFee.amountMinor), \(bind: plan.monthlyFee.currency.code), \(bind: at.millis))
+            ON CONFLICT DO NOTHING RETURNING code
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    func plan(code: String) async throws -> Plan? {
+        try await db.raw("SELECT code, name, monthly_fee, currency FROM plans WHERE code = \(bind: code)").first().map(Self.plan)
+    }
+
+    func plans() async throws -> [Plan] {
+        try await db.raw("SELECT code, name, monthly_fee, currency FROM plans ORDER BY code").all().map(Self.plan)
+    }
+
+    // MARK: Lines
+
+    static let lineColumns = "id, msisdn, operator, plan_code, holder_name, status, balance, currency, created_at"
+
+    func insertLine(_ line: Line) async throws {
+        let rows = try await db.raw(
+            """
+            INSERT INTO lines (id, msisdn, operator, plan_code, holder_name, status, balance, currency, created_at, updated_at)
+            VALUES (\(bind: line.id), \(bind: line.msisdn.e164), \(bind: line.mobileOperator.rawValue), \(bind: line.planCode),
+                    \(bind: line.holderName), \(bind: line.status.rawValue), \(bind: line.balance.amountMinor),
+                    \(bind: line.balance.currency.code), \(bind: line.createdAt.millis), \(bind: line.createdAt.millis))
+            ON CONFLICT DO NOTHING RETURNING id
+            """
+        ).all()
+        if rows.isEmpty { throw StoreError.duplicate("lines.msisdn") }
+    }
+
+    func line(msisdn: MSISDN) async throws -> Line? {
+        try await db.raw(
+            "SELECT \(unsafeRaw: Self.lineColumns) FROM lines WHERE msisdn = \(bind: msisdn.e164) AND status <> 'reclaimed'"
+        ).first().map(Self.line)
+    }
+
+    func line(id: String, forUpdate: Bool) async throws -> Line? {
+        try await db.raw(
+            "SELECT \(unsafeRaw: Self.lineColumns) FROM lines WHERE id = \(bind: id)\(unsafeRaw: forUpdate ? forUpdateClause : "")"
+        ).first().map(Self.line)
+    }
+
+    func lines(status: LineStatus?, after cursor: String?, limit: Int) async throws -> [Line] {
+        var query = SQLQueryString("SELECT \(unsafeRaw: Self.lineColumns) FROM lines WHERE msisdn > \(bind: cursor ?? "")")
+        if let status { query.appendInterpolation(unsafeRaw: " AND status = "); query.appendInterpolation(bind: status.rawValue) }
+        query.appendInterpolation(unsafeRaw: " ORDER BY msisdn, created_at LIMIT \(limit)")
+        return try await db.raw(query).all().map(Self.line)
+    }
+
+    func setBalance(lineID: String, to balance: Money, expected: Money, at: Date) async throws -> Bool {
+        let rows = try await db.raw(
+            """
+            UPDATE lines SET balance = \(bind: balance.amountMinor), updated_at = \(bind: at.millis)
+            WHERE id = \(bind: lineID) AND balance = \(bind: expected.amountMinor) AND currency = \(bind: balance.currency.code)
+            RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    // MARK: Orders
+
+    static let orderColumns = """
+        id, line_id, msisdn, channel, payment_method, amount, fee, total, currency, status, idempotency_key, \
+        request_fingerprint, created_at, expires_at, paid_at, credited_at, provider_txn_id, receipt_no, late_payment
+        """
+
+    func insertOrder(_ order: RechargeOrder) async throws -> Bool {
+        let rows = try await db.raw(
+            """
+            INSERT INTO recharge_orders (id, line_id, msisdn, channel, payment_method, amount, fee, total, currency, status,
+              idempotency_key, request_fingerprint, created_at, expires_at, late_payment, updated_at)
+            VALUES (\(bind: order.id), \(bind: order.lineID), \(bind: order.msisdn.e164), \(bind: order.channel.rawValue),
+              \(bind: order.paymentMethod.rawValue), \(bind: order.amount.amountMinor), \(bind: order.fee.amountMinor),
+              \(bind: order.total.amountMinor), \(bind: order.total.currency.code), \(bind: order.status.rawValue),
+              \(bind: order.idempotencyKey), \(bind: order.requestFingerprint), \(bind: order.createdAt.millis),
+              \(bind: order.expiresAt.millis), \(bind: order.latePayment ? 1 : 0), \(bind: order.createdAt.millis))
+            ON CONFLICT DO NOTHING RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    func order(id: String, forUpdate: Bool) async throws -> RechargeOrder? {
+        try await db.raw(
+            "SELECT \(unsafeRaw: Self.orderColumns) FROM recharge_orders WHERE id = \(bind: id)\(unsafeRaw: forUpdate ? forUpdateClause : "")"
+        ).first().map(Self.order)
+    }
+
+    func order(idempotencyKey: String) async throws -> RechargeOrder? {
+        try await db.raw(
+            "SELECT \(unsafeRaw: Self.orderColumns) FROM recharge_orders WHERE idempotency_key = \(bind: idempotencyKey)"
+        ).first().map(Self.order)
+    }
+
+    func updateOrder(_ order: RechargeOrder, expected: OrderStatus) async throws -> Bool {
+        let now = Date().millis
+        let rows = try await db.raw(
+            """
+            UPDATE recharge_orders SET status = \(bind: order.status.rawValue), paid_at = \(bind: order.paidAt?.millis),
+              credited_at = \(bind: order.creditedAt?.millis), provider_txn_id = \(bind: order.providerTransactionID),
+              receipt_no = \(bind: order.receiptNumber), late_payment = \(bind: order.latePayment ? 1 : 0), updated_at = \(bind: now)
+            WHERE id = \(bind: order.id) AND status = \(bind: expected.rawValue)
+            RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    func orders(lineID: String, limit: Int) async throws -> [RechargeOrder] {
+        try await db.raw(
+            "SELECT \(unsafeRaw: Self.orderColumns) FROM recharge_orders WHERE line_id = \(bind: lineID) ORDER BY created_at DESC, id DESC LIMIT \(unsafeRaw: String(limit))"
+        ).all().map(Self.order)
+    }
+
+    func expireOrders(before: Date, limit: Int) async throws -> Int {
+        let rows = try await db.raw(
+            """
+            UPDATE recharge_orders SET status = 'expired', updated_at = \(bind: before.millis)
+            WHERE id IN (SELECT id FROM recharge_orders WHERE status = 'pending_payment' AND expires_at <= \(bind: before.millis)
+                         ORDER BY expires_at LIMIT \(unsafeRaw: String(limit)))
+              AND status = 'pending_payment'
+            RETURNING id
+            """
+        ).all()
+        return rows.count
+    }
+
+    // MARK: Payments and notifications
+
+    func insertPayment(_ payment: PaymentRecord) async throws -> Bool {
+        let rows = try await db.raw(
+            """
+            INSERT INTO payments (provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund)
+            VALUES (\(bind: payment.provider), \(bind: payment.transactionID), \(bind: payment.orderID), \(bind: payment.amount.amountMinor),
+              \(bind: payment.amount.currency.code), \(bind: payment.paidAt.millis), \(bind: payment.recordedAt.millis), \(bind: payment.needsRefund ? 1 : 0))
+            ON CONFLICT DO NOTHING RETURNING order_id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    func payment(provider: String, transactionID: String) async throws -> PaymentRecord? {
+        guard let row = try await db.raw(
+            """
+            SELECT provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund FROM payments
+            WHERE provider = \(bind: provider) AND provider_txn_id = \(bind: transactionID)
+            """
+        ).first() else { return nil }
+        return PaymentRecord(
+            provider: try row.decode(column: "provider", as: String.self),
+            transactionID: try row.decode(column: "provider_txn_id", as: String.self),
+            orderID: try row.decode(column: "order_id", as: String.self),
+            amount: try Self.money(row, "amount", "currency"),
+            paidAt: try Self.date(row, "paid_at"), recordedAt: try Self.date(row, "recorded_at"),
+            needsRefund: try row.decode(column: "needs_refund", as: Int64.self) != 0)
+    }
+
+    func recordNotification(_ record: NotificationRecord) async throws {
+        try await db.raw(
+            """
+            INSERT INTO payment_notifications (id, provider, event_id, order_id, provider_txn_id, outcome, reason, received_at)
+            VALUES (\(bind: record.id), \(bind: record.provider), \(bind: record.eventID), \(bind: record.orderID),
+              \(bind: record.providerTransactionID), \(bind: record.outcome.rawValue), \(bind: record.reason), \(bind: record.receivedAt.millis))
+            """
+        ).run()
+    }
+
+    func notifications(outcome: NotificationOutcome?, limit: Int) async throws -> [NotificationRecord] {
+        var query = SQLQueryString(
+            "SELECT id, provider, event_id, order_id, provider_txn_id, outcome, reason, received_at FROM payment_notifications")
+        if let outcome { query.appendInterpolation(unsafeRaw: " WHERE outcome = "); query.appendInterpolation(bind: outcome.rawValue) }
+        query.appendInterpolation(unsafeRaw: " ORDER BY received_at DESC, id DESC LIMIT \(limit)")
+        return try await db.raw(query).all().map { row in
+            NotificationRecord(
+                id: try row.decode(column: "id", as: String.self), provider: try row.decode(column: "provider", as: String.self),
+                eventID: try row.decode(column: "event_id", as: String?.self), orderID: try row.decode(column: "order_id", as: String?.self),
+                providerTransactionID: try row.decode(column: "provider_txn_id", as: String?.self),
+                outcome: try Self.enumValue(row, "outcome", NotificationOutcome.self),
+                reason: try row.decode(column: "reason", as: String?.self), receivedAt: try Self.date(row, "received_at"))
+        }
+    }
+
+    // MARK: Ledger and receipts
+
+    func appendTransfer(_ transfer: Transfer) async throws {
+        let rows = try await db.raw(
+            """
+            INSERT INTO ledger_transfers (id, kind, order_id, created_at)
+            VALUES (\(bind: transfer.id), \(bind: transfer.kind.rawValue), \(bind: transfer.orderID), \(bind: transfer.createdAt.millis))
+            ON CONFLICT DO NOTHING RETURNING id
+            """
+        ).all()
+        if rows.isEmpty { throw StoreError.duplicate("ledger_transfers") }
+        var query = SQLQueryString("INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ")
+        for (index, posting) in transfer.postings.enumerated() {
+            if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+            query.appendInterpolation(unsafeRaw: "(")
+            query.appendInterpolation(bind: transfer.id)
+            query.appendInterpolation(unsafeRaw: ", \(index), ")
+            query.appendInterpolation(bind: posting.account.code)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: posting.amount.amountMinor)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: posting.amount.currency.code)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: transfer.createdAt.millis)
+            query.appendInterpolation(unsafeRaw: ")")
+        }
+        try await db.raw(query).run()
+    }
+
+    func transfers(account: LedgerAccount, limit: Int) async throws -> [Transfer] {
+        let rows = try await db.raw(
+            """
+            SELECT t.id, t.kind, t.order_id, t.created_at, p.seq, p.account, p.amount, p.currency
+            FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
+            WHERE t.id IN (SELECT transfer_id FROM ledger_postings WHERE account = \(bind: account.code)
+                           ORDER BY created_at DESC, transfer_id DESC LIMIT \(unsafeRaw: String(limit)))
+            ORDER BY t.created_at DESC, t.id DESC, p.seq
+            """
+        ).all()
+        var transfers: [Transfer] = []
+        var current: (id: String, kind: TransferKind, orderID: String?, at: Date, postings: [Posting])? = nil
+        func flush() throws {
+            if let c = current {
+                transfers.append(try Transfer(id: c.id, kind: c.kind, orderID: c.orderID, postings: c.postings, createdAt: c.at))
+            }
+        }
+        for row in rows {
+            let id = try row.decode(column: "id", as: String.self)
+            if current?.id != id {
+                try flush()
+                current = (id, try Self.enumValue(row, "kind", TransferKind.self), try row.decode(column: "order_id", as: String?.self),
+                           try Self.date(row, "created_at"), [])
+            }
+            let code = try row.decode(column: "account", as: String.self)
+            guard let account = LedgerAccount(code: code) else { throw StoreError.corrupt("account \(code)") }
+            current?.postings.append(Posting(account, try Self.money(row, "amount", "currency")))
+        }
+        try flush()
+        return transfers
+    }
+
+    func insertReceipt(_ receipt: Receipt) async throws {
+        let rows = try await db.raw(
+            """
+            INSERT INTO receipts (receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id,
+              face_value, amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at)
+            VALUES (\(bind: receipt.number), \(bind: receipt.orderID), \(bind: receipt.lineID), \(bind: receipt.msisdn.e164),
+              \(bind: receipt.mobileOperator.rawValue), \(bind: receipt.channel.rawValue), \(bind: receipt.paymentMethod.rawValue),
+              \(bind: receipt.paymentProvider), \(bind: receipt.providerTransactionID), \(bind: receipt.faceValue.amountMinor),
+              \(bind: receipt.amountPaid.amountMinor), \(bind: receipt.fee.amountMinor), \(bind: receipt.bonus.amountMinor),
+              \(bind: receipt.balanceAfter.amountMinor), \(bind: receipt.faceValue.currency.code), \(bind: receipt.paidAt.millis),
+              \(bind: receipt.creditedAt.millis))
+            ON CONFLICT DO NOTHING RETURNING receipt_no
+            """
+        ).all()
+        if rows.isEmpty { throw StoreError.duplicate("receipts") }
+    }
+
+    func receipt(number: String) async throws -> Receipt? {
+        guard let row = try await db.raw(
+            """
+            SELECT receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id, face_value,
+              amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at FROM receipts WHERE receipt_no = \(bind: number)
+            """
+        ).first() else { return nil }
+        let currency = try Self.currency(row, "currency")
+        func money(_ column: String) throws -> Money { Money(try row.decode(column: column, as: Int64.self), currency) }
+        return Receipt(
+            number: try row.decode(column: "receipt_no", as: String.self), orderID: try row.decode(column: "order_id", as: String.self),
+            lineID: try row.decode(column: "line_id", as: String.self), msisdn: try Self.msisdn(row, "msisdn"),
+            mobileOperator: try Self.enumValue(row, "operator", MobileOperator.self),
+            channel: try Self.enumValue(row, "channel", Channel.self), paymentMethod: try Self.enumValue(row, "payment_method", PaymentMethod.self),
+            paymentProvider: try row.decode(column: "provider", as: String.self),
+            providerTransactionID: try row.decode(column: "provider_txn_id", as: String.self),
+            faceValue: try money("face_value"), amountPaid: try money("amount_paid"), fee: try money("fee"), bonus: try money("bonus"),
+            balanceAfter: try money("balance_after"), paidAt: try Self.date(row, "paid_at"), creditedAt: try Self.date(row, "credited_at"))
+    }
+}
+
+extension Date {
+    /// Unix milliseconds, the storage form of every time.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}
