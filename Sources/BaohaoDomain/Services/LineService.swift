@@ -83,6 +83,20 @@ public struct LineService: Sendable {
         return line
     }
 
+    /// An operator's manual status change (suspend, bar, restore). Reclaiming is final here:
+    /// a reclaimed line's number is free for a new line, and the old line stays as history.
+    public func changeStatus(msisdn input: String, to status: LineStatus) async throws -> Line {
+        let msisdn = try Self.parseNumber(input)
+        let now = clock.now()
+        return try await store.write { session in
+            guard var line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
+            guard line.status != status else { return line }
+            guard try await session.setStatus(lineID: line.id, to: status, expected: line.status, at: now) else { throw StoreError.conflict }
+            line.status = status
+            return line
+        }
+    }
+
     /// Lines page by page in number order.
     public func list(status: LineStatus?, after cursor: String?, limit: Int) async throws -> [Line] {
         let bounded = min(max(limit, 1), 500)

@@ -39,6 +39,8 @@ public protocol StoreSession: Sendable {
     func line(id: String, forUpdate: Bool) async throws -> Line?
     /// Lines in number order after `cursor` (a number in E.164), at most `limit`.
     func lines(status: LineStatus?, after cursor: String?, limit: Int) async throws -> [Line]
+    /// Sets a line's status if it still is `expected`; `false` otherwise.
+    func setStatus(lineID: String, to status: LineStatus, expected: LineStatus, at: Date) async throws -> Bool
     /// Sets the cached balance if it still is `expected`; `false` otherwise.
     func setBalance(lineID: String, to balance: Money, expected: Money, at: Date) async throws -> Bool
 

@@ -67,6 +67,16 @@ struct SQLSession: StoreSession {
         return try await db.raw(query).all().map(Self.line)
     }
 
+    func setStatus(lineID: String, to status: LineStatus, expected: LineStatus, at: Date) async throws -> Bool {
+        let rows = try await db.raw(
+            """
+            UPDATE lines SET status = \(bind: status.rawValue), updated_at = \(bind: at.millis)
+            WHERE id = \(bind: lineID) AND status = \(bind: expected.rawValue) RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
     func setBalance(lineID: String, to balance: Money, expected: Money, at: Date) async throws -> Bool {
         let rows = try await db.raw(
             """

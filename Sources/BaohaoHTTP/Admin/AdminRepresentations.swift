@@ -1,0 +1,144 @@
+import BaohaoDomain
+import Foundation
+
+/// A plan in the admin API.
+struct PlanRepresentation: Codable, Sendable {
+    let code: String
+    let name: String
+    let monthlyFee: Money
+
+    enum CodingKeys: String, CodingKey {
+        case code, name
+        case monthlyFee = "monthly_fee"
+    }
+
+    init(_ plan: Plan) {
+        code = plan.code
+        name = plan.name
+        monthlyFee = plan.monthlyFee
+    }
+}
+
+/// A line as the operator sees it: full number, balance and first deadline.
+struct LineRepresentation: Encodable, Sendable {
+    let id: String
+    let msisdn: String
+    let msisdnMasked: String
+    let `operator`: String
+    let plan: String
+    let holderName: String
+    let status: String
+    let balance: Money
+    let deadline: String?
+    let createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, msisdn, plan, status, balance, deadline
+        case msisdnMasked = "msisdn_masked"
+        case `operator` = "operator"
+        case holderName = "holder_name"
+        case createdAt = "created_at"
+    }
+
+    init(_ line: Line, plan: Plan?, now: Date) {
+        id = line.id
+        msisdn = line.msisdn.e164
+        msisdnMasked = line.msisdn.masked
+        self.operator = line.mobileOperator.rawValue
+        self.plan = line.planCode
+        holderName = line.holderName
+        status = line.status.rawValue
+        balance = line.balance
+        deadline = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: now) }.map(Deadline.isoDate)
+        createdAt = ISO8601.string(line.createdAt)
+    }
+}
+
+/// A ledger transfer in the admin API.
+struct TransferRepresentation: Encodable, Sendable {
+    struct PostingRepresentation: Encodable, Sendable {
+        let account: String
+        let amount: Money
+    }
+
+    let id: String
+    let kind: String
+    let orderID: String?
+    let createdAt: String
+    let postings: [PostingRepresentation]
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, postings
+        case orderID = "order_id"
+        case createdAt = "created_at"
+    }
+
+    init(_ transfer: Transfer) {
+        id = transfer.id
+        kind = transfer.kind.rawValue
+        orderID = transfer.orderID
+        createdAt = ISO8601.string(transfer.createdAt)
+        postings = transfer.postings.map { PostingRepresentation(account: $0.account.code, amount: $0.amount) }
+    }
+}
+
+/// A recorded payment notification in the admin API.
+struct NotificationRepresentation: Encodable, Sendable {
+    let id: String
+    let provider: String
+    let eventID: String?
+    let orderID: String?
+    let providerTransactionID: String?
+    let outcome: String
+    let reason: String?
+    let receivedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, provider, outcome, reason
+        case eventID = "event_id"
+        case orderID = "order_id"
+        case providerTransactionID = "provider_txn_id"
+        case receivedAt = "received_at"
+    }
+
+    init(_ record: NotificationRecord) {
+        id = record.id
+        provider = record.provider
+        eventID = record.eventID
+        orderID = record.orderID
+        providerTransactionID = record.providerTransactionID
+        outcome = record.outcome.rawValue
+        reason = record.reason
+        receivedAt = ISO8601.string(record.receivedAt)
+    }
+}
+
+/// `baohao verify`'s report in the admin API.
+struct VerificationRepresentation: Encodable, Sendable {
+    struct ProblemRepresentation: Encodable, Sendable {
+        let kind: String
+        let subject: String
+        let detail: String
+    }
+
+    let ok: Bool
+    let transfersChecked: Int
+    let linesChecked: Int
+    let creditedOrdersChecked: Int
+    let problems: [ProblemRepresentation]
+
+    enum CodingKeys: String, CodingKey {
+        case ok, problems
+        case transfersChecked = "transfers_checked"
+        case linesChecked = "lines_checked"
+        case creditedOrdersChecked = "credited_orders_checked"
+    }
+
+    init(_ report: VerificationReport) {
+        ok = report.ok
+        transfersChecked = report.transfersChecked
+        linesChecked = report.linesChecked
+        creditedOrdersChecked = report.creditedOrdersChecked
+        problems = report.problems.map { ProblemRepresentation(kind: $0.kind, subject: $0.subject, detail: $0.detail) }
+    }
+}

@@ -1,0 +1,43 @@
+import BaohaoDomain
+import BaohaoPayments
+import Foundation
+import Logging
+import Prometheus
+
+/// Everything the HTTP layer calls: the domain services, the enabled payment providers, the
+/// admin credential and the metrics registry.
+public struct AppServices: Sendable {
+    public let lines: LineService
+    public let recharges: RechargeService
+    public let admin: AdminService
+    public let payments: PaymentProviderRegistry
+    /// The sandbox's provider side (payment page, notification delivery), when the sandbox is enabled.
+    public let sandboxGateway: SandboxGateway?
+    public let store: any RechargeStore
+    /// `BAOHAO_ADMIN_TOKEN`; `nil` disables the admin API (every call is 401).
+    public let adminToken: String?
+    /// Where this server is reached, for links and notify URLs.
+    public let publicBaseURL: String
+    public let metrics: BaohaoMetrics
+    public let clock: any WallClock
+    public let merchant: MerchantInfo
+
+    public init(
+        store: any RechargeStore, clock: any WallClock = SystemWallClock(), payments: PaymentProviderRegistry,
+        sandboxGateway: SandboxGateway?, adminToken: String?, publicBaseURL: String, orderTimeToLive: TimeInterval = 30 * 60,
+        merchant: MerchantInfo = MerchantInfo(name: "保号 Baohao", supportLine: "—"),
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) {
+        self.merchant = merchant
+        self.store = store
+        self.clock = clock
+        self.lines = LineService(store: store, clock: clock)
+        self.recharges = RechargeService(store: store, clock: clock, orderTimeToLive: orderTimeToLive)
+        self.admin = AdminService(store: store, clock: clock)
+        self.payments = payments
+        self.sandboxGateway = sandboxGateway
+        self.adminToken = adminToken
+        self.publicBaseURL = publicBaseURL
+        self.metrics = BaohaoMetrics(registry: registry)
+    }
+}

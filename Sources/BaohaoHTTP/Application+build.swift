@@ -1,0 +1,30 @@
+import BaohaoDomain
+import BaohaoPayments
+import Foundation
+import Hummingbird
+import Logging
+
+/// Builds the router with every route Baohao serves.
+public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    HealthController(services: services).addRoutes(to: router)
+    OnlineRechargeController(services: services).addRoutes(to: router)
+    PaymentNotificationController(services: services).addRoutes(to: router)
+    ReceiptController(services: services).addRoutes(to: router)
+    OrderPageController(services: services).addRoutes(to: router)
+    AdminController(services: services).addRoutes(to: router)
+    if let gateway = services.sandboxGateway, let sandbox = services.payments.provider(named: "sandbox") as? SandboxProvider {
+        SandboxPayPageController(services: services, provider: sandbox, gateway: gateway).addRoutes(to: router)
+    }
+    router.get("/") { request, _ in
+        HTMLResponse(html: MessagePage.render(
+            title: "保号 Baohao",
+            message: request.language == .zh
+                ? "号码充值与保号平台。API 文档：/openapi.yaml；充值：POST /v1/recharges。"
+                : "Recharge and number-retention platform. API: /openapi.yaml; recharge: POST /v1/recharges.",
+            language: request.language))
+    }
+    return router
+}

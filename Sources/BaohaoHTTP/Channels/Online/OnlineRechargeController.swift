@@ -1,0 +1,172 @@
+import BaohaoDomain
+import BaohaoPayments
+import Foundation
+import Hummingbird
+
+/// 线上充值: the online channel's public API. No login: anyone may top up any number.
+struct OnlineRechargeController<Context: RequestContext> {
+    let services: AppServices
+    /// Longest an SSE stream stays open.
+    static var maximumStreamSeconds: Int { 15 * 60 }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/v1/lines/:msisdn/confirm", use: confirm)
+        router.get("/v1/channels/online", use: channelRules)
+        router.post("/v1/recharges", use: create)
+        router.get("/v1/recharges/:id", use: show)
+        router.post("/v1/recharges/:id/cancel", use: cancel)
+        router.get("/v1/recharges/:id/events", use: events)
+    }
+
+    struct Confirmation: Encodable, Sendable {
+        let msisdnMasked: String
+        let `operator`: String
+        let operatorName: String
+        let plan: String
+        let status: String
+        let statusName: String
+
+        enum CodingKeys: String, CodingKey {
+            case plan, status
+            case msisdnMasked = "msisdn_masked"
+            case `operator` = "operator"
+            case operatorName = "operator_name"
+            case statusName = "status_name"
+        }
+    }
+
+    @Sendable func confirm(_ request: Request, context: Context) async throws -> JSONResponse<Confirmation> {
+        let raw = try context.parameters.require("msisdn")
+        let input = raw.removingPercentEncoding ?? raw
+        let language = request.language
+        let confirmation = try await services.recharges.confirm(msisdn: input)
+        return JSONResponse(Confirmation(
+            msisdnMasked: confirmation.msisdnMasked, operator: confirmation.mobileOperator.rawValue,
+            operatorName: confirmation.mobileOperator.displayName(language), plan: confirmation.planName,
+            status: confirmation.status.rawValue, statusName: confirmation.status.displayName(language)))
+    }
+
+    struct ChannelRules: Encodable, Sendable {
+        let channel: String
+        let denominations: [Money]
+        let minimum: Money
+        let maximum: Money
+        let stepMinor: Int64?
+        let fee: String
+        let paymentMethods: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case channel, denominations, minimum, maximum, fee
+            case stepMinor = "step_minor"
+            case paymentMethods = "payment_methods"
+        }
+    }
+
+    @Sendable func channelRules(_ request: Request, context: Context) async throws -> JSONResponse<ChannelRules> {
+        let policy = services.recharges.policies[.online] ?? .onlineDefault
+        let fee: String
+        switch policy.fee {
+        case .none: fee = "none"
+        case .fixed(let money): fee = "fixed \(money.amountMinor)"
+        case .proportional(let bp, let minimum): fee = "\(bp) bp, min \(minimum.amountMinor)"
+        }
+        return JSONResponse(ChannelRules(
+            channel: policy.channel.rawValue, denominations: policy.denominations, minimum: policy.minimumAmount,
+            maximum: policy.maximumAmount, stepMinor: policy.freeAmountStepMinor, fee: fee,
+            paymentMethods: services.payments.enabledMethods.map(\.rawValue)))
+    }
+
+    struct CreateBody: Decodable {
+        let msisdn: String
+        let amount: Money
+        let channel: String
+        let paymentMethod: String
+
+        enum CodingKeys: String, CodingKey {
+            case msisdn, amount, channel
+            case paymentMethod = "payment_method"
+        }
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> JSONResponse<OrderRepresentation> {
+        guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
+            throw Problem(.badRequest, "idempotency-key-missing", field: "Idempotency-Key")
+        }
+        let body = try await request.decodeJSON(CreateBody.self)
+        guard let channel = Channel(rawValue: body.channel), channel == .online else {
+            throw Problem(.unprocessableContent, "validation-error", detail: "only online is accepted here", field: "channel")
+        }
+        guard let method = PaymentMethod(rawValue: body.paymentMethod), let provider = services.payments.provider(for: method) else {
+            throw DomainError.paymentMethodUnavailable(body.paymentMethod)
+        }
+        let (order, created) = try await services.recharges.createOrder(
+            RechargeRequest(msisdn: body.msisdn, amount: body.amount, channel: channel, paymentMethod: method), idempotencyKey: key)
+        if created { services.metrics.orderCreated(channel: channel.rawValue) }
+        let payment = try await paymentSession(for: order, provider: provider)
+        return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment), status: created ? .created : .ok)
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> JSONResponse<OrderRepresentation> {
+        let order = try await services.recharges.order(id: try Self.orderID(context))
+        var payment: OrderRepresentation.Payment? = nil
+        if order.status == .pendingPayment, let provider = services.payments.provider(for: order.paymentMethod) {
+            payment = try await paymentSession(for: order, provider: provider)
+        }
+        return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment))
+    }
+
+    @Sendable func cancel(_ request: Request, context: Context) async throws -> JSONResponse<OrderRepresentation> {
+        let order = try await services.recharges.cancel(orderID: try Self.orderID(context))
+        return JSONResponse(OrderRepresentation(order, language: request.language))
+    }
+
+    /// Server-Sent Events: one `order` event now and at every status change; the stream ends
+    /// when the order reaches a state the payer stops waiting at, or after 15 minutes.
+    @Sendable func events(_ request: Request, context: Context) async throws -> Response {
+        let id = try Self.orderID(context)
+        let language = request.language
+        let recharges = services.recharges
+        _ = try await recharges.order(id: id)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var lastStatus: OrderStatus? = nil
+            let deadline = ContinuousClock.now + .seconds(Self.maximumStreamSeconds)
+            var sinceHeartbeat = 0
+            while ContinuousClock.now < deadline {
+                let order = try await recharges.order(id: id)
+                if order.status != lastStatus {
+                    lastStatus = order.status
+                    let data = try encoder.encode(OrderRepresentation(order, language: language))
+                    try await writer.write(ByteBuffer(string: "event: order\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
+                    sinceHeartbeat = 0
+                    if order.status.isFinalForPayer { break }
+                }
+                try await Task.sleep(for: .milliseconds(250))
+                sinceHeartbeat += 1
+                if sinceHeartbeat >= 60 {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    sinceHeartbeat = 0
+                }
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    func paymentSession(for order: RechargeOrder, provider: any PaymentProvider) async throws -> OrderRepresentation.Payment {
+        let session = try await provider.createPayment(PaymentRequest(
+            orderID: order.id, total: order.total, subject: "话费充值 \(order.msisdn.masked) \(order.amount.formatted)",
+            notifyURL: "\(services.publicBaseURL)/v1/payments/\(provider.name)/notify",
+            returnURL: "\(services.publicBaseURL)/orders/\(order.id)", expiresAt: order.expiresAt))
+        return .init(provider: session.provider, payURL: session.payURL, qrCode: session.qrCode)
+    }
+
+    static func orderID(_ context: Context) throws -> String {
+        let id = try context.parameters.require("id")
+        guard id.count <= 64 else { throw DomainError.orderNotFound }
+        return id
+    }
+}

@@ -1,0 +1,87 @@
+import BaohaoDomain
+import Foundation
+
+/// Money in JSON: `{"amount": <minor units>, "currency": "CNY"}` — `Money`'s own coding.
+typealias MoneyJSON = Money
+
+/// An order as the public API shows it: the number masked, never the balance.
+struct OrderRepresentation: Encodable, Sendable {
+    struct Payment: Encodable, Sendable {
+        let provider: String
+        let payURL: String?
+        let qrCode: String?
+
+        enum CodingKeys: String, CodingKey {
+            case provider
+            case payURL = "pay_url"
+            case qrCode = "qr_code"
+        }
+    }
+
+    let id: String
+    let status: String
+    let statusName: String
+    let msisdnMasked: String
+    let channel: String
+    let paymentMethod: String
+    let amount: Money
+    let fee: Money
+    let total: Money
+    let createdAt: String
+    let expiresAt: String
+    let paidAt: String?
+    let creditedAt: String?
+    let receiptNo: String?
+    let latePayment: Bool
+    let payment: Payment?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, channel, amount, fee, total, payment
+        case statusName = "status_name"
+        case msisdnMasked = "msisdn_masked"
+        case paymentMethod = "payment_method"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case paidAt = "paid_at"
+        case creditedAt = "credited_at"
+        case receiptNo = "receipt_no"
+        case latePayment = "late_payment"
+    }
+
+    init(_ order: RechargeOrder, language: Language, payment: Payment? = nil) {
+        id = order.id
+        status = order.status.rawValue
+        statusName = Messages.orderStatus(order.status, language)
+        msisdnMasked = order.msisdn.masked
+        channel = order.channel.rawValue
+        paymentMethod = order.paymentMethod.rawValue
+        amount = order.amount
+        fee = order.fee
+        total = order.total
+        createdAt = ISO8601.string(order.createdAt)
+        expiresAt = ISO8601.string(order.expiresAt)
+        paidAt = order.paidAt.map(ISO8601.string)
+        creditedAt = order.creditedAt.map(ISO8601.string)
+        receiptNo = order.receiptNumber
+        latePayment = order.latePayment
+        self.payment = payment
+    }
+}
+
+/// ISO 8601 timestamps in UTC.
+enum ISO8601 {
+    static func string(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// Local time for people reading a receipt, e.g. `2026-11-24 21:05:09` (Beijing time).
+    static func local(_ date: Date, timeZone: TimeZone = Deadline.mainlandTimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+
+/// `/healthz` (process up), `/readyz` (database answers), `/metrics` (Prometheus), `/openapi.yaml`.
+struct HealthController<Context: RequestContext> {
+    let services: AppServices
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/healthz") { _, _ in JSONResponse(["status": "ok"]) }
+        router.get("/readyz", use: ready)
+        router.get("/metrics", use: metrics)
+        router.get("/openapi.yaml", use: openAPI)
+    }
+
+    @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
+        do {
+            try await services.store.ping()
+            return try JSONResponse(["status": "ready"]).response(from: request, context: context)
+        } catch {
+            context.logger.warning("database not reachable")
+            return Problem(.serviceUnavailable, "service-unavailable", detail: "database not reachable").response(language: request.language)
+        }
+    }
+
+    @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
+        var buffer: [UInt8] = []
+        services.metrics.registry.emit(into: &buffer)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+
+    @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else {
+            throw Problem(.notFound, "not-found")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,72 @@
+import BaohaoDomain
+import Foundation
+import Hummingbird
+
+/// Receipts for the payer: JSON at `/v1/receipts/{no}`, a printable page at `/receipts/{no}`.
+struct ReceiptController<Context: RequestContext> {
+    let services: AppServices
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/v1/receipts/:number", use: json)
+        router.get("/receipts/:number", use: page)
+    }
+
+    struct ReceiptRepresentation: Encodable, Sendable {
+        let receiptNo: String
+        let merchant: String
+        let orderID: String
+        let providerTransactionID: String
+        let msisdnMasked: String
+        let `operator`: String
+        let channel: String
+        let paymentMethod: String
+        let faceValue: Money
+        let amountPaid: Money
+        let fee: Money
+        let bonus: Money
+        let paidAt: String
+        let creditedAt: String
+        let status: String
+        let supportLine: String
+        let taxInvoice: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case merchant, channel, fee, bonus, status
+            case receiptNo = "receipt_no"
+            case orderID = "order_id"
+            case providerTransactionID = "provider_txn_id"
+            case msisdnMasked = "msisdn_masked"
+            case `operator` = "operator"
+            case paymentMethod = "payment_method"
+            case faceValue = "face_value"
+            case amountPaid = "amount_paid"
+            case paidAt = "paid_at"
+            case creditedAt = "credited_at"
+            case supportLine = "support_line"
+            case taxInvoice = "tax_invoice"
+        }
+    }
+
+    @Sendable func json(_ request: Request, context: Context) async throws -> JSONResponse<ReceiptRepresentation> {
+        let receipt = try await services.recharges.receipt(number: try context.parameters.require("number"))
+        return JSONResponse(ReceiptRepresentation(
+            receiptNo: receipt.number, merchant: services.merchant.name, orderID: receipt.orderID,
+            providerTransactionID: receipt.providerTransactionID, msisdnMasked: receipt.msisdn.masked,
+            operator: receipt.mobileOperator.rawValue, channel: receipt.channel.rawValue, paymentMethod: receipt.paymentMethod.rawValue,
+            faceValue: receipt.faceValue, amountPaid: receipt.amountPaid, fee: receipt.fee, bonus: receipt.bonus,
+            paidAt: ISO8601.string(receipt.paidAt), creditedAt: ISO8601.string(receipt.creditedAt), status: OrderStatus.credited.rawValue,
+            supportLine: services.merchant.supportLine, taxInvoice: false))
+    }
+
+    @Sendable func page(_ request: Request, context: Context) async throws -> HTMLResponse {
+        let language = request.language
+        do {
+            let receipt = try await services.recharges.receipt(number: try context.parameters.require("number"))
+            return HTMLResponse(html: ReceiptPage.render(receipt, merchant: services.merchant, language: language))
+        } catch DomainError.receiptNotFound {
+            return HTMLResponse(html: MessagePage.render(
+                title: language == .zh ? "凭证不存在" : "Receipt not found",
+                message: language == .zh ? "请检查凭证号是否正确。" : "Check the receipt number.", language: language), status: .notFound)
+        }
+    }
+}

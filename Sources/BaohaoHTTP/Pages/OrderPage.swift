@@ -1,0 +1,78 @@
+import BaohaoDomain
+import Foundation
+import Hummingbird
+import Mustache
+
+/// `/orders/{id}`: where the payer waits for 到账. It follows the order's event stream and
+/// reloads when the status changes; without JavaScript it refreshes every few seconds.
+struct OrderPageController<Context: RequestContext> {
+    let services: AppServices
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/orders/:id", use: page)
+    }
+
+
+    @Sendable func page(_ request: Request, context: Context) async throws -> HTMLResponse {
+        let language = request.language
+        let id = try context.parameters.require("id")
+        let order: RechargeOrder
+        do {
+            guard id.count <= 64 else { throw DomainError.orderNotFound }
+            order = try await services.recharges.order(id: id)
+        } catch DomainError.orderNotFound {
+            return HTMLResponse(html: MessagePage.render(
+                title: language == .zh ? "订单不存在" : "Order not found",
+                message: language == .zh ? "请检查订单号。" : "Check the order number.", language: language), status: .notFound)
+        }
+        func row(_ zh: String, _ en: String, _ value: String) -> [String: String] {
+            ["label": PageLayout.label(zh, en, language), "value": value]
+        }
+        let statusClass: String
+        switch order.status {
+        case .credited: statusClass = "ok"
+        case .failed, .expired, .cancelled: statusClass = "bad"
+        case .pendingPayment, .paid: statusClass = "wait"
+        }
+        let waiting = !order.status.isFinalForPayer
+        var values: [String: Any] = [
+            "heading": language == .zh ? "充值订单" : "Recharge order",
+            "statusName": Messages.orderStatus(order.status, language), "statusClass": statusClass, "id": order.id,
+            "rows": [
+                row("订单号", "Order no.", order.id), row("充值号码", "Number", order.msisdn.masked),
+                row("充值面额", "Face value", order.amount.formatted), row("手续费", "Fee", order.fee.formatted),
+                row("应付金额", "Total", order.total.formatted),
+                row("支付方式", "Payment method", order.paymentMethod.displayName(language)),
+            ],
+            "receiptLabel": language == .zh ? "查看充值凭证" : "View receipt",
+            "waiting": waiting,
+            "waitingNote": language == .zh ? "正在等待支付结果，到账后本页自动更新。" : "Waiting for the payment result; this page updates when the money arrives.",
+        ]
+        if let receiptNo = order.receiptNumber { values["receiptNo"] = receiptNo }
+        let content = OrderPageTemplate.template.render(values)
+        return HTMLResponse(html: PageLayout.render(title: language == .zh ? "充值订单" : "Recharge order", content: content, language: language))
+    }
+}
+
+enum OrderPageTemplate {
+    static let template = try! MustacheTemplate(string: """
+        <h1>{{heading}}</h1>
+        <div class="card">
+        <p class="status {{statusClass}}" id="status">{{statusName}}</p>
+        <table>
+        {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
+        {{/rows}}
+        </table>
+        {{#receiptNo}}<p><a class="button" href="/receipts/{{receiptNo}}">{{receiptLabel}}</a></p>{{/receiptNo}}
+        {{#waiting}}<p class="note">{{waitingNote}}</p>{{/waiting}}
+        </div>
+        {{#waiting}}
+        <noscript><meta http-equiv="refresh" content="3"></noscript>
+        <script>
+        (function(){var s=document.getElementById('status').textContent;
+        var es=new EventSource('/v1/recharges/{{id}}/events');
+        es.addEventListener('order',function(e){var o=JSON.parse(e.data);if(o.status_name!==s){es.close();location.reload();}});})();
+        </script>
+        {{/waiting}}
+        """)
+}

@@ -1,0 +1,75 @@
+import BaohaoDomain
+import BaohaoPayments
+import Foundation
+import Hummingbird
+
+/// `POST /v1/payments/{provider}/notify`: every provider's asynchronous notification.
+///
+/// In order: the provider verifies the signature over the raw bytes and its timestamp window;
+/// the domain then finds the order, compares amount and currency exactly, and applies the payment
+/// exactly once. Every notification, refused or not, is recorded for the operator; signatures and
+/// secrets are never logged or stored.
+struct PaymentNotificationController<Context: RequestContext> {
+    let services: AppServices
+    /// Largest notification body read (Alipay's form posts are the largest, a few KB).
+    static var maximumBodyBytes: Int { 64 * 1024 }
+
+    func addRoutes(to router: Router<Context>) {
+        router.post("/v1/payments/:provider/notify", use: notify)
+    }
+
+    @Sendable func notify(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("provider")
+        guard let provider = services.payments.provider(named: name) else { throw Problem(.notFound, "unknown-provider") }
+        let body = try await request.bodyBytes(limit: Self.maximumBodyBytes)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let now = services.clock.now()
+
+        let event: PaymentEvent
+        do {
+            event = try provider.verifyNotification(IncomingNotification(body: body, headers: headers), now: now)
+        } catch {
+            try await services.recharges.recordRejectedNotification(provider: provider.name, eventID: error.eventID, orderID: error.orderID, reason: error.reason)
+            services.metrics.notification(provider: provider.name, outcome: "rejected")
+            context.logger.warning("payment notification rejected", metadata: ["provider": "\(provider.name)", "reason": "\(error.reason)"])
+            let status = error.reason.contains("signature") || error.reason == "stale_timestamp" ? 401 : 400
+            return Self.reply(provider.acknowledgement(.rejected(status: status, reason: error.reason)))
+        }
+
+        let application = try await services.recharges.applyPayment(event)
+        let acknowledgement: NotificationAcknowledgement
+        let outcome: String
+        switch application {
+        case .credited(let order, _):
+            outcome = "applied"
+            acknowledgement = .accepted
+            services.metrics.credited(channel: order.channel.rawValue, amountMinor: order.amount.amountMinor)
+        case .markedFailed:
+            outcome = "applied"
+            acknowledgement = .accepted
+        case .duplicate:
+            outcome = "duplicate"
+            acknowledgement = .accepted
+        case .ignored:
+            outcome = "ignored"
+            acknowledgement = .accepted
+        case .flagged(_, let reason):
+            outcome = "flagged"
+            acknowledgement = .accepted
+            context.logger.warning("payment needs refund", metadata: ["provider": "\(provider.name)", "order_id": "\(event.orderID)", "reason": "\(reason)"])
+        case .rejected(let reason):
+            outcome = "rejected"
+            acknowledgement = .rejected(status: reason == "unknown_order" ? 404 : 422, reason: reason)
+            context.logger.warning("payment notification rejected", metadata: ["provider": "\(provider.name)", "order_id": "\(event.orderID)", "reason": "\(reason)"])
+        }
+        services.metrics.notification(provider: provider.name, outcome: outcome)
+        return Self.reply(provider.acknowledgement(acknowledgement))
+    }
+
+    static func reply(_ reply: NotificationReply) -> Response {
+        var headers = HTTPFields()
+        if let type = reply.contentType { headers[.contentType] = type }
+        return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+    }
+}

@@ -1,0 +1,54 @@
+import BaohaoDomain
+
+/// User-facing text, Simplified Chinese first, English available.
+enum Messages {
+    static let problemTitles: [String: (zh: String, en: String)] = [
+        "validation-error": ("请求内容无效", "The request is invalid"),
+        "invalid-msisdn": ("号码无效", "The phone number is invalid"),
+        "line-not-found": ("号码不存在或未开通", "No line in service with this number"),
+        "line-exists": ("该号码已有在网线路", "This number already has a line in service"),
+        "line-not-rechargeable": ("该号码当前不能充值", "This line cannot be recharged now"),
+        "plan-not-found": ("套餐不存在", "No such plan"),
+        "plan-exists": ("套餐代码已存在", "A plan with this code exists"),
+        "order-not-found": ("订单不存在", "No such order"),
+        "order-not-cancellable": ("订单当前不能取消", "This order can no longer be cancelled"),
+        "receipt-not-found": ("凭证不存在", "No such receipt"),
+        "idempotency-key-reused": ("幂等键已用于另一笔请求", "This Idempotency-Key was used for a different request"),
+        "idempotency-key-missing": ("缺少 Idempotency-Key 请求头", "The Idempotency-Key header is required"),
+        "payment-method-unavailable": ("该支付方式不可用", "This payment method is not available"),
+        "import-rejected": ("导入被拒绝，未导入任何数据", "Import rejected; nothing was imported"),
+        "malformed-json": ("JSON 格式错误", "The body is not valid JSON of the expected shape"),
+        "unsupported-media-type": ("不支持的内容类型", "Unsupported content type"),
+        "body-too-large": ("请求体过大", "The request body is too large"),
+        "unauthorized": ("未授权", "Unauthorized"),
+        "not-found": ("页面不存在", "Not found"),
+        "method-not-allowed": ("不支持的请求方法", "Method not allowed"),
+        "notification-rejected": ("支付通知被拒绝", "The payment notification was rejected"),
+        "unknown-provider": ("未知的支付渠道", "Unknown payment provider"),
+        "too-many-requests": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
+        "service-unavailable": ("服务暂不可用", "Service unavailable"),
+        "internal-error": ("服务器内部错误", "Internal server error"),
+    ]
+
+    static func problemTitle(_ code: String, _ language: Language) -> String {
+        guard let title = problemTitles[code] else { return language == .zh ? "请求失败" : "Request failed" }
+        return language == .zh ? title.zh : title.en
+    }
+
+    static func orderStatus(_ status: OrderStatus, _ language: Language) -> String {
+        switch (status, language) {
+        case (.pendingPayment, .zh): return "待支付"
+        case (.pendingPayment, .en): return "Awaiting payment"
+        case (.paid, .zh): return "已支付，待到账"
+        case (.paid, .en): return "Paid, not yet credited"
+        case (.credited, .zh): return "已到账"
+        case (.credited, .en): return "Credited"
+        case (.failed, .zh): return "支付失败"
+        case (.failed, .en): return "Payment failed"
+        case (.expired, .zh): return "已过期"
+        case (.expired, .en): return "Expired"
+        case (.cancelled, .zh): return "已取消"
+        case (.cancelled, .en): return "Cancelled"
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import BaohaoDomain
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem: every API error leaves as `application/problem+json` with a stable `type`.
+public struct Problem: Error, Sendable {
+    public let status: HTTPResponse.Status
+    /// The stable code; the `type` URI is `https://baohao.dev/problems/<code>`.
+    public let code: String
+    public let detail: String?
+    /// The request field at fault, for validation errors (e.g. `amount.amount`).
+    public let field: String?
+    /// Extra members, e.g. the rows of a rejected import.
+    public let extensions: [String: ProblemValue]
+
+    public init(_ status: HTTPResponse.Status, _ code: String, detail: String? = nil, field: String? = nil, extensions: [String: ProblemValue] = [:]) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.field = field
+        self.extensions = extensions
+    }
+
+    static let typeBase = "https://baohao.dev/problems/"
+
+    func response(language: Language) -> Response {
+        var object: [String: ProblemValue] = extensions
+        object["type"] = .string(Self.typeBase + code)
+        object["title"] = .string(Messages.problemTitle(code, language))
+        object["status"] = .int(Int(status.code))
+        if let detail { object["detail"] = .string(detail) }
+        if let field { object["field"] = .string(field) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(object)) ?? Data()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json; charset=utf-8"
+        headers[.contentLanguage] = language == .zh ? "zh-CN" : "en"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// A JSON value inside a problem.
+public indirect enum ProblemValue: Encodable, Sendable {
+    case string(String)
+    case int(Int)
+    case array([ProblemValue])
+    case object([String: ProblemValue])
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+extension Problem {
+    /// The problem a domain error becomes.
+    init(_ error: DomainError) {
+        switch error {
+        case .validation(let v):
+            self.init(.unprocessableContent, error.code, detail: v.detail.map { "\(v.reason.rawValue): \($0)" } ?? v.reason.rawValue, field: v.field)
+        case .invalidNumber(let field, let reason):
+            self.init(.unprocessableContent, error.code, detail: "\(reason)", field: field)
+        case .lineNotFound, .orderNotFound, .receiptNotFound:
+            self.init(.notFound, error.code)
+        case .planNotFound(let code):
+            self.init(.unprocessableContent, error.code, detail: code, field: "plan")
+        case .lineExists:
+            self.init(.conflict, error.code, field: "msisdn")
+        case .planExists(let code):
+            self.init(.conflict, error.code, detail: code, field: "code")
+        case .lineNotRechargeable(let status):
+            self.init(.unprocessableContent, error.code, detail: status.rawValue, field: "msisdn")
+        case .orderNotCancellable(let status):
+            self.init(.conflict, error.code, detail: status.rawValue)
+        case .idempotencyKeyReused:
+            self.init(.conflict, error.code, field: "Idempotency-Key")
+        case .paymentMethodUnavailable(let method):
+            self.init(.unprocessableContent, error.code, detail: method, field: "payment_method")
+        case .importRejected(let report):
+            self.init(
+                .unprocessableContent, error.code, detail: "\(report.errors.count) bad row(s); nothing imported",
+                extensions: ["errors": .array(report.errors.map { .object(["line": .int($0.row), "field": .string($0.field), "message": .string($0.message)]) })])
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import BaohaoDomain
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every error a route throws into a problem response, and logs each request without the
+/// concrete path: paths carry phone numbers, so only the route template is logged.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let language = request.language
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let problem as Problem {
+            response = problem.response(language: language)
+        } catch let error as DomainError {
+            response = Problem(error).response(language: language)
+        } catch let error as HTTPError {
+            response = Self.problem(for: error).response(language: language)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(describing: type(of: error)))", "route": "\(context.endpointPath ?? "-")"])
+            response = Problem(.internalServerError, "internal-error").response(language: language)
+        }
+        let elapsed = ContinuousClock.now - started
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "route": "\(context.endpointPath ?? "unmatched")",
+                "status": "\(response.status.code)", "ms": "\(elapsed.components.attoseconds / 1_000_000_000_000_000 + elapsed.components.seconds * 1000)",
+            ])
+        return response
+    }
+
+    static func problem(for error: HTTPError) -> Problem {
+        switch error.status {
+        case .notFound: return Problem(.notFound, "not-found")
+        case .methodNotAllowed: return Problem(.methodNotAllowed, "method-not-allowed")
+        case .contentTooLarge: return Problem(.contentTooLarge, "body-too-large")
+        case .unsupportedMediaType: return Problem(.unsupportedMediaType, "unsupported-media-type")
+        case .badRequest: return Problem(.badRequest, "malformed-json")
+        default: return Problem(error.status, error.status.code >= 500 ? "internal-error" : "validation-error")
+        }
+    }
+}
+
+extension Request {
+    /// The language for this request: `?lang=en|zh`, then `Accept-Language`; Chinese by default.
+    var language: Language {
+        if let lang = uri.queryParameters.get("lang"), let language = Language(rawValue: lang) { return language }
+        return Language.negotiate(headers[.acceptLanguage])
+    }
+
+    /// Reads the whole body, refusing more than `limit` bytes.
+    func bodyBytes(limit: Int) async throws -> [UInt8] {
+        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
+            throw Problem(.contentTooLarge, "body-too-large", detail: "limit \(limit) bytes")
+        }
+        var collected: [UInt8] = []
+        for try await buffer in body {
+            collected.append(contentsOf: buffer.readableBytesView)
+            if collected.count > limit { throw Problem(.contentTooLarge, "body-too-large", detail: "limit \(limit) bytes") }
+        }
+        return collected
+    }
+
+    /// Decodes a JSON body of at most `limit` bytes; shape errors name the field.
+    func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int = 16 * 1024) async throws -> T {
+        let contentType = headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") || contentType.hasPrefix("application/problem+json") else {
+            throw Problem(.unsupportedMediaType, "unsupported-media-type", detail: "expected application/json")
+        }
+        let bytes = try await bodyBytes(limit: limit)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw Problem(.unprocessableContent, "validation-error", detail: "missing", field: Self.path(context.codingPath + [key]))
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw Problem(.unprocessableContent, "validation-error", detail: "wrong type", field: Self.path(context.codingPath))
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw Problem(.unprocessableContent, "validation-error", detail: "null not allowed", field: Self.path(context.codingPath))
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw Problem(.unprocessableContent, "validation-error", detail: context.debugDescription, field: Self.path(context.codingPath))
+        } catch {
+            throw Problem(.badRequest, "malformed-json")
+        }
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `baohao`: the server and the operator's command line.
+@main
+struct Baohao: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baohao",
+        abstract: "保号 Baohao — recharge and number-retention platform for prepaid lines.",
+        subcommands: [Serve.self, Migrate.self, Verify.self, Lines.self, Plans.self, NumberCommand.self]
+    )
+}

@@ -1,0 +1,28 @@
+import BaohaoDomain
+import BaohaoHTTP
+import Foundation
+
+/// Demo data for `serve --demo`: a ¥5/month keep-alive plan and lines in different states.
+/// Seeded once; a data folder that already has the plan is left alone.
+enum DemoData {
+    static func seed(_ services: AppServices) async throws {
+        let plan = try Plan(code: "KEEP5", name: "保号套餐 5元/月", monthlyFee: .major(5))
+        do {
+            try await services.admin.addPlan(plan)
+        } catch DomainError.planExists {
+            return
+        }
+        let lines: [(String, String, Int64, LineStatus)] = [
+            ("13800138000", "张三", 2350, .active),
+            ("18612345678", "李四", 0, .active),
+            ("13312345678", "王五", -300, .suspended),
+            ("19212345678", "赵六", -1200, .barred),
+            ("+44 7700 900123", "Chen Wei", 5000, .active),
+        ]
+        for (number, holder, balance, status) in lines {
+            let line = try await services.lines.add(NewLine(msisdn: number, planCode: plan.code, holderName: holder, openingBalance: Money(balance, .cny)))
+            if status != .active { _ = try await services.lines.changeStatus(msisdn: line.msisdn.e164, to: status) }
+        }
+        print("demo data: plan KEEP5 (¥5.00/month), lines 13800138000 (active), 18612345678 (active, ¥0), 13312345678 (suspended), 19212345678 (barred), +447700900123")
+    }
+}

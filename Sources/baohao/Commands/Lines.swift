@@ -1,0 +1,111 @@
+import ArgumentParser
+import BaohaoDomain
+import Foundation
+
+/// `baohao lines add|import|show|list|set-status`.
+struct Lines: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage lines.", subcommands: [Add.self, Import.self, Show.self, List.self, SetStatus.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a line.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The number, in any usual form.") var msisdn: String
+        @Option(help: "Plan code.") var plan: String
+        @Option(help: "Holder's name.") var holderName: String
+        @Option(help: "Opening balance in yuan, e.g. 12.50.") var openingBalance: String = "0"
+
+        func run() async throws {
+            guard let balance = LineImportCSV.parseMajorAmount(openingBalance, currency: .cny) else {
+                throw ValidationError("--opening-balance must be an amount like 12.50")
+            }
+            do {
+                let line = try await withStore(database) {
+                    try await LineService(store: $0).add(NewLine(msisdn: msisdn, planCode: plan, holderName: holderName, openingBalance: balance))
+                }
+                print("added \(line.msisdn.e164) (\(line.mobileOperator.displayName(.zh))) on \(line.planCode), balance \(line.balance.formatted)")
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import lines from CSV (msisdn,plan,holder_name,opening_balance); all rows or none.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The CSV file.") var file: String
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            guard data.count <= 8 * 1024 * 1024, let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("\(file) is larger than 8 MiB or not UTF-8")
+            }
+            let parsed = LineImportCSV.parse(text)
+            do {
+                let report = try await withStore(database) { try await LineService(store: $0).importLines(parsed.rows, parseErrors: parsed.errors) }
+                print("imported \(report.imported) line(s)")
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a line with its balance, deadline and recent orders.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The number.") var msisdn: String
+
+        func run() async throws {
+            do {
+                try await withStore(database) { store in
+                    let line = try await LineService(store: store).line(msisdn: msisdn)
+                    let admin = AdminService(store: store)
+                    let plan = try await admin.plan(code: line.planCode)
+                    let deadline = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: Date()) }
+                    print("number     \(line.msisdn.e164)")
+                    print("operator   \(line.mobileOperator.displayName(.zh)) / \(line.mobileOperator.displayName(.en))")
+                    print("plan       \(line.planCode)\(plan.map { " (\($0.name), \($0.monthlyFee.formatted)/month)" } ?? "")")
+                    print("holder     \(line.holderName)")
+                    print("status     \(line.status.rawValue) (\(line.status.displayName(.zh)))")
+                    print("balance    \(line.balance.formatted)")
+                    print("deadline   \(deadline.map(Deadline.isoDate) ?? "none")")
+                    for order in try await admin.orders(lineID: line.id, limit: 10) {
+                        print("order      \(order.id) \(order.status.rawValue) \(order.amount.formatted)\(order.receiptNumber.map { " receipt \($0)" } ?? "")")
+                    }
+                }
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List lines, optionally by status.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "active, suspended, barred or reclaimed.") var status: String?
+        @Option(help: "Most lines to print (1–500).") var limit: Int = 100
+        @Option(help: "Start after this number (E.164), for paging.") var after: String?
+
+        func run() async throws {
+            var filter: LineStatus? = nil
+            if let status {
+                guard let parsed = LineStatus(rawValue: status) else { throw ValidationError("unknown status \(status)") }
+                filter = parsed
+            }
+            let lines = try await withStore(database) { try await LineService(store: $0).list(status: filter, after: after, limit: limit) }
+            for line in lines {
+                print("\(line.msisdn.e164)\t\(line.status.rawValue)\t\(line.planCode)\t\(line.balance.formatted)\t\(line.holderName)")
+            }
+        }
+    }
+
+    struct SetStatus: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-status", abstract: "Suspend, bar, restore or reclaim a line by hand.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The number.") var msisdn: String
+        @Argument(help: "active, suspended, barred or reclaimed.") var status: String
+
+        func run() async throws {
+            guard let target = LineStatus(rawValue: status) else { throw ValidationError("unknown status \(status)") }
+            do {
+                let line = try await withStore(database) { try await LineService(store: $0).changeStatus(msisdn: msisdn, to: target) }
+                print("\(line.msisdn.e164) is now \(line.status.rawValue)")
+            } catch { throw fail(error) }
+        }
+    }
+}

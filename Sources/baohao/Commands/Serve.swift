@@ -1,0 +1,126 @@
+import ArgumentParser
+import BaohaoDomain
+import BaohaoHTTP
+import BaohaoPayments
+import BaohaoStorage
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// `baohao serve`: the HTTP server, with the order-expiry sweeper and the sandbox provider.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Baohao server.")
+
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8080
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Base URL people and providers reach this server at (default http://HOST:PORT).") var publicURL: String?
+    @Option(help: "Minutes an unpaid order waits before it expires.") var orderTtlMinutes: Int = 30
+    @Flag(help: "Seed demo data (a ¥5/month plan, a few lines) and make missing secrets, printing them once.") var demo = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+        guard (1...24 * 60).contains(orderTtlMinutes) else { throw ValidationError("--order-ttl-minutes must be 1–1440") }
+    }
+
+    func run() async throws {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "baohao")
+        let environment = ProcessInfo.processInfo.environment
+        let baseURL = publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+
+        var adminToken = environment["BAOHAO_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        var sandboxSecret = environment["BAOHAO_SANDBOX_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if demo {
+            if adminToken == nil {
+                adminToken = Self.randomSecret()
+                print("demo admin token (shown once): \(adminToken!)")
+            }
+            if sandboxSecret == nil {
+                sandboxSecret = Self.randomSecret()
+                print("demo sandbox secret (shown once): \(sandboxSecret!)")
+            }
+        }
+        if let secret = sandboxSecret, secret.utf8.count < 16 {
+            throw ValidationError("BAOHAO_SANDBOX_SECRET must be at least 16 characters")
+        }
+        if adminToken == nil { logger.warning("BAOHAO_ADMIN_TOKEN is not set: the admin API refuses every call") }
+        if sandboxSecret == nil { logger.warning("BAOHAO_SANDBOX_SECRET is not set: no payment provider is enabled") }
+
+        let store = try await database.open(logger: logger)
+        var providers: [any PaymentProvider] = []
+        var gateway: SandboxGateway? = nil
+        if let sandboxSecret {
+            let sandbox = SandboxProvider(secret: sandboxSecret, publicBaseURL: baseURL)
+            providers.append(sandbox)
+            gateway = SandboxGateway(
+                provider: sandbox, transport: URLSessionNotificationTransport(), notifyURL: "\(baseURL)/v1/payments/sandbox/notify",
+                logger: logger)
+        }
+        let services = AppServices(
+            store: store, payments: PaymentProviderRegistry(providers), sandboxGateway: gateway, adminToken: adminToken,
+            publicBaseURL: baseURL, orderTimeToLive: TimeInterval(orderTtlMinutes * 60),
+            merchant: MerchantInfo(
+                name: environment["BAOHAO_MERCHANT_NAME"] ?? "保号 Baohao",
+                supportLine: environment["BAOHAO_SUPPORT_LINE"] ?? "—"),
+            registry: registry)
+        if demo { try await DemoData.seed(services) }
+
+        let app = Application(
+            router: buildRouter(services: services),
+            configuration: .init(address: .hostname(host, port: port), serverName: "baohao"),
+            services: [OrderExpiryService(recharges: services.recharges, logger: logger)],
+            onServerRunning: { channel in
+                print("Baohao is listening on \(baseURL) (\(database.describe))")
+                print("  try: curl \(baseURL)/v1/lines/13800138000/confirm")
+            },
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            await gateway?.shutdown()
+            try? await store.shutdown()
+            throw error
+        }
+        await gateway?.shutdown()
+        try await store.shutdown()
+    }
+
+    static func randomSecret() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// Marks unpaid orders as expired once their time runs out, every 30 seconds.
+struct OrderExpiryService: Service {
+    let recharges: RechargeService
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let expired = try await recharges.expireDueOrders()
+                if expired > 0 { logger.info("orders expired", metadata: ["count": "\(expired)"]) }
+            } catch {
+                logger.warning("order expiry failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            }
+            try? await gracefulShutdownSleep(seconds: 30)
+        }
+    }
+
+    func gracefulShutdownSleep(seconds: Int) async throws {
+        try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(seconds)) }
+    }
+}
