@@ -87,6 +87,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BaohaoTestSupport",
+            dependencies: [
+                "BaohaoDomain",
+                "BaohaoStorage",
+                "BaohaoPayments",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/BaohaoTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BaohaoDomainTests",
             dependencies: ["BaohaoDomain"],
@@ -94,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BaohaoStorageTests",
-            dependencies: ["BaohaoDomain", "BaohaoStorage"],
+            dependencies: ["BaohaoDomain", "BaohaoStorage", "BaohaoTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -104,6 +115,7 @@ let package = Package(
                 "BaohaoStorage",
                 "BaohaoPayments",
                 "BaohaoHTTP",
+                "BaohaoTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -57,11 +57,11 @@ public struct MSISDN: Hashable, Sendable, Codable, CustomStringConvertible, Comp
         try container.encode(e164)
     }
 
-    /// Longest input accepted before any parsing work, so a huge string costs nothing.
+    /// Longest input accepted (in Unicode scalars) before any parsing work, so a huge string costs nothing.
     public static let maximumInputLength = 32
 
     static func normalize(_ input: String) throws(MSISDNError) -> String {
-        guard input.utf8.count <= maximumInputLength else { throw .tooLong }
+        guard input.unicodeScalars.count <= maximumInputLength else { throw .tooLong }
         var digits = ""
         var sawPlus = false
         var sawDigit = false

@@ -1,0 +1,35 @@
+import BaohaoDomain
+import Testing
+
+@Suite("Channel policy")
+struct ChannelPolicyTests {
+    let online = ChannelPolicy.onlineDefault
+
+    @Test func denominationsAndRange() throws {
+        #expect(online.denominations.map(\.amountMinor) == [1000, 2000, 3000, 5000, 10000, 20000, 30000, 50000])
+        let quote = try online.quote(.major(50))
+        #expect(quote.total == .major(50))
+        #expect(quote.fee == .zero(.cny))
+        #expect(try online.quote(.major(37)).faceValue == .major(37))
+    }
+
+    @Test("refused amounts", arguments: [0, -100, 900, 50100, 1050, Int64.max])
+    func refused(_ minor: Int64) {
+        #expect(throws: ValidationError.self) { try online.quote(Money(minor, .cny)) }
+    }
+
+    @Test func wrongCurrency() {
+        #expect(throws: ValidationError(field: "amount.currency", reason: .notAllowed, detail: "CNY")) {
+            try online.quote(Money(5000, Currency(code: "USD")!))
+        }
+    }
+
+    @Test func fees() throws {
+        let ivr = ChannelPolicy(
+            channel: .ivr, currency: .cny, denominations: [], minimumAmount: .major(10), maximumAmount: .major(100),
+            freeAmountStepMinor: 100, fee: .proportional(basisPoints: 150, minimum: Money(50, .cny)))
+        #expect(try ivr.quote(.major(10)).fee == Money(50, .cny))
+        #expect(try ivr.quote(.major(100)).fee == Money(150, .cny))
+        #expect(try ivr.quote(.major(37)).total == Money(3756, .cny))
+    }
+}

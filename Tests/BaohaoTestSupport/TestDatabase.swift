@@ -1,0 +1,76 @@
+import BaohaoDomain
+import BaohaoStorage
+import Foundation
+import Logging
+
+/// The databases every storage and HTTP test runs on.
+public enum TestDatabase: String, CaseIterable, Sendable {
+    case sqlite
+    case postgres
+
+
+    /// The PostgreSQL server the test command started; its absence fails the PostgreSQL tests
+    /// (they are never skipped).
+    public static var postgresServerURL: String? {
+        ProcessInfo.processInfo.environment["BAOHAO_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Opens a fresh, empty, migrated database of this kind.
+    public func open() async throws -> TestStore {
+        var logger = Logger(label: "baohao-test")
+        logger.logLevel = .warning
+        switch self {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baohao-test-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let store = try await SQLiteStore.open(path: folder.appendingPathComponent("baohao.sqlite").path, logger: logger)
+            return TestStore(store: store, cleanup: { try? FileManager.default.removeItem(at: folder) })
+        case .postgres:
+            guard let server = Self.postgresServerURL else { throw TestDatabaseError.postgresNotConfigured }
+            let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            try await PostgresDatabaseAdmin.create(serverURL: server, name: name, logger: logger)
+            let store = try await PostgresStore.open(url: try PostgresDatabaseAdmin.url(server, database: name), logger: logger)
+            let quiet = logger
+            return TestStore(store: store, cleanup: { try? await PostgresDatabaseAdmin.drop(serverURL: server, name: name, logger: quiet) })
+        }
+    }
+}
+
+/// Why a database for a test could not be had.
+public enum TestDatabaseError: Error, CustomStringConvertible {
+    case postgresNotConfigured
+
+    public var description: String {
+        "BAOHAO_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL"
+    }
+}
+
+/// A store for one test, removed afterwards.
+public final class TestStore: Sendable {
+    public let store: any RechargeStore
+    let cleanup: @Sendable () async -> Void
+
+    init(store: any RechargeStore, cleanup: @escaping @Sendable () async -> Void) {
+        self.store = store
+        self.cleanup = cleanup
+    }
+
+    /// Closes the store and deletes its data.
+    public func close() async {
+        try? await store.shutdown()
+        await cleanup()
+    }
+}
+
+/// Runs `body` with a fresh store of `kind`, always cleaning up.
+public func withTestStore<T>(_ kind: TestDatabase, _ body: (any RechargeStore) async throws -> T) async throws -> T {
+    let test = try await kind.open()
+    do {
+        let result = try await body(test.store)
+        await test.close()
+        return result
+    } catch {
+        await test.close()
+        throw error
+    }
+}
