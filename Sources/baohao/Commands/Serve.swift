@@ -28,7 +28,6 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        setlinebuf(stdout)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -45,11 +44,11 @@ struct Serve: AsyncParsableCommand {
         if demo {
             if adminToken == nil {
                 adminToken = Self.randomSecret()
-                print("demo admin token (shown once): \(adminToken!)")
+                say("demo admin token (shown once): \(adminToken!)")
             }
             if sandboxSecret == nil {
                 sandboxSecret = Self.randomSecret()
-                print("demo sandbox secret (shown once): \(sandboxSecret!)")
+                say("demo sandbox secret (shown once): \(sandboxSecret!)")
             }
         }
         if let secret = sandboxSecret, secret.utf8.count < 16 {
@@ -82,8 +81,8 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: "baohao"),
             services: [OrderExpiryService(recharges: services.recharges, logger: logger)],
             onServerRunning: { channel in
-                print("Baohao is listening on \(baseURL) (\(database.describe))")
-                print("  try: curl \(baseURL)/v1/lines/13800138000/confirm")
+                say("Baohao is listening on \(baseURL) (\(database.describe))")
+                say("  try: curl \(baseURL)/v1/lines/13800138000/confirm")
             },
             logger: logger)
         do {
