@@ -43,6 +43,14 @@ actor GroupCommitQueue {
         return box.value!
     }
 
+    /// Runs `body` on the writer connection with no transaction open around it (migrations).
+    func exclusive<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        while draining { await Task.yield() }
+        draining = true
+        defer { draining = false; if !pending.isEmpty { draining = true; Task { await self.drain() } } }
+        return try await body(db)
+    }
+
     private func drain() async {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(Self.maximumBatch))

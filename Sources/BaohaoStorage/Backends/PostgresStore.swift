@@ -101,6 +101,11 @@ public final class PostgresStore: RechargeStore {
         return state == "40001" || state == "40P01"
     }
 
+    /// Applies pending migrations; returns the versions applied (none when up to date).
+    public func migrate() async throws -> [Int] {
+        try await client.withConnection { connection in try await Migrator.run(on: connection.sql(), kind: .postgres) }
+    }
+
     public func ping() async throws {
         try await client.withConnection { connection in
             _ = try await connection.sql().raw("SELECT 1 AS one").all()

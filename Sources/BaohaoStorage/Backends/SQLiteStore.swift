@@ -70,6 +70,11 @@ public final class SQLiteStore: RechargeStore {
         try await queue.submit(body)
     }
 
+    /// Applies pending migrations; returns the versions applied (none when up to date).
+    public func migrate() async throws -> [Int] {
+        try await queue.exclusive { db in try await Migrator.run(on: db, kind: .sqlite) }
+    }
+
     public func ping() async throws {
         _ = try await writer.sql().raw("SELECT 1 AS one").all()
     }

@@ -13,7 +13,7 @@ extension SQLSession {
         // Every transfer sums to zero in each currency and has at least two postings.
         for row in try await db.raw(
             """
-            SELECT transfer_id, currency, SUM(amount) AS total, COUNT(*) AS postings FROM ledger_postings
+            SELECT transfer_id, currency, CAST(SUM(amount) AS BIGINT) AS total, COUNT(*) AS postings FROM ledger_postings
             GROUP BY transfer_id, currency HAVING SUM(amount) <> 0 OR COUNT(*) < 2 ORDER BY transfer_id LIMIT \(unsafeRaw: String(limit))
             """
         ).all() {
@@ -31,7 +31,7 @@ extension SQLSession {
         for row in try await db.raw(
             """
             SELECT l.id, l.balance, COALESCE(s.total, 0) AS ledger FROM lines l
-            LEFT JOIN (SELECT account, SUM(amount) AS total FROM ledger_postings WHERE account LIKE 'line:%' GROUP BY account) s
+            LEFT JOIN (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'line:%' GROUP BY account) s
               ON s.account = 'line:' || l.id
             WHERE l.balance <> COALESCE(s.total, 0) ORDER BY l.id LIMIT \(unsafeRaw: String(limit))
             """
@@ -56,8 +56,8 @@ extension SQLSession {
               (SELECT COUNT(*) FROM ledger_transfers t WHERE t.order_id = o.id) AS transfers,
               (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id) AS receipts,
               (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id AND r.face_value = o.amount AND r.amount_paid = o.total) AS matching,
-              (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
-                 WHERE t.order_id = o.id AND p.account = 'line:' || o.line_id) AS credited
+              CAST((SELECT COALESCE(SUM(p.amount), 0) FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
+                 WHERE t.order_id = o.id AND p.account = 'line:' || o.line_id) AS BIGINT) AS credited
             FROM recharge_orders o
             WHERE (o.status = 'credited' AND (
                      (SELECT COUNT(*) FROM ledger_transfers t WHERE t.order_id = o.id) <> 1
@@ -76,7 +76,7 @@ extension SQLSession {
         }
 
         // The whole ledger sums to zero per currency.
-        for row in try await db.raw("SELECT currency, SUM(amount) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0").all() {
+        for row in try await db.raw("SELECT currency, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0").all() {
             problems.append(.init(kind: "ledger_not_zero", subject: try row.decode(column: "currency", as: String.self), detail: "sum \(try row.decode(column: "total", as: Int64.self))"))
         }
 

@@ -1,0 +1,145 @@
+import BaohaoDomain
+import BaohaoTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+@testable import BaohaoStorage
+
+/// One suite, run against SQLite and a real PostgreSQL: both backends must behave the same.
+@Suite("Store conformance")
+struct StoreConformanceTests {
+    let clock = Fixtures.clock()
+
+    @Test("a number has one line in service; a reclaimed number can be reused", arguments: TestDatabase.allCases)
+    func lineUniqueness(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            let line = try await Fixtures.seedLine(store, balance: 1200, clock: clock)
+            let lines = LineService(store: store, clock: clock)
+            await #expect(throws: DomainError.lineExists) {
+                try await lines.add(NewLine(msisdn: "+86 138 0013 8000", planCode: "KEEP5", holderName: "X", openingBalance: .zero(.cny)))
+            }
+            _ = try await lines.changeStatus(msisdn: "13800138000", to: .reclaimed)
+            let second = try await lines.add(NewLine(msisdn: "13800138000", planCode: "KEEP5", holderName: "新用户", openingBalance: .zero(.cny)))
+            #expect(second.id != line.id)
+            #expect(try await lines.line(msisdn: "13800138000").id == second.id)
+            #expect(try await AdminService(store: store).verify().ok)
+        }
+    }
+
+    @Test("an opening balance is a ledger transfer", arguments: TestDatabase.allCases)
+    func openingBalance(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            let line = try await Fixtures.seedLine(store, balance: -350, clock: clock)
+            #expect(line.balance == Money(-350, .cny))
+            let transfers = try await AdminService(store: store).ledger(lineID: line.id)
+            #expect(transfers.count == 1)
+            #expect(transfers[0].kind == .openingBalance)
+            #expect(Set(transfers[0].postings.map(\.amount.amountMinor)) == [350, -350])
+        }
+    }
+
+    @Test("guarded updates refuse stale writers", arguments: TestDatabase.allCases)
+    func guardedUpdates(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            let line = try await Fixtures.seedLine(store, balance: 100, clock: clock)
+            let stale = try await store.write { session in
+                try await session.setBalance(lineID: line.id, to: Money(999, .cny), expected: Money(5, .cny), at: Date())
+            }
+            #expect(stale == false)
+            let recharges = RechargeService(store: store, clock: clock)
+            let (order, _) = try await recharges.createOrder(
+                RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .sandbox), idempotencyKey: "key-00000001")
+            var cancelled = order
+            cancelled.status = .cancelled
+            let changed = cancelled
+            #expect(try await store.write { try await $0.updateOrder(changed, expected: .paid) } == false)
+            #expect(try await store.write { try await $0.updateOrder(changed, expected: .pendingPayment) } == true)
+            #expect(try await recharges.order(id: order.id).status == .cancelled)
+        }
+    }
+
+    @Test("the ledger is append-only in the database itself", arguments: TestDatabase.allCases)
+    func appendOnly(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            try await Fixtures.seedLine(store, balance: 500, clock: clock)
+            for statement in ["UPDATE ledger_postings SET amount = 1", "DELETE FROM ledger_postings", "DELETE FROM ledger_transfers"] {
+                await #expect(throws: (any Error).self, "\(statement)") {
+                    try await store.write { session in try await (session as! SQLSession).db.raw(SQLQueryString(statement)).run() }
+                }
+            }
+            #expect(try await AdminService(store: store).verify().ok)
+        }
+    }
+
+    @Test("a failing write in a concurrent batch rolls back alone", arguments: TestDatabase.allCases)
+    func isolatedFailures(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            try await AdminService(store: store).addPlan(Fixtures.keepAlivePlan)
+            let lines = LineService(store: store, clock: clock)
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        // Every fourth request names a plan that does not exist: its line insert must vanish.
+                        let plan = index % 4 == 0 ? "NOPE" : "KEEP5"
+                        let number = "1380013\(String(format: "%04d", index))"
+                        return (try? await lines.add(NewLine(msisdn: number, planCode: plan, holderName: "n\(index)", openingBalance: Money(100, .cny)))) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 30)
+            let stored = try await lines.list(status: nil, after: nil, limit: 500)
+            #expect(stored.count == 30)
+            let report = try await AdminService(store: store).verify()
+            #expect(report.ok)
+            #expect(report.transfersChecked == 30)
+        }
+    }
+
+    @Test("verify finds a tampered balance and an unbalanced transfer", arguments: TestDatabase.allCases)
+    func verifyFindsDifferences(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            let line = try await Fixtures.seedLine(store, balance: 500, clock: clock)
+            try await store.write { session in
+                let db = (session as! SQLSession).db
+                try await db.raw("UPDATE lines SET balance = balance + 1 WHERE id = \(bind: line.id)").run()
+                try await db.raw("INSERT INTO ledger_transfers (id, kind, created_at) VALUES ('tr_forged', 'recharge', 0)").run()
+                try await db.raw("INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ('tr_forged', 0, 'revenue:fees', 7, 'CNY', 0)").run()
+            }
+            let report = try await AdminService(store: store).verify()
+            #expect(!report.ok)
+            let kinds = Set(report.problems.map(\.kind))
+            #expect(kinds == ["balance_mismatch", "unbalanced_transfer", "ledger_not_zero"])
+            #expect(report.problems.first { $0.kind == "balance_mismatch" }?.subject == line.id)
+        }
+    }
+
+    @Test("unpaid orders expire in one set-based statement", arguments: TestDatabase.allCases)
+    func expiry(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            try await Fixtures.seedLine(store, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock, orderTimeToLive: 600)
+            for index in 0..<5 {
+                _ = try await recharges.createOrder(
+                    RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .sandbox), idempotencyKey: "expire-\(index)-key")
+            }
+            #expect(try await recharges.expireDueOrders() == 0)
+            clock.advance(by: 601)
+            #expect(try await recharges.expireDueOrders(batchSize: 3) == 3)
+            #expect(try await recharges.expireDueOrders() == 2)
+            #expect(try await recharges.expireDueOrders() == 0)
+        }
+    }
+
+    @Test("migrations run once and again harmlessly", arguments: TestDatabase.allCases)
+    func migrationsAreIdempotent(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            try await Fixtures.seedLine(store, clock: clock)
+            let applied: [Int]
+            if let sqlite = store as? SQLiteStore { applied = try await sqlite.migrate() } else { applied = try await (store as! PostgresStore).migrate() }
+            #expect(applied.isEmpty)
+            #expect(try await AdminService(store: store).plans().count == 1)
+        }
+    }
+}
