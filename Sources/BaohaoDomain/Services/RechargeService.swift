@@ -233,8 +233,10 @@ public struct RechargeService: Sendable {
                 try await record(.flagged, "second_payment_for_order")
                 return .flagged(order, reason: "second_payment_for_order")
             }
-            let late = OrderStateMachine.isLatePayment(previous)
-            order.status = try OrderStateMachine.next(previous, on: .paymentSucceeded)
+            // An unpaid order past its time is expired even if the sweeper has not marked it yet.
+            let effective: OrderStatus = previous == .pendingPayment && order.expiresAt <= now ? .expired : previous
+            let late = OrderStateMachine.isLatePayment(effective)
+            order.status = try OrderStateMachine.next(effective, on: .paymentSucceeded)
             order.paidAt = event.occurredAt
             order.providerTransactionID = event.providerTransactionID
             order.latePayment = late
