@@ -69,7 +69,7 @@ struct Harness: Sendable {
         try await withTestStore(database) { store in
             let sandbox = SandboxProvider(secret: sandboxSecret, publicBaseURL: "http://127.0.0.1")
             let gateway = relay.map {
-                SandboxGateway(provider: sandbox, transport: $0, notifyURL: "/v1/payments/sandbox/notify", initialDelay: .milliseconds(10), logger: logs.logger)
+                SandboxGateway(provider: sandbox, transport: $0, notifyURL: "/v1/payments/sandbox/notify", initialDelay: .milliseconds(10), clock: clock, logger: logs.logger)
             }
             let services = AppServices(
                 store: store, clock: clock, payments: PaymentProviderRegistry([sandbox]), sandboxGateway: gateway,

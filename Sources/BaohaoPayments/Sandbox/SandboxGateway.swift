@@ -10,6 +10,7 @@ public actor SandboxGateway {
     let transport: any NotificationTransport
     let notifyURL: String
     let logger: Logger
+    let clock: any WallClock
     /// Delay before the first attempt and between retries: 1 s, then doubling.
     let initialDelay: Duration
     /// Attempts per notification before the sandbox gives up (a real provider retries for a day).
@@ -17,7 +18,8 @@ public actor SandboxGateway {
     private var inFlight: [Int: Task<Void, Never>] = [:]
     private var nextTaskID = 0
 
-    public init(provider: SandboxProvider, transport: any NotificationTransport, notifyURL: String, initialDelay: Duration = .milliseconds(200), logger: Logger) {
+    public init(provider: SandboxProvider, transport: any NotificationTransport, notifyURL: String, initialDelay: Duration = .milliseconds(200), clock: any WallClock = SystemWallClock(), logger: Logger) {
+        self.clock = clock
         self.provider = provider
         self.transport = transport
         self.notifyURL = notifyURL
@@ -52,11 +54,11 @@ public actor SandboxGateway {
         let id = nextTaskID
         nextTaskID += 1
         let body = notification.encoded()
-        inFlight[id] = Task { [provider, transport, notifyURL, logger, initialDelay] in
+        inFlight[id] = Task { [provider, transport, notifyURL, logger, initialDelay, clock] in
             var delay = initialDelay
             for attempt in 1...Self.maximumAttempts {
                 do { try await Task.sleep(for: delay) } catch { break }
-                let headers = ["Content-Type": "application/json", "Baohao-Signature": provider.sign(body, at: Date())]
+                let headers = ["Content-Type": "application/json", "Baohao-Signature": provider.sign(body, at: clock.now())]
                 do {
                     let status = try await transport.post(url: notifyURL, body: body, headers: headers)
                     if (200..<300).contains(status) { break }

@@ -1,0 +1,103 @@
+import BaohaoTestSupport
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+
+@Suite("Operations: health, metrics, events, sandbox page, logs")
+struct OperationsTests {
+    @Test("healthz, readyz, metrics and the OpenAPI document", arguments: [TestDatabase.sqlite])
+    func health(_ database: TestDatabase) async throws {
+        try await Harness.run(database) { h in
+            #expect(try await h.call(.get, "/healthz").json["status"] as? String == "ok")
+            #expect(try await h.call(.get, "/readyz").json["status"] as? String == "ready")
+            let id = try await h.recharge(key: "metrics-order1").json["id"] as! String
+            _ = try await h.notify(orderID: id)
+            let metrics = try await h.call(.get, "/metrics")
+            #expect(metrics.text.contains(#"baohao_recharge_orders_created_total{channel="online"} 1"#))
+            #expect(metrics.text.contains(#"baohao_recharges_credited_total{channel="online"} 1"#))
+            #expect(metrics.text.contains(#"baohao_payment_notifications_total{provider="sandbox",outcome="applied"} 1"#))
+            let spec = try await h.call(.get, "/openapi.yaml")
+            #expect(spec.status == .ok)
+            #expect(spec.text.hasPrefix("openapi: 3.1"))
+            for path in ["/v1/lines/{msisdn}/confirm", "/v1/recharges", "/v1/recharges/{id}", "/v1/payments/sandbox/notify", "/v1/receipts/{receipt_no}", "/v1/admin/lines"] {
+                #expect(spec.text.contains("  \(path):"), "\(path)")
+            }
+            let missing = try await h.call(.get, "/no/such/page")
+            #expect(missing.status == .notFound)
+            #expect(missing.contentType.hasPrefix("application/problem+json"))
+        }
+    }
+
+    @Test("the event stream ends when the money arrives", arguments: TestDatabase.allCases)
+    func serverSentEvents(_ database: TestDatabase) async throws {
+        try await Harness.run(database) { h in
+            let id = try await h.recharge(key: "sse-order-001").json["id"] as! String
+            async let stream = h.call(.get, "/v1/recharges/\(id)/events")
+            try await Task.sleep(for: .milliseconds(400))
+            _ = try await h.notify(orderID: id)
+            let reply = try await stream
+            #expect(reply.contentType.hasPrefix("text/event-stream"))
+            let events = reply.text.components(separatedBy: "\n\n").filter { $0.hasPrefix("event: order") }
+            #expect(events.count == 2)
+            #expect(events.first?.contains(#""status":"pending_payment""#) == true)
+            #expect(events.last?.contains(#""status":"credited""#) == true)
+            #expect(events.last?.contains(#""receipt_no":"BH-"#) == true)
+            #expect(try await h.call(.get, "/v1/recharges/rc_missing/events").status == .notFound)
+        }
+    }
+
+    @Test("the sandbox page: the payer approves, a signed notification follows, the order is credited", arguments: TestDatabase.allCases)
+    func sandboxPage(_ database: TestDatabase) async throws {
+        let relay = RelayTransport()
+        try await Harness.run(database, relay: relay) { h in
+            await relay.connect { url, body, headers in
+                var fields = HTTPFields()
+                for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+                return Int(try await h.client.executeRequest(uri: url, method: .post, headers: fields, body: ByteBuffer(bytes: body)).status.code)
+            }
+            let created = try await h.recharge(key: "sandbox-page-1").json
+            let id = created["id"] as! String
+            let payURL = try #require((created["payment"] as? [String: Any])?["pay_url"] as? String)
+            let path = String(payURL.dropFirst("http://127.0.0.1".count))
+            let page = try await h.call(.get, path)
+            #expect(page.text.contains("沙箱收银台") && page.text.contains("¥50.00"))
+
+            let query = String(path.split(separator: "?")[1])
+            let forged = query.replacingOccurrences(of: "amount=5000", with: "amount=1")
+            #expect(try await h.call(.post, "/sandbox/pay/\(id)", body: forged + "&decision=approve", headers: [.contentType: "application/x-www-form-urlencoded"]).status == .badRequest)
+
+            let approved = try await h.call(.post, "/sandbox/pay/\(id)", body: query + "&decision=approve", headers: [.contentType: "application/x-www-form-urlencoded"])
+            #expect(approved.status == .seeOther)
+            #expect(approved.headers[.location] == "/orders/\(id)")
+            var status = ""
+            for _ in 0..<100 {
+                status = try await h.call(.get, "/v1/recharges/\(id)").json["status"] as? String ?? ""
+                if status == "credited" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(status == "credited")
+            #expect(try await h.balance() == 7350)
+            let waiting = try await h.call(.get, "/orders/\(id)")
+            #expect(waiting.text.contains("已到账") && waiting.text.contains("/receipts/BH-"))
+        }
+    }
+
+    @Test("logs never hold a full number, a signature or a secret", arguments: [TestDatabase.sqlite])
+    func logsAreClean(_ database: TestDatabase) async throws {
+        try await Harness.run(database) { h in
+            _ = try await h.call(.get, "/v1/lines/13800138000/confirm")
+            _ = try await h.call(.get, "/v1/lines/13900139000/confirm")
+            let id = try await h.recharge(key: "log-check-01").json["id"] as! String
+            _ = try await h.notify(orderID: id, secret: "wrong-secret-wrong-secret")
+            _ = try await h.notify(orderID: id)
+            _ = try await h.admin(.get, "/v1/admin/lines/13800138000")
+            let logs = h.logs.all.joined(separator: "\n")
+            #expect(logs.contains("route=/v1/lines/{msisdn}/confirm"))
+            #expect(logs.contains("reason=bad_signature"))
+            for secret in ["13800138000", "13900139000", "0013", sandboxSecret, adminToken, "v1="] {
+                #expect(!logs.contains(secret), "\(secret) reached the logs")
+            }
+        }
+    }
+}
