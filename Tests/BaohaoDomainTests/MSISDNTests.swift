@@ -20,6 +20,7 @@ struct MSISDNTests {
         #expect(try MSISDN(parsing: "19212345678").operatorHint == .chinaBroadnet)
         #expect(try MSISDN(parsing: "17012345678").operatorHint == .virtualOperator)
         #expect(try MSISDN(parsing: "13412345678").operatorHint == .chinaMobile)
+        #expect(try MSISDN(parsing: "13491234567").operatorHint == .chinaTelecom)
         #expect(try MSISDN(parsing: "+44 7700 900123").operatorHint == .unknown)
     }
 
@@ -32,7 +33,7 @@ struct MSISDNTests {
 
     @Test("rejected", arguments: [
         ("", MSISDNError.empty), ("abc", .invalidCharacter), ("1380013800", .notMobileNumber),
-        ("138001380001", .notMobileNumber), ("+86 138 0013 800", .wrongLength), ("+86 1349 001 3800", .unallocatedRange),
+        ("138001380001", .notMobileNumber), ("+86 138 0013 800", .wrongLength), ("+86 140 0013 8000", .unallocatedRange),
         ("+86 100 0013 8000", .unallocatedRange), ("+0 123456789", .invalidCountryCode), ("+44 12", .wrongLength),
         ("+1234567890123456", .wrongLength), ("13800138000+", .invalidCharacter), ("12345678901234567890123456789012345", .tooLong),
         ("138\u{0}00138000", .invalidCharacter),

@@ -33,11 +33,16 @@ public enum MobileOperator: String, Sendable, Codable, CaseIterable {
         let prefix4 = String(digits.prefix(4))
         let prefix3 = String(digits.prefix(3))
         if prefix3 == "134" {
-            return prefix4 == "1349" ? nil : .chinaMobile
+            // 1349 is the satellite range, run by China Telecom since 2009.
+            return prefix4 == "1349" ? .chinaTelecom : .chinaMobile
         }
         if prefix3 == "170" {
             return .virtualOperator
         }
+        // Satellite (Tiantong, China Telecom) and a mobile range whose operator the segment list
+        // does not name; both are valid mobile numbers (PyPI phonenumbers agrees).
+        if prefix4 == "1740" { return ("0"..."5").contains(Array(digits)[4]) ? .chinaTelecom : nil }
+        if prefix4 == "1610" { return .unknown }
         return mainlandPrefixes[prefix3]
     }
 

@@ -1,0 +1,120 @@
+"""Shared helpers for the Python tests: the built `baohao` binary and a server process."""
+import hashlib
+import hmac
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+BIN = os.environ.get("BAOHAO_BIN", os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "baohao"))
+SANDBOX_SECRET = "process-test-sandbox-secret-0123"
+ADMIN_TOKEN = "process-test-admin-token"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A real `baohao serve` process on 127.0.0.1."""
+
+    def __init__(self, data_dir, database_url=None):
+        self.data_dir = data_dir
+        self.database_url = database_url
+        self.port = free_port()
+        self.proc = None
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        env = dict(os.environ, BAOHAO_SANDBOX_SECRET=SANDBOX_SECRET, BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN, LOG_LEVEL="warning")
+        args = [BIN, "serve", "--port", str(self.port), "--data-dir", self.data_dir]
+        if self.database_url:
+            args += ["--database-url", self.database_url]
+        self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
+        self.proc = subprocess.Popen(args, env=env, stdout=self.log, stderr=self.log)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if self.request("GET", "/readyz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited at start")
+            time.sleep(0.1)
+        raise RuntimeError("server did not become ready")
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        self.log.close()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        if not self.log.closed:
+            self.log.close()
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers or {})
+        if data is not None and "Content-Type" not in (headers or {}):
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.read()
+
+    def admin(self, method, path, body=None):
+        return self.request(method, path, body, {"Authorization": f"Bearer {ADMIN_TOKEN}"})
+
+
+def signed_notification(order_id, amount, txn=None, status="succeeded", event_id=None):
+    """A sandbox notification signed from the protocol description, not from Baohao's code."""
+    body = json.dumps({
+        "event_id": event_id or uuid.uuid4().hex,
+        "order_id": order_id,
+        "provider_txn_id": txn or f"txn-{order_id}",
+        "status": status,
+        "amount": {"amount": amount, "currency": "CNY"},
+        "paid_at": "2026-11-24T12:00:00Z",
+    }).encode()
+    t = str(int(time.time()))
+    mac = hmac.new(SANDBOX_SECRET.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return body, {"Baohao-Signature": f"t={t},v1={mac}", "Content-Type": "application/json"}
+
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    """None for SQLite; for PostgreSQL a fresh database on the server the test command started."""
+    if request.param == "sqlite":
+        yield None
+        return
+    server = os.environ.get("BAOHAO_TEST_POSTGRES_URL")
+    assert server, "BAOHAO_TEST_POSTGRES_URL is not set: run scripts/test, which starts PostgreSQL"
+    name = "p_" + uuid.uuid4().hex
+    psql(server, f"CREATE DATABASE {name}")
+    yield server.rsplit("/", 1)[0] + "/" + name
+    psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def psql(url, sql):
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True)
