@@ -19,12 +19,13 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
         SandboxPayPageController(services: services, provider: sandbox, gateway: gateway).addRoutes(to: router)
     }
     router.get("/") { request, _ in
-        HTMLResponse(html: MessagePage.render(
-            title: "保号 Baohao",
-            message: request.language == .zh
-                ? "号码充值与保号平台。API 文档：/openapi.yaml；充值：POST /v1/recharges。"
-                : "Recharge and number-retention platform. API: /openapi.yaml; recharge: POST /v1/recharges.",
-            language: request.language))
+        HTMLResponse(
+            html: MessagePage.render(
+                title: "保号 Baohao",
+                message: request.language == .zh
+                    ? "号码充值与保号平台。API 文档：/openapi.yaml；充值：POST /v1/recharges。"
+                    : "Recharge and number-retention platform. API: /openapi.yaml; recharge: POST /v1/recharges.",
+                language: request.language))
     }
     return router
 }

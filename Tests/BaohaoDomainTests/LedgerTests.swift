@@ -9,23 +9,35 @@ struct LedgerTests {
     @Test func balancedTransferIsAccepted() throws {
         let transfer = try Transfer(
             id: "t1", kind: .recharge, orderID: "o1",
-            postings: [Posting(.providerClearing(provider: "sandbox"), Money(-5050, .cny)), Posting(.line(id: "l1"), Money(5000, .cny)), Posting(.feeRevenue, Money(50, .cny))],
+            postings: [
+                Posting(.providerClearing(provider: "sandbox"), Money(-5050, .cny)), Posting(.line(id: "l1"), Money(5000, .cny)),
+                Posting(.feeRevenue, Money(50, .cny)),
+            ],
             createdAt: now)
         #expect(transfer.postings.count == 3)
     }
 
     @Test func unbalancedZeroAndSingleLegTransfersAreRefused() {
         #expect(throws: LedgerError.unbalanced) {
-            try Transfer(id: "t", kind: .recharge, orderID: nil, postings: [Posting(.feeRevenue, Money(1, .cny)), Posting(.line(id: "l"), Money(1, .cny))], createdAt: now)
+            try Transfer(
+                id: "t", kind: .recharge, orderID: nil,
+                postings: [Posting(.feeRevenue, Money(1, .cny)), Posting(.line(id: "l"), Money(1, .cny))], createdAt: now)
         }
         #expect(throws: LedgerError.zeroPosting) {
-            try Transfer(id: "t", kind: .recharge, orderID: nil, postings: [Posting(.feeRevenue, Money(0, .cny)), Posting(.line(id: "l"), Money(0, .cny))], createdAt: now)
+            try Transfer(
+                id: "t", kind: .recharge, orderID: nil,
+                postings: [Posting(.feeRevenue, Money(0, .cny)), Posting(.line(id: "l"), Money(0, .cny))], createdAt: now)
         }
         #expect(throws: LedgerError.tooFewPostings) {
             try Transfer(id: "t", kind: .recharge, orderID: nil, postings: [Posting(.feeRevenue, Money(1, .cny))], createdAt: now)
         }
         #expect(throws: LedgerError.overflow) {
-            try Transfer(id: "t", kind: .recharge, orderID: nil, postings: [Posting(.feeRevenue, Money(.max, .cny)), Posting(.line(id: "l"), Money(.max, .cny)), Posting(.openingBalances, Money(.min, .cny))], createdAt: now)
+            try Transfer(
+                id: "t", kind: .recharge, orderID: nil,
+                postings: [
+                    Posting(.feeRevenue, Money(.max, .cny)), Posting(.line(id: "l"), Money(.max, .cny)),
+                    Posting(.openingBalances, Money(.min, .cny)),
+                ], createdAt: now)
         }
     }
 
@@ -44,7 +56,8 @@ struct LedgerTests {
         #expect(Deadline.firstDeadline(balance: .major(5), monthlyFee: .zero(.cny), asOf: now) == nil)
         // 2026-11-30 17:00 UTC is already 1 December in Beijing.
         let lateNovember = Date(timeIntervalSince1970: 1_796_058_000)
-        #expect(Deadline.firstDeadline(balance: .zero(.cny), monthlyFee: .major(5), asOf: lateNovember).map(Deadline.isoDate) == "2027-01-01")
+        #expect(
+            Deadline.firstDeadline(balance: .zero(.cny), monthlyFee: .major(5), asOf: lateNovember).map(Deadline.isoDate) == "2027-01-01")
     }
 
     @Test func receiptNumbersAreUniqueAndReadable() {

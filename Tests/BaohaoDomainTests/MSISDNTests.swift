@@ -3,10 +3,12 @@ import Testing
 
 @Suite("Number parsing")
 struct MSISDNTests {
-    @Test("forms people type", arguments: [
-        "13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "+86-138-0013-8000", "+8613800138000",
-        "008613800138000", "0086 138 0013 8000", "8613800138000", "(+86) 138.0013.8000", "１３８００１３８０００",
-    ])
+    @Test(
+        "forms people type",
+        arguments: [
+            "13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "+86-138-0013-8000", "+8613800138000",
+            "008613800138000", "0086 138 0013 8000", "8613800138000", "(+86) 138.0013.8000", "１３８００１３８０００",
+        ])
     func mainlandForms(_ input: String) throws {
         let number = try MSISDN(parsing: input)
         #expect(number.e164 == "+8613800138000")
@@ -31,13 +33,15 @@ struct MSISDNTests {
         #expect(try MSISDN(parsing: "0044 7700 900123").e164 == "+447700900123")
     }
 
-    @Test("rejected", arguments: [
-        ("", MSISDNError.empty), ("abc", .invalidCharacter), ("1380013800", .notMobileNumber),
-        ("138001380001", .notMobileNumber), ("+86 138 0013 800", .wrongLength), ("+86 140 0013 8000", .unallocatedRange),
-        ("+86 100 0013 8000", .unallocatedRange), ("+0 123456789", .invalidCountryCode), ("+44 12", .wrongLength),
-        ("+1234567890123456", .wrongLength), ("13800138000+", .invalidCharacter), ("12345678901234567890123456789012345", .tooLong),
-        ("138\u{0}00138000", .invalidCharacter),
-    ])
+    @Test(
+        "rejected",
+        arguments: [
+            ("", MSISDNError.empty), ("abc", .invalidCharacter), ("1380013800", .notMobileNumber),
+            ("138001380001", .notMobileNumber), ("+86 138 0013 800", .wrongLength), ("+86 140 0013 8000", .unallocatedRange),
+            ("+86 100 0013 8000", .unallocatedRange), ("+0 123456789", .invalidCountryCode), ("+44 12", .wrongLength),
+            ("+1234567890123456", .wrongLength), ("13800138000+", .invalidCharacter), ("12345678901234567890123456789012345", .tooLong),
+            ("138\u{0}00138000", .invalidCharacter),
+        ])
     func rejected(_ input: String, _ error: MSISDNError) {
         #expect(throws: error) { try MSISDN(parsing: input) }
     }

@@ -8,8 +8,13 @@ struct AdminAndReceiptTests {
     @Test("without a valid token: 401 and nothing else", arguments: [TestDatabase.sqlite])
     func unauthorized(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
-            for headers: HTTPFields in [[:], [.authorization: "Bearer wrong"], [.authorization: "Basic \(adminToken)"], [.authorization: "Bearer \(adminToken)x"]] {
-                for (method, uri) in [(HTTPRequest.Method.get, "/v1/admin/plans"), (.get, "/v1/admin/lines/13800138000"), (.post, "/v1/admin/verify"), (.get, "/v1/admin/lines/nonexistent")] {
+            for headers: HTTPFields in [
+                [:], [.authorization: "Bearer wrong"], [.authorization: "Basic \(adminToken)"], [.authorization: "Bearer \(adminToken)x"],
+            ] {
+                for (method, uri) in [
+                    (HTTPRequest.Method.get, "/v1/admin/plans"), (.get, "/v1/admin/lines/13800138000"), (.post, "/v1/admin/verify"),
+                    (.get, "/v1/admin/lines/nonexistent"),
+                ] {
                     let reply = try await h.call(method, uri, headers: headers)
                     #expect(reply.status == .unauthorized, "\(uri)")
                     #expect(reply.json["type"] as? String == "https://baohao.dev/problems/unauthorized")
@@ -27,7 +32,10 @@ struct AdminAndReceiptTests {
             #expect(plans.first?["code"] as? String == "KEEP5")
             #expect((plans.first?["monthly_fee"] as? [String: Any])?["amount"] as? Int == 500)
 
-            let created = try await h.admin(.post, "/v1/admin/lines", body: #"{"msisdn":"+86 186 1234 5678","plan":"KEEP5","holder_name":"李四","opening_balance":{"amount":1200,"currency":"CNY"}}"#)
+            let created = try await h.admin(
+                .post, "/v1/admin/lines",
+                body:
+                    #"{"msisdn":"+86 186 1234 5678","plan":"KEEP5","holder_name":"李四","opening_balance":{"amount":1200,"currency":"CNY"}}"#)
             #expect(created.status == .created)
             #expect(created.json["msisdn"] as? String == "+8618612345678")
             #expect(created.json["operator"] as? String == "china_unicom")
@@ -37,18 +45,23 @@ struct AdminAndReceiptTests {
             #expect((line["balance"] as? [String: Any])?["amount"] as? Int == 1200)
             #expect(line["status"] as? String == "active")
 
-            #expect(try await h.admin(.post, "/v1/admin/lines", body: #"{"msisdn":"18612345678","plan":"KEEP5","holder_name":"X"}"#).status == .conflict)
+            #expect(
+                try await h.admin(.post, "/v1/admin/lines", body: #"{"msisdn":"18612345678","plan":"KEEP5","holder_name":"X"}"#).status
+                    == .conflict)
             let noPlan = try await h.admin(.post, "/v1/admin/lines", body: #"{"msisdn":"18612345679","plan":"GOLD","holder_name":"X"}"#)
             #expect(noPlan.status == .unprocessableContent)
             #expect(noPlan.json["field"] as? String == "plan")
-            #expect(try await h.admin(.post, "/v1/admin/lines", body: #"{"msisdn":"18612345679","plan":"KEEP5","holder_name":"   "}"#).json["field"] as? String == "holder_name")
+            #expect(
+                try await h.admin(.post, "/v1/admin/lines", body: #"{"msisdn":"18612345679","plan":"KEEP5","holder_name":"   "}"#).json[
+                    "field"] as? String == "holder_name")
 
             let active = try await h.admin(.get, "/v1/admin/lines?status=active").json["lines"] as? [[String: Any]] ?? []
             #expect(active.compactMap { $0["msisdn"] as? String } == ["+8613800138000", "+8618612345678"])
             #expect((try await h.admin(.get, "/v1/admin/lines?status=barred").json["lines"] as? [[String: Any]])?.isEmpty == true)
             #expect(try await h.admin(.get, "/v1/admin/lines?status=bogus").status == .unprocessableContent)
 
-            let plan = try await h.admin(.post, "/v1/admin/plans", body: #"{"code":"KEEP8","name":"保号 8元","monthly_fee":{"amount":800,"currency":"CNY"}}"#)
+            let plan = try await h.admin(
+                .post, "/v1/admin/plans", body: #"{"code":"KEEP8","name":"保号 8元","monthly_fee":{"amount":800,"currency":"CNY"}}"#)
             #expect(plan.status == .created)
             #expect(try await h.admin(.get, "/v1/admin/plans").array.count == 2)
         }

@@ -60,7 +60,9 @@ struct OnlineRechargeTests {
             #expect(reused.json["type"] as? String == "https://baohao.dev/problems/idempotency-key-reused")
 
             // No key: 400.
-            let noKey = try await h.call(.post, "/v1/recharges", body: #"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#)
+            let noKey = try await h.call(
+                .post, "/v1/recharges",
+                body: #"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#)
             #expect(noKey.status == .badRequest)
             #expect(noKey.json["field"] as? String == "Idempotency-Key")
 
@@ -75,19 +77,58 @@ struct OnlineRechargeTests {
         (#"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"CNY"},"channel":"online""#, 400, nil),
         (#"not json"#, 400, nil),
         (#"{"msisdn":13800138000,"amount":{"amount":5000,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422, "msisdn"),
-        (#"{"msisdn":"13800138000","amount":{"amount":"5000","currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.amount"),
-        (#"{"msisdn":"13800138000","amount":{"amount":0,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.amount"),
-        (#"{"msisdn":"13800138000","amount":{"amount":-1000,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.amount"),
-        (#"{"msisdn":"13800138000","amount":{"amount":9223372036854775807,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.amount"),
-        (#"{"msisdn":"13800138000","amount":{"amount":99999999999999999999999,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 400, nil),
-        (#"{"msisdn":"13800138000","amount":{"amount":1050,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.amount"),
-        (#"{"msisdn":"13800138000","amount":{"amount":900,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.amount"),
-        (#"{"msisdn":"13800138000","amount":{"amount":60000,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.amount"),
-        (#"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"XYZ"},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.currency"),
-        (#"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"USD"},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.currency"),
-        (#"{"msisdn":"1380013800","amount":{"amount":5000,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422, "msisdn"),
-        (#"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"CNY"},"channel":"counter","payment_method":"sandbox"}"#, 422, "channel"),
-        (#"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"CNY"},"channel":"online","payment_method":"alipay"}"#, 422, "payment_method"),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":"5000","currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422,
+            "amount.amount"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":0,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422,
+            "amount.amount"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":-1000,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422,
+            "amount.amount"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":9223372036854775807,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#,
+            422, "amount.amount"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":99999999999999999999999,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#,
+            400, nil
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":1050,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422,
+            "amount.amount"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":900,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422,
+            "amount.amount"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":60000,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422,
+            "amount.amount"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"XYZ"},"channel":"online","payment_method":"sandbox"}"#, 422,
+            "amount.currency"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"USD"},"channel":"online","payment_method":"sandbox"}"#, 422,
+            "amount.currency"
+        ),
+        (
+            #"{"msisdn":"1380013800","amount":{"amount":5000,"currency":"CNY"},"channel":"online","payment_method":"sandbox"}"#, 422,
+            "msisdn"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"CNY"},"channel":"counter","payment_method":"sandbox"}"#, 422,
+            "channel"
+        ),
+        (
+            #"{"msisdn":"13800138000","amount":{"amount":5000,"currency":"CNY"},"channel":"online","payment_method":"alipay"}"#, 422,
+            "payment_method"
+        ),
         (#"{"msisdn":"13800138000","amount":{"amount":5000},"channel":"online","payment_method":"sandbox"}"#, 422, "amount.currency"),
     ]
 
@@ -104,7 +145,9 @@ struct OnlineRechargeTests {
             let huge = String(repeating: " ", count: 20_000)
             let tooLarge = try await h.call(.post, "/v1/recharges", body: "{\(huge)}", headers: [.init("Idempotency-Key")!: "too-large-1"])
             #expect(tooLarge.status == .contentTooLarge)
-            let wrongType = try await h.call(.post, "/v1/recharges", body: "msisdn=1", headers: [.init("Idempotency-Key")!: "form-body-1", .contentType: "application/x-www-form-urlencoded"])
+            let wrongType = try await h.call(
+                .post, "/v1/recharges", body: "msisdn=1",
+                headers: [.init("Idempotency-Key")!: "form-body-1", .contentType: "application/x-www-form-urlencoded"])
             #expect(wrongType.status == .unsupportedMediaType)
             #expect(try await h.orders().isEmpty)
             #expect(try await h.balance() == 2350)
@@ -131,7 +174,10 @@ struct OnlineRechargeTests {
             #expect(try await h.call(.post, "/v1/recharges/\(id)/cancel").status == .conflict)
             #expect(try await h.call(.get, "/v1/recharges/rc_nope").status == .notFound)
             let rules = try await h.call(.get, "/v1/channels/online").json
-            #expect((rules["denominations"] as? [[String: Any]])?.map { $0["amount"] as? Int } == [1000, 2000, 3000, 5000, 10000, 20000, 30000, 50000])
+            #expect(
+                (rules["denominations"] as? [[String: Any]])?.map { $0["amount"] as? Int } == [
+                    1000, 2000, 3000, 5000, 10000, 20000, 30000, 50000,
+                ])
             #expect((rules["minimum"] as? [String: Any])?["amount"] as? Int == 1000)
             #expect(rules["payment_methods"] as? [String] == ["sandbox"])
         }

@@ -20,7 +20,10 @@ struct OperationsTests {
             let spec = try await h.call(.get, "/openapi.yaml")
             #expect(spec.status == .ok)
             #expect(spec.text.hasPrefix("openapi: 3.1"))
-            for path in ["/v1/lines/{msisdn}/confirm", "/v1/recharges", "/v1/recharges/{id}", "/v1/payments/sandbox/notify", "/v1/receipts/{receipt_no}", "/v1/admin/lines"] {
+            for path in [
+                "/v1/lines/{msisdn}/confirm", "/v1/recharges", "/v1/recharges/{id}", "/v1/payments/sandbox/notify",
+                "/v1/receipts/{receipt_no}", "/v1/admin/lines",
+            ] {
                 #expect(spec.text.contains("  \(path):"), "\(path)")
             }
             let missing = try await h.call(.get, "/no/such/page")
@@ -54,7 +57,8 @@ struct OperationsTests {
             await relay.connect { url, body, headers in
                 var fields = HTTPFields()
                 for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
-                return Int(try await h.client.executeRequest(uri: url, method: .post, headers: fields, body: ByteBuffer(bytes: body)).status.code)
+                return Int(
+                    try await h.client.executeRequest(uri: url, method: .post, headers: fields, body: ByteBuffer(bytes: body)).status.code)
             }
             let created = try await h.recharge(key: "sandbox-page-1").json
             let id = created["id"] as! String
@@ -65,9 +69,15 @@ struct OperationsTests {
 
             let query = String(path.split(separator: "?")[1])
             let forged = query.replacingOccurrences(of: "amount=5000", with: "amount=1")
-            #expect(try await h.call(.post, "/sandbox/pay/\(id)", body: forged + "&decision=approve", headers: [.contentType: "application/x-www-form-urlencoded"]).status == .badRequest)
+            #expect(
+                try await h.call(
+                    .post, "/sandbox/pay/\(id)", body: forged + "&decision=approve",
+                    headers: [.contentType: "application/x-www-form-urlencoded"]
+                ).status == .badRequest)
 
-            let approved = try await h.call(.post, "/sandbox/pay/\(id)", body: query + "&decision=approve", headers: [.contentType: "application/x-www-form-urlencoded"])
+            let approved = try await h.call(
+                .post, "/sandbox/pay/\(id)", body: query + "&decision=approve", headers: [.contentType: "application/x-www-form-urlencoded"]
+            )
             #expect(approved.status == .seeOther)
             #expect(approved.headers[.location] == "/orders/\(id)")
             var status = ""

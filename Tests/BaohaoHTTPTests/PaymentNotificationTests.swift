@@ -26,7 +26,10 @@ struct PaymentNotificationTests {
             #expect(recharges.count == 1)
             #expect(recharges.first?["order_id"] as? String == id)
             let postings = recharges.first?["postings"] as? [[String: Any]] ?? []
-            #expect(Set(postings.compactMap { $0["account"] as? String }) == ["clearing:sandbox", "line:\(try await h.line()["id"] as! String)"])
+            #expect(
+                Set(postings.compactMap { $0["account"] as? String }) == [
+                    "clearing:sandbox", "line:\(try await h.line()["id"] as! String)",
+                ])
             #expect(postings.compactMap { ($0["amount"] as? [String: Any])?["amount"] as? Int }.sorted() == [-5000, 5000])
             let receipt = try await h.call(.get, "/v1/receipts/\(receiptNo)").json
             #expect(receipt["order_id"] as? String == id)

@@ -63,13 +63,18 @@ struct Harness: Sendable {
     let logs: LogCollector
 
     /// Runs `body` against a fresh app on `database`; `live` starts a real server on a free port.
-    static func run(_ database: TestDatabase, live: Bool = false, relay: RelayTransport? = nil, _ body: @escaping @Sendable (Harness) async throws -> Void) async throws {
+    static func run(
+        _ database: TestDatabase, live: Bool = false, relay: RelayTransport? = nil,
+        _ body: @escaping @Sendable (Harness) async throws -> Void
+    ) async throws {
         let clock = Fixtures.clock()
         let logs = LogCollector()
         try await withTestStore(database) { store in
             let sandbox = SandboxProvider(secret: sandboxSecret, publicBaseURL: "http://127.0.0.1")
             let gateway = relay.map {
-                SandboxGateway(provider: sandbox, transport: $0, notifyURL: "/v1/payments/sandbox/notify", initialDelay: .milliseconds(10), clock: clock, logger: logs.logger)
+                SandboxGateway(
+                    provider: sandbox, transport: $0, notifyURL: "/v1/payments/sandbox/notify", initialDelay: .milliseconds(10),
+                    clock: clock, logger: logs.logger)
             }
             let services = AppServices(
                 store: store, clock: clock, payments: PaymentProviderRegistry([sandbox]), sandboxGateway: gateway,
@@ -87,7 +92,8 @@ struct Harness: Sendable {
     func call(_ method: HTTPRequest.Method, _ uri: String, body: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
         var headers = headers
         if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
-        let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let response = try await client.executeRequest(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         return Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
     }
 
@@ -98,10 +104,13 @@ struct Harness: Sendable {
     }
 
     /// `POST /v1/recharges` as a payer would.
-    func recharge(_ msisdn: String = "13800138000", amountMinor: Int64 = 5000, key: String = UUID().uuidString, method: String = "sandbox") async throws -> Reply {
+    func recharge(_ msisdn: String = "13800138000", amountMinor: Int64 = 5000, key: String = UUID().uuidString, method: String = "sandbox")
+        async throws -> Reply
+    {
         try await call(
             .post, "/v1/recharges",
-            body: #"{"msisdn":"\#(msisdn)","amount":{"amount":\#(amountMinor),"currency":"CNY"},"channel":"online","payment_method":"\#(method)"}"#,
+            body:
+                #"{"msisdn":"\#(msisdn)","amount":{"amount":\#(amountMinor),"currency":"CNY"},"channel":"online","payment_method":"\#(method)"}"#,
             headers: [.init("Idempotency-Key")!: key])
     }
 
@@ -110,7 +119,8 @@ struct Harness: Sendable {
         orderID: String, transactionID: String? = nil, status: String = "succeeded", amountMinor: Int64 = 5000, currency: String = "CNY",
         eventID: String = UUID().uuidString, secret: String = sandboxSecret, timestampOffset: Int64 = 0, signature: String? = nil
     ) async throws -> Reply {
-        let body = #"{"event_id":"\#(eventID)","order_id":"\#(orderID)","provider_txn_id":"\#(transactionID ?? "txn-" + orderID)","status":"\#(status)","amount":{"amount":\#(amountMinor),"currency":"\#(currency)"},"paid_at":"2026-11-24T12:00:00Z"}"#
+        let body =
+            #"{"event_id":"\#(eventID)","order_id":"\#(orderID)","provider_txn_id":"\#(transactionID ?? "txn-" + orderID)","status":"\#(status)","amount":{"amount":\#(amountMinor),"currency":"\#(currency)"},"paid_at":"2026-11-24T12:00:00Z"}"#
         let t = Int64(clock.now().timeIntervalSince1970) + timestampOffset
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(t).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
         let header = signature ?? "t=\(t),v1=\(mac.map { String(format: "%02x", $0) }.joined())"

@@ -20,7 +20,8 @@ struct StoreConformanceTests {
                 try await lines.add(NewLine(msisdn: "+86 138 0013 8000", planCode: "KEEP5", holderName: "X", openingBalance: .zero(.cny)))
             }
             _ = try await lines.changeStatus(msisdn: "13800138000", to: .reclaimed)
-            let second = try await lines.add(NewLine(msisdn: "13800138000", planCode: "KEEP5", holderName: "新用户", openingBalance: .zero(.cny)))
+            let second = try await lines.add(
+                NewLine(msisdn: "13800138000", planCode: "KEEP5", holderName: "新用户", openingBalance: .zero(.cny)))
             #expect(second.id != line.id)
             #expect(try await lines.line(msisdn: "13800138000").id == second.id)
             #expect(try await AdminService(store: store).verify().ok)
@@ -49,7 +50,8 @@ struct StoreConformanceTests {
             #expect(stale == false)
             let recharges = RechargeService(store: store, clock: clock)
             let (order, _) = try await recharges.createOrder(
-                RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .sandbox), idempotencyKey: "key-00000001")
+                RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .sandbox),
+                idempotencyKey: "key-00000001")
             var cancelled = order
             cancelled.status = .cancelled
             let changed = cancelled
@@ -83,7 +85,9 @@ struct StoreConformanceTests {
                         // Every fourth request names a plan that does not exist: its line insert must vanish.
                         let plan = index % 4 == 0 ? "NOPE" : "KEEP5"
                         let number = "1380013\(String(format: "%04d", index))"
-                        return (try? await lines.add(NewLine(msisdn: number, planCode: plan, holderName: "n\(index)", openingBalance: Money(100, .cny)))) != nil
+                        return
+                            (try? await lines.add(
+                                NewLine(msisdn: number, planCode: plan, holderName: "n\(index)", openingBalance: Money(100, .cny)))) != nil
                     }
                 }
                 return await group.reduce(into: [Bool]()) { $0.append($1) }
@@ -105,7 +109,9 @@ struct StoreConformanceTests {
                 let db = (session as! SQLSession).db
                 try await db.raw("UPDATE lines SET balance = balance + 1 WHERE id = \(bind: line.id)").run()
                 try await db.raw("INSERT INTO ledger_transfers (id, kind, created_at) VALUES ('tr_forged', 'recharge', 0)").run()
-                try await db.raw("INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ('tr_forged', 0, 'revenue:fees', 7, 'CNY', 0)").run()
+                try await db.raw(
+                    "INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ('tr_forged', 0, 'revenue:fees', 7, 'CNY', 0)"
+                ).run()
             }
             let report = try await AdminService(store: store).verify()
             #expect(!report.ok)
@@ -122,7 +128,8 @@ struct StoreConformanceTests {
             let recharges = RechargeService(store: store, clock: clock, orderTimeToLive: 600)
             for index in 0..<5 {
                 _ = try await recharges.createOrder(
-                    RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .sandbox), idempotencyKey: "expire-\(index)-key")
+                    RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .sandbox),
+                    idempotencyKey: "expire-\(index)-key")
             }
             #expect(try await recharges.expireDueOrders() == 0)
             clock.advance(by: 601)
@@ -137,7 +144,11 @@ struct StoreConformanceTests {
         try await withTestStore(database) { store in
             try await Fixtures.seedLine(store, clock: clock)
             let applied: [Int]
-            if let sqlite = store as? SQLiteStore { applied = try await sqlite.migrate() } else { applied = try await (store as! PostgresStore).migrate() }
+            if let sqlite = store as? SQLiteStore {
+                applied = try await sqlite.migrate()
+            } else {
+                applied = try await (store as! PostgresStore).migrate()
+            }
             #expect(applied.isEmpty)
             #expect(try await AdminService(store: store).plans().count == 1)
         }

@@ -8,7 +8,6 @@ public enum TestDatabase: String, CaseIterable, Sendable {
     case sqlite
     case postgres
 
-
     /// The PostgreSQL server the test command started; its absence fails the PostgreSQL tests
     /// (they are never skipped).
     public static var postgresServerURL: String? {

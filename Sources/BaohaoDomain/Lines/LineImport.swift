@@ -55,7 +55,9 @@ public enum LineImportCSV {
     static let requiredColumns = ["msisdn", "plan", "holder_name", "opening_balance"]
 
     /// Parses the file. Rows come back with their line numbers; structural problems are row errors.
-    public static func parse(_ text: String, currency: Currency = .cny) -> (rows: [(row: Int, line: NewLine)], errors: [ImportReport.RowError]) {
+    public static func parse(_ text: String, currency: Currency = .cny) -> (
+        rows: [(row: Int, line: NewLine)], errors: [ImportReport.RowError]
+    ) {
         var rows: [(Int, NewLine)] = []
         var errors: [ImportReport.RowError] = []
         let records = splitRecords(text)
@@ -67,7 +69,13 @@ public enum LineImportCSV {
         for (position, name) in columns.enumerated() { index[name] = position }
         let missing = requiredColumns.filter { index[$0] == nil }
         guard missing.isEmpty else {
-            return ([], [ImportReport.RowError(row: header.line, field: "header", message: "missing column(s) \(missing.joined(separator: ", ")) / 缺少列")])
+            return (
+                [],
+                [
+                    ImportReport.RowError(
+                        row: header.line, field: "header", message: "missing column(s) \(missing.joined(separator: ", ")) / 缺少列")
+                ]
+            )
         }
         let body = records.dropFirst().filter { !($0.fields.count == 1 && $0.fields[0].trimmingCharacters(in: .whitespaces).isEmpty) }
         if body.count > maximumRows {
@@ -75,7 +83,9 @@ public enum LineImportCSV {
         }
         for record in body {
             guard record.fields.count == columns.count else {
-                errors.append(.init(row: record.line, field: "row", message: "expected \(columns.count) fields, found \(record.fields.count) / 字段数不符"))
+                errors.append(
+                    .init(row: record.line, field: "row", message: "expected \(columns.count) fields, found \(record.fields.count) / 字段数不符")
+                )
                 continue
             }
             func value(_ name: String) -> String { record.fields[index[name]!].trimmingCharacters(in: .whitespaces) }
@@ -83,7 +93,11 @@ public enum LineImportCSV {
                 errors.append(.init(row: record.line, field: "opening_balance", message: "not an amount like 12.50 / 金额格式错误"))
                 continue
             }
-            rows.append((record.line, NewLine(msisdn: value("msisdn"), planCode: value("plan"), holderName: value("holder_name"), openingBalance: balance)))
+            rows.append(
+                (
+                    record.line,
+                    NewLine(msisdn: value("msisdn"), planCode: value("plan"), holderName: value("holder_name"), openingBalance: balance)
+                ))
         }
         return (rows, errors)
     }
@@ -129,7 +143,9 @@ public enum LineImportCSV {
                 if c == "\"" {
                     if let n = nextScalar() {
                         if n == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = n }
-                    } else { inQuotes = false }
+                    } else {
+                        inQuotes = false
+                    }
                 } else {
                     if c == "\n" { line += 1 }
                     field.unicodeScalars.append(c)

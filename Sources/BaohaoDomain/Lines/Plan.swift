@@ -11,7 +11,9 @@ public struct Plan: Hashable, Sendable, Codable {
     public init(code: String, name: String, monthlyFee: Money) throws(ValidationError) {
         let trimmed = code.trimmingCharacters(in: .whitespaces)
         guard (1...32).contains(trimmed.count),
-            trimmed.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") })
+            trimmed.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-")
+            })
         else { throw ValidationError(field: "code", reason: .invalidFormat) }
         guard (1...64).contains(name.count) else { throw ValidationError(field: "name", reason: .invalidFormat) }
         guard monthlyFee.amountMinor >= 0, monthlyFee.amountMinor <= 1_000_000 else {

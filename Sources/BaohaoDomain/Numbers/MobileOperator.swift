@@ -49,8 +49,10 @@ public enum MobileOperator: String, Sendable, Codable, CaseIterable {
     /// Mainland mobile number segments (protocols.md). 134x and 170x are handled above.
     static let mainlandPrefixes: [String: MobileOperator] = {
         var table: [String: MobileOperator] = [:]
-        for p in ["135", "136", "137", "138", "139", "147", "150", "151", "152", "157", "158", "159", "172", "178",
-                  "182", "183", "184", "187", "188", "195", "197", "198"] { table[p] = .chinaMobile }
+        for p in [
+            "135", "136", "137", "138", "139", "147", "150", "151", "152", "157", "158", "159", "172", "178",
+            "182", "183", "184", "187", "188", "195", "197", "198",
+        ] { table[p] = .chinaMobile }
         for p in ["130", "131", "132", "145", "155", "156", "166", "175", "176", "185", "186", "196"] { table[p] = .chinaUnicom }
         for p in ["133", "153", "173", "177", "180", "181", "189", "190", "191", "193", "199"] { table[p] = .chinaTelecom }
         table["192"] = .chinaBroadnet

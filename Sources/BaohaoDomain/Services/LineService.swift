@@ -65,7 +65,8 @@ public struct LineService: Sendable {
                 }
             }
             guard errors.isEmpty else {
-                return ImportReport(rowsRead: candidates.count + parseFailures.count, imported: 0, errors: errors.sorted { $0.row < $1.row })
+                return ImportReport(
+                    rowsRead: candidates.count + parseFailures.count, imported: 0, errors: errors.sorted { $0.row < $1.row })
             }
             for (_, item) in candidates {
                 _ = try await Self.insert(item, plan: plans[item.line.planCode]!, session: session, ids: ids, at: now)
@@ -91,7 +92,9 @@ public struct LineService: Sendable {
         return try await store.write { session in
             guard var line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
             guard line.status != status else { return line }
-            guard try await session.setStatus(lineID: line.id, to: status, expected: line.status, at: now) else { throw StoreError.conflict }
+            guard try await session.setStatus(lineID: line.id, to: status, expected: line.status, at: now) else {
+                throw StoreError.conflict
+            }
             line.status = status
             return line
         }
@@ -125,10 +128,13 @@ public struct LineService: Sendable {
         return PreparedLine(line: line)
     }
 
-    static func insert(_ prepared: PreparedLine, plan: Plan, session: any StoreSession, ids: IdentifierFactory, at now: Date) async throws -> Line {
+    static func insert(_ prepared: PreparedLine, plan: Plan, session: any StoreSession, ids: IdentifierFactory, at now: Date) async throws
+        -> Line
+    {
         var line = prepared.line
         guard line.balance.currency == plan.monthlyFee.currency else {
-            throw DomainError.validation(ValidationError(field: "opening_balance.currency", reason: .notAllowed, detail: plan.monthlyFee.currency.code))
+            throw DomainError.validation(
+                ValidationError(field: "opening_balance.currency", reason: .notAllowed, detail: plan.monthlyFee.currency.code))
         }
         let opening = line.balance
         line.balance = .zero(opening.currency)

@@ -181,7 +181,9 @@ public struct RechargeService: Sendable {
         }
     }
 
-    static func apply(_ event: PaymentEvent, session: any StoreSession, ids: IdentifierFactory, now: Date) async throws -> PaymentApplication {
+    static func apply(_ event: PaymentEvent, session: any StoreSession, ids: IdentifierFactory, now: Date) async throws
+        -> PaymentApplication
+    {
         func record(_ outcome: NotificationOutcome, _ reason: String?) async throws {
             try await session.recordNotification(
                 NotificationRecord(
@@ -223,7 +225,9 @@ public struct RechargeService: Sendable {
             }
             let previous = order.status
             let alreadyPaid = previous == .credited || previous == .paid
-            guard let line = try await session.line(id: order.lineID, forUpdate: true) else { throw StoreError.corrupt("order \(order.id) has no line") }
+            guard let line = try await session.line(id: order.lineID, forUpdate: true) else {
+                throw StoreError.corrupt("order \(order.id) has no line")
+            }
             let cannotCredit = alreadyPaid || !line.status.acceptsRecharge
             let payment = PaymentRecord(
                 provider: event.provider, transactionID: event.providerTransactionID, orderID: order.id, amount: event.amount,
@@ -285,7 +289,10 @@ public struct RechargeService: Sendable {
 
     /// A stable digest of what a request asks for, to tell a retry from a reuse of its key.
     static func fingerprint(msisdn: MSISDN, request: RechargeRequest) -> String {
-        let canonical = [msisdn.e164, String(request.amount.amountMinor), request.amount.currency.code, request.channel.rawValue, request.paymentMethod.rawValue].joined(separator: "|")
+        let canonical = [
+            msisdn.e164, String(request.amount.amountMinor), request.amount.currency.code, request.channel.rawValue,
+            request.paymentMethod.rawValue,
+        ].joined(separator: "|")
         return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

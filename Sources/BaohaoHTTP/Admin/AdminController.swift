@@ -58,9 +58,10 @@ struct AdminController<Context: RequestContext> {
             }
             mobileOperator = parsed
         }
-        let line = try await services.lines.add(NewLine(
-            msisdn: body.msisdn, planCode: body.plan, holderName: body.holderName,
-            openingBalance: body.openingBalance ?? .zero(.cny), mobileOperator: mobileOperator))
+        let line = try await services.lines.add(
+            NewLine(
+                msisdn: body.msisdn, planCode: body.plan, holderName: body.holderName,
+                openingBalance: body.openingBalance ?? .zero(.cny), mobileOperator: mobileOperator))
         let plan = try await services.admin.plan(code: line.planCode)
         return JSONResponse(LineRepresentation(line, plan: plan, now: services.clock.now()), status: .created)
     }
@@ -115,9 +116,10 @@ struct AdminController<Context: RequestContext> {
         let lines = try await services.lines.list(status: status, after: cursor, limit: limit)
         let plans = Dictionary(uniqueKeysWithValues: try await services.admin.plans().map { ($0.code, $0) })
         let now = services.clock.now()
-        return JSONResponse(LinePage(
-            lines: lines.map { LineRepresentation($0, plan: plans[$0.planCode], now: now) },
-            nextCursor: lines.count == limit ? lines.last?.msisdn.e164 : nil))
+        return JSONResponse(
+            LinePage(
+                lines: lines.map { LineRepresentation($0, plan: plans[$0.planCode], now: now) },
+                nextCursor: lines.count == limit ? lines.last?.msisdn.e164 : nil))
     }
 
     func line(_ context: Context) async throws -> Line {
@@ -141,7 +143,8 @@ struct AdminController<Context: RequestContext> {
         let line = try await line(context)
         let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
         let language = request.language
-        return JSONResponse(try await services.admin.orders(lineID: line.id, limit: limit).map { OrderRepresentation($0, language: language) })
+        return JSONResponse(
+            try await services.admin.orders(lineID: line.id, limit: limit).map { OrderRepresentation($0, language: language) })
     }
 
     @Sendable func notifications(_ request: Request, context: Context) async throws -> JSONResponse<[NotificationRepresentation]> {

@@ -49,7 +49,8 @@ struct LineRepresentation: Encodable, Sendable {
         holderName = line.holderName
         status = line.status.rawValue
         balance = line.balance
-        deadline = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: now) }.map(Deadline.isoDate)
+        deadline = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: now) }.map(
+            Deadline.isoDate)
         createdAt = ISO8601.string(line.createdAt)
     }
 }

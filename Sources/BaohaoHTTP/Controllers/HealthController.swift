@@ -18,20 +18,24 @@ struct HealthController<Context: RequestContext> {
             return try JSONResponse(["status": "ready"]).response(from: request, context: context)
         } catch {
             context.logger.warning("database not reachable")
-            return Problem(.serviceUnavailable, "service-unavailable", detail: "database not reachable").response(language: request.language)
+            return Problem(.serviceUnavailable, "service-unavailable", detail: "database not reachable").response(
+                language: request.language)
         }
     }
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
         var buffer: [UInt8] = []
         services.metrics.registry.emit(into: &buffer)
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
     }
 
     @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else {
             throw Problem(.notFound, "not-found")
         }
-        return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -49,13 +49,15 @@ struct ReceiptController<Context: RequestContext> {
 
     @Sendable func json(_ request: Request, context: Context) async throws -> JSONResponse<ReceiptRepresentation> {
         let receipt = try await services.recharges.receipt(number: try context.parameters.require("number"))
-        return JSONResponse(ReceiptRepresentation(
-            receiptNo: receipt.number, merchant: services.merchant.name, orderID: receipt.orderID,
-            providerTransactionID: receipt.providerTransactionID, msisdnMasked: receipt.msisdn.masked,
-            operator: receipt.mobileOperator.rawValue, channel: receipt.channel.rawValue, paymentMethod: receipt.paymentMethod.rawValue,
-            faceValue: receipt.faceValue, amountPaid: receipt.amountPaid, fee: receipt.fee, bonus: receipt.bonus,
-            paidAt: ISO8601.string(receipt.paidAt), creditedAt: ISO8601.string(receipt.creditedAt), status: OrderStatus.credited.rawValue,
-            supportLine: services.merchant.supportLine, taxInvoice: false))
+        return JSONResponse(
+            ReceiptRepresentation(
+                receiptNo: receipt.number, merchant: services.merchant.name, orderID: receipt.orderID,
+                providerTransactionID: receipt.providerTransactionID, msisdnMasked: receipt.msisdn.masked,
+                operator: receipt.mobileOperator.rawValue, channel: receipt.channel.rawValue, paymentMethod: receipt.paymentMethod.rawValue,
+                faceValue: receipt.faceValue, amountPaid: receipt.amountPaid, fee: receipt.fee, bonus: receipt.bonus,
+                paidAt: ISO8601.string(receipt.paidAt), creditedAt: ISO8601.string(receipt.creditedAt),
+                status: OrderStatus.credited.rawValue,
+                supportLine: services.merchant.supportLine, taxInvoice: false))
     }
 
     @Sendable func page(_ request: Request, context: Context) async throws -> HTMLResponse {
@@ -64,9 +66,10 @@ struct ReceiptController<Context: RequestContext> {
             let receipt = try await services.recharges.receipt(number: try context.parameters.require("number"))
             return HTMLResponse(html: ReceiptPage.render(receipt, merchant: services.merchant, language: language))
         } catch DomainError.receiptNotFound {
-            return HTMLResponse(html: MessagePage.render(
-                title: language == .zh ? "凭证不存在" : "Receipt not found",
-                message: language == .zh ? "请检查凭证号是否正确。" : "Check the receipt number.", language: language), status: .notFound)
+            return HTMLResponse(
+                html: MessagePage.render(
+                    title: language == .zh ? "凭证不存在" : "Receipt not found",
+                    message: language == .zh ? "请检查凭证号是否正确。" : "Check the receipt number.", language: language), status: .notFound)
         }
     }
 }

@@ -12,7 +12,6 @@ struct OrderPageController<Context: RequestContext> {
         router.get("/orders/:id", use: page)
     }
 
-
     @Sendable func page(_ request: Request, context: Context) async throws -> HTMLResponse {
         let language = request.language
         let id = try context.parameters.require("id")
@@ -21,9 +20,10 @@ struct OrderPageController<Context: RequestContext> {
             guard id.count <= 64 else { throw DomainError.orderNotFound }
             order = try await services.recharges.order(id: id)
         } catch DomainError.orderNotFound {
-            return HTMLResponse(html: MessagePage.render(
-                title: language == .zh ? "订单不存在" : "Order not found",
-                message: language == .zh ? "请检查订单号。" : "Check the order number.", language: language), status: .notFound)
+            return HTMLResponse(
+                html: MessagePage.render(
+                    title: language == .zh ? "订单不存在" : "Order not found",
+                    message: language == .zh ? "请检查订单号。" : "Check the order number.", language: language), status: .notFound)
         }
         func row(_ zh: String, _ en: String, _ value: String) -> [String: String] {
             ["label": PageLayout.label(zh, en, language), "value": value]
@@ -46,33 +46,36 @@ struct OrderPageController<Context: RequestContext> {
             ],
             "receiptLabel": language == .zh ? "查看充值凭证" : "View receipt",
             "waiting": waiting,
-            "waitingNote": language == .zh ? "正在等待支付结果，到账后本页自动更新。" : "Waiting for the payment result; this page updates when the money arrives.",
+            "waitingNote": language == .zh
+                ? "正在等待支付结果，到账后本页自动更新。" : "Waiting for the payment result; this page updates when the money arrives.",
         ]
         if let receiptNo = order.receiptNumber { values["receiptNo"] = receiptNo }
         let content = OrderPageTemplate.template.render(values)
-        return HTMLResponse(html: PageLayout.render(title: language == .zh ? "充值订单" : "Recharge order", content: content, language: language))
+        return HTMLResponse(
+            html: PageLayout.render(title: language == .zh ? "充值订单" : "Recharge order", content: content, language: language))
     }
 }
 
 enum OrderPageTemplate {
-    static let template = try! MustacheTemplate(string: """
-        <h1>{{heading}}</h1>
-        <div class="card">
-        <p class="status {{statusClass}}" id="status">{{statusName}}</p>
-        <table>
-        {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
-        {{/rows}}
-        </table>
-        {{#receiptNo}}<p><a class="button" href="/receipts/{{receiptNo}}">{{receiptLabel}}</a></p>{{/receiptNo}}
-        {{#waiting}}<p class="note">{{waitingNote}}</p>{{/waiting}}
-        </div>
-        {{#waiting}}
-        <noscript><meta http-equiv="refresh" content="3"></noscript>
-        <script>
-        (function(){var s=document.getElementById('status').textContent;
-        var es=new EventSource('/v1/recharges/{{id}}/events');
-        es.addEventListener('order',function(e){var o=JSON.parse(e.data);if(o.status_name!==s){es.close();location.reload();}});})();
-        </script>
-        {{/waiting}}
-        """)
+    static let template = try! MustacheTemplate(
+        string: """
+            <h1>{{heading}}</h1>
+            <div class="card">
+            <p class="status {{statusClass}}" id="status">{{statusName}}</p>
+            <table>
+            {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
+            {{/rows}}
+            </table>
+            {{#receiptNo}}<p><a class="button" href="/receipts/{{receiptNo}}">{{receiptLabel}}</a></p>{{/receiptNo}}
+            {{#waiting}}<p class="note">{{waitingNote}}</p>{{/waiting}}
+            </div>
+            {{#waiting}}
+            <noscript><meta http-equiv="refresh" content="3"></noscript>
+            <script>
+            (function(){var s=document.getElementById('status').textContent;
+            var es=new EventSource('/v1/recharges/{{id}}/events');
+            es.addEventListener('order',function(e){var o=JSON.parse(e.data);if(o.status_name!==s){es.close();location.reload();}});})();
+            </script>
+            {{/waiting}}
+            """)
 }

@@ -3,36 +3,37 @@ import Mustache
 
 /// The frame every server-rendered page shares: bilingual, readable at 360 px, printable.
 enum PageLayout {
-    static let template = try! MustacheTemplate(string: """
-        <!doctype html>
-        <html lang="{{htmlLang}}">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}}</title>
-        <style>
-        body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","PingFang SC",system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2129}
-        main{max-width:40rem;margin:0 auto;padding:1rem}
-        h1{font-size:1.3rem;margin:.5rem 0 1rem}
-        .card{background:#fff;border-radius:.5rem;padding:1rem;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:1rem}
-        table{width:100%;border-collapse:collapse}
-        th{font-weight:normal;color:#4e5969;text-align:left;padding:.35rem .5rem .35rem 0;vertical-align:top;width:45%}
-        td{padding:.35rem 0;word-break:break-all}
-        .en{color:#86909c;font-size:.85em;display:block}
-        .status{font-size:1.2rem;font-weight:bold}
-        .ok{color:#00a870}.bad{color:#d54941}.wait{color:#e37318}
-        button,.button{font-size:1rem;padding:.7rem 1.2rem;border-radius:.4rem;border:0;background:#0052d9;color:#fff;text-decoration:none;display:inline-block;margin:.25rem .25rem .25rem 0;cursor:pointer}
-        button.secondary{background:#e7e7e7;color:#1d2129}
-        .note{color:#86909c;font-size:.85rem}
-        nav{font-size:.85rem;text-align:right}
-        @media print{body{background:#fff}.card{box-shadow:none;border:1px solid #ccc}nav,.noprint{display:none}}
-        </style>
-        </head>
-        <body><main>
-        <nav><a href="?lang=zh">中文</a> · <a href="?lang=en">English</a></nav>
-        {{{content}}}
-        </main></body></html>
-        """)
+    static let template = try! MustacheTemplate(
+        string: """
+            <!doctype html>
+            <html lang="{{htmlLang}}">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{title}}</title>
+            <style>
+            body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","PingFang SC",system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2129}
+            main{max-width:40rem;margin:0 auto;padding:1rem}
+            h1{font-size:1.3rem;margin:.5rem 0 1rem}
+            .card{background:#fff;border-radius:.5rem;padding:1rem;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:1rem}
+            table{width:100%;border-collapse:collapse}
+            th{font-weight:normal;color:#4e5969;text-align:left;padding:.35rem .5rem .35rem 0;vertical-align:top;width:45%}
+            td{padding:.35rem 0;word-break:break-all}
+            .en{color:#86909c;font-size:.85em;display:block}
+            .status{font-size:1.2rem;font-weight:bold}
+            .ok{color:#00a870}.bad{color:#d54941}.wait{color:#e37318}
+            button,.button{font-size:1rem;padding:.7rem 1.2rem;border-radius:.4rem;border:0;background:#0052d9;color:#fff;text-decoration:none;display:inline-block;margin:.25rem .25rem .25rem 0;cursor:pointer}
+            button.secondary{background:#e7e7e7;color:#1d2129}
+            .note{color:#86909c;font-size:.85rem}
+            nav{font-size:.85rem;text-align:right}
+            @media print{body{background:#fff}.card{box-shadow:none;border:1px solid #ccc}nav,.noprint{display:none}}
+            </style>
+            </head>
+            <body><main>
+            <nav><a href="?lang=zh">中文</a> · <a href="?lang=en">English</a></nav>
+            {{{content}}}
+            </main></body></html>
+            """)
 
     static func render(title: String, content: String, language: Language) -> String {
         template.render(["title": title, "content": content, "htmlLang": language == .zh ? "zh-CN" : "en"])

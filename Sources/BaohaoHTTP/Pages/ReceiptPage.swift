@@ -5,19 +5,20 @@ import Mustache
 /// The printable receipt (充值凭证). Shows what protocols.md lists; never the balance, because
 /// anyone holding the receipt number may open it.
 enum ReceiptPage {
-    static let template = try! MustacheTemplate(string: """
-        <h1>{{heading}}</h1>
-        <div class="card">
-        <p class="status ok">{{statusText}}</p>
-        <table>
-        {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
-        {{/rows}}
-        </table>
-        </div>
-        <p class="note">{{notInvoice}}</p>
-        <p class="noprint"><button onclick="window.print()">{{printLabel}}</button>
-        <a class="button" href="/v1/receipts/{{number}}">JSON</a></p>
-        """)
+    static let template = try! MustacheTemplate(
+        string: """
+            <h1>{{heading}}</h1>
+            <div class="card">
+            <p class="status ok">{{statusText}}</p>
+            <table>
+            {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
+            {{/rows}}
+            </table>
+            </div>
+            <p class="note">{{notInvoice}}</p>
+            <p class="noprint"><button onclick="window.print()">{{printLabel}}</button>
+            <a class="button" href="/v1/receipts/{{number}}">JSON</a></p>
+            """)
 
     static func render(_ receipt: Receipt, merchant: MerchantInfo, language: Language) -> String {
         func row(_ zh: String, _ en: String, _ value: String) -> [String: String] {
@@ -44,10 +45,12 @@ enum ReceiptPage {
             "heading": language == .zh ? "充值凭证" : "Recharge receipt",
             "statusText": language == .zh ? "充值成功，已到账" : "Recharge successful — credited",
             "rows": rows, "number": receipt.number,
-            "notInvoice": language == .zh ? "本凭证不是税务发票。如需发票，请向商户申请。 Not a tax invoice." : "This receipt is not a tax invoice; ask the merchant for an invoice.",
+            "notInvoice": language == .zh
+                ? "本凭证不是税务发票。如需发票，请向商户申请。 Not a tax invoice." : "This receipt is not a tax invoice; ask the merchant for an invoice.",
             "printLabel": language == .zh ? "打印 / 保存为 PDF" : "Print / save as PDF",
         ])
-        return PageLayout.render(title: language == .zh ? "充值凭证 \(receipt.number)" : "Receipt \(receipt.number)", content: content, language: language)
+        return PageLayout.render(
+            title: language == .zh ? "充值凭证 \(receipt.number)" : "Receipt \(receipt.number)", content: content, language: language)
     }
 }
 

@@ -30,9 +30,11 @@ struct PaymentNotificationController<Context: RequestContext> {
         do {
             event = try provider.verifyNotification(IncomingNotification(body: body, headers: headers), now: now)
         } catch {
-            try await services.recharges.recordRejectedNotification(provider: provider.name, eventID: error.eventID, orderID: error.orderID, reason: error.reason)
+            try await services.recharges.recordRejectedNotification(
+                provider: provider.name, eventID: error.eventID, orderID: error.orderID, reason: error.reason)
             services.metrics.notification(provider: provider.name, outcome: "rejected")
-            context.logger.warning("payment notification rejected", metadata: ["provider": "\(provider.name)", "reason": "\(error.reason)"])
+            context.logger.warning(
+                "payment notification rejected", metadata: ["provider": "\(provider.name)", "reason": "\(error.reason)"])
             let status = error.reason.contains("signature") || error.reason == "stale_timestamp" ? 401 : 400
             return Self.reply(provider.acknowledgement(.rejected(status: status, reason: error.reason)))
         }
@@ -57,11 +59,14 @@ struct PaymentNotificationController<Context: RequestContext> {
         case .flagged(_, let reason):
             outcome = "flagged"
             acknowledgement = .accepted
-            context.logger.warning("payment needs refund", metadata: ["provider": "\(provider.name)", "order_id": "\(event.orderID)", "reason": "\(reason)"])
+            context.logger.warning(
+                "payment needs refund", metadata: ["provider": "\(provider.name)", "order_id": "\(event.orderID)", "reason": "\(reason)"])
         case .rejected(let reason):
             outcome = "rejected"
             acknowledgement = .rejected(status: reason == "unknown_order" ? 404 : 422, reason: reason)
-            context.logger.warning("payment notification rejected", metadata: ["provider": "\(provider.name)", "order_id": "\(event.orderID)", "reason": "\(reason)"])
+            context.logger.warning(
+                "payment notification rejected",
+                metadata: ["provider": "\(provider.name)", "order_id": "\(event.orderID)", "reason": "\(reason)"])
         }
         services.metrics.notification(provider: provider.name, outcome: outcome)
         return Self.reply(provider.acknowledgement(acknowledgement))

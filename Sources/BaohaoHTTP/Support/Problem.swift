@@ -13,7 +13,9 @@ public struct Problem: Error, Sendable {
     /// Extra members, e.g. the rows of a rejected import.
     public let extensions: [String: ProblemValue]
 
-    public init(_ status: HTTPResponse.Status, _ code: String, detail: String? = nil, field: String? = nil, extensions: [String: ProblemValue] = [:]) {
+    public init(
+        _ status: HTTPResponse.Status, _ code: String, detail: String? = nil, field: String? = nil, extensions: [String: ProblemValue] = [:]
+    ) {
         self.status = status
         self.code = code
         self.detail = detail
@@ -63,7 +65,9 @@ extension Problem {
     init(_ error: DomainError) {
         switch error {
         case .validation(let v):
-            self.init(.unprocessableContent, error.code, detail: v.detail.map { "\(v.reason.rawValue): \($0)" } ?? v.reason.rawValue, field: v.field)
+            self.init(
+                .unprocessableContent, error.code, detail: v.detail.map { "\(v.reason.rawValue): \($0)" } ?? v.reason.rawValue,
+                field: v.field)
         case .invalidNumber(let field, let reason):
             self.init(.unprocessableContent, error.code, detail: "\(reason)", field: field)
         case .lineNotFound, .orderNotFound, .receiptNotFound:
@@ -85,7 +89,10 @@ extension Problem {
         case .importRejected(let report):
             self.init(
                 .unprocessableContent, error.code, detail: "\(report.errors.count) bad row(s); nothing imported",
-                extensions: ["errors": .array(report.errors.map { .object(["line": .int($0.row), "field": .string($0.field), "message": .string($0.message)]) })])
+                extensions: [
+                    "errors": .array(
+                        report.errors.map { .object(["line": .int($0.row), "field": .string($0.field), "message": .string($0.message)]) })
+                ])
         }
     }
 }

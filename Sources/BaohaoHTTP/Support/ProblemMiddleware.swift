@@ -19,7 +19,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             response = Self.problem(for: error).response(language: language)
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(describing: type(of: error)))", "route": "\(context.endpointPath ?? "-")"])
+            context.logger.error(
+                "request failed", metadata: ["error": "\(String(describing: type(of: error)))", "route": "\(context.endpointPath ?? "-")"])
             response = Problem(.internalServerError, "internal-error").response(language: language)
         }
         let elapsed = ContinuousClock.now - started
@@ -27,7 +28,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             "request",
             metadata: [
                 "method": "\(request.method.rawValue)", "route": "\(context.endpointPath ?? "unmatched")",
-                "status": "\(response.status.code)", "ms": "\(elapsed.components.attoseconds / 1_000_000_000_000_000 + elapsed.components.seconds * 1000)",
+                "status": "\(response.status.code)",
+                "ms": "\(elapsed.components.attoseconds / 1_000_000_000_000_000 + elapsed.components.seconds * 1000)",
             ])
         return response
     }

@@ -18,7 +18,10 @@ public actor SandboxGateway {
     private var inFlight: [Int: Task<Void, Never>] = [:]
     private var nextTaskID = 0
 
-    public init(provider: SandboxProvider, transport: any NotificationTransport, notifyURL: String, initialDelay: Duration = .milliseconds(200), clock: any WallClock = SystemWallClock(), logger: Logger) {
+    public init(
+        provider: SandboxProvider, transport: any NotificationTransport, notifyURL: String, initialDelay: Duration = .milliseconds(200),
+        clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
         self.clock = clock
         self.provider = provider
         self.transport = transport
@@ -62,10 +65,13 @@ public actor SandboxGateway {
                 do {
                     let status = try await transport.post(url: notifyURL, body: body, headers: headers)
                     if (200..<300).contains(status) { break }
-                    logger.warning("sandbox notification refused", metadata: ["order_id": "\(notification.orderID)", "status": "\(status)", "attempt": "\(attempt)"])
+                    logger.warning(
+                        "sandbox notification refused",
+                        metadata: ["order_id": "\(notification.orderID)", "status": "\(status)", "attempt": "\(attempt)"])
                     if (400..<500).contains(status) { break }
                 } catch {
-                    logger.warning("sandbox notification not delivered", metadata: ["order_id": "\(notification.orderID)", "attempt": "\(attempt)"])
+                    logger.warning(
+                        "sandbox notification not delivered", metadata: ["order_id": "\(notification.orderID)", "attempt": "\(attempt)"])
                 }
                 delay = delay * 2
             }

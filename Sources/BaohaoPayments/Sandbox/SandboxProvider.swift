@@ -23,7 +23,8 @@ public struct SandboxProvider: PaymentProvider {
 
     public func createPayment(_ request: PaymentRequest) async throws -> PaymentSession {
         let token = payToken(orderID: request.orderID, total: request.total, expiresAt: request.expiresAt)
-        let query = "amount=\(request.total.amountMinor)&currency=\(request.total.currency.code)&exp=\(Int64(request.expiresAt.timeIntervalSince1970))&token=\(token)"
+        let query =
+            "amount=\(request.total.amountMinor)&currency=\(request.total.currency.code)&exp=\(Int64(request.expiresAt.timeIntervalSince1970))&token=\(token)"
         return PaymentSession(provider: name, payURL: "\(publicBaseURL)/sandbox/pay/\(request.orderID)?\(query)")
     }
 
@@ -77,7 +78,8 @@ public struct SandboxProvider: PaymentProvider {
         case .accepted:
             return NotificationReply(status: 200, contentType: "application/json", body: #"{"received":true}"#)
         case .rejected(let status, let reason):
-            let body = #"{"detail":"\#(reason)","status":\#(status),"title":"支付通知被拒绝 / Notification rejected","type":"https://baohao.dev/problems/notification-rejected"}"#
+            let body =
+                #"{"detail":"\#(reason)","status":\#(status),"title":"支付通知被拒绝 / Notification rejected","type":"https://baohao.dev/problems/notification-rejected"}"#
             return NotificationReply(status: status, contentType: "application/problem+json", body: body)
         }
     }

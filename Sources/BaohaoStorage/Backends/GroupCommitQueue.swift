@@ -30,11 +30,12 @@ actor GroupCommitQueue {
     func submit<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
         let box = ResultBox<T>()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            pending.append(Job(
-                body: { session in box.value = try await body(session) },
-                finish: { error in
-                    if let error { continuation.resume(throwing: error) } else { continuation.resume() }
-                }))
+            pending.append(
+                Job(
+                    body: { session in box.value = try await body(session) },
+                    finish: { error in
+                        if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+                    }))
             if !draining {
                 draining = true
                 Task { await self.drain() }

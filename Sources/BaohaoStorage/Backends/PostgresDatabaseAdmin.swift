@@ -24,7 +24,9 @@ public enum PostgresDatabaseAdmin {
     }
 
     static func identifier(_ name: String) throws -> String {
-        guard !name.isEmpty, name.count <= 63, name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isLowercase || ("0"..."9").contains($0) || $0 == "_") }) else {
+        guard !name.isEmpty, name.count <= 63,
+            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isLowercase || ("0"..."9").contains($0) || $0 == "_") })
+        else {
             throw StorageConfigurationError.invalidDatabaseURL
         }
         return name

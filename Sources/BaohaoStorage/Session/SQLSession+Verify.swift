@@ -17,9 +17,12 @@ extension SQLSession {
             GROUP BY transfer_id, currency HAVING SUM(amount) <> 0 OR COUNT(*) < 2 ORDER BY transfer_id LIMIT \(unsafeRaw: String(limit))
             """
         ).all() {
-            problems.append(.init(
-                kind: "unbalanced_transfer", subject: try row.decode(column: "transfer_id", as: String.self),
-                detail: "sum \(try row.decode(column: "total", as: Int64.self)) \(try row.decode(column: "currency", as: String.self)), \(try row.decode(column: "postings", as: Int64.self)) posting(s)"))
+            problems.append(
+                .init(
+                    kind: "unbalanced_transfer", subject: try row.decode(column: "transfer_id", as: String.self),
+                    detail:
+                        "sum \(try row.decode(column: "total", as: Int64.self)) \(try row.decode(column: "currency", as: String.self)), \(try row.decode(column: "postings", as: Int64.self)) posting(s)"
+                ))
         }
         for row in try await db.raw(
             "SELECT t.id FROM ledger_transfers t WHERE NOT EXISTS (SELECT 1 FROM ledger_postings p WHERE p.transfer_id = t.id) LIMIT \(unsafeRaw: String(limit))"
@@ -36,9 +39,12 @@ extension SQLSession {
             WHERE l.balance <> COALESCE(s.total, 0) ORDER BY l.id LIMIT \(unsafeRaw: String(limit))
             """
         ).all() {
-            problems.append(.init(
-                kind: "balance_mismatch", subject: try row.decode(column: "id", as: String.self),
-                detail: "cached \(try row.decode(column: "balance", as: Int64.self)), ledger \(try row.decode(column: "ledger", as: Int64.self))"))
+            problems.append(
+                .init(
+                    kind: "balance_mismatch", subject: try row.decode(column: "id", as: String.self),
+                    detail:
+                        "cached \(try row.decode(column: "balance", as: Int64.self)), ledger \(try row.decode(column: "ledger", as: Int64.self))"
+                ))
         }
         for row in try await db.raw(
             """
@@ -46,7 +52,8 @@ extension SQLSession {
               AND NOT EXISTS (SELECT 1 FROM lines l WHERE 'line:' || l.id = p.account) LIMIT \(unsafeRaw: String(limit))
             """
         ).all() {
-            problems.append(.init(kind: "unknown_account", subject: try row.decode(column: "account", as: String.self), detail: "no such line"))
+            problems.append(
+                .init(kind: "unknown_account", subject: try row.decode(column: "account", as: String.self), detail: "no such line"))
         }
 
         // Every credited order has exactly one transfer and one receipt, of its amounts; no other order has either.
@@ -70,14 +77,22 @@ extension SQLSession {
             ORDER BY o.id LIMIT \(unsafeRaw: String(limit))
             """
         ).all() {
-            problems.append(.init(
-                kind: "order_mismatch", subject: try row.decode(column: "id", as: String.self),
-                detail: "status \(try row.decode(column: "status", as: String.self)), \(try row.decode(column: "transfers", as: Int64.self)) transfer(s), \(try row.decode(column: "receipts", as: Int64.self)) receipt(s) (\(try row.decode(column: "matching", as: Int64.self)) matching), credited \(try row.decode(column: "credited", as: Int64.self)) of \(try row.decode(column: "amount", as: Int64.self))"))
+            problems.append(
+                .init(
+                    kind: "order_mismatch", subject: try row.decode(column: "id", as: String.self),
+                    detail:
+                        "status \(try row.decode(column: "status", as: String.self)), \(try row.decode(column: "transfers", as: Int64.self)) transfer(s), \(try row.decode(column: "receipts", as: Int64.self)) receipt(s) (\(try row.decode(column: "matching", as: Int64.self)) matching), credited \(try row.decode(column: "credited", as: Int64.self)) of \(try row.decode(column: "amount", as: Int64.self))"
+                ))
         }
 
         // The whole ledger sums to zero per currency.
-        for row in try await db.raw("SELECT currency, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0").all() {
-            problems.append(.init(kind: "ledger_not_zero", subject: try row.decode(column: "currency", as: String.self), detail: "sum \(try row.decode(column: "total", as: Int64.self))"))
+        for row in try await db.raw(
+            "SELECT currency, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0"
+        ).all() {
+            problems.append(
+                .init(
+                    kind: "ledger_not_zero", subject: try row.decode(column: "currency", as: String.self),
+                    detail: "sum \(try row.decode(column: "total", as: Int64.self))"))
         }
 
         let counts = try await db.raw(

@@ -171,12 +171,14 @@ struct SQLSession: StoreSession {
     }
 
     func payment(provider: String, transactionID: String) async throws -> PaymentRecord? {
-        guard let row = try await db.raw(
-            """
-            SELECT provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund FROM payments
-            WHERE provider = \(bind: provider) AND provider_txn_id = \(bind: transactionID)
-            """
-        ).first() else { return nil }
+        guard
+            let row = try await db.raw(
+                """
+                SELECT provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund FROM payments
+                WHERE provider = \(bind: provider) AND provider_txn_id = \(bind: transactionID)
+                """
+            ).first()
+        else { return nil }
         return PaymentRecord(
             provider: try row.decode(column: "provider", as: String.self),
             transactionID: try row.decode(column: "provider_txn_id", as: String.self),
@@ -204,7 +206,8 @@ struct SQLSession: StoreSession {
         return try await db.raw(query).all().map { row in
             NotificationRecord(
                 id: try row.decode(column: "id", as: String.self), provider: try row.decode(column: "provider", as: String.self),
-                eventID: try row.decode(column: "event_id", as: String?.self), orderID: try row.decode(column: "order_id", as: String?.self),
+                eventID: try row.decode(column: "event_id", as: String?.self),
+                orderID: try row.decode(column: "order_id", as: String?.self),
                 providerTransactionID: try row.decode(column: "provider_txn_id", as: String?.self),
                 outcome: try Self.enumValue(row, "outcome", NotificationOutcome.self),
                 reason: try row.decode(column: "reason", as: String?.self), receivedAt: try Self.date(row, "received_at"))
@@ -261,8 +264,10 @@ struct SQLSession: StoreSession {
             let id = try row.decode(column: "id", as: String.self)
             if current?.id != id {
                 try flush()
-                current = (id, try Self.enumValue(row, "kind", TransferKind.self), try row.decode(column: "order_id", as: String?.self),
-                           try Self.date(row, "created_at"), [])
+                current = (
+                    id, try Self.enumValue(row, "kind", TransferKind.self), try row.decode(column: "order_id", as: String?.self),
+                    try Self.date(row, "created_at"), []
+                )
             }
             let code = try row.decode(column: "account", as: String.self)
             guard let account = LedgerAccount(code: code) else { throw StoreError.corrupt("account \(code)") }
@@ -290,19 +295,22 @@ struct SQLSession: StoreSession {
     }
 
     func receipt(number: String) async throws -> Receipt? {
-        guard let row = try await db.raw(
-            """
-            SELECT receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id, face_value,
-              amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at FROM receipts WHERE receipt_no = \(bind: number)
-            """
-        ).first() else { return nil }
+        guard
+            let row = try await db.raw(
+                """
+                SELECT receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id, face_value,
+                  amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at FROM receipts WHERE receipt_no = \(bind: number)
+                """
+            ).first()
+        else { return nil }
         let currency = try Self.currency(row, "currency")
         func money(_ column: String) throws -> Money { Money(try row.decode(column: column, as: Int64.self), currency) }
         return Receipt(
             number: try row.decode(column: "receipt_no", as: String.self), orderID: try row.decode(column: "order_id", as: String.self),
             lineID: try row.decode(column: "line_id", as: String.self), msisdn: try Self.msisdn(row, "msisdn"),
             mobileOperator: try Self.enumValue(row, "operator", MobileOperator.self),
-            channel: try Self.enumValue(row, "channel", Channel.self), paymentMethod: try Self.enumValue(row, "payment_method", PaymentMethod.self),
+            channel: try Self.enumValue(row, "channel", Channel.self),
+            paymentMethod: try Self.enumValue(row, "payment_method", PaymentMethod.self),
             paymentProvider: try row.decode(column: "provider", as: String.self),
             providerTransactionID: try row.decode(column: "provider_txn_id", as: String.self),
             faceValue: try money("face_value"), amountPaid: try money("amount_paid"), fee: try money("fee"), bonus: try money("bonus"),

@@ -20,9 +20,12 @@ enum DemoData {
             ("+44 7700 900123", "Chen Wei", 5000, .active),
         ]
         for (number, holder, balance, status) in lines {
-            let line = try await services.lines.add(NewLine(msisdn: number, planCode: plan.code, holderName: holder, openingBalance: Money(balance, .cny)))
+            let line = try await services.lines.add(
+                NewLine(msisdn: number, planCode: plan.code, holderName: holder, openingBalance: Money(balance, .cny)))
             if status != .active { _ = try await services.lines.changeStatus(msisdn: line.msisdn.e164, to: status) }
         }
-        say("demo data: plan KEEP5 (¥5.00/month), lines 13800138000 (active), 18612345678 (active, ¥0), 13312345678 (suspended), 19212345678 (barred), +447700900123")
+        say(
+            "demo data: plan KEEP5 (¥5.00/month), lines 13800138000 (active), 18612345678 (active, ¥0), 13312345678 (suspended), 19212345678 (barred), +447700900123"
+        )
     }
 }

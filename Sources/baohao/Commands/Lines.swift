@@ -21,9 +21,12 @@ struct Lines: AsyncParsableCommand {
             }
             do {
                 let line = try await withStore(database) {
-                    try await LineService(store: $0).add(NewLine(msisdn: msisdn, planCode: plan, holderName: holderName, openingBalance: balance))
+                    try await LineService(store: $0).add(
+                        NewLine(msisdn: msisdn, planCode: plan, holderName: holderName, openingBalance: balance))
                 }
-                print("added \(line.msisdn.e164) (\(line.mobileOperator.displayName(.zh))) on \(line.planCode), balance \(line.balance.formatted)")
+                print(
+                    "added \(line.msisdn.e164) (\(line.mobileOperator.displayName(.zh))) on \(line.planCode), balance \(line.balance.formatted)"
+                )
             } catch { throw fail(error) }
         }
     }
@@ -41,7 +44,9 @@ struct Lines: AsyncParsableCommand {
             }
             let parsed = LineImportCSV.parse(text)
             do {
-                let report = try await withStore(database) { try await LineService(store: $0).importLines(parsed.rows, parseErrors: parsed.errors) }
+                let report = try await withStore(database) {
+                    try await LineService(store: $0).importLines(parsed.rows, parseErrors: parsed.errors)
+                }
                 print("imported \(report.imported) line(s)")
             } catch { throw fail(error) }
         }
@@ -67,7 +72,9 @@ struct Lines: AsyncParsableCommand {
                     print("balance    \(line.balance.formatted)")
                     print("deadline   \(deadline.map(Deadline.isoDate) ?? "none")")
                     for order in try await admin.orders(lineID: line.id, limit: 10) {
-                        print("order      \(order.id) \(order.status.rawValue) \(order.amount.formatted)\(order.receiptNumber.map { " receipt \($0)" } ?? "")")
+                        print(
+                            "order      \(order.id) \(order.status.rawValue) \(order.amount.formatted)\(order.receiptNumber.map { " receipt \($0)" } ?? "")"
+                        )
                     }
                 }
             } catch { throw fail(error) }
@@ -95,7 +102,8 @@ struct Lines: AsyncParsableCommand {
     }
 
     struct SetStatus: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "set-status", abstract: "Suspend, bar, restore or reclaim a line by hand.")
+        static let configuration = CommandConfiguration(
+            commandName: "set-status", abstract: "Suspend, bar, restore or reclaim a line by hand.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The number.") var msisdn: String
         @Argument(help: "active, suspended, barred or reclaimed.") var status: String

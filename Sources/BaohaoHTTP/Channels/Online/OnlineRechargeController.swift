@@ -40,10 +40,11 @@ struct OnlineRechargeController<Context: RequestContext> {
         let input = raw.removingPercentEncoding ?? raw
         let language = request.language
         let confirmation = try await services.recharges.confirm(msisdn: input)
-        return JSONResponse(Confirmation(
-            msisdnMasked: confirmation.msisdnMasked, operator: confirmation.mobileOperator.rawValue,
-            operatorName: confirmation.mobileOperator.displayName(language), plan: confirmation.planName,
-            status: confirmation.status.rawValue, statusName: confirmation.status.displayName(language)))
+        return JSONResponse(
+            Confirmation(
+                msisdnMasked: confirmation.msisdnMasked, operator: confirmation.mobileOperator.rawValue,
+                operatorName: confirmation.mobileOperator.displayName(language), plan: confirmation.planName,
+                status: confirmation.status.rawValue, statusName: confirmation.status.displayName(language)))
     }
 
     struct ChannelRules: Encodable, Sendable {
@@ -70,10 +71,11 @@ struct OnlineRechargeController<Context: RequestContext> {
         case .fixed(let money): fee = "fixed \(money.amountMinor)"
         case .proportional(let bp, let minimum): fee = "\(bp) bp, min \(minimum.amountMinor)"
         }
-        return JSONResponse(ChannelRules(
-            channel: policy.channel.rawValue, denominations: policy.denominations, minimum: policy.minimumAmount,
-            maximum: policy.maximumAmount, stepMinor: policy.freeAmountStepMinor, fee: fee,
-            paymentMethods: services.payments.enabledMethods.map(\.rawValue)))
+        return JSONResponse(
+            ChannelRules(
+                channel: policy.channel.rawValue, denominations: policy.denominations, minimum: policy.minimumAmount,
+                maximum: policy.maximumAmount, stepMinor: policy.freeAmountStepMinor, fee: fee,
+                paymentMethods: services.payments.enabledMethods.map(\.rawValue)))
     }
 
     struct CreateBody: Decodable {
@@ -130,37 +132,40 @@ struct OnlineRechargeController<Context: RequestContext> {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var lastStatus: OrderStatus? = nil
-            let deadline = ContinuousClock.now + .seconds(Self.maximumStreamSeconds)
-            var sinceHeartbeat = 0
-            while ContinuousClock.now < deadline {
-                let order = try await recharges.order(id: id)
-                if order.status != lastStatus {
-                    lastStatus = order.status
-                    let data = try encoder.encode(OrderRepresentation(order, language: language))
-                    try await writer.write(ByteBuffer(string: "event: order\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
-                    sinceHeartbeat = 0
-                    if order.status.isFinalForPayer { break }
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                var lastStatus: OrderStatus? = nil
+                let deadline = ContinuousClock.now + .seconds(Self.maximumStreamSeconds)
+                var sinceHeartbeat = 0
+                while ContinuousClock.now < deadline {
+                    let order = try await recharges.order(id: id)
+                    if order.status != lastStatus {
+                        lastStatus = order.status
+                        let data = try encoder.encode(OrderRepresentation(order, language: language))
+                        try await writer.write(ByteBuffer(string: "event: order\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
+                        sinceHeartbeat = 0
+                        if order.status.isFinalForPayer { break }
+                    }
+                    try await Task.sleep(for: .milliseconds(250))
+                    sinceHeartbeat += 1
+                    if sinceHeartbeat >= 60 {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        sinceHeartbeat = 0
+                    }
                 }
-                try await Task.sleep(for: .milliseconds(250))
-                sinceHeartbeat += 1
-                if sinceHeartbeat >= 60 {
-                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    sinceHeartbeat = 0
-                }
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     func paymentSession(for order: RechargeOrder, provider: any PaymentProvider) async throws -> OrderRepresentation.Payment {
-        let session = try await provider.createPayment(PaymentRequest(
-            orderID: order.id, total: order.total, subject: "话费充值 \(order.msisdn.masked) \(order.amount.formatted)",
-            notifyURL: "\(services.publicBaseURL)/v1/payments/\(provider.name)/notify",
-            returnURL: "\(services.publicBaseURL)/orders/\(order.id)", expiresAt: order.expiresAt))
+        let session = try await provider.createPayment(
+            PaymentRequest(
+                orderID: order.id, total: order.total, subject: "话费充值 \(order.msisdn.masked) \(order.amount.formatted)",
+                notifyURL: "\(services.publicBaseURL)/v1/payments/\(provider.name)/notify",
+                returnURL: "\(services.publicBaseURL)/orders/\(order.id)", expiresAt: order.expiresAt))
         return .init(provider: session.provider, payURL: session.payURL, qrCode: session.qrCode)
     }
 

@@ -17,7 +17,6 @@ struct SandboxPayPageController<Context: RequestContext> {
         router.post("/sandbox/pay/:id", use: decide)
     }
 
-
     struct PayLink {
         let total: Money
         let expiresAt: Date
@@ -52,7 +51,8 @@ struct SandboxPayPageController<Context: RequestContext> {
             "exp": String(Int64(link.expiresAt.timeIntervalSince1970)), "token": link.token,
             "approveLabel": language == .zh ? "确认支付" : "Approve payment", "declineLabel": language == .zh ? "拒绝支付" : "Decline",
         ])
-        return HTMLResponse(html: PageLayout.render(title: language == .zh ? "沙箱收银台" : "Sandbox checkout", content: content, language: language))
+        return HTMLResponse(
+            html: PageLayout.render(title: language == .zh ? "沙箱收银台" : "Sandbox checkout", content: content, language: language))
     }
 
     @Sendable func decide(_ request: Request, context: Context) async throws -> Response {
@@ -81,22 +81,23 @@ enum FormDecoding {
 }
 
 enum SandboxPayPageTemplate {
-    static let template = try! MustacheTemplate(string: """
-        <h1>{{heading}}</h1>
-        <div class="card">
-        <p class="note">{{sandboxNote}}</p>
-        <table>
-        <tr><th>{{{orderLabel}}}</th><td>{{id}}</td></tr>
-        <tr><th>{{{amountLabel}}}</th><td class="status">{{amount}}</td></tr>
-        </table>
-        <form method="post" action="/sandbox/pay/{{id}}">
-        <input type="hidden" name="amount" value="{{amountMinor}}">
-        <input type="hidden" name="currency" value="{{currency}}">
-        <input type="hidden" name="exp" value="{{exp}}">
-        <input type="hidden" name="token" value="{{token}}">
-        <button type="submit" name="decision" value="approve">{{approveLabel}}</button>
-        <button type="submit" name="decision" value="decline" class="secondary">{{declineLabel}}</button>
-        </form>
-        </div>
-        """)
+    static let template = try! MustacheTemplate(
+        string: """
+            <h1>{{heading}}</h1>
+            <div class="card">
+            <p class="note">{{sandboxNote}}</p>
+            <table>
+            <tr><th>{{{orderLabel}}}</th><td>{{id}}</td></tr>
+            <tr><th>{{{amountLabel}}}</th><td class="status">{{amount}}</td></tr>
+            </table>
+            <form method="post" action="/sandbox/pay/{{id}}">
+            <input type="hidden" name="amount" value="{{amountMinor}}">
+            <input type="hidden" name="currency" value="{{currency}}">
+            <input type="hidden" name="exp" value="{{exp}}">
+            <input type="hidden" name="token" value="{{token}}">
+            <button type="submit" name="decision" value="approve">{{approveLabel}}</button>
+            <button type="submit" name="decision" value="decline" class="secondary">{{declineLabel}}</button>
+            </form>
+            </div>
+            """)
 }
