@@ -1,4 +1,5 @@
 """Shared helpers for the Python tests: the built `baohao` binary and a server process."""
+import contextlib
 import hashlib
 import hmac
 import json
@@ -102,18 +103,33 @@ def signed_notification(order_id, amount, txn=None, status="succeeded", event_id
 
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    """None for SQLite; for PostgreSQL a fresh database on the server the test command started."""
-    if request.param == "sqlite":
-        yield None
-        return
+@contextlib.contextmanager
+def fresh_postgres_database():
+    """A new database on the PostgreSQL server the test command started, dropped afterwards."""
     server = os.environ.get("BAOHAO_TEST_POSTGRES_URL")
     assert server, "BAOHAO_TEST_POSTGRES_URL is not set: run scripts/test, which starts PostgreSQL"
     name = "p_" + uuid.uuid4().hex
     psql(server, f"CREATE DATABASE {name}")
-    yield server.rsplit("/", 1)[0] + "/" + name
-    psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request):
+    """None for SQLite; for PostgreSQL the URL of a fresh database."""
+    if request.param == "sqlite":
+        yield None
+    else:
+        with fresh_postgres_database() as url:
+            yield url
+
+
+@pytest.fixture
+def postgres_url():
+    with fresh_postgres_database() as url:
+        yield url
 
 
 def psql(url, sql):

@@ -80,3 +80,43 @@ def test_kill_mid_flight_and_resend(tmp_path, database_url):
     result = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK: the books balance" in result.stdout
+
+
+def test_two_servers_share_one_postgres(tmp_path, postgres_url):
+    """Two `baohao serve` processes on one PostgreSQL database: every notification is sent to both,
+    concurrently. Each order is credited once; the books balance."""
+    database_url = postgres_url
+    first = Server(str(tmp_path / "a"), database_url)
+    second = Server(str(tmp_path / "b"), database_url)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first.start()
+    second.start()
+    try:
+        assert first.admin("POST", "/v1/admin/plans", {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}})[0] == 201
+        assert second.admin("POST", "/v1/admin/lines", {"msisdn": "13800138000", "plan": "KEEP5", "holder_name": "张三"})[0] == 201
+        orders = []
+        for i in range(40):
+            server = first if i % 2 else second
+            body = {"msisdn": "13800138000", "amount": {"amount": 1000 * (1 + i % 5), "currency": "CNY"}, "channel": "online", "payment_method": "sandbox"}
+            status, reply = server.request("POST", "/v1/recharges", body, {"Idempotency-Key": f"two-servers-{i:04d}"})
+            assert status == 201
+            # The same key at the other process returns the same order.
+            status, again = (second if i % 2 else first).request("POST", "/v1/recharges", body, {"Idempotency-Key": f"two-servers-{i:04d}"})
+            assert status == 200 and json.loads(again)["id"] == json.loads(reply)["id"]
+            orders.append((json.loads(reply)["id"], body["amount"]["amount"]))
+        jobs = [(server, signed_notification(oid, amount, event_id=f"{oid}-{n}")) for oid, amount in orders for n, server in enumerate([first, second, first, second])]
+        random.Random(7).shuffle(jobs)
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = list(pool.map(lambda job: send(job[0], *job[1]), jobs))
+        assert statuses == [200] * len(jobs)
+        line = json.loads(first.admin("GET", "/v1/admin/lines/13800138000")[1])
+        assert line["balance"]["amount"] == sum(amount for _, amount in orders)
+        report = json.loads(second.admin("POST", "/v1/admin/verify")[1])
+        assert report["ok"] is True and report["credited_orders_checked"] == len(orders)
+        notifications = json.loads(first.admin("GET", "/v1/admin/notifications?limit=1000")[1])
+        assert sum(1 for n in notifications if n["outcome"] == "applied") == len(orders)
+        assert sum(1 for n in notifications if n["outcome"] == "duplicate") == 3 * len(orders)
+    finally:
+        first.stop()
+        second.stop()
