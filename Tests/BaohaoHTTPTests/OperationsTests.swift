@@ -76,7 +76,8 @@ struct OperationsTests {
                 ).status == .badRequest)
 
             let approved = try await h.call(
-                .post, "/sandbox/pay/\(id)", body: query + "&decision=approve", headers: [.contentType: "application/x-www-form-urlencoded"]
+                .post, "/sandbox/pay/\(id)", body: query + "&delivery=duplicated&decision=approve",
+                headers: [.contentType: "application/x-www-form-urlencoded"]
             )
             #expect(approved.status == .seeOther)
             #expect(approved.headers[.location] == "/orders/\(id)")
@@ -87,7 +88,11 @@ struct OperationsTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(status == "credited")
+            for _ in 0..<100 where await relay.delivered < 3 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(await relay.delivered == 3)
             #expect(try await h.balance() == 7350)
+            let outcomes = try await h.admin(.get, "/v1/admin/notifications").array.compactMap { $0["outcome"] as? String }
+            #expect(outcomes.sorted() == ["applied", "duplicate", "duplicate"])
             let waiting = try await h.call(.get, "/orders/\(id)")
             #expect(waiting.text.contains("已到账") && waiting.text.contains("/receipts/BH-"))
         }

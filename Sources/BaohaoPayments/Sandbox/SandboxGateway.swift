@@ -30,17 +30,29 @@ public actor SandboxGateway {
         self.logger = logger
     }
 
-    /// Records the payer's decision and schedules the notification. `copies` > 1 sends duplicates,
-    /// as real providers sometimes do. Returns the provider transaction id.
+    /// How the sandbox delivers a notification, to show what real providers do.
+    public enum Delivery: String, Sendable, CaseIterable {
+        /// Once, shortly after the decision.
+        case normal
+        /// Three copies at once, as providers sometimes do.
+        case duplicated
+        /// Once, 10 seconds late.
+        case late
+
+        var copies: Int { self == .duplicated ? 3 : 1 }
+        var extraDelay: Duration { self == .late ? .seconds(10) : .zero }
+    }
+
+    /// Records the payer's decision and schedules the notification. Returns the provider transaction id.
     @discardableResult
-    public func decide(orderID: String, total: Money, approve: Bool, copies: Int = 1, at date: Date = Date()) -> String {
+    public func decide(orderID: String, total: Money, approve: Bool, delivery: Delivery = .normal, at date: Date = Date()) -> String {
         let transactionID = provider.transactionID(orderID: orderID)
         let formatter = ISO8601DateFormatter()
         let notification = SandboxNotification(
             eventID: "evt_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), orderID: orderID,
             providerTransactionID: transactionID, status: approve ? "succeeded" : "failed", amount: total,
             paidAt: formatter.string(from: date))
-        for _ in 0..<min(max(copies, 1), 5) { schedule(notification) }
+        for _ in 0..<delivery.copies { schedule(notification, extraDelay: delivery.extraDelay) }
         return transactionID
     }
 
@@ -53,12 +65,13 @@ public actor SandboxGateway {
     /// How many deliveries are still being attempted.
     public var pendingDeliveries: Int { inFlight.count }
 
-    private func schedule(_ notification: SandboxNotification) {
+    private func schedule(_ notification: SandboxNotification, extraDelay: Duration) {
         let id = nextTaskID
         nextTaskID += 1
         let body = notification.encoded()
         inFlight[id] = Task { [provider, transport, notifyURL, logger, initialDelay, clock] in
             var delay = initialDelay
+            if extraDelay > .zero { try? await Task.sleep(for: extraDelay) }
             for attempt in 1...Self.maximumAttempts {
                 do { try await Task.sleep(for: delay) } catch { break }
                 let headers = ["Content-Type": "application/json", "Baohao-Signature": provider.sign(body, at: clock.now())]

@@ -49,6 +49,10 @@ struct SandboxPayPageController<Context: RequestContext> {
             "orderLabel": PageLayout.label("订单号", "Order", language), "amountLabel": PageLayout.label("支付金额", "Amount", language),
             "id": id, "amount": link.total.formatted, "amountMinor": String(link.total.amountMinor), "currency": link.total.currency.code,
             "exp": String(Int64(link.expiresAt.timeIntervalSince1970)), "token": link.token,
+            "deliveryLabel": language == .zh ? "通知送达方式（模拟）" : "Notification delivery (simulated)",
+            "deliveryNormal": language == .zh ? "正常" : "Normal",
+            "deliveryDuplicated": language == .zh ? "重复发送三次" : "Three duplicates",
+            "deliveryLate": language == .zh ? "延迟 10 秒" : "10 seconds late",
             "approveLabel": language == .zh ? "确认支付" : "Approve payment", "declineLabel": language == .zh ? "拒绝支付" : "Decline",
         ])
         return HTMLResponse(
@@ -61,7 +65,8 @@ struct SandboxPayPageController<Context: RequestContext> {
         let fields = FormDecoding.decode(String(decoding: bytes, as: UTF8.self))
         let link = try payLink(id: id, fields: fields)
         let approve = fields["decision"] == "approve"
-        await gateway.decide(orderID: id, total: link.total, approve: approve, at: services.clock.now())
+        let delivery = fields["delivery"].flatMap(SandboxGateway.Delivery.init(rawValue:)) ?? .normal
+        await gateway.decide(orderID: id, total: link.total, approve: approve, delivery: delivery, at: services.clock.now())
         return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
     }
 }
@@ -95,6 +100,12 @@ enum SandboxPayPageTemplate {
             <input type="hidden" name="currency" value="{{currency}}">
             <input type="hidden" name="exp" value="{{exp}}">
             <input type="hidden" name="token" value="{{token}}">
+            <p><label for="delivery">{{deliveryLabel}}</label>
+            <select id="delivery" name="delivery">
+            <option value="normal">{{deliveryNormal}}</option>
+            <option value="duplicated">{{deliveryDuplicated}}</option>
+            <option value="late">{{deliveryLate}}</option>
+            </select></p>
             <button type="submit" name="decision" value="approve">{{approveLabel}}</button>
             <button type="submit" name="decision" value="decline" class="secondary">{{declineLabel}}</button>
             </form>
