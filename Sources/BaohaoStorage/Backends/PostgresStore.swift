@@ -60,16 +60,8 @@ public final class PostgresStore: RechargeStore {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let db = connection.sql()
-            try await db.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
-            do {
-                let result = try await body(SQLSession(db: db, kind: .postgres))
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
+            try await SQLTransaction.run(
+                on: connection.sql(), kind: .postgres, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
         }
     }
 
@@ -78,16 +70,7 @@ public final class PostgresStore: RechargeStore {
         while true {
             do {
                 return try await client.withConnection { connection in
-                    let db = connection.sql()
-                    try await db.raw("BEGIN").run()
-                    do {
-                        let result = try await body(SQLSession(db: db, kind: .postgres))
-                        try await db.raw("COMMIT").run()
-                        return result
-                    } catch {
-                        try? await db.raw("ROLLBACK").run()
-                        throw error
-                    }
+                    try await SQLTransaction.run(on: connection.sql(), kind: .postgres, begin: "BEGIN", body)
                 }
             } catch let error as PSQLError where attempt < Self.maximumRetries && Self.isRetryable(error) {
                 attempt += 1

@@ -54,16 +54,7 @@ public final class SQLiteStore: RechargeStore {
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
         let connection = await readers.take()
         defer { Task { await readers.give(connection) } }
-        let db = connection.sql()
-        try await db.raw("BEGIN").run()
-        do {
-            let result = try await body(SQLSession(db: db, kind: .sqlite))
-            try await db.raw("COMMIT").run()
-            return result
-        } catch {
-            try? await db.raw("ROLLBACK").run()
-            throw error
-        }
+        return try await SQLTransaction.run(on: connection.sql(), kind: .sqlite, begin: "BEGIN", body)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
