@@ -39,7 +39,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self):
-        env = dict(os.environ, BAOHAO_SANDBOX_SECRET=SANDBOX_SECRET, BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN, LOG_LEVEL="warning")
+        env = dict(os.environ, BAOHAO_SANDBOX_SECRET=SANDBOX_SECRET, BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN, LOG_LEVEL="info")
         args = [BIN, "serve", "--port", str(self.port), "--data-dir", self.data_dir]
         if self.database_url:
             args += ["--database-url", self.database_url]

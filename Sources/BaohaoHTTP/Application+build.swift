@@ -7,7 +7,8 @@ import Logging
 /// Builds the router with every route Baohao serves.
 public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: ProblemMiddleware())
+    let methods = MethodTable()
+    router.add(middleware: ProblemMiddleware(methods: methods))
     router.add(middleware: MetricsMiddleware())
     HealthController(services: services).addRoutes(to: router)
     OnlineRechargeController(services: services).addRoutes(to: router)
@@ -27,5 +28,6 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
                     : "Recharge and number-retention platform. API: /openapi.yaml; recharge: POST /v1/recharges.",
                 language: request.language))
     }
+    methods.fill(from: router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

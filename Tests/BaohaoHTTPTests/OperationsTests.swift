@@ -116,3 +116,36 @@ struct OperationsTests {
         }
     }
 }
+
+@Suite("HTTP methods and query parameters")
+struct MethodAndQueryTests {
+    @Test("a method a path does not serve is 405 with Allow; an unknown path is 404", arguments: [TestDatabase.sqlite])
+    func methodNotAllowed(_ database: TestDatabase) async throws {
+        try await Harness.run(database) { h in
+            let post = try await h.call(.post, "/healthz")
+            #expect(post.status == .methodNotAllowed)
+            #expect(post.headers[.allow] == "GET")
+            let delete = try await h.call(.delete, "/v1/recharges")
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers[.allow] == "POST")
+            #expect(try await h.call(.options, "/v1/admin/lines/import").headers[.allow] == "POST")
+            #expect(try await h.call(.put, "/v1/admin/lines/13800138000").headers[.allow] == "GET")
+            #expect(try await h.call(.delete, "/nowhere").status == .notFound)
+        }
+    }
+
+    @Test("limits outside their range are refused, not silently clamped", arguments: [TestDatabase.sqlite])
+    func limits(_ database: TestDatabase) async throws {
+        try await Harness.run(database) { h in
+            for uri in [
+                "/v1/admin/lines?limit=0", "/v1/admin/lines?limit=501", "/v1/admin/lines?limit=ten",
+                "/v1/admin/lines/13800138000/ledger?limit=1001", "/v1/admin/notifications?limit=-1",
+            ] {
+                let reply = try await h.admin(.get, uri)
+                #expect(reply.status == .unprocessableContent, "\(uri)")
+                #expect(reply.json["field"] as? String == "limit")
+            }
+            #expect(try await h.admin(.get, "/v1/admin/lines?limit=500").status == .ok)
+        }
+    }
+}

@@ -110,8 +110,7 @@ struct AdminController<Context: RequestContext> {
             }
             status = parsed
         }
-        let limit = query.get("limit").flatMap(Int.init) ?? 100
-        guard (1...500).contains(limit) else { throw Problem(.unprocessableContent, "validation-error", detail: "1–500", field: "limit") }
+        let limit = try request.queryInteger("limit", in: 1...500, default: 100)
         let cursor = query.get("cursor")
         let lines = try await services.lines.list(status: status, after: cursor, limit: limit)
         let plans = Dictionary(uniqueKeysWithValues: try await services.admin.plans().map { ($0.code, $0) })
@@ -135,13 +134,13 @@ struct AdminController<Context: RequestContext> {
 
     @Sendable func ledger(_ request: Request, context: Context) async throws -> JSONResponse<[TransferRepresentation]> {
         let line = try await line(context)
-        let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
+        let limit = try request.queryInteger("limit", in: 1...1_000, default: 100)
         return JSONResponse(try await services.admin.ledger(lineID: line.id, limit: limit).map(TransferRepresentation.init))
     }
 
     @Sendable func orders(_ request: Request, context: Context) async throws -> JSONResponse<[OrderRepresentation]> {
         let line = try await line(context)
-        let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
+        let limit = try request.queryInteger("limit", in: 1...1_000, default: 100)
         let language = request.language
         return JSONResponse(
             try await services.admin.orders(lineID: line.id, limit: limit).map { OrderRepresentation($0, language: language) })
@@ -155,7 +154,7 @@ struct AdminController<Context: RequestContext> {
             }
             outcome = parsed
         }
-        let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
+        let limit = try request.queryInteger("limit", in: 1...1_000, default: 100)
         return JSONResponse(try await services.admin.notifications(outcome: outcome, limit: limit).map(NotificationRepresentation.init))
     }
 

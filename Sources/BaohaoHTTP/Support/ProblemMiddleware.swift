@@ -6,16 +6,24 @@ import Logging
 /// Turns every error a route throws into a problem response, and logs each request without the
 /// concrete path: paths carry phone numbers, so only the route template is logged.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let methods: MethodTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let language = request.language
         let response: Response
         do {
+            // Baohao serves GET and POST only: any other method is refused before routing.
+            guard [.get, .post, .head].contains(request.method) else {
+                return methodNotAllowed(request, language: language)
+            }
             response = try await next(request, context)
         } catch let problem as Problem {
             response = problem.response(language: language)
         } catch let error as DomainError {
             response = Problem(error).response(language: language)
+        } catch let error as HTTPError where error.status == .notFound && methods.allowed(at: request.uri.path) != nil {
+            response = methodNotAllowed(request, language: language)
         } catch let error as HTTPError {
             response = Self.problem(for: error).response(language: language)
         } catch {
@@ -32,6 +40,16 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 "ms": "\(elapsed.components.attoseconds / 1_000_000_000_000_000 + elapsed.components.seconds * 1000)",
             ])
         return response
+    }
+
+    /// 405 with the methods the path does serve, or 404 when no route matches it at all.
+    func methodNotAllowed(_ request: Request, language: Language) -> Response {
+        guard let allowed = methods.allowed(at: request.uri.path) else {
+            return Problem(.notFound, "not-found").response(language: language)
+        }
+        var reply = Problem(.methodNotAllowed, "method-not-allowed").response(language: language)
+        reply.headers[.allow] = allowed.joined(separator: ", ")
+        return reply
     }
 
     static func problem(for error: HTTPError) -> Problem {
@@ -86,6 +104,16 @@ extension Request {
         } catch {
             throw Problem(.badRequest, "malformed-json")
         }
+    }
+
+    /// An integer query parameter in `range`, `fallback` when absent; anything else is a 422 naming it.
+    func queryInteger(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
+        guard let raw = uri.queryParameters.get(name) else { return fallback }
+        guard let value = Int(raw), range.contains(value) else {
+            throw Problem(
+                .unprocessableContent, "validation-error", detail: "an integer \(range.lowerBound)–\(range.upperBound)", field: name)
+        }
+        return value
     }
 
     static func path(_ keys: [any CodingKey]) -> String {
