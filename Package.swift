@@ -9,7 +9,8 @@ let package = Package(
     name: "baohao",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "baohao", targets: ["baohao"])
+        .executable(name: "baohao", targets: ["baohao"]),
+        .executable(name: "bench-hello", targets: ["bench-hello"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -86,6 +87,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "bench-hello",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "bench/Hello"
         ),
         .target(
             name: "BaohaoTestSupport",

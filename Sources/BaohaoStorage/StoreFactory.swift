@@ -5,9 +5,11 @@ import Logging
 /// Opens the store a configuration names: PostgreSQL for a `postgres://` URL, otherwise the
 /// embedded SQLite file `baohao.sqlite` in the data folder.
 public enum StoreFactory {
-    public static func open(databaseURL: String?, dataDirectory: String, logger: Logger) async throws -> any RechargeStore {
+    public static func open(
+        databaseURL: String?, dataDirectory: String, maximumConnections: Int = 20, logger: Logger
+    ) async throws -> any RechargeStore {
         if let databaseURL, !databaseURL.isEmpty {
-            return try await PostgresStore.open(url: databaseURL, logger: logger)
+            return try await PostgresStore.open(url: databaseURL, maximumConnections: maximumConnections, logger: logger)
         }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         return try await SQLiteStore.open(path: (dataDirectory as NSString).appendingPathComponent("baohao.sqlite"), logger: logger)

@@ -12,6 +12,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "PostgreSQL URL (postgres://user:password@host:5432/db); overrides BAOHAO_DATABASE_URL.")
     var databaseURL: String?
 
+    @Option(help: "Most PostgreSQL connections this process opens (1–200).")
+    var dbConnections: Int = 20
+
     var resolvedURL: String? {
         databaseURL ?? ProcessInfo.processInfo.environment["BAOHAO_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -24,7 +27,9 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     func open(logger: Logger) async throws -> any RechargeStore {
-        try await StoreFactory.open(databaseURL: resolvedURL, dataDirectory: dataDir, logger: logger)
+        guard (1...200).contains(dbConnections) else { throw ValidationError("--db-connections must be 1–200") }
+        return try await StoreFactory.open(
+            databaseURL: resolvedURL, dataDirectory: dataDir, maximumConnections: dbConnections, logger: logger)
     }
 }
 

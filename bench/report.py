@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Prints the benchmark table (markdown) from bench/run's results.tsv."""
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+res, dur, start_sq, start_pg, peak_sq, peak_pg, verify_sq, verify_pg = sys.argv[1:9]
+rows = [line.rstrip("\n").split("\t") for line in open(res) if line.strip()]
+
+
+def tps(v):
+    try:
+        return float(v)
+    except ValueError:
+        return None
+
+
+cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+print(f"# Baohao benchmark, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+print()
+print(f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {platform.system()} {platform.release()}. "
+      f"Command: `bash bench/run` (DUR={dur}s per case). Durability on: SQLite WAL synchronous=FULL, PostgreSQL fsync=on, synchronous_commit=on.")
+print()
+print("| database | clients | side | TPS | p50 | p99 | disk probe (8 kB O_DSYNC writes/s) | ratio B/A | note |")
+print("|---|---|---|---|---|---|---|---|---|")
+anchor = {}
+for db, clients, side, t, p50, p99, disk, note in rows:
+    ratio = ""
+    if side.startswith("A"):
+        anchor[(db, clients)] = tps(t)
+    elif (db, clients) in anchor and anchor[(db, clients)] and tps(t):
+        ratio = f"{tps(t) / anchor[(db, clients)]:.2f}×"
+    print(f"| {db} | {clients} | {side} | {t} | {p50} | {p99} | {disk} | {ratio} | {note} |")
+print()
+print(f"Start-up to ready (1M lines): SQLite {start_sq} ms, PostgreSQL {start_pg} ms. "
+      f"Server peak RSS (VmHWM) after the runs: SQLite {int(peak_sq) // 1024} MiB, PostgreSQL {int(peak_pg) // 1024} MiB.")
+print(f"After the runs, `baohao verify`: SQLite: {verify_sq} PostgreSQL: {verify_pg}")
