@@ -3,6 +3,7 @@ restarted, and sent everything again. Every order must end credited exactly once
 `baohao verify` must prove the books balance. Runs on SQLite and on PostgreSQL."""
 import http.client
 import json
+import os
 import random
 import subprocess
 import threading
@@ -11,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from conftest import BIN, Server, signed_notification
 
 DENOMINATIONS = [1000, 2000, 3000, 5000, 10000, 20000]
-ORDERS = 60
-KILL_CYCLES = 3
+ORDERS = int(os.environ.get("BAOHAO_KILL_ORDERS", "60"))
+KILL_CYCLES = int(os.environ.get("BAOHAO_KILL_CYCLES", "3"))  # bench/robustness runs 20
 
 
 def send(server, body, headers):
