@@ -41,3 +41,47 @@ struct MoneyTests {
         }
     }
 }
+
+@Suite("Timestamps and hex")
+struct TimestampTests {
+    @Test(
+        "parse agrees with Foundation's ISO 8601 parser",
+        arguments: [
+            "2026-11-24T12:00:00Z", "2026-11-24T12:00:00.123Z", "2024-02-29T23:59:59+08:00", "1970-01-01T00:00:00Z",
+            "2099-12-31T23:59:59.999999-05:30", "2000-03-01T00:00:00z",
+        ])
+    func parse(_ text: String) throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        let expected = try #require(
+            formatter.date(from: text.replacingOccurrences(of: "z", with: "Z").replacingOccurrences(of: ".999999", with: ".999")))
+        let parsed = try #require(Timestamp.parse(text))
+        #expect(abs(parsed.timeIntervalSince1970 - expected.timeIntervalSince1970) < 0.001)
+    }
+
+    @Test(
+        "malformed timestamps are refused",
+        arguments: [
+            "", "2026-11-24", "2026-11-24 12:00:00Z", "2026-02-30T12:00:00Z", "2026-13-01T00:00:00Z", "2026-11-24T24:00:00Z",
+            "2026-11-24T12:00:00", "2026-11-24T12:00:00+0800", "2026-11-24T12:00:00.Z", "2026-11-24T12:00:00Zjunk", "２０２６-11-24T12:00:00Z",
+        ])
+    func malformed(_ text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test func formatRoundTrips() throws {
+        for seconds in stride(from: -86_400.0 * 400, to: 86_400.0 * 365 * 130, by: 86_400.0 * 37.3 + 0.123) {
+            let date = Date(timeIntervalSince1970: (seconds * 1000).rounded(.down) / 1000)
+            let text = Timestamp.format(date)
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            #expect(text == formatter.string(from: date), "\(seconds)")
+            #expect(abs(try #require(Timestamp.parse(text)).timeIntervalSince1970 - date.timeIntervalSince1970) < 0.0005)
+        }
+    }
+
+    @Test func hex() {
+        #expect(Hex.encode([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+        #expect(Hex.encode([UInt8]()) == "")
+    }
+}

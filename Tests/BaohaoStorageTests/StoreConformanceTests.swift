@@ -153,4 +153,54 @@ struct StoreConformanceTests {
             #expect(try await AdminService(store: store).plans().count == 1)
         }
     }
+
+    @Test("batched payment writes: a body that throws leaves nothing, the others commit", arguments: TestDatabase.allCases)
+    func batchedPaymentWrites(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            try await Fixtures.seedLine(store, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock)
+            var orders: [RechargeOrder] = []
+            for index in 0..<30 {
+                orders.append(
+                    try await recharges.createOrder(
+                        RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .sandbox),
+                        idempotencyKey: "batch-\(index)-key"
+                    ).0)
+            }
+            struct Refused: Error {}
+            let snapshot = orders
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for (index, order) in snapshot.enumerated() {
+                    group.addTask {
+                        let key = PaymentKey(orderID: order.id, provider: "sandbox", transactionID: "t-\(index)")
+                        let result: Bool? = try? await store.write(applyingPaymentTo: key) { session in
+                            let payment = PaymentRecord(
+                                provider: "sandbox", transactionID: "t-\(index)", orderID: order.id, amount: order.total,
+                                paidAt: Date(), recordedAt: Date(), needsRefund: false)
+                            guard try await session.insertPayment(payment) else { return false }
+                            var paid = order
+                            paid.status = .paid
+                            guard try await session.updateOrder(paid, expected: .pendingPayment) else { return false }
+                            if index % 3 == 0 { throw Refused() }  // after writing: all of it must vanish
+                            return true
+                        }
+                        return result == true
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 20)
+            for (index, order) in orders.enumerated() {
+                let stored = try await recharges.order(id: order.id)
+                let payment = try await store.read { try await $0.payment(provider: "sandbox", transactionID: "t-\(index)") }
+                if index % 3 == 0 {
+                    #expect(stored.status == .pendingPayment)
+                    #expect(payment == nil)
+                } else {
+                    #expect(stored.status == .paid)
+                    #expect(payment?.orderID == order.id)
+                }
+            }
+        }
+    }
 }

@@ -175,7 +175,8 @@ public struct RechargeService: Sendable {
         try await retryingConflicts {
             let now = clock.now()
             let ids = self.ids
-            return try await store.write { session in
+            let key = PaymentKey(orderID: event.orderID, provider: event.provider, transactionID: event.providerTransactionID)
+            return try await store.write(applyingPaymentTo: key) { session in
                 try await Self.apply(event, session: session, ids: ids, now: now)
             }
         }
@@ -293,7 +294,7 @@ public struct RechargeService: Sendable {
             msisdn.e164, String(request.amount.amountMinor), request.amount.currency.code, request.channel.rawValue,
             request.paymentMethod.rawValue,
         ].joined(separator: "|")
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: Data(canonical.utf8)))
     }
 }
 

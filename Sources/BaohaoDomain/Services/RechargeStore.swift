@@ -14,6 +14,13 @@ public protocol RechargeStore: Sendable {
     /// affect the others; callers cannot tell the difference.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
 
+    /// Like ``write(_:)`` for a body that applies one payment to one order. The store may load
+    /// that order, its line and the payment key for many such bodies in one go, buffer their
+    /// writes and commit them together; the body sees exactly what ``write(_:)`` would show it.
+    func write<T: Sendable>(
+        applyingPaymentTo key: PaymentKey, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    ) async throws -> T
+
     /// Succeeds when the database answers.
     func ping() async throws
 
@@ -76,6 +83,28 @@ public protocol StoreSession: Sendable {
     // Verification
     /// Recomputes the books in a few set-based queries and lists every difference.
     func verify() async throws -> VerificationReport
+}
+
+/// What a payment-applying write will touch: its order and its (provider, transaction id).
+public struct PaymentKey: Sendable, Hashable {
+    public let orderID: String
+    public let provider: String
+    public let transactionID: String
+
+    public init(orderID: String, provider: String, transactionID: String) {
+        self.orderID = orderID
+        self.provider = provider
+        self.transactionID = transactionID
+    }
+}
+
+extension RechargeStore {
+    /// Stores without batching run the body as a plain write.
+    public func write<T: Sendable>(
+        applyingPaymentTo key: PaymentKey, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    ) async throws -> T {
+        try await write(body)
+    }
 }
 
 /// Storage-level failures the domain reacts to.

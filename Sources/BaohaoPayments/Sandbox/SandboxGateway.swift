@@ -47,11 +47,10 @@ public actor SandboxGateway {
     @discardableResult
     public func decide(orderID: String, total: Money, approve: Bool, delivery: Delivery = .normal, at date: Date = Date()) -> String {
         let transactionID = provider.transactionID(orderID: orderID)
-        let formatter = ISO8601DateFormatter()
         let notification = SandboxNotification(
             eventID: "evt_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), orderID: orderID,
             providerTransactionID: transactionID, status: approve ? "succeeded" : "failed", amount: total,
-            paidAt: formatter.string(from: date))
+            paidAt: Timestamp.format(date))
         for _ in 0..<delivery.copies { schedule(notification, extraDelay: delivery.extraDelay) }
         return transactionID
     }

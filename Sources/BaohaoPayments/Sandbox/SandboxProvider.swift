@@ -32,13 +32,13 @@ public struct SandboxProvider: PaymentProvider {
     public func payToken(orderID: String, total: Money, expiresAt: Date) -> String {
         let message = "pay|\(orderID)|\(total.amountMinor)|\(total.currency.code)|\(Int64(expiresAt.timeIntervalSince1970))"
         let mac = HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(mac.prefix(16))
     }
 
     /// The provider's transaction id for an order: one per order, so a double click pays once.
     public func transactionID(orderID: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("txn|\(orderID)".utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        return "sbx_" + mac.prefix(12).map { String(format: "%02x", $0) }.joined()
+        return "sbx_" + Hex.encode(mac.prefix(12))
     }
 
     /// Signs a body as the sandbox does when it sends a notification.
@@ -90,9 +90,6 @@ public struct SandboxProvider: PaymentProvider {
     }
 
     static func parseTime(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        Timestamp.parse(text)
     }
 }

@@ -1,3 +1,4 @@
+import BaohaoDomain
 import Crypto
 import Foundation
 
@@ -42,7 +43,7 @@ public enum SandboxSignature {
         var message = Array("\(timestamp).".utf8)
         message.append(contentsOf: body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(mac)
     }
 
     /// Compares without an early exit, so timing reveals nothing about where two values differ.

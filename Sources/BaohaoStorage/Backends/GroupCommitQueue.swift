@@ -11,7 +11,9 @@ actor GroupCommitQueue {
     static let maximumBatch = 256
 
     struct Job {
-        let body: @Sendable (SQLSession) async throws -> Void
+        /// Set for a payment application: it runs in the batch's ``BufferedCreditSession``.
+        let payment: PaymentKey?
+        let body: @Sendable (any StoreSession) async throws -> Void
         let finish: @Sendable ((any Error)?) -> Void
     }
 
@@ -27,11 +29,14 @@ actor GroupCommitQueue {
 
     /// Runs `body` in a transaction shared with whatever else is waiting, and returns its result
     /// once that transaction committed.
-    func submit<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
+    func submit<T: Sendable>(
+        payment: PaymentKey? = nil, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    ) async throws -> T {
         let box = ResultBox<T>()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             pending.append(
                 Job(
+                    payment: payment,
                     body: { session in box.value = try await body(session) },
                     finish: { error in
                         if let error { continuation.resume(throwing: error) } else { continuation.resume() }
@@ -63,34 +68,35 @@ actor GroupCommitQueue {
 
     private func run(_ batch: [Job]) async {
         let session = SQLSession(db: db, kind: kind)
+        let buffered = BufferedCreditSession(base: session)
+        var failures: [(any Error)?] = Array(repeating: nil, count: batch.count)
         do {
             try await db.raw("BEGIN IMMEDIATE").run()
-        } catch {
-            for job in batch { job.finish(error) }
-            return
-        }
-        var failures: [(any Error)?] = Array(repeating: nil, count: batch.count)
-        if batch.count == 1 {
-            do { try await batch[0].body(session) } catch { failures[0] = error }
-            if let error = failures[0] {
-                try? await db.raw("ROLLBACK").run()
-                batch[0].finish(error)
-                return
-            }
-        } else {
+            let keys = batch.compactMap(\.payment)
+            if !keys.isEmpty { try await buffered.prefetch(keys) }
             for (index, job) in batch.enumerated() {
-                do {
-                    try await db.raw("SAVEPOINT job").run()
-                    try await job.body(session)
-                    try await db.raw("RELEASE job").run()
-                } catch {
-                    failures[index] = error
-                    try? await db.raw("ROLLBACK TO job").run()
-                    try? await db.raw("RELEASE job").run()
+                if job.payment != nil {
+                    // Payment applications share the buffer; a failing one is undone in memory.
+                    let before = buffered.overlay
+                    do { try await job.body(buffered) } catch {
+                        buffered.overlay = before
+                        failures[index] = error
+                    }
+                } else {
+                    // Any other write runs against the database itself, after what is buffered.
+                    try await buffered.flush()
+                    do {
+                        try await db.raw("SAVEPOINT job").run()
+                        try await job.body(session)
+                        try await db.raw("RELEASE job").run()
+                    } catch {
+                        failures[index] = error
+                        try? await db.raw("ROLLBACK TO job").run()
+                        try? await db.raw("RELEASE job").run()
+                    }
                 }
             }
-        }
-        do {
+            try await buffered.flush()
             try await db.raw("COMMIT").run()
         } catch {
             try? await db.raw("ROLLBACK").run()

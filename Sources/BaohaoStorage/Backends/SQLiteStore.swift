@@ -66,6 +66,12 @@ public final class SQLiteStore: RechargeStore {
         try await queue.exclusive { db in try await Migrator.run(on: db, kind: .sqlite) }
     }
 
+    public func write<T: Sendable>(
+        applyingPaymentTo key: PaymentKey, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    ) async throws -> T {
+        try await queue.submit(payment: key, body)
+    }
+
     public func ping() async throws {
         _ = try await writer.sql().raw("SELECT 1 AS one").all()
     }

@@ -49,6 +49,15 @@ extension SQLSession {
             createdAt: try date(row, "created_at"))
     }
 
+    static func paymentRecord(_ row: any SQLRow) throws -> PaymentRecord {
+        PaymentRecord(
+            provider: try row.decode(column: "provider", as: String.self),
+            transactionID: try row.decode(column: "provider_txn_id", as: String.self),
+            orderID: try row.decode(column: "order_id", as: String.self), amount: try money(row, "amount", "currency"),
+            paidAt: try date(row, "paid_at"), recordedAt: try date(row, "recorded_at"),
+            needsRefund: try row.decode(column: "needs_refund", as: Int64.self) != 0)
+    }
+
     static func order(_ row: any SQLRow) throws -> RechargeOrder {
         let currency = try self.currency(row, "currency")
         func money(_ column: String) throws -> Money { Money(try row.decode(column: column, as: Int64.self), currency) }

@@ -58,7 +58,9 @@ extension SQLSession {
             """
         ).all() {
             let cached = try row.decode(column: "balance", as: Int64.self)
-            problems.append(.init(kind: "balance_mismatch", subject: try row.decode(column: "id", as: String.self), detail: "cached \(cached), ledger 0"))
+            problems.append(
+                .init(
+                    kind: "balance_mismatch", subject: try row.decode(column: "id", as: String.self), detail: "cached \(cached), ledger 0"))
         }
 
         // Every credited order has exactly one transfer and one receipt, of its amounts; no other order has either.

@@ -179,13 +179,7 @@ struct SQLSession: StoreSession {
                 """
             ).first()
         else { return nil }
-        return PaymentRecord(
-            provider: try row.decode(column: "provider", as: String.self),
-            transactionID: try row.decode(column: "provider_txn_id", as: String.self),
-            orderID: try row.decode(column: "order_id", as: String.self),
-            amount: try Self.money(row, "amount", "currency"),
-            paidAt: try Self.date(row, "paid_at"), recordedAt: try Self.date(row, "recorded_at"),
-            needsRefund: try row.decode(column: "needs_refund", as: Int64.self) != 0)
+        return try Self.paymentRecord(row)
     }
 
     func recordNotification(_ record: NotificationRecord) async throws {

@@ -71,9 +71,7 @@ struct OrderRepresentation: Encodable, Sendable {
 /// ISO 8601 timestamps in UTC.
 enum ISO8601 {
     static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        Timestamp.format(date)
     }
 
     /// Local time for people reading a receipt, e.g. `2026-11-24 21:05:09` (Beijing time).

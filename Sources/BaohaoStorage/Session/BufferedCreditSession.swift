@@ -1,0 +1,290 @@
+import BaohaoDomain
+import Foundation
+import SQLKit
+
+/// The session a group-committed batch of payment applications runs in on SQLite.
+///
+/// Before the bodies run, one query each loads every order, payment key and line the batch will
+/// touch. Each body then reads and writes this in-memory overlay (its own writes visible to the
+/// bodies after it, as in one transaction); a body that throws is rolled back to the overlay as it
+/// was before it. At the end, ``flush()`` writes the batch in a few multi-row statements, inside the
+/// same database transaction. Only the operations a payment application uses are buffered; any
+/// other call is refused, so nothing can bypass the buffer.
+final class BufferedCreditSession: StoreSession, @unchecked Sendable {
+    struct Overlay {
+        var orders: [String: RechargeOrder] = [:]
+        var lines: [String: Line] = [:]
+        /// `nil` value: known to be absent.
+        var payments: [PaymentKey: PaymentRecord?] = [:]
+        var newPayments: [PaymentRecord] = []
+        var transfers: [Transfer] = []
+        var receipts: [Receipt] = []
+        var notifications: [NotificationRecord] = []
+        var changedOrders: [String: Date] = [:]
+        var changedLines: [String: Date] = [:]
+    }
+
+    let base: SQLSession
+    var overlay = Overlay()
+    /// Most rows in one multi-row statement (SQLite allows 32,766 bound values).
+    static let rowsPerStatement = 500
+
+    init(base: SQLSession) {
+        self.base = base
+    }
+
+    // MARK: Loading
+
+    func prefetch(_ keys: [PaymentKey]) async throws {
+        let orderIDs = Array(Set(keys.map(\.orderID)))
+        for chunk in orderIDs.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString("SELECT \(unsafeRaw: SQLSession.orderColumns) FROM recharge_orders WHERE id IN (")
+            Self.appendList(chunk, to: &query)
+            for row in try await base.db.raw(query).all() {
+                let order = try SQLSession.order(row)
+                overlay.orders[order.id] = order
+            }
+        }
+        let lineIDs = Array(Set(overlay.orders.values.map(\.lineID)))
+        for chunk in lineIDs.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString("SELECT \(unsafeRaw: SQLSession.lineColumns) FROM lines WHERE id IN (")
+            Self.appendList(chunk, to: &query)
+            for row in try await base.db.raw(query).all() {
+                let line = try SQLSession.line(row)
+                overlay.lines[line.id] = line
+            }
+        }
+        let paymentKeys = Array(Set(keys.map { PaymentKey(orderID: "", provider: $0.provider, transactionID: $0.transactionID) }))
+        for key in paymentKeys { overlay.payments[key] = .some(nil) }
+        for (provider, keysOfProvider) in Dictionary(grouping: paymentKeys, by: \.provider) {
+            for chunk in keysOfProvider.chunked(Self.rowsPerStatement) {
+                var query = SQLQueryString(
+                    """
+                    SELECT provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund FROM payments
+                    WHERE provider = \(bind: provider) AND provider_txn_id IN (
+                    """)
+                Self.appendList(chunk.map(\.transactionID), to: &query)
+                for row in try await base.db.raw(query).all() {
+                    let payment = try SQLSession.paymentRecord(row)
+                    overlay.payments[PaymentKey(orderID: "", provider: payment.provider, transactionID: payment.transactionID)] = .some(
+                        payment)
+                }
+            }
+        }
+    }
+
+    static func appendList(_ values: some Collection<String>, to query: inout SQLQueryString) {
+        for (index, value) in values.enumerated() {
+            if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+            query.appendInterpolation(bind: value)
+        }
+        query.appendInterpolation(unsafeRaw: ")")
+    }
+
+    // MARK: Buffered reads and writes
+
+    func order(id: String, forUpdate: Bool) async throws -> RechargeOrder? {
+        if let order = overlay.orders[id] { return order }
+        guard let order = try await base.order(id: id, forUpdate: false) else { return nil }
+        overlay.orders[id] = order
+        return order
+    }
+
+    func line(id: String, forUpdate: Bool) async throws -> Line? {
+        if let line = overlay.lines[id] { return line }
+        guard let line = try await base.line(id: id, forUpdate: false) else { return nil }
+        overlay.lines[id] = line
+        return line
+    }
+
+    func payment(provider: String, transactionID: String) async throws -> PaymentRecord? {
+        let key = PaymentKey(orderID: "", provider: provider, transactionID: transactionID)
+        if let known = overlay.payments[key] { return known }
+        let payment = try await base.payment(provider: provider, transactionID: transactionID)
+        overlay.payments[key] = .some(payment)
+        return payment
+    }
+
+    func insertPayment(_ payment: PaymentRecord) async throws -> Bool {
+        guard try await self.payment(provider: payment.provider, transactionID: payment.transactionID) == nil else { return false }
+        overlay.payments[PaymentKey(orderID: "", provider: payment.provider, transactionID: payment.transactionID)] = .some(payment)
+        overlay.newPayments.append(payment)
+        return true
+    }
+
+    func updateOrder(_ order: RechargeOrder, expected: OrderStatus) async throws -> Bool {
+        guard let current = try await self.order(id: order.id, forUpdate: true), current.status == expected else { return false }
+        overlay.orders[order.id] = order
+        overlay.changedOrders[order.id] = Date()
+        return true
+    }
+
+    func setBalance(lineID: String, to balance: Money, expected: Money, at: Date) async throws -> Bool {
+        guard var line = try await self.line(id: lineID, forUpdate: true), line.balance == expected else { return false }
+        line.balance = balance
+        overlay.lines[lineID] = line
+        overlay.changedLines[lineID] = at
+        return true
+    }
+
+    func appendTransfer(_ transfer: Transfer) async throws {
+        if let orderID = transfer.orderID, overlay.transfers.contains(where: { $0.orderID == orderID }) {
+            throw StoreError.duplicate("ledger_transfers.order_id")
+        }
+        overlay.transfers.append(transfer)
+    }
+
+    func insertReceipt(_ receipt: Receipt) async throws {
+        if overlay.receipts.contains(where: { $0.orderID == receipt.orderID || $0.number == receipt.number }) {
+            throw StoreError.duplicate("receipts")
+        }
+        overlay.receipts.append(receipt)
+    }
+
+    func recordNotification(_ record: NotificationRecord) async throws {
+        overlay.notifications.append(record)
+    }
+
+    // MARK: Writing the batch
+
+    /// Writes everything buffered, in multi-row statements, and empties the buffer.
+    func flush() async throws {
+        let pending = overlay
+        overlay = Overlay()
+        for chunk in pending.newPayments.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString(
+                "INSERT INTO payments (provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund) VALUES ")
+            Self.appendRows(chunk, to: &query) { p in
+                [
+                    .text(p.provider), .text(p.transactionID), .text(p.orderID), .int(p.amount.amountMinor), .text(p.amount.currency.code),
+                    .int(p.paidAt.millis), .int(p.recordedAt.millis), .int(p.needsRefund ? 1 : 0),
+                ]
+            }
+            try await base.db.raw(query).run()
+        }
+        for chunk in pending.transfers.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString("INSERT INTO ledger_transfers (id, kind, order_id, created_at) VALUES ")
+            Self.appendRows(chunk, to: &query) { t in
+                [.text(t.id), .text(t.kind.rawValue), .optionalText(t.orderID), .int(t.createdAt.millis)]
+            }
+            try await base.db.raw(query).run()
+        }
+        let postings = pending.transfers.flatMap { t in t.postings.enumerated().map { (t, $0.offset, $0.element) } }
+        for chunk in postings.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString("INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ")
+            Self.appendRows(chunk, to: &query) { t, seq, p in
+                [
+                    .text(t.id), .int(Int64(seq)), .text(p.account.code), .int(p.amount.amountMinor), .text(p.amount.currency.code),
+                    .int(t.createdAt.millis),
+                ]
+            }
+            try await base.db.raw(query).run()
+        }
+        let lines = pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }
+        for chunk in lines.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString(
+                "UPDATE lines SET balance = v.balance, updated_at = v.at FROM (SELECT column1 AS id, column2 AS balance, column3 AS at FROM (VALUES "
+            )
+            Self.appendRows(chunk, to: &query) { line, at in [.text(line.id), .int(line.balance.amountMinor), .int(at.millis)] }
+            query.appendInterpolation(unsafeRaw: ")) AS v WHERE lines.id = v.id")
+            try await base.db.raw(query).run()
+        }
+        for chunk in pending.receipts.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString(
+                """
+                INSERT INTO receipts (receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id,
+                  face_value, amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at) VALUES
+                """)
+            Self.appendRows(chunk, to: &query) { r in
+                [
+                    .text(r.number), .text(r.orderID), .text(r.lineID), .text(r.msisdn.e164), .text(r.mobileOperator.rawValue),
+                    .text(r.channel.rawValue),
+                    .text(r.paymentMethod.rawValue), .text(r.paymentProvider), .text(r.providerTransactionID),
+                    .int(r.faceValue.amountMinor),
+                    .int(r.amountPaid.amountMinor), .int(r.fee.amountMinor), .int(r.bonus.amountMinor), .int(r.balanceAfter.amountMinor),
+                    .text(r.faceValue.currency.code), .int(r.paidAt.millis), .int(r.creditedAt.millis),
+                ]
+            }
+            try await base.db.raw(query).run()
+        }
+        let orders = pending.changedOrders.compactMap { id, at in pending.orders[id].map { ($0, at) } }
+        for chunk in orders.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString(
+                """
+                UPDATE recharge_orders SET status = v.status, paid_at = v.paid_at, credited_at = v.credited_at, provider_txn_id = v.txn,
+                  receipt_no = v.receipt_no, late_payment = v.late, updated_at = v.at
+                FROM (SELECT column1 AS id, column2 AS status, column3 AS paid_at, column4 AS credited_at, column5 AS txn,
+                      column6 AS receipt_no, column7 AS late, column8 AS at FROM (VALUES
+                """)
+            Self.appendRows(chunk, to: &query) { o, at in
+                [
+                    .text(o.id), .text(o.status.rawValue), .optionalInt(o.paidAt?.millis), .optionalInt(o.creditedAt?.millis),
+                    .optionalText(o.providerTransactionID), .optionalText(o.receiptNumber), .int(o.latePayment ? 1 : 0), .int(at.millis),
+                ]
+            }
+            query.appendInterpolation(unsafeRaw: ")) AS v WHERE recharge_orders.id = v.id")
+            try await base.db.raw(query).run()
+        }
+        for chunk in pending.notifications.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString(
+                "INSERT INTO payment_notifications (id, provider, event_id, order_id, provider_txn_id, outcome, reason, received_at) VALUES "
+            )
+            Self.appendRows(chunk, to: &query) { n in
+                [
+                    .text(n.id), .text(n.provider), .optionalText(n.eventID), .optionalText(n.orderID),
+                    .optionalText(n.providerTransactionID),
+                    .text(n.outcome.rawValue), .optionalText(n.reason), .int(n.receivedAt.millis),
+                ]
+            }
+            try await base.db.raw(query).run()
+        }
+    }
+
+    enum Value {
+        case text(String)
+        case optionalText(String?)
+        case int(Int64)
+        case optionalInt(Int64?)
+    }
+
+    static func appendRows<Row>(_ rows: some Collection<Row>, to query: inout SQLQueryString, _ values: (Row) -> [Value]) {
+        for (index, row) in rows.enumerated() {
+            query.appendInterpolation(unsafeRaw: index == 0 ? "(" : ", (")
+            for (column, value) in values(row).enumerated() {
+                if column > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                switch value {
+                case .text(let v): query.appendInterpolation(bind: v)
+                case .optionalText(let v): query.appendInterpolation(bind: v)
+                case .int(let v): query.appendInterpolation(bind: v)
+                case .optionalInt(let v): query.appendInterpolation(bind: v)
+                }
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+        }
+    }
+
+    // MARK: Not part of a payment application
+
+    func refuse() -> any Error { StoreError.corrupt("operation not available in a batched payment write") }
+    func insertPlan(_ plan: Plan, at: Date) async throws -> Bool { throw refuse() }
+    func plan(code: String) async throws -> Plan? { throw refuse() }
+    func plans() async throws -> [Plan] { throw refuse() }
+    func insertLine(_ line: Line) async throws { throw refuse() }
+    func line(msisdn: MSISDN) async throws -> Line? { throw refuse() }
+    func lines(status: LineStatus?, after cursor: String?, limit: Int) async throws -> [Line] { throw refuse() }
+    func setStatus(lineID: String, to status: LineStatus, expected: LineStatus, at: Date) async throws -> Bool { throw refuse() }
+    func insertOrder(_ order: RechargeOrder) async throws -> Bool { throw refuse() }
+    func order(idempotencyKey: String) async throws -> RechargeOrder? { throw refuse() }
+    func orders(lineID: String, limit: Int) async throws -> [RechargeOrder] { throw refuse() }
+    func expireOrders(before: Date, limit: Int) async throws -> Int { throw refuse() }
+    func notifications(outcome: NotificationOutcome?, limit: Int) async throws -> [NotificationRecord] { throw refuse() }
+    func transfers(account: LedgerAccount, limit: Int) async throws -> [Transfer] { throw refuse() }
+    func receipt(number: String) async throws -> Receipt? { throw refuse() }
+    func verify() async throws -> VerificationReport { throw refuse() }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
