@@ -2,13 +2,19 @@ import BaohaoDomain
 import Foundation
 import SQLKit
 
-/// Group commit for a single-writer database: write bodies that arrive while a transaction is
-/// being committed wait, and are then run together in the next transaction, each inside its own
-/// savepoint. A body that throws is rolled back to its savepoint alone; the others commit. Every
-/// caller is answered only after the transaction holding its body is durable.
+/// Group commit: write bodies that arrive while a batch is being committed wait, and are then run
+/// together in the next transaction. Payment applications share one ``BufferedCreditSession``
+/// (loaded in a few queries, written in a few multi-row statements); any other body runs in its own
+/// savepoint. A body that throws is undone alone; the others commit. Every caller is answered only
+/// after the transaction holding its body is durable.
+///
+/// SQLite runs one batch at a time on its single writer; PostgreSQL may run a few batches at once
+/// on pooled connections, its row locks ordering batches that touch the same rows.
 actor GroupCommitQueue {
     /// Most bodies committed in one transaction.
     static let maximumBatch = 256
+    /// Times a batch that lost a deadlock or serialization race is run again.
+    static let maximumRetries = 3
 
     struct Job {
         /// Set for a payment application: it runs in the batch's ``BufferedCreditSession``.
@@ -17,14 +23,26 @@ actor GroupCommitQueue {
         let finish: @Sendable ((any Error)?) -> Void
     }
 
-    let db: any SQLDatabase
-    let kind: DatabaseKind
-    private var pending: [Job] = []
-    private var draining = false
+    /// Lends a connection for one batch.
+    typealias Connect = @Sendable (@Sendable (any SQLDatabase) async throws -> Void) async throws -> Void
 
-    init(db: any SQLDatabase, kind: DatabaseKind) {
-        self.db = db
+    let connect: Connect
+    let kind: DatabaseKind
+    let maximumInFlight: Int
+    let isRetryable: @Sendable (any Error) -> Bool
+    private var pending: [Job] = []
+    private var inFlight = 0
+    private var paused = false
+
+    init(
+        kind: DatabaseKind, maximumInFlight: Int, isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
+        connect: @escaping Connect
+    ) {
+        precondition(maximumInFlight >= 1)
         self.kind = kind
+        self.maximumInFlight = maximumInFlight
+        self.isRetryable = isRetryable
+        self.connect = connect
     }
 
     /// Runs `body` in a transaction shared with whatever else is waiting, and returns its result
@@ -41,37 +59,67 @@ actor GroupCommitQueue {
                     finish: { error in
                         if let error { continuation.resume(throwing: error) } else { continuation.resume() }
                     }))
-            if !draining {
-                draining = true
-                Task { await self.drain() }
-            }
+            startBatches()
         }
         return box.value!
     }
 
-    /// Runs `body` on the writer connection with no transaction open around it (migrations).
-    func exclusive<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        while draining { await Task.yield() }
-        draining = true
-        defer { draining = false; if !pending.isEmpty { draining = true; Task { await self.drain() } } }
-        return try await body(db)
+    /// Runs `body` with no batch in flight and none starting (migrations).
+    func exclusive<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        while paused || inFlight > 0 { await Task.yield() }
+        paused = true
+        defer {
+            paused = false
+            startBatches()
+        }
+        let box = ResultBox<T>()
+        try await connect { db in box.value = try await body(db) }
+        return box.value!
     }
 
-    private func drain() async {
-        while !pending.isEmpty {
+    private func startBatches() {
+        while !paused, inFlight < maximumInFlight, !pending.isEmpty {
             let batch = Array(pending.prefix(Self.maximumBatch))
             pending.removeFirst(batch.count)
-            await run(batch)
+            inFlight += 1
+            Task {
+                await self.run(batch)
+                self.finished()
+            }
         }
-        draining = false
+    }
+
+    private func finished() {
+        inFlight -= 1
+        startBatches()
     }
 
     private func run(_ batch: [Job]) async {
+        var attempt = 0
+        while true {
+            let failures = ResultBox<[(any Error)?]>()
+            do {
+                try await connect { db in failures.value = try await self.commit(batch, on: db) }
+                for (index, job) in batch.enumerated() { job.finish(failures.value?[index]) }
+                return
+            } catch  where attempt < Self.maximumRetries && isRetryable(error) {
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+            } catch {
+                for job in batch { job.finish(error) }
+                return
+            }
+        }
+    }
+
+    /// One transaction for the whole batch; returns each body's own failure, or throws if the
+    /// transaction itself failed (then nothing of the batch was kept).
+    private nonisolated func commit(_ batch: [Job], on db: any SQLDatabase) async throws -> [(any Error)?] {
         let session = SQLSession(db: db, kind: kind)
         let buffered = BufferedCreditSession(base: session)
         var failures: [(any Error)?] = Array(repeating: nil, count: batch.count)
         do {
-            try await db.raw("BEGIN IMMEDIATE").run()
+            try await db.raw(SQLQueryString(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")).run()
             let keys = batch.compactMap(\.payment)
             if !keys.isEmpty { try await buffered.prefetch(keys) }
             for (index, job) in batch.enumerated() {
@@ -98,16 +146,15 @@ actor GroupCommitQueue {
             }
             try await buffered.flush()
             try await db.raw("COMMIT").run()
+            return failures
         } catch {
             try? await db.raw("ROLLBACK").run()
-            for (index, job) in batch.enumerated() { job.finish(failures[index] ?? error) }
-            return
+            throw error
         }
-        for (index, job) in batch.enumerated() { job.finish(failures[index]) }
     }
 }
 
 /// Carries a body's result out of the type-erased job.
-final class ResultBox<T: Sendable>: @unchecked Sendable {
+final class ResultBox<T>: @unchecked Sendable {
     var value: T?
 }

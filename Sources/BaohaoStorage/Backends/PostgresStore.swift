@@ -12,6 +12,9 @@ public final class PostgresStore: RechargeStore {
     let client: PostgresClient
     let runTask: Task<Void, Never>
     let logger: Logger
+    let queue: GroupCommitQueue
+    /// Batches of payment applications committed at once, each on its own pooled connection.
+    static let batchesInFlight = 4
     /// Retries of a transaction that hit a deadlock or serialization failure.
     static let maximumRetries = 5
 
@@ -37,6 +40,16 @@ public final class PostgresStore: RechargeStore {
         self.client = client
         self.logger = logger
         self.runTask = Task { await client.run() }
+        self.queue = GroupCommitQueue(
+            kind: .postgres, maximumInFlight: Self.batchesInFlight,
+            isRetryable: { ($0 as? PSQLError).map(PostgresStore.isRetryable) ?? false },
+            connect: { body in try await client.withConnection { connection in try await body(connection.sql()) } })
+    }
+
+    public func write<T: Sendable>(
+        applyingPaymentTo key: PaymentKey, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    ) async throws -> T {
+        try await queue.submit(payment: key, body)
     }
 
     /// Reads a `postgres://` or `postgresql://` URL; `sslmode=require` asks for TLS.

@@ -40,7 +40,8 @@ public final class SQLiteStore: RechargeStore {
     private init(writer: SQLiteConnection, readers: ReaderPool, logger: Logger) {
         self.writer = writer
         self.readers = readers
-        self.queue = GroupCommitQueue(db: writer.sql(), kind: .sqlite)
+        let database = writer.sql()
+        self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1) { body in try await body(database) }
         self.logger = logger
     }
 

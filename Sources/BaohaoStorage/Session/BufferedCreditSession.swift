@@ -39,7 +39,8 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         let orderIDs = Array(Set(keys.map(\.orderID)))
         for chunk in orderIDs.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString("SELECT \(unsafeRaw: SQLSession.orderColumns) FROM recharge_orders WHERE id IN (")
-            Self.appendList(chunk, to: &query)
+            Self.appendList(chunk.sorted(), to: &query)
+            query.appendInterpolation(unsafeRaw: " ORDER BY id\(base.forUpdateClause)")
             for row in try await base.db.raw(query).all() {
                 let order = try SQLSession.order(row)
                 overlay.orders[order.id] = order
@@ -48,7 +49,8 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         let lineIDs = Array(Set(overlay.orders.values.map(\.lineID)))
         for chunk in lineIDs.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString("SELECT \(unsafeRaw: SQLSession.lineColumns) FROM lines WHERE id IN (")
-            Self.appendList(chunk, to: &query)
+            Self.appendList(chunk.sorted(), to: &query)
+            query.appendInterpolation(unsafeRaw: " ORDER BY id\(base.forUpdateClause)")
             for row in try await base.db.raw(query).all() {
                 let line = try SQLSession.line(row)
                 overlay.lines[line.id] = line
@@ -183,10 +185,10 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         let lines = pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }
         for chunk in lines.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
-                "UPDATE lines SET balance = v.balance, updated_at = v.at FROM (SELECT column1 AS id, column2 AS balance, column3 AS at FROM (VALUES "
+                "UPDATE lines SET balance = CAST(v.balance AS BIGINT), updated_at = CAST(v.at AS BIGINT) FROM (SELECT column1 AS id, column2 AS balance, column3 AS at FROM (VALUES "
             )
             Self.appendRows(chunk, to: &query) { line, at in [.text(line.id), .int(line.balance.amountMinor), .int(at.millis)] }
-            query.appendInterpolation(unsafeRaw: ")) AS v WHERE lines.id = v.id")
+            query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
             try await base.db.raw(query).run()
         }
         for chunk in pending.receipts.chunked(Self.rowsPerStatement) {
@@ -211,8 +213,9 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         for chunk in orders.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
                 """
-                UPDATE recharge_orders SET status = v.status, paid_at = v.paid_at, credited_at = v.credited_at, provider_txn_id = v.txn,
-                  receipt_no = v.receipt_no, late_payment = v.late, updated_at = v.at
+                UPDATE recharge_orders SET status = v.status, paid_at = CAST(v.paid_at AS BIGINT),
+                  credited_at = CAST(v.credited_at AS BIGINT), provider_txn_id = CAST(v.txn AS TEXT),
+                  receipt_no = CAST(v.receipt_no AS TEXT), late_payment = CAST(v.late AS BIGINT), updated_at = CAST(v.at AS BIGINT)
                 FROM (SELECT column1 AS id, column2 AS status, column3 AS paid_at, column4 AS credited_at, column5 AS txn,
                       column6 AS receipt_no, column7 AS late, column8 AS at FROM (VALUES
                 """)
@@ -222,7 +225,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                     .optionalText(o.providerTransactionID), .optionalText(o.receiptNumber), .int(o.latePayment ? 1 : 0), .int(at.millis),
                 ]
             }
-            query.appendInterpolation(unsafeRaw: ")) AS v WHERE recharge_orders.id = v.id")
+            query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE recharge_orders.id = v.id")
             try await base.db.raw(query).run()
         }
         for chunk in pending.notifications.chunked(Self.rowsPerStatement) {

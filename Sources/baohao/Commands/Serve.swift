@@ -86,14 +86,34 @@ struct Serve: AsyncParsableCommand {
             },
             logger: logger)
         do {
-            try await app.runService()
+            // A bounded graceful shutdown: in-flight requests get 10 s after SIGTERM, then are
+            // cancelled, so a request wedged on a lost database connection cannot keep the process up.
+            var group = ServiceGroupConfiguration(
+                services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = .seconds(10)
+            group.maximumCancellationDuration = .seconds(5)
+            try await ServiceGroup(configuration: group).run()
         } catch {
             await gateway?.shutdown()
-            try? await store.shutdown()
+            await Self.close(store, logger: logger)
             throw error
         }
+        logger.info("HTTP server stopped")
         await gateway?.shutdown()
-        try await store.shutdown()
+        await Self.close(store, logger: logger)
+    }
+
+    /// Closes the database, giving up after 10 seconds so a wedged connection cannot hold the
+    /// process past its supervisor's stop timeout.
+    static func close(_ store: any RechargeStore, logger: Logger) async {
+        let closed = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await store.shutdown()) != nil }
+            group.addTask { (try? await Task.sleep(for: .seconds(10))) == nil ? false : false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if closed { logger.info("database closed") } else { logger.warning("database did not close within 10 s; exiting anyway") }
     }
 
     static func randomSecret() -> String {
