@@ -115,4 +115,7 @@ public enum StoreError: Error, Equatable, Sendable {
     case corrupt(String)
     /// A concurrent writer changed a row between read and write; the write may be retried.
     case conflict
+    /// The database did not answer in time; the write may or may not have happened, and is safe
+    /// to retry because every write Baohao retries is idempotent.
+    case timedOut
 }

@@ -30,15 +30,20 @@ actor GroupCommitQueue {
     let kind: DatabaseKind
     let maximumInFlight: Int
     let isRetryable: @Sendable (any Error) -> Bool
+    /// How long one batch may take before its callers are answered with an error. A transaction
+    /// on a connection lost mid-way (a database restart) can wedge; the callers retry, and should
+    /// the wedged transaction commit after all, their retry is a harmless duplicate.
+    let batchTimeout: Duration?
     private var pending: [Job] = []
     private var inFlight = 0
     private var paused = false
 
     init(
-        kind: DatabaseKind, maximumInFlight: Int, isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
-        connect: @escaping Connect
+        kind: DatabaseKind, maximumInFlight: Int, batchTimeout: Duration? = nil,
+        isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false }, connect: @escaping Connect
     ) {
         precondition(maximumInFlight >= 1)
+        self.batchTimeout = batchTimeout
         self.kind = kind
         self.maximumInFlight = maximumInFlight
         self.isRetryable = isRetryable
@@ -97,17 +102,43 @@ actor GroupCommitQueue {
     private func run(_ batch: [Job]) async {
         var attempt = 0
         while true {
-            let failures = ResultBox<[(any Error)?]>()
-            do {
-                try await connect { db in failures.value = try await self.commit(batch, on: db) }
-                for (index, job) in batch.enumerated() { job.finish(failures.value?[index]) }
+            switch await attemptWithDeadline(batch) {
+            case .committed(let failures):
+                for (index, job) in batch.enumerated() { job.finish(failures[index]) }
                 return
-            } catch  where attempt < Self.maximumRetries && isRetryable(error) {
+            case .failed(let error) where attempt < Self.maximumRetries && isRetryable(error):
                 attempt += 1
                 try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
-            } catch {
+            case .failed(let error):
                 for job in batch { job.finish(error) }
                 return
+            }
+        }
+    }
+
+    enum BatchOutcome: Sendable {
+        case committed([(any Error)?])
+        case failed(any Error)
+    }
+
+    /// Runs the batch, giving up on it after ``batchTimeout`` (the stuck work is cancelled).
+    private func attemptWithDeadline(_ batch: [Job]) async -> BatchOutcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<BatchOutcome, Never>) in
+            let once = ResumeOnce(continuation)
+            let work = Task {
+                let failures = ResultBox<[(any Error)?]>()
+                do {
+                    try await connect { db in failures.value = try await self.commit(batch, on: db) }
+                    once.resume(.committed(failures.value ?? Array(repeating: nil, count: batch.count)))
+                } catch {
+                    once.resume(.failed(error))
+                }
+            }
+            if let batchTimeout {
+                Task {
+                    try? await Task.sleep(for: batchTimeout)
+                    if once.resume(.failed(StoreError.timedOut)) { work.cancel() }
+                }
             }
         }
     }
@@ -151,6 +182,27 @@ actor GroupCommitQueue {
             try? await db.raw("ROLLBACK").run()
             throw error
         }
+    }
+}
+
+/// Resumes a continuation once, whichever of several racers comes first.
+final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, Never>?
+
+    init(_ continuation: CheckedContinuation<T, Never>) {
+        self.continuation = continuation
+    }
+
+    /// `true` if this call resumed it.
+    @discardableResult
+    func resume(_ value: T) -> Bool {
+        let taken: CheckedContinuation<T, Never>? = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        taken?.resume(returning: value)
+        return taken != nil
     }
 }
 

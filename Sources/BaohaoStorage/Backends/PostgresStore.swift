@@ -41,7 +41,7 @@ public final class PostgresStore: RechargeStore {
         self.logger = logger
         self.runTask = Task { await client.run() }
         self.queue = GroupCommitQueue(
-            kind: .postgres, maximumInFlight: Self.batchesInFlight,
+            kind: .postgres, maximumInFlight: Self.batchesInFlight, batchTimeout: .seconds(20),
             isRetryable: { ($0 as? PSQLError).map(PostgresStore.isRetryable) ?? false },
             connect: { body in try await client.withConnection { connection in try await body(connection.sql()) } })
     }
