@@ -116,3 +116,13 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// Comparison without an early exit, so timing reveals nothing about where two secrets differ.
+public enum ConstantTime {
+    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}

@@ -1,3 +1,4 @@
+import BaohaoDomain
 import BaohaoPayments
 import Crypto
 import Foundation
@@ -17,7 +18,7 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Self.unauthorized
         }
         let presented = Array(SHA256.hash(data: Data(header.dropFirst(7).utf8)))
-        guard SandboxSignature.constantTimeEqual(presented, tokenDigest) else { throw Self.unauthorized }
+        guard ConstantTime.equal(presented, tokenDigest) else { throw Self.unauthorized }
         return try await next(request, context)
     }
 

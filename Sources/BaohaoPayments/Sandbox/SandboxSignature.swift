@@ -32,7 +32,7 @@ public enum SandboxSignature {
         }
         guard let timestamp, !candidates.isEmpty else { throw NotificationRejection("malformed_signature") }
         let expected = Array(hexHMAC(body: body, secret: secret, timestamp: timestamp).utf8)
-        guard candidates.contains(where: { constantTimeEqual(Array($0.utf8), expected) }) else {
+        guard candidates.contains(where: { ConstantTime.equal(Array($0.utf8), expected) }) else {
             throw NotificationRejection("bad_signature")
         }
         let skew = Int64(now.timeIntervalSince1970) - timestamp
@@ -44,13 +44,5 @@ public enum SandboxSignature {
         message.append(contentsOf: body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
         return Hex.encode(mac)
-    }
-
-    /// Compares without an early exit, so timing reveals nothing about where two values differ.
-    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 }

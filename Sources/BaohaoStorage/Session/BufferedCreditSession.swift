@@ -36,25 +36,14 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     // MARK: Loading
 
     func prefetch(_ keys: [PaymentKey]) async throws {
-        let orderIDs = Array(Set(keys.map(\.orderID)))
-        for chunk in orderIDs.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString("SELECT \(unsafeRaw: SQLSession.orderColumns) FROM recharge_orders WHERE id IN (")
-            Self.appendList(chunk.sorted(), to: &query)
-            query.appendInterpolation(unsafeRaw: " ORDER BY id\(base.forUpdateClause)")
-            for row in try await base.db.raw(query).all() {
-                let order = try SQLSession.order(row)
-                overlay.orders[order.id] = order
-            }
+        for order in try await rows(table: "recharge_orders", columns: SQLSession.orderColumns, ids: keys.map(\.orderID), SQLSession.order)
+        {
+            overlay.orders[order.id] = order
         }
-        let lineIDs = Array(Set(overlay.orders.values.map(\.lineID)))
-        for chunk in lineIDs.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString("SELECT \(unsafeRaw: SQLSession.lineColumns) FROM lines WHERE id IN (")
-            Self.appendList(chunk.sorted(), to: &query)
-            query.appendInterpolation(unsafeRaw: " ORDER BY id\(base.forUpdateClause)")
-            for row in try await base.db.raw(query).all() {
-                let line = try SQLSession.line(row)
-                overlay.lines[line.id] = line
-            }
+        for line in try await rows(
+            table: "lines", columns: SQLSession.lineColumns, ids: overlay.orders.values.map(\.lineID), SQLSession.line)
+        {
+            overlay.lines[line.id] = line
         }
         let paymentKeys = Array(Set(keys.map { PaymentKey(orderID: "", provider: $0.provider, transactionID: $0.transactionID) }))
         for key in paymentKeys { overlay.payments[key] = .some(nil) }
@@ -62,7 +51,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
             for chunk in keysOfProvider.chunked(Self.rowsPerStatement) {
                 var query = SQLQueryString(
                     """
-                    SELECT provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund FROM payments
+                    SELECT \(unsafeRaw: SQLSession.paymentColumns) FROM payments
                     WHERE provider = \(bind: provider) AND provider_txn_id IN (
                     """)
                 Self.appendList(chunk.map(\.transactionID), to: &query)
@@ -73,6 +62,19 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Rows of `table` by id, locked on PostgreSQL in one global id order (so concurrent batches
+    /// cannot deadlock on each other), in chunks of ``rowsPerStatement``.
+    func rows<T>(table: String, columns: String, ids: [String], _ decode: (any SQLRow) throws -> T) async throws -> [T] {
+        var result: [T] = []
+        for chunk in Array(Set(ids)).sorted().chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString("SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) WHERE id IN (")
+            Self.appendList(chunk, to: &query)
+            query.appendInterpolation(unsafeRaw: " ORDER BY id\(base.forUpdateClause)")
+            result += try await base.db.raw(query).all().map(decode)
+        }
+        return result
     }
 
     static func appendList(_ values: some Collection<String>, to query: inout SQLQueryString) {

@@ -158,6 +158,8 @@ struct SQLSession: StoreSession {
 
     // MARK: Payments and notifications
 
+    static let paymentColumns = "provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund"
+
     func insertPayment(_ payment: PaymentRecord) async throws -> Bool {
         let rows = try await db.raw(
             """
@@ -174,7 +176,7 @@ struct SQLSession: StoreSession {
         guard
             let row = try await db.raw(
                 """
-                SELECT provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund FROM payments
+                SELECT \(unsafeRaw: Self.paymentColumns) FROM payments
                 WHERE provider = \(bind: provider) AND provider_txn_id = \(bind: transactionID)
                 """
             ).first()

@@ -31,7 +31,7 @@ struct SandboxPayPageController<Context: RequestContext> {
         let total = Money(amount, currency)
         let expiresAt = Date(timeIntervalSince1970: TimeInterval(exp))
         let expected = provider.payToken(orderID: id, total: total, expiresAt: expiresAt)
-        guard SandboxSignature.constantTimeEqual(Array(expected.utf8), Array(token.utf8)) else {
+        guard ConstantTime.equal(Array(expected.utf8), Array(token.utf8)) else {
             throw Problem(.badRequest, "validation-error", detail: "broken payment link")
         }
         return PayLink(total: total, expiresAt: expiresAt, token: token)
