@@ -28,9 +28,10 @@ def free_port():
 class Server:
     """A real `baohao serve` process on 127.0.0.1."""
 
-    def __init__(self, data_dir, database_url=None):
+    def __init__(self, data_dir, database_url=None, env=None):
         self.data_dir = data_dir
         self.database_url = database_url
+        self.extra_env = env or {}
         self.port = free_port()
         self.proc = None
 
@@ -40,6 +41,7 @@ class Server:
 
     def start(self):
         env = dict(os.environ, BAOHAO_SANDBOX_SECRET=SANDBOX_SECRET, BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN, LOG_LEVEL="info")
+        env.update(self.extra_env)
         args = [BIN, "serve", "--port", str(self.port), "--data-dir", self.data_dir]
         if self.database_url:
             args += ["--database-url", self.database_url]

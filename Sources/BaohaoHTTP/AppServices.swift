@@ -21,11 +21,14 @@ public struct AppServices: Sendable {
     public let metrics: BaohaoMetrics
     public let clock: any WallClock
     public let merchant: MerchantInfo
+    public let reconciliation: ReconciliationService
+    public let settlement: SettlementService
 
     public init(
         store: any RechargeStore, clock: any WallClock = SystemWallClock(), payments: PaymentProviderRegistry,
         sandboxGateway: SandboxGateway?, adminToken: String?, publicBaseURL: String, orderTimeToLive: TimeInterval = 30 * 60,
         merchant: MerchantInfo = MerchantInfo(name: "保号 Baohao", supportLine: "—"),
+        reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) {
         self.merchant = merchant
@@ -34,10 +37,27 @@ public struct AppServices: Sendable {
         self.lines = LineService(store: store, clock: clock)
         self.recharges = RechargeService(store: store, clock: clock, orderTimeToLive: orderTimeToLive)
         self.admin = AdminService(store: store, clock: clock)
+        self.reconciliation = ReconciliationService(store: store, clock: clock, policy: reconciliationPolicy)
+        self.settlement = SettlementService(store: store, clock: clock)
         self.payments = payments
         self.sandboxGateway = sandboxGateway
         self.adminToken = adminToken
         self.publicBaseURL = publicBaseURL
         self.metrics = BaohaoMetrics(registry: registry)
+    }
+}
+
+extension AppServices {
+    /// What a provider is told when an order's payment starts.
+    public func paymentRequest(for order: RechargeOrder, provider: any PaymentProvider) -> PaymentRequest {
+        PaymentRequest(
+            orderID: order.id, total: order.total, subject: "话费充值 \(order.msisdn.masked) \(order.amount.formatted)",
+            notifyURL: "\(publicBaseURL)/v1/payments/\(provider.name)/notify", returnURL: "\(publicBaseURL)/orders/\(order.id)",
+            expiresAt: order.expiresAt)
+    }
+
+    /// The reconciler over these services.
+    public func reconciler(logger: Logger) -> Reconciler {
+        Reconciler(recharges: recharges, reconciliation: reconciliation, payments: payments, logger: logger)
     }
 }

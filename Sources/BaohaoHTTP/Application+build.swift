@@ -16,8 +16,12 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     ReceiptController(services: services).addRoutes(to: router)
     OrderPageController(services: services).addRoutes(to: router)
     AdminController(services: services).addRoutes(to: router)
+    AdminPaymentsController(services: services).addRoutes(to: router)
     if let gateway = services.sandboxGateway, let sandbox = services.payments.provider(named: "sandbox") as? SandboxProvider {
         SandboxPayPageController(services: services, provider: sandbox, gateway: gateway).addRoutes(to: router)
+    }
+    if let unionPay = services.payments.provider(named: "unionpay") as? UnionPayProvider {
+        UnionPayFrontPageController(services: services, provider: unionPay).addRoutes(to: router)
     }
     router.get("/") { request, _ in
         HTMLResponse(

@@ -21,13 +21,68 @@ public protocol PaymentProvider: Sendable {
     func createPayment(_ request: PaymentRequest) async throws -> PaymentSession
 
     /// Verifies a notification over its raw bytes and turns it into a trusted event, or says why not.
-    func verifyNotification(_ notification: IncomingNotification, now: Date) throws(NotificationRejection) -> PaymentEvent
+    func verifyNotification(_ notification: IncomingNotification, now: Date) async throws(NotificationRejection) -> PaymentEvent
 
     /// The reply the provider expects after a notification was handled (or refused).
     func acknowledgement(_ outcome: NotificationAcknowledgement) -> NotificationReply
 
     /// Asks the provider what became of an order's payment (for the reconciler).
-    func queryPayment(orderID: String) async throws -> PaymentQueryResult
+    func queryPayment(_ query: PaymentQuery) async throws -> PaymentQueryResult
+
+    /// Asks the provider to return money for a payment. Keyed by `refundID`, so repeating the
+    /// request cannot refund twice.
+    func refund(_ request: RefundRequest) async throws -> RefundResult
+}
+
+/// What the reconciler knows about an order when it asks the provider.
+public struct PaymentQuery: Sendable, Hashable {
+    public let orderID: String
+    public let total: Money
+    /// The provider's id for the payment session, if creating it returned one (Stripe's Checkout Session).
+    public let providerReference: String?
+
+    public init(orderID: String, total: Money, providerReference: String?) {
+        self.orderID = orderID
+        self.total = total
+        self.providerReference = providerReference
+    }
+}
+
+/// A request to give money back for one provider transaction.
+public struct RefundRequest: Sendable, Hashable {
+    public let orderID: String
+    public let transactionID: String
+    /// Our id for this refund; the provider's idempotency key.
+    public let refundID: String
+    public let amount: Money
+    /// The payment's full amount (WeChat Pay wants it beside the refund).
+    public let paymentTotal: Money
+    public let reason: String
+
+    public init(orderID: String, transactionID: String, refundID: String, amount: Money, paymentTotal: Money, reason: String) {
+        self.orderID = orderID
+        self.transactionID = transactionID
+        self.refundID = refundID
+        self.amount = amount
+        self.paymentTotal = paymentTotal
+        self.reason = reason
+    }
+}
+
+/// What the provider said to a refund request.
+public enum RefundResult: Sendable, Hashable {
+    /// The money is on its way back; the provider's refund id.
+    case succeeded(providerRefundID: String)
+    /// Accepted; the final result comes later (WeChat Pay's PROCESSING).
+    case processing(providerRefundID: String)
+    /// Refused, with the provider's code.
+    case refused(code: String)
+}
+
+/// A provider that cannot do something asked of it (the sandbox has no refunds).
+public struct ProviderUnsupported: Error, Sendable {
+    public let operation: String
+    public init(_ operation: String) { self.operation = operation }
 }
 
 /// What a provider needs to start a payment.
@@ -59,11 +114,14 @@ public struct PaymentSession: Sendable, Hashable {
     public let payURL: String?
     /// A payload to show as a QR code (WeChat Native, Alipay precreate).
     public let qrCode: String?
+    /// The provider's id for this payment session, kept for later queries (Stripe's `cs_…`).
+    public let providerReference: String?
 
-    public init(provider: String, payURL: String?, qrCode: String? = nil) {
+    public init(provider: String, payURL: String?, qrCode: String? = nil, providerReference: String? = nil) {
         self.provider = provider
         self.payURL = payURL
         self.qrCode = qrCode
+        self.providerReference = providerReference
     }
 }
 
@@ -86,11 +144,15 @@ public struct NotificationRejection: Error, Sendable, Equatable {
     /// Ids read from the body, if it could be read, for the operator's record.
     public let eventID: String?
     public let orderID: String?
+    /// Authentic but not for us to act on (an event type we do not use, a status that is not
+    /// final): acknowledged so the provider stops retrying, and recorded as ignored.
+    public let harmless: Bool
 
-    public init(_ reason: String, eventID: String? = nil, orderID: String? = nil) {
+    public init(_ reason: String, eventID: String? = nil, orderID: String? = nil, harmless: Bool = false) {
         self.reason = reason
         self.eventID = eventID
         self.orderID = orderID
+        self.harmless = harmless
     }
 }
 

@@ -160,14 +160,32 @@ public struct RechargeService: Sendable {
         return receipt
     }
 
-    /// Records a notification a payment adapter refused (bad signature, stale, malformed).
-    public func recordRejectedNotification(provider: String, eventID: String?, orderID: String?, reason: String) async throws {
+    /// Records a notification a payment adapter refused (bad signature, stale, malformed), or
+    /// acknowledged without acting on it (`ignored`: an event type or status Baohao does not use).
+    public func recordUnappliedNotification(
+        provider: String, eventID: String?, orderID: String?, outcome: NotificationOutcome = .rejected, reason: String
+    ) async throws {
         let now = clock.now()
         let record = NotificationRecord(
             id: ids.make("nt", at: now), provider: provider, eventID: eventID.map { String($0.prefix(128)) },
-            orderID: orderID.map { String($0.prefix(64)) }, providerTransactionID: nil, outcome: .rejected,
+            orderID: orderID.map { String($0.prefix(64)) }, providerTransactionID: nil, outcome: outcome,
             reason: reason, receivedAt: now)
         try await store.write { try await $0.recordNotification(record) }
+    }
+
+    /// The payment started for an order, if any.
+    public func paymentLink(orderID: String) async throws -> PaymentLink? {
+        try await store.read { try await $0.paymentLink(orderID: orderID) }
+    }
+
+    /// Keeps the payment a provider started for an order; if another request kept one first,
+    /// that one is returned, so an order never shows two different payments.
+    public func keepPaymentLink(_ link: PaymentLink) async throws -> PaymentLink {
+        try await store.write { session in
+            if try await session.insertPaymentLink(link) { return link }
+            guard let existing = try await session.paymentLink(orderID: link.orderID) else { throw StoreError.conflict }
+            return existing
+        }
     }
 
     /// Applies a verified payment event exactly once.

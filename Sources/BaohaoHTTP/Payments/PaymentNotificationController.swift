@@ -28,14 +28,20 @@ struct PaymentNotificationController<Context: RequestContext> {
 
         let event: PaymentEvent
         do {
-            event = try provider.verifyNotification(IncomingNotification(body: body, headers: headers), now: now)
+            event = try await provider.verifyNotification(IncomingNotification(body: body, headers: headers), now: now)
         } catch {
-            try await services.recharges.recordRejectedNotification(
+            if error.harmless {
+                try await services.recharges.recordUnappliedNotification(
+                    provider: provider.name, eventID: error.eventID, orderID: error.orderID, outcome: .ignored, reason: error.reason)
+                services.metrics.notification(provider: provider.name, outcome: "ignored")
+                return Self.reply(provider.acknowledgement(.accepted))
+            }
+            try await services.recharges.recordUnappliedNotification(
                 provider: provider.name, eventID: error.eventID, orderID: error.orderID, reason: error.reason)
             services.metrics.notification(provider: provider.name, outcome: "rejected")
             context.logger.warning(
                 "payment notification rejected", metadata: ["provider": "\(provider.name)", "reason": "\(error.reason)"])
-            let status = error.reason.contains("signature") || error.reason == "stale_timestamp" ? 401 : 400
+            let status = ["signature", "stale", "certificate", "platform_key"].contains(where: error.reason.contains) ? 401 : 400
             return Self.reply(provider.acknowledgement(.rejected(status: status, reason: error.reason)))
         }
 

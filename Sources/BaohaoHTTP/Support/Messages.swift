@@ -25,6 +25,10 @@ enum Messages {
         "method-not-allowed": ("不支持的请求方法", "Method not allowed"),
         "notification-rejected": ("支付通知被拒绝", "The payment notification was rejected"),
         "unknown-provider": ("未知的支付渠道", "Unknown payment provider"),
+        "provider-unavailable": (
+            "支付渠道暂时无法下单，请稍后重试或换一种支付方式", "The payment provider could not start the payment; try again or choose another method"
+        ),
+        "statement-rejected": ("对账单格式错误，未做任何对账", "The statement was rejected; nothing was compared"),
         "too-many-requests": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
         "service-unavailable": ("服务暂不可用", "Service unavailable"),
         "internal-error": ("服务器内部错误", "Internal server error"),

@@ -46,7 +46,7 @@ public struct SandboxProvider: PaymentProvider {
         SandboxSignature.header(body: body, secret: secret, timestamp: Int64(date.timeIntervalSince1970))
     }
 
-    public func verifyNotification(_ notification: IncomingNotification, now: Date) throws(NotificationRejection) -> PaymentEvent {
+    public func verifyNotification(_ notification: IncomingNotification, now: Date) async throws(NotificationRejection) -> PaymentEvent {
         guard notification.body.count <= Self.maximumBodyBytes else { throw NotificationRejection("body_too_large") }
         try SandboxSignature.verify(header: notification.headers["baohao-signature"], body: notification.body, secret: secret, now: now)
         let decoded: SandboxNotification
@@ -84,9 +84,13 @@ public struct SandboxProvider: PaymentProvider {
         }
     }
 
-    public func queryPayment(orderID: String) async throws -> PaymentQueryResult {
+    public func queryPayment(_ query: PaymentQuery) async throws -> PaymentQueryResult {
         // The sandbox keeps no ledger of its own: its payments exist only as the notifications it sent.
         .notFound
+    }
+
+    public func refund(_ request: RefundRequest) async throws -> RefundResult {
+        throw ProviderUnsupported("refund")
     }
 
     static func parseTime(_ text: String) -> Date? {

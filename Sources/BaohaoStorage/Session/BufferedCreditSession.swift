@@ -286,6 +286,17 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     func transfers(account: LedgerAccount, limit: Int) async throws -> [Transfer] { throw refuse() }
     func receipt(number: String) async throws -> Receipt? { throw refuse() }
     func verify() async throws -> VerificationReport { throw refuse() }
+    func insertPaymentLink(_ link: PaymentLink) async throws -> Bool { throw refuse() }
+    func paymentLink(orderID: String) async throws -> PaymentLink? { throw refuse() }
+    func claimReconciliationCandidates(
+        now: Date, createdBefore: Date, expiredAfter: Date, maximumAttempts: Int, leaseUntil: Date, limit: Int
+    ) async throws -> [ReconciliationCandidate] { throw refuse() }
+    func recordReconciliation(orderID: String, attempts: Int, result: ReconciliationResult, nextAt: Date, at: Date) async throws {
+        throw refuse()
+    }
+    func payments(provider: String, transactionIDs: [String]) async throws -> [PaymentRecord] { throw refuse() }
+    func payments(provider: String, paidFrom: Date, until: Date, limit: Int) async throws -> [PaymentRecord] { throw refuse() }
+    func insertSettlementRun(_ report: SettlementReport) async throws { throw refuse() }
 }
 
 extension Array {

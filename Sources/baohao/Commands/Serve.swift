@@ -55,10 +55,18 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("BAOHAO_SANDBOX_SECRET must be at least 16 characters")
         }
         if adminToken == nil { logger.warning("BAOHAO_ADMIN_TOKEN is not set: the admin API refuses every call") }
-        if sandboxSecret == nil { logger.warning("BAOHAO_SANDBOX_SECRET is not set: no payment provider is enabled") }
+        if sandboxSecret == nil { logger.warning("BAOHAO_SANDBOX_SECRET is not set: the sandbox provider is off") }
+
+        var providers: [any PaymentProvider]
+        do {
+            providers = try ProviderSetup.providers(environment: environment, publicBaseURL: baseURL)
+        } catch let error as ProviderConfigurationError {
+            throw ValidationError("payment provider misconfigured: \(error)")
+        }
+        let reconcileEvery = try Self.seconds(environment, "BAOHAO_RECONCILE_INTERVAL_SECONDS", default: 60, range: 5...3600)
+        let firstAsk = try Self.seconds(environment, "BAOHAO_RECONCILE_AFTER_SECONDS", default: 300, range: 0...86_400)
 
         let store = try await database.open(logger: logger)
-        var providers: [any PaymentProvider] = []
         var gateway: SandboxGateway? = nil
         if let sandboxSecret {
             let sandbox = SandboxProvider(secret: sandboxSecret, publicBaseURL: baseURL)
@@ -73,13 +81,18 @@ struct Serve: AsyncParsableCommand {
             merchant: MerchantInfo(
                 name: environment["BAOHAO_MERCHANT_NAME"] ?? "保号 Baohao",
                 supportLine: environment["BAOHAO_SUPPORT_LINE"] ?? "—"),
-            registry: registry)
+            reconciliationPolicy: ReconciliationPolicy(firstAskAfter: TimeInterval(firstAsk)), registry: registry)
+        if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
+        for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
         if demo { try await DemoData.seed(services) }
 
         let app = Application(
             router: buildRouter(services: services),
             configuration: .init(address: .hostname(host, port: port), serverName: "baohao"),
-            services: [OrderExpiryService(recharges: services.recharges, logger: logger)],
+            services: [
+                OrderExpiryService(recharges: services.recharges, logger: logger),
+                ReconcilerService(reconciler: services.reconciler(logger: logger), interval: reconcileEvery, logger: logger),
+            ],
             onServerRunning: { channel in
                 say("Baohao is listening on \(baseURL) (\(database.describe))")
                 say("  try: curl \(baseURL)/v1/lines/13800138000/confirm")
@@ -116,6 +129,14 @@ struct Serve: AsyncParsableCommand {
         if closed { logger.info("database closed") } else { logger.warning("database did not close within 10 s; exiting anyway") }
     }
 
+    static func seconds(_ environment: [String: String], _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = environment[name], !text.isEmpty else { return value }
+        guard let parsed = Int(text), range.contains(parsed) else {
+            throw ValidationError("\(name) must be a whole number of seconds in \(range.lowerBound)–\(range.upperBound)")
+        }
+        return parsed
+    }
+
     static func randomSecret() -> String {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
@@ -141,5 +162,30 @@ struct OrderExpiryService: Service {
 
     func gracefulShutdownSleep(seconds: Int) async throws {
         try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(seconds)) }
+    }
+}
+
+/// Asks providers about unpaid orders whose result never arrived, every `interval` seconds.
+struct ReconcilerService: Service {
+    let reconciler: Reconciler
+    let interval: Int
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let run = try await reconciler.runOnce()
+                if run.asked > 0 {
+                    logger.info(
+                        "reconciliation run",
+                        metadata: [
+                            "asked": "\(run.asked)", "credited": "\(run.credited)", "closed": "\(run.closed)", "errors": "\(run.errors)",
+                        ])
+                }
+            } catch {
+                logger.warning("reconciliation run failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+        }
     }
 }

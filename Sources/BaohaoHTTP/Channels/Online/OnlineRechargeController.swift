@@ -160,13 +160,22 @@ struct OnlineRechargeController<Context: RequestContext> {
             })
     }
 
+    /// The order's payment at its provider: started once, then shown again from what was kept.
     func paymentSession(for order: RechargeOrder, provider: any PaymentProvider) async throws -> OrderRepresentation.Payment {
-        let session = try await provider.createPayment(
-            PaymentRequest(
-                orderID: order.id, total: order.total, subject: "话费充值 \(order.msisdn.masked) \(order.amount.formatted)",
-                notifyURL: "\(services.publicBaseURL)/v1/payments/\(provider.name)/notify",
-                returnURL: "\(services.publicBaseURL)/orders/\(order.id)", expiresAt: order.expiresAt))
-        return .init(provider: session.provider, payURL: session.payURL, qrCode: session.qrCode)
+        if let link = try await services.recharges.paymentLink(orderID: order.id), link.provider == provider.name {
+            return .init(provider: link.provider, payURL: link.payURL, qrCode: link.qrCode)
+        }
+        let session: PaymentSession
+        do {
+            session = try await provider.createPayment(services.paymentRequest(for: order, provider: provider))
+        } catch {
+            throw Problem(.badGateway, "provider-unavailable", detail: provider.name)
+        }
+        let link = try await services.recharges.keepPaymentLink(
+            PaymentLink(
+                orderID: order.id, provider: session.provider, payURL: session.payURL, qrCode: session.qrCode,
+                providerReference: session.providerReference, createdAt: services.clock.now()))
+        return .init(provider: link.provider, payURL: link.payURL, qrCode: link.qrCode)
     }
 
     static func orderID(_ context: Context) throws -> String {

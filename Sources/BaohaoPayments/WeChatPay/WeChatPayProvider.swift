@@ -1,0 +1,221 @@
+import BaohaoDomain
+import Foundation
+
+/// WeChat Pay (微信支付) API v3, Native (QR code) payments.
+///
+/// - Payment: `POST /v3/pay/transactions/native` returns a `code_url` shown as a QR code.
+/// - Notification: `Wechatpay-*` headers verified over the raw body with the platform key inside
+///   a ±5 min window, then the `resource` decrypted (AES-256-GCM, APIv3 key) and checked.
+///   Answered 204, or an error status with `{"code":"FAIL",…}`.
+/// - Query: `GET /v3/pay/transactions/out-trade-no/{id}`; refund: `POST /v3/refund/domestic/refunds`.
+///   Every answer's signature is verified before it is believed.
+public struct WeChatPayProvider: PaymentProvider {
+    public let name = "wechatpay"
+    public let methods: [PaymentMethod] = [.wechatPay]
+    let configuration: WeChatPayConfiguration
+    let http: any ProviderHTTPClient
+    let clock: any WallClock
+    static let maximumBodyBytes = 16 * 1024
+
+    public init(configuration: WeChatPayConfiguration, http: any ProviderHTTPClient, clock: any WallClock = SystemWallClock()) {
+        self.configuration = configuration
+        self.http = http
+        self.clock = clock
+    }
+
+    public func createPayment(_ request: PaymentRequest) async throws -> PaymentSession {
+        let body: [String: Any] = [
+            "appid": configuration.appID, "mchid": configuration.merchantID, "description": Self.truncated(request.subject, bytes: 127),
+            "out_trade_no": request.orderID, "time_expire": ChinaTime.formatRFC3339(request.expiresAt), "notify_url": request.notifyURL,
+            "amount": ["total": request.total.amountMinor, "currency": request.total.currency.code],
+        ]
+        let (status, object) = try await call("POST", "/v3/pay/transactions/native", body: body)
+        guard status == 200, let codeURL = object["code_url"] as? String, codeURL.hasPrefix("weixin://") else {
+            throw ProviderCallError.httpStatus(status, code: object["code"] as? String)
+        }
+        return PaymentSession(provider: name, payURL: nil, qrCode: codeURL)
+    }
+
+    struct Envelope: Decodable {
+        struct Resource: Decodable {
+            let algorithm: String
+            let ciphertext: String
+            let nonce: String
+            let associatedData: String?
+
+            enum CodingKeys: String, CodingKey {
+                case algorithm, ciphertext, nonce
+                case associatedData = "associated_data"
+            }
+        }
+        let id: String
+        let eventType: String
+        let resource: Resource
+
+        enum CodingKeys: String, CodingKey {
+            case id, resource
+            case eventType = "event_type"
+        }
+    }
+
+    struct Transaction: Decodable {
+        struct Amount: Decodable {
+            let total: Int64?
+            let currency: String?
+        }
+        let mchid: String
+        let appid: String
+        let outTradeNo: String
+        let transactionID: String?
+        let tradeState: String
+        let amount: Amount?
+        let successTime: String?
+
+        enum CodingKeys: String, CodingKey {
+            case mchid, appid, amount
+            case outTradeNo = "out_trade_no"
+            case transactionID = "transaction_id"
+            case tradeState = "trade_state"
+            case successTime = "success_time"
+        }
+    }
+
+    public func verifyNotification(_ notification: IncomingNotification, now: Date) async throws(NotificationRejection)
+        -> PaymentEvent
+    {
+        guard notification.body.count <= Self.maximumBodyBytes else { throw NotificationRejection("body_too_large") }
+        if let reason = WeChatPaySignature.verify(
+            headers: notification.headers, body: notification.body, now: now, configuration: configuration)
+        {
+            throw NotificationRejection(reason)
+        }
+        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(notification.body)), envelope.id.count <= 128 else {
+            throw NotificationRejection("malformed_body")
+        }
+        guard envelope.resource.algorithm == "AEAD_AES_256_GCM",
+            let plain = WeChatPaySignature.decrypt(
+                ciphertext: envelope.resource.ciphertext, nonce: envelope.resource.nonce,
+                associatedData: envelope.resource.associatedData ?? "", key: configuration.apiV3Key)
+        else { throw NotificationRejection("undecryptable_resource", eventID: envelope.id) }
+        guard let transaction = try? JSONDecoder().decode(Transaction.self, from: Data(plain)) else {
+            throw NotificationRejection("malformed_resource", eventID: envelope.id)
+        }
+        do {
+            return try event(transaction, eventID: envelope.id, now: now)
+        } catch let rejection as NotificationRejection {
+            throw rejection
+        } catch {
+            throw NotificationRejection("malformed_resource", eventID: envelope.id)
+        }
+    }
+
+    /// A verified transaction as a payment event: ours, final, amount in fen.
+    func event(_ transaction: Transaction, eventID: String, now: Date) throws -> PaymentEvent {
+        func reject(_ reason: String) -> NotificationRejection {
+            NotificationRejection(reason, eventID: eventID, orderID: String(transaction.outTradeNo.prefix(64)))
+        }
+        guard transaction.mchid == configuration.merchantID, transaction.appid == configuration.appID else {
+            throw reject("wrong_merchant")
+        }
+        guard (1...64).contains(transaction.outTradeNo.count), let transactionID = transaction.transactionID,
+            (1...64).contains(transactionID.count)
+        else { throw reject("malformed_resource") }
+        let outcome: PaymentEvent.Outcome
+        switch transaction.tradeState {
+        case "SUCCESS": outcome = .succeeded
+        case "PAYERROR", "CLOSED", "REVOKED": outcome = .failed
+        default:
+            throw NotificationRejection("status_not_final", eventID: eventID, orderID: transaction.outTradeNo, harmless: true)
+        }
+        guard let total = transaction.amount?.total, let code = transaction.amount?.currency, let currency = Currency(code: code) else {
+            throw reject("malformed_amount")
+        }
+        let paidAt = transaction.successTime.flatMap(Timestamp.parse) ?? now
+        return PaymentEvent(
+            provider: name, eventID: eventID, orderID: transaction.outTradeNo, providerTransactionID: transactionID, outcome: outcome,
+            amount: Money(total, currency), occurredAt: paidAt)
+    }
+
+    public func acknowledgement(_ outcome: NotificationAcknowledgement) -> NotificationReply {
+        switch outcome {
+        case .accepted:
+            return NotificationReply(status: 204, contentType: nil, body: "")
+        case .rejected(let status, _):
+            return NotificationReply(status: status, contentType: "application/json", body: #"{"code":"FAIL","message":"失败"}"#)
+        }
+    }
+
+    public func queryPayment(_ query: PaymentQuery) async throws -> PaymentQueryResult {
+        let path = "/v3/pay/transactions/out-trade-no/\(FormEncoding.escape(query.orderID))?mchid=\(configuration.merchantID)"
+        let (status, object) = try await call("GET", path, body: nil)
+        if status == 404 { return .notFound }
+        guard status == 200, let data = try? JSONSerialization.data(withJSONObject: object),
+            let transaction = try? JSONDecoder().decode(Transaction.self, from: data), transaction.outTradeNo == query.orderID
+        else { throw ProviderCallError.httpStatus(status, code: object["code"] as? String) }
+        switch transaction.tradeState {
+        case "NOTPAY", "USERPAYING": return .pending
+        case "CLOSED", "REVOKED", "PAYERROR": return .closed
+        case "SUCCESS", "REFUND":
+            var paid = transaction
+            paid = Transaction(
+                mchid: paid.mchid, appid: paid.appid, outTradeNo: paid.outTradeNo, transactionID: paid.transactionID, tradeState: "SUCCESS",
+                amount: paid.amount, successTime: paid.successTime)
+            let event = try event(paid, eventID: "query:\(transaction.transactionID ?? query.orderID)", now: clock.now())
+            return .paid(event)
+        default:
+            throw ProviderCallError.malformed("trade_state")
+        }
+    }
+
+    public func refund(_ request: RefundRequest) async throws -> RefundResult {
+        let body: [String: Any] = [
+            "transaction_id": request.transactionID, "out_refund_no": request.refundID, "reason": Self.truncated(request.reason, bytes: 80),
+            "amount": [
+                "refund": request.amount.amountMinor, "total": request.paymentTotal.amountMinor, "currency": request.amount.currency.code,
+            ],
+        ]
+        let (status, object) = try await call("POST", "/v3/refund/domestic/refunds", body: body)
+        guard status == 200, let refundID = object["refund_id"] as? String else {
+            return .refused(code: object["code"] as? String ?? "HTTP_\(status)")
+        }
+        switch object["status"] as? String {
+        case "SUCCESS": return .succeeded(providerRefundID: refundID)
+        case "PROCESSING": return .processing(providerRefundID: refundID)
+        default: return .refused(code: object["status"] as? String ?? "UNKNOWN")
+        }
+    }
+
+    /// A signed API call whose answer is verified before it is parsed.
+    func call(_ method: String, _ pathAndQuery: String, body: [String: Any]?) async throws -> (Int, [String: Any]) {
+        let bytes =
+            try body.map { Array(try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .withoutEscapingSlashes])) } ?? []
+        let authorization = try WeChatPaySignature.authorization(
+            method: method, pathAndQuery: pathAndQuery, body: bytes, timestamp: Int64(clock.now().timeIntervalSince1970),
+            nonce: WeChatPaySignature.nonce(), configuration: configuration)
+        var headers = ["Authorization": authorization, "Accept": "application/json", "User-Agent": "baohao"]
+        if body != nil { headers["Content-Type"] = "application/json" }
+        let response = try await http.send(
+            ProviderHTTPRequest(method: method, url: configuration.baseURL + pathAndQuery, headers: headers, body: bytes))
+        if response.status < 500 {
+            if WeChatPaySignature.verify(headers: response.headers, body: response.body, now: clock.now(), configuration: configuration)
+                != nil
+            {
+                throw ProviderCallError.badSignature
+            }
+        } else {
+            throw ProviderCallError.httpStatus(response.status, code: nil)
+        }
+        let object = response.body.isEmpty ? [:] : (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        return (response.status, object)
+    }
+
+    /// At most `bytes` UTF-8 bytes, cut on a character boundary.
+    static func truncated(_ text: String, bytes: Int) -> String {
+        var result = ""
+        for character in text {
+            if result.utf8.count + String(character).utf8.count > bytes { break }
+            result.append(character)
+        }
+        return result
+    }
+}

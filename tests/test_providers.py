@@ -1,0 +1,277 @@
+"""Real payment providers against fake provider servers that speak their protocols.
+
+For each of Alipay, WeChat Pay, Stripe and UnionPay: a notification signed by the oracle credits
+exactly once; a duplicate is answered as the provider expects and changes nothing; tampered,
+stale, wrong-merchant and wrong-amount notifications are refused, recorded, and credit nothing;
+a lost notification is recovered by the reconciler; the settlement report finds the differences.
+"""
+import datetime
+import json
+import os
+import subprocess
+import tempfile
+import urllib.parse
+import uuid
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from conftest import BIN, Server, fresh_postgres_database
+from fake_providers import (ALIPAY_APP_ID, UNIONPAY_CERT_ID, UNIONPAY_MER_ID, FakeProviders, Keys, rsa_verify,
+                            sorted_string)
+
+MSISDN = "13800138000"
+METHODS = {"alipay": "alipay", "wechatpay": "wechat_pay", "stripe": "card", "unionpay": "unionpay"}
+SUCCESS_REPLY = {"alipay": (200, b"success"), "wechatpay": (204, b""), "stripe": (200, b'{"received":true}'), "unionpay": (200, b"ok")}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def world(request):
+    directory = tempfile.mkdtemp(prefix="baohao-providers-")
+    keys = Keys(directory)
+    fake = FakeProviders(keys)
+    env = dict(keys.env(fake.base), BAOHAO_RECONCILE_AFTER_SECONDS="0", BAOHAO_RECONCILE_INTERVAL_SECONDS="3600")
+    if request.param == "postgres":
+        with fresh_postgres_database() as url:
+            yield from run_world(directory, keys, fake, env, url)
+    else:
+        yield from run_world(directory, keys, fake, env, None)
+    fake.close()
+
+
+def run_world(directory, keys, fake, env, url):
+    server = Server(directory, url, env=env)
+    server.start()
+    try:
+        assert server.admin("POST", "/v1/admin/plans", {"code": "KEEP5", "name": "保号套餐", "monthly_fee": {"amount": 500, "currency": "CNY"}})[0] == 201
+        assert server.admin("POST", "/v1/admin/lines", {"msisdn": MSISDN, "plan": "KEEP5", "holder_name": "张三"})[0] == 201
+        yield server, keys, fake
+    finally:
+        server.stop()
+
+
+def create_order(server, provider, fen=5000):
+    status, body = server.request("POST", "/v1/recharges", {
+        "msisdn": MSISDN, "amount": {"amount": fen, "currency": "CNY"}, "channel": "online", "payment_method": METHODS[provider]},
+        {"Idempotency-Key": uuid.uuid4().hex, "Content-Type": "application/json"})
+    assert status == 201, body
+    return json.loads(body)
+
+
+def order(server, order_id):
+    return json.loads(server.request("GET", f"/v1/recharges/{order_id}")[1])
+
+
+def balance(server):
+    return json.loads(server.admin("GET", f"/v1/admin/lines/{MSISDN}")[1])["balance"]["amount"]
+
+
+def notify(server, provider, body, headers):
+    return server.request("POST", f"/v1/payments/{provider}/notify", body, headers)
+
+
+def notification(fake, provider, order_id, fen, txn, **kwargs):
+    name = "wechat" if provider == "wechatpay" else provider
+    return getattr(fake.notes, name)(order_id, fen, txn, **kwargs)
+
+
+def test_the_online_api_offers_exactly_the_enabled_methods(world):
+    server, _, _ = world
+    rules = json.loads(server.request("GET", "/v1/channels/online")[1])
+    assert sorted(rules["payment_methods"]) == sorted(["sandbox", "alipay", "wechat_pay", "unionpay", "card"])
+
+
+def test_payment_requests_are_signed_as_each_provider_requires(world):
+    server, keys, fake = world
+    # Alipay: a GET link to the gateway whose sign verifies with our app key, by the oracle.
+    created = create_order(server, "alipay")
+    url = urllib.parse.urlparse(created["payment"]["pay_url"])
+    assert url.path == "/gateway.do"
+    fields = dict(urllib.parse.parse_qsl(url.query))
+    sign = fields.pop("sign")
+    assert fields["method"] == "alipay.trade.wap.pay" and fields["app_id"] == ALIPAY_APP_ID
+    assert json.loads(fields["biz_content"])["total_amount"] == "50.00"
+    assert rsa_verify(keys.alipay_app.public_key(), sign, sorted_string(fields, skip=("sign",)).encode())
+    # The same order shown again is the same payment, not a second one.
+    assert order(server, created["id"])["payment"]["pay_url"] == created["payment"]["pay_url"]
+
+    # WeChat Pay: the fake verified our Authorization header before answering with a code_url.
+    created = create_order(server, "wechatpay")
+    assert created["payment"]["qr_code"].startswith("weixin://wxpay/bizpayurl")
+    # Stripe: a Checkout Session.
+    created = create_order(server, "stripe")
+    assert created["payment"]["pay_url"].startswith("https://checkout.stripe.com/c/pay/cs_test_")
+    # UnionPay: our page holds a signed front-end form for frontTransReq.do.
+    created = create_order(server, "unionpay")
+    status, page = server.request("GET", urllib.parse.urlparse(created["payment"]["pay_url"]).path)
+    assert status == 200
+    html = page.decode()
+    assert f'action="{fake.base}/gateway/api/frontTransReq.do"' in html
+    import html as htmllib, re
+    form = {m.group(1): htmllib.unescape(m.group(2)) for m in re.finditer(r'name="([^"]+)" value="([^"]*)"', html)}
+    signature = form.pop("signature")
+    digest = __import__("hashlib").sha256(sorted_string(form, skip=()).encode()).hexdigest()
+    assert rsa_verify(keys.unionpay_merchant.public_key(), signature, digest.encode())
+    assert form["merId"] == UNIONPAY_MER_ID and form["certId"] == UNIONPAY_CERT_ID and form["txnAmt"] == "5000"
+    assert form["orderId"] == created["id"].replace("_", "")
+    assert fake.bad_requests == []
+
+
+@pytest.mark.parametrize("provider", ["alipay", "wechatpay", "stripe", "unionpay"])
+def test_a_signed_notification_credits_exactly_once(world, provider):
+    server, _, fake = world
+    created = create_order(server, provider)
+    before = balance(server)
+    body, headers = notification(fake, provider, created["id"], 5000, f"{provider}-txn-{uuid.uuid4().hex[:12]}")
+    assert notify(server, provider, body, headers) == SUCCESS_REPLY[provider]
+    credited = order(server, created["id"])
+    assert credited["status"] == "credited" and credited["receipt_no"]
+    assert balance(server) == before + 5000
+    # The provider retries: answered the same, nothing changes.
+    for _ in range(2):
+        assert notify(server, provider, body, headers) == SUCCESS_REPLY[provider]
+    assert balance(server) == before + 5000
+    assert order(server, created["id"])["receipt_no"] == credited["receipt_no"]
+    ledger = json.loads(server.admin("GET", f"/v1/admin/lines/{MSISDN}/ledger?limit=1000")[1])
+    assert sum(1 for t in ledger if t.get("order_id") == created["id"]) == 1
+    report = json.loads(server.admin("POST", "/v1/admin/verify")[1])
+    assert report["ok"] is True
+
+
+def bad_notifications(fake, provider, order_id):
+    """(name, body, headers, expected status) — every one is signed correctly except where the name says."""
+    txn = f"{provider}-bad-{uuid.uuid4().hex[:10]}"
+    old = 1_700_000_000
+    if provider == "alipay":
+        def tamper(fields):
+            fields["total_amount"] = "0.01"
+        return [
+            ("tampered", *fake.notes.alipay(order_id, 5000, txn, mutate=tamper), 401),
+            ("wrong_amount", *fake.notes.alipay(order_id, 4999, txn), 422),
+            ("wrong_merchant", *fake.notes.alipay(order_id, 5000, txn, app_id="2021000000009999"), 400),
+            ("unsigned", *fake.notes.alipay(order_id, 5000, txn, mutate=lambda f: f.pop("sign")), 401),
+        ]
+    if provider == "wechatpay":
+        return [
+            ("tampered", *fake.notes.wechat(order_id, 5000, txn, mutate=lambda b: b.replace(b"TRANSACTION.SUCCESS", b"TRANSACTION.SUCCESS ")), 401),
+            ("stale", *fake.notes.wechat(order_id, 5000, txn, timestamp=old), 401),
+            ("wrong_key", *fake.notes.wechat(order_id, 5000, txn, key=fake.keys.wechat_merchant), 401),
+            ("wrong_amount", *fake.notes.wechat(order_id, 4999, txn), 422),
+            ("wrong_merchant", *fake.notes.wechat(order_id, 5000, txn, mchid="1900009999"), 400),
+        ]
+    if provider == "stripe":
+        return [
+            ("tampered", *fake.notes.stripe(order_id, 5000, txn, mutate=lambda b: b.replace(b"5000", b"9000")), 401),
+            ("stale", *fake.notes.stripe(order_id, 5000, txn, timestamp=old), 401),
+            ("wrong_secret", *fake.notes.stripe(order_id, 5000, txn, secret="whsec_not_ours_0000000000"), 401),
+            ("wrong_amount", *fake.notes.stripe(order_id, 4999, txn), 422),
+            ("wrong_currency", *fake.notes.stripe(order_id, 5000, txn, currency="usd"), 422),
+        ]
+    def tamper_amount(fields):
+        fields["txnAmt"] = "1"
+    return [
+        ("tampered", *fake.notes.unionpay(order_id, 5000, txn, mutate=tamper_amount), 401),
+        ("untrusted_certificate", *fake.notes.unionpay(order_id, 5000, txn, rogue=True), 401),
+        ("wrong_amount", *fake.notes.unionpay(order_id, 4999, txn), 422),
+        ("wrong_merchant", *fake.notes.unionpay(order_id, 5000, txn, mer_id="777290058119999"), 400),
+    ]
+
+
+@pytest.mark.parametrize("provider", ["alipay", "wechatpay", "stripe", "unionpay"])
+def test_bad_notifications_are_refused_recorded_and_credit_nothing(world, provider):
+    server, _, fake = world
+    created = create_order(server, provider)
+    before = balance(server)
+    cases = bad_notifications(fake, provider, created["id"])
+    for name, body, headers, expected in cases:
+        status, reply = notify(server, provider, body, headers)
+        assert status == expected, (name, status, reply)
+        assert (status, reply) != SUCCESS_REPLY[provider], name
+        if provider == "wechatpay":
+            assert json.loads(reply)["code"] == "FAIL"
+        if provider == "alipay":
+            assert reply == b"fail"
+    assert order(server, created["id"])["status"] == "pending_payment"
+    assert balance(server) == before
+    rejected = json.loads(server.admin("GET", "/v1/admin/notifications?outcome=rejected&limit=500")[1])
+    reasons = {n["reason"] for n in rejected if n["provider"] == provider}
+    assert {"amount_mismatch", "wrong_merchant"} <= reasons | ({"wrong_merchant"} if provider == "stripe" else set())
+    assert any("signature" in r or r == "untrusted_certificate" for r in reasons)
+
+
+@pytest.mark.parametrize("provider", ["alipay", "wechatpay", "stripe", "unionpay"])
+def test_a_lost_notification_is_recovered_by_the_reconciler(world, provider):
+    server, _, fake = world
+    created = create_order(server, provider, fen=3000)
+    before = balance(server)
+    txn = f"{provider}-lost-{uuid.uuid4().hex[:10]}"
+    fake.paid[created["id"]] = (3000, txn)  # paid at the provider; the notification never comes
+    status, run = server.admin("POST", "/v1/admin/reconciliation/run")
+    assert status == 200, run
+    assert json.loads(run)["credited"] >= 1
+    assert order(server, created["id"])["status"] == "credited"
+    assert balance(server) == before + 3000
+    # The notification arrives after all: a harmless duplicate.
+    body, headers = notification(fake, provider, created["id"], 3000, txn)
+    if provider == "stripe":
+        body, headers = fake.notes.stripe(created["id"], 3000, txn, event_type="payment_intent.succeeded")
+    assert notify(server, provider, body, headers) == SUCCESS_REPLY[provider]
+    assert balance(server) == before + 3000
+    # Asking again changes nothing either.
+    assert server.admin("POST", "/v1/admin/reconciliation/run")[0] == 200
+    assert balance(server) == before + 3000
+    assert fake.bad_requests == []
+
+
+def test_ignored_event_types_are_acknowledged_and_recorded(world):
+    server, _, fake = world
+    created = create_order(server, "stripe")
+    body, headers = fake.notes.stripe(created["id"], 5000, "pi_x", event_type="customer.created")
+    assert notify(server, "stripe", body, headers) == SUCCESS_REPLY["stripe"]
+    ignored = json.loads(server.admin("GET", "/v1/admin/notifications?outcome=ignored&limit=500")[1])
+    assert any(n["reason"] == "event_type_ignored" for n in ignored)
+    assert order(server, created["id"])["status"] == "pending_payment"
+
+
+def test_settlement_reports_matches_and_every_kind_of_difference(world):
+    server, _, fake = world
+    paid = []
+    for fen in (1000, 2000):
+        created = create_order(server, "alipay", fen=fen)
+        txn = f"2026112422001{uuid.uuid4().hex[:12]}"
+        body, headers = fake.notes.alipay(created["id"], fen, txn)
+        assert notify(server, "alipay", body, headers) == SUCCESS_REPLY["alipay"]
+        paid.append((txn, created["id"], fen))
+    # gmt_payment in the fake notifications is 2026-11-24 12:00:00 Beijing time.
+    statement = "provider_txn_id,order_id,amount,currency,paid_at\n"
+    statement += f"{paid[0][0]},{paid[0][1]},{paid[0][2]},CNY,2026-11-24T04:00:00Z\n"
+    statement += f"{paid[1][0]},{paid[1][1]},{paid[1][2] + 1},CNY,2026-11-24T04:00:00Z\n"
+    statement += "2026112422009999,rc_UNKNOWN,500,CNY,2026-11-24T05:00:00Z\n"
+    status, body = server.request("POST", "/v1/admin/settlements/alipay?day=2026-11-24", statement.encode(),
+                                  {"Content-Type": "text/csv", "Authorization": "Bearer process-test-admin-token"})
+    assert status == 200, body
+    report = json.loads(body)
+    assert report["matched"] >= 1 and report["clean"] is False
+    assert [m["provider_txn_id"] for m in report["amount_mismatches"]] == [paid[1][0]]
+    assert [m["provider_txn_id"] for m in report["missing_ours"]] == ["2026112422009999"]
+    # Every other Alipay payment recorded that day is missing from this statement.
+    assert paid[0][0] not in {m["provider_txn_id"] for m in report["missing_theirs"]}
+    # A broken statement is refused with its line number, and nothing is compared.
+    status, body = server.request("POST", "/v1/admin/settlements/alipay?day=2026-11-24", b"provider_txn_id,order_id,amount,currency,paid_at\nx,y,-5,CNY,\n",
+                                  {"Content-Type": "text/csv", "Authorization": "Bearer process-test-admin-token"})
+    assert status == 422 and b"line 2" in body
+
+
+def test_a_misconfigured_provider_stops_the_server_naming_the_setting(tmp_path):
+    keys = Keys(str(tmp_path))
+    env = dict(os.environ, **keys.env("http://127.0.0.1:9"))
+    env["BAOHAO_WECHATPAY_APIV3_KEY_FILE"] = keys.write("short.key", "too-short")
+    result = subprocess.run([BIN, "serve", "--port", "0", "--data-dir", str(tmp_path)], env=env, capture_output=True, timeout=60)
+    assert result.returncode != 0
+    output = (result.stdout + result.stderr).decode()
+    assert "BAOHAO_WECHATPAY_APIV3_KEY_FILE" in output
+    assert "too-short" not in output
+    del env["BAOHAO_ALIPAY_APP_ID"]
+    env["BAOHAO_WECHATPAY_APIV3_KEY_FILE"] = keys.env("http://127.0.0.1:9")["BAOHAO_WECHATPAY_APIV3_KEY_FILE"]
+    result = subprocess.run([BIN, "serve", "--port", "0", "--data-dir", str(tmp_path)], env=env, capture_output=True, timeout=60)
+    assert result.returncode != 0 and "BAOHAO_ALIPAY_APP_ID" in (result.stdout + result.stderr).decode()
