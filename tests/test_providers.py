@@ -275,3 +275,16 @@ def test_a_misconfigured_provider_stops_the_server_naming_the_setting(tmp_path):
     env["BAOHAO_WECHATPAY_APIV3_KEY_FILE"] = keys.env("http://127.0.0.1:9")["BAOHAO_WECHATPAY_APIV3_KEY_FILE"]
     result = subprocess.run([BIN, "serve", "--port", "0", "--data-dir", str(tmp_path)], env=env, capture_output=True, timeout=60)
     assert result.returncode != 0 and "BAOHAO_ALIPAY_APP_ID" in (result.stdout + result.stderr).decode()
+
+
+def test_logs_hold_no_secrets_signatures_or_numbers(world):
+    server, keys, fake = world
+    created = create_order(server, "stripe")
+    body, headers = fake.notes.stripe(created["id"], 5000, "pi_log", mutate=lambda b: b.replace(b"5000", b"9000"))
+    assert notify(server, "stripe", body, headers)[0] == 401
+    with open(os.path.join(server.data_dir, "server.log"), "rb") as f:
+        # The start-up banner's example curl line is printed by the server itself, not a caller's number.
+        log = "\n".join(line for line in f.read().decode(errors="replace").splitlines() if "try: curl" not in line)
+    assert "payment notification rejected" in log  # the earlier tests did write to it
+    for secret in (keys.stripe_secret, keys.stripe_webhook, keys.wechat_apiv3, "BEGIN PRIVATE KEY", "BEGIN CERTIFICATE", "v1=", MSISDN):
+        assert secret not in log
