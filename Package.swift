@@ -118,6 +118,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BaohaoPaymentsTests",
+            dependencies: [
+                "BaohaoDomain",
+                "BaohaoPayments",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BaohaoHTTPTests",
             dependencies: [
                 "BaohaoDomain",

@@ -204,3 +204,81 @@ struct StoreConformanceTests {
         }
     }
 }
+
+@Suite("Reconciliation and settlement storage")
+struct ReconciliationStorageTests {
+    @Test(
+        "a claimed order is hidden from other reconcilers until its lease ends; a final answer ends the asking",
+        arguments: TestDatabase.allCases)
+    func claimsAndLeases(_ database: TestDatabase) async throws {
+        let clock = Fixtures.clock()
+        try await withTestStore(database) { store in
+            _ = try await Fixtures.seedLine(store, balance: 0, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock)
+            let (order, _) = try await recharges.createOrder(
+                RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .alipay),
+                idempotencyKey: "key-reconcile-1")
+            let policy = ReconciliationPolicy(firstAskAfter: 60, lease: 120)
+            let first = ReconciliationService(store: store, clock: clock, policy: policy)
+            let second = ReconciliationService(store: store, clock: clock, policy: policy)
+            #expect(try await first.claimDue(limit: 10).isEmpty)  // too young to ask about
+            clock.advance(by: 61)
+            let claimed = try await first.claimDue(limit: 10)
+            #expect(claimed.map(\.order.id) == [order.id])
+            #expect(claimed[0].attempts == 0)
+            #expect(try await second.claimDue(limit: 10).isEmpty)  // leased to the first
+            try await first.record(claimed[0], result: .pending)
+            #expect(try await second.claimDue(limit: 10).isEmpty)  // backoff: 60 s
+            clock.advance(by: 61)
+            let again = try await second.claimDue(limit: 10)
+            #expect(again.map(\.attempts) == [1])
+            try await second.record(again[0], result: .closed)
+            clock.advance(by: 86_400)
+            #expect(try await first.claimDue(limit: 10).isEmpty)
+        }
+    }
+
+    @Test("settlement finds matches, both kinds of missing, and amount mismatches", arguments: TestDatabase.allCases)
+    func settlement(_ database: TestDatabase) async throws {
+        let clock = Fixtures.clock()
+        try await withTestStore(database) { store in
+            _ = try await Fixtures.seedLine(store, balance: 0, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock)
+            var orders: [RechargeOrder] = []
+            for index in 0..<3 {
+                let (order, _) = try await recharges.createOrder(
+                    RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .alipay),
+                    idempotencyKey: "key-settle-\(index)")
+                let application = try await recharges.applyPayment(
+                    PaymentEvent(
+                        provider: "alipay", eventID: "e\(index)", orderID: order.id, providerTransactionID: "T\(index)",
+                        outcome: .succeeded,
+                        amount: .major(10), occurredAt: clock.now()))
+                guard case .credited = application else { Issue.record("not credited"); return }
+                orders.append(order)
+            }
+            let day = ChinaDay.of(clock.now())
+            let csv = """
+                provider_txn_id,order_id,amount,currency,paid_at
+                T0,\(orders[0].id),1000,CNY,
+                T1,\(orders[1].id),1001,CNY,
+                T9,rc_other,500,CNY,
+                """
+            let report = try await SettlementService(store: store, clock: clock).settle(
+                provider: "alipay", day: day, statement: try StatementCSV.parse(csv))
+            #expect(report.matched == 1)
+            #expect(report.matchedTotal == .major(10))
+            #expect(report.amountMismatches.map(\.transactionID) == ["T1"])
+            #expect(report.missingOurs.map(\.transactionID) == ["T9"])
+            #expect(report.missingTheirs.map(\.transactionID) == ["T2"])
+            #expect(!report.isClean)
+        }
+    }
+}
+
+/// The Beijing calendar day of a moment, as settlement names it.
+enum ChinaDay {
+    static func of(_ date: Date) -> String {
+        String(Timestamp.format(date.addingTimeInterval(8 * 3600)).prefix(10))
+    }
+}
