@@ -148,6 +148,15 @@ public struct NotificationRejection: Error, Sendable, Equatable {
     /// final): acknowledged so the provider stops retrying, and recorded as ignored.
     public let harmless: Bool
 
+    /// Reasons that mean the sender is not proven to be the provider (answered 401, not 400).
+    public static let authenticationFailures: Set<String> = [
+        "missing_signature", "bad_signature", "bad_signature_type", "malformed_signature", "stale_timestamp", "unknown_platform_key",
+        "bad_certificate", "untrusted_certificate", "expired_certificate",
+    ]
+
+    /// The sender could not be authenticated (signature, timestamp, key or certificate).
+    public var isAuthenticationFailure: Bool { Self.authenticationFailures.contains(reason) }
+
     public init(_ reason: String, eventID: String? = nil, orderID: String? = nil, harmless: Bool = false) {
         self.reason = reason
         self.eventID = eventID

@@ -41,7 +41,7 @@ struct PaymentNotificationController<Context: RequestContext> {
             services.metrics.notification(provider: provider.name, outcome: "rejected")
             context.logger.warning(
                 "payment notification rejected", metadata: ["provider": "\(provider.name)", "reason": "\(error.reason)"])
-            let status = ["signature", "stale", "certificate", "platform_key"].contains(where: error.reason.contains) ? 401 : 400
+            let status = error.isAuthenticationFailure ? 401 : 400
             return Self.reply(provider.acknowledgement(.rejected(status: status, reason: error.reason)))
         }
 

@@ -42,7 +42,7 @@ public struct AlipayProvider: PaymentProvider {
         ]
         parameters.merge(extra) { $1 }
         let signature = try RSAKeys.sign(Array(FormEncoding.signingString(parameters).utf8), with: configuration.privateKey)
-        var fields = parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var fields = FormEncoding.sortedFields(parameters)
         fields.append(("sign", signature))
         return fields
     }

@@ -72,6 +72,11 @@ public enum FormEncoding {
         return out
     }
 
+    /// Fields in key order, for a form whose order should be stable.
+    public static func sortedFields(_ fields: [String: String]) -> [(String, String)] {
+        fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
     /// `k=v&k=v` over the fields sorted by key in byte order, values as they are (not escaped):
     /// the string Alipay and UnionPay sign.
     public static func signingString(_ fields: [String: String]) -> String {

@@ -51,7 +51,7 @@ public struct UnionPayProvider: PaymentProvider {
         fields["signature"] = try UnionPaySignature.sign(fields, with: configuration.signingKey)
         return FrontForm(
             action: configuration.gatewayURL + "/gateway/api/frontTransReq.do",
-            fields: fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            fields: FormEncoding.sortedFields(fields))
     }
 
     func common(txnType: String, subType: String, bizType: String, channelType: String) -> [String: String] {
@@ -141,7 +141,7 @@ public struct UnionPayProvider: PaymentProvider {
             ProviderHTTPRequest(
                 method: "POST", url: configuration.gatewayURL + path,
                 headers: ["Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"],
-                body: Array(FormEncoding.encode(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).utf8)))
+                body: Array(FormEncoding.encode(FormEncoding.sortedFields(fields)).utf8)))
         guard response.status == 200 else { throw ProviderCallError.httpStatus(response.status, code: nil) }
         guard let answer = FormEncoding.dictionary(response.body) else { throw ProviderCallError.malformed("form") }
         guard UnionPaySignature.verify(answer, configuration: configuration, now: clock.now()) == nil else {

@@ -29,7 +29,8 @@ public struct WeChatPayProvider: PaymentProvider {
             "out_trade_no": request.orderID, "time_expire": ChinaTime.formatRFC3339(request.expiresAt), "notify_url": request.notifyURL,
             "amount": ["total": request.total.amountMinor, "currency": request.total.currency.code],
         ]
-        let (status, object) = try await call("POST", "/v3/pay/transactions/native", body: body)
+        let response = try await call("POST", "/v3/pay/transactions/native", body: body)
+        let (status, object) = (response.status, Self.object(response))
         guard status == 200, let codeURL = object["code_url"] as? String, codeURL.hasPrefix("weixin://") else {
             throw ProviderCallError.httpStatus(status, code: object["code"] as? String)
         }
@@ -67,7 +68,7 @@ public struct WeChatPayProvider: PaymentProvider {
         let appid: String
         let outTradeNo: String
         let transactionID: String?
-        let tradeState: String
+        var tradeState: String
         let amount: Amount?
         let successTime: String?
 
@@ -100,17 +101,11 @@ public struct WeChatPayProvider: PaymentProvider {
         guard let transaction = try? JSONDecoder().decode(Transaction.self, from: Data(plain)) else {
             throw NotificationRejection("malformed_resource", eventID: envelope.id)
         }
-        do {
-            return try event(transaction, eventID: envelope.id, now: now)
-        } catch let rejection as NotificationRejection {
-            throw rejection
-        } catch {
-            throw NotificationRejection("malformed_resource", eventID: envelope.id)
-        }
+        return try event(transaction, eventID: envelope.id, now: now)
     }
 
     /// A verified transaction as a payment event: ours, final, amount in fen.
-    func event(_ transaction: Transaction, eventID: String, now: Date) throws -> PaymentEvent {
+    func event(_ transaction: Transaction, eventID: String, now: Date) throws(NotificationRejection) -> PaymentEvent {
         func reject(_ reason: String) -> NotificationRejection {
             NotificationRejection(reason, eventID: eventID, orderID: String(transaction.outTradeNo.prefix(64)))
         }
@@ -147,19 +142,18 @@ public struct WeChatPayProvider: PaymentProvider {
 
     public func queryPayment(_ query: PaymentQuery) async throws -> PaymentQueryResult {
         let path = "/v3/pay/transactions/out-trade-no/\(FormEncoding.escape(query.orderID))?mchid=\(configuration.merchantID)"
-        let (status, object) = try await call("GET", path, body: nil)
-        if status == 404 { return .notFound }
-        guard status == 200, let data = try? JSONSerialization.data(withJSONObject: object),
-            let transaction = try? JSONDecoder().decode(Transaction.self, from: data), transaction.outTradeNo == query.orderID
-        else { throw ProviderCallError.httpStatus(status, code: object["code"] as? String) }
+        let response = try await call("GET", path, body: nil)
+        if response.status == 404 { return .notFound }
+        guard response.status == 200, let transaction = try? JSONDecoder().decode(Transaction.self, from: Data(response.body)),
+            transaction.outTradeNo == query.orderID
+        else { throw ProviderCallError.httpStatus(response.status, code: Self.object(response)["code"] as? String) }
         switch transaction.tradeState {
         case "NOTPAY", "USERPAYING": return .pending
         case "CLOSED", "REVOKED", "PAYERROR": return .closed
         case "SUCCESS", "REFUND":
+            // A refunded trade was paid first: the payment itself is what the reconciler applies.
             var paid = transaction
-            paid = Transaction(
-                mchid: paid.mchid, appid: paid.appid, outTradeNo: paid.outTradeNo, transactionID: paid.transactionID, tradeState: "SUCCESS",
-                amount: paid.amount, successTime: paid.successTime)
+            paid.tradeState = "SUCCESS"
             let event = try event(paid, eventID: "query:\(transaction.transactionID ?? query.orderID)", now: clock.now())
             return .paid(event)
         default:
@@ -174,7 +168,8 @@ public struct WeChatPayProvider: PaymentProvider {
                 "refund": request.amount.amountMinor, "total": request.paymentTotal.amountMinor, "currency": request.amount.currency.code,
             ],
         ]
-        let (status, object) = try await call("POST", "/v3/refund/domestic/refunds", body: body)
+        let response = try await call("POST", "/v3/refund/domestic/refunds", body: body)
+        let (status, object) = (response.status, Self.object(response))
         guard status == 200, let refundID = object["refund_id"] as? String else {
             return .refused(code: object["code"] as? String ?? "HTTP_\(status)")
         }
@@ -185,8 +180,8 @@ public struct WeChatPayProvider: PaymentProvider {
         }
     }
 
-    /// A signed API call whose answer is verified before it is parsed.
-    func call(_ method: String, _ pathAndQuery: String, body: [String: Any]?) async throws -> (Int, [String: Any]) {
+    /// A signed API call; the answer is returned only once its signature is verified.
+    func call(_ method: String, _ pathAndQuery: String, body: [String: Any]?) async throws -> ProviderHTTPResponse {
         let bytes =
             try body.map { Array(try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .withoutEscapingSlashes])) } ?? []
         let authorization = try WeChatPaySignature.authorization(
@@ -205,8 +200,12 @@ public struct WeChatPayProvider: PaymentProvider {
         } else {
             throw ProviderCallError.httpStatus(response.status, code: nil)
         }
-        let object = response.body.isEmpty ? [:] : (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-        return (response.status, object)
+        return response
+    }
+
+    /// A verified answer's JSON object; empty when the body is empty or not an object.
+    static func object(_ response: ProviderHTTPResponse) -> [String: Any] {
+        response.body.isEmpty ? [:] : (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
     }
 
     /// At most `bytes` UTF-8 bytes, cut on a character boundary.

@@ -4,6 +4,10 @@ import SQLKit
 
 /// Payment links, the reconciler's claims, and settlement queries.
 extension SQLSession {
+    /// ``orderColumns`` prefixed with the `o.` alias, for joins.
+    static let qualifiedOrderColumns = orderColumns.split(separator: ",")
+        .map { "o." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+
     func insertPaymentLink(_ link: PaymentLink) async throws -> Bool {
         let rows = try await db.raw(
             """
@@ -31,11 +35,9 @@ extension SQLSession {
     func claimReconciliationCandidates(
         now: Date, createdBefore: Date, expiredAfter: Date, maximumAttempts: Int, leaseUntil: Date, limit: Int
     ) async throws -> [ReconciliationCandidate] {
-        let columns = Self.orderColumns.split(separator: ",").map { "o." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .joined(separator: ", ")
         let rows = try await db.raw(
             """
-            SELECT \(unsafeRaw: columns), COALESCE(r.attempts, 0) AS rc_attempts, l.provider_reference AS rc_reference
+            SELECT \(unsafeRaw: Self.qualifiedOrderColumns), COALESCE(r.attempts, 0) AS rc_attempts, l.provider_reference AS rc_reference
             FROM recharge_orders o
               LEFT JOIN reconciliations r ON r.order_id = o.id
               LEFT JOIN payment_links l ON l.order_id = o.id

@@ -26,12 +26,7 @@ struct Payments: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let providers: [any PaymentProvider]
-            do {
-                providers = try ProviderSetup.providers(environment: ProcessInfo.processInfo.environment, publicBaseURL: publicURL)
-            } catch let error as ProviderConfigurationError {
-                throw ValidationError("payment provider misconfigured: \(error)")
-            }
+            let providers = try configuredProviders(environment: ProcessInfo.processInfo.environment, publicBaseURL: publicURL)
             guard !providers.isEmpty else {
                 throw ValidationError("no provider is enabled (set BAOHAO_<PROVIDER>_ENABLED=1 and its settings)")
             }
@@ -103,5 +98,14 @@ struct Payments: AsyncParsableCommand {
             }
             if !report.isClean { throw ExitCode(4) }
         }
+    }
+}
+
+/// The real providers the environment enables; a misconfigured one is a usage error naming its setting.
+func configuredProviders(environment: [String: String], publicBaseURL: String) throws -> [any PaymentProvider] {
+    do {
+        return try ProviderSetup.providers(environment: environment, publicBaseURL: publicBaseURL)
+    } catch let error as ProviderConfigurationError {
+        throw ValidationError("payment provider misconfigured: \(error)")
     }
 }

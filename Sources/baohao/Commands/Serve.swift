@@ -57,12 +57,7 @@ struct Serve: AsyncParsableCommand {
         if adminToken == nil { logger.warning("BAOHAO_ADMIN_TOKEN is not set: the admin API refuses every call") }
         if sandboxSecret == nil { logger.warning("BAOHAO_SANDBOX_SECRET is not set: the sandbox provider is off") }
 
-        var providers: [any PaymentProvider]
-        do {
-            providers = try ProviderSetup.providers(environment: environment, publicBaseURL: baseURL)
-        } catch let error as ProviderConfigurationError {
-            throw ValidationError("payment provider misconfigured: \(error)")
-        }
+        var providers = try configuredProviders(environment: environment, publicBaseURL: baseURL)
         let reconcileEvery = try Self.seconds(environment, "BAOHAO_RECONCILE_INTERVAL_SECONDS", default: 60, range: 5...3600)
         let firstAsk = try Self.seconds(environment, "BAOHAO_RECONCILE_AFTER_SECONDS", default: 300, range: 0...86_400)
 
