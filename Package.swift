@@ -33,6 +33,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto")
             ],
+            resources: [.copy("Resources/policies")],
             swiftSettings: swiftSettings
         ),
         .target(

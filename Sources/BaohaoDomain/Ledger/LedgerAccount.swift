@@ -11,6 +11,8 @@ public enum LedgerAccount: Hashable, Sendable {
     case feeRevenue
     /// Opening balances brought in when a line is added or imported.
     case openingBalances
+    /// Monthly fees and validity charges earned.
+    case serviceRevenue
 
     public var code: String {
         switch self {
@@ -18,6 +20,7 @@ public enum LedgerAccount: Hashable, Sendable {
         case .providerClearing(let provider): return "clearing:\(provider)"
         case .feeRevenue: return "revenue:fees"
         case .openingBalances: return "equity:opening_balances"
+        case .serviceRevenue: return "revenue:service"
         }
     }
 
@@ -28,6 +31,8 @@ public enum LedgerAccount: Hashable, Sendable {
             self = .providerClearing(provider: String(code.dropFirst(9)))
         } else if code == "revenue:fees" {
             self = .feeRevenue
+        } else if code == "revenue:service" {
+            self = .serviceRevenue
         } else if code == "equity:opening_balances" {
             self = .openingBalances
         } else {

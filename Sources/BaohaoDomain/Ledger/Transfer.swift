@@ -15,6 +15,10 @@ public struct Posting: Hashable, Sendable {
 public enum TransferKind: String, Sendable, Codable, CaseIterable {
     case recharge
     case openingBalance = "opening_balance"
+    /// A plan's monthly fee (月租), one per line and month.
+    case monthlyFee = "monthly_fee"
+    /// A minimum-balance validity extension, one per line and due day.
+    case extensionCharge = "extension_charge"
 }
 
 /// An immutable double-entry transfer: at least two postings that sum to zero per currency.

@@ -4,6 +4,8 @@ import Foundation
 public enum LineStatus: String, Sendable, Codable, CaseIterable {
     /// In service.
     case active
+    /// Past its deadline but still in service for a grace period (e.g. incoming only).
+    case grace
     /// Outgoing barred (单停), usually for arrears.
     case suspended
     /// Fully barred (双停).
@@ -17,6 +19,8 @@ public enum LineStatus: String, Sendable, Codable, CaseIterable {
         switch (self, language) {
         case (.active, .zh): return "正常"
         case (.active, .en): return "Active"
+        case (.grace, .zh): return "宽限期"
+        case (.grace, .en): return "Grace period"
         case (.suspended, .zh): return "单停"
         case (.suspended, .en): return "Outgoing barred"
         case (.barred, .zh): return "双停"
@@ -40,11 +44,17 @@ public struct Line: Hashable, Sendable {
     public var status: LineStatus
     public var balance: Money
     public let createdAt: Date
+    /// The retention policy the line's plan pointed at when it was added; `nil`: no lifecycle.
+    public var policyCode: String?
+    /// Where the line stands under its policy.
+    public var retention: RetentionState
 
     public init(
         id: String, msisdn: MSISDN, mobileOperator: MobileOperator, planCode: String, holderName: String,
-        status: LineStatus, balance: Money, createdAt: Date
+        status: LineStatus, balance: Money, createdAt: Date, policyCode: String? = nil, retention: RetentionState? = nil
     ) {
+        self.policyCode = policyCode
+        self.retention = retention ?? RetentionState(stageSince: createdAt, lastActivityAt: createdAt)
         self.id = id
         self.msisdn = msisdn
         self.mobileOperator = mobileOperator
