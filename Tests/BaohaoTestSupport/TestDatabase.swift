@@ -23,14 +23,19 @@ public enum TestDatabase: String, CaseIterable, Sendable {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baohao-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let store = try await SQLiteStore.open(path: folder.appendingPathComponent("baohao.sqlite").path, logger: logger)
-            return TestStore(store: store, cleanup: { try? FileManager.default.removeItem(at: folder) })
+            return TestStore(
+                store: store, location: folder.appendingPathComponent("baohao.sqlite").path,
+                cleanup: { try? FileManager.default.removeItem(at: folder) })
         case .postgres:
             guard let server = Self.postgresServerURL else { throw TestDatabaseError.postgresNotConfigured }
             let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             try await PostgresDatabaseAdmin.create(serverURL: server, name: name, logger: logger)
-            let store = try await PostgresStore.open(url: try PostgresDatabaseAdmin.url(server, database: name), logger: logger)
+            let url = try PostgresDatabaseAdmin.url(server, database: name)
+            let store = try await PostgresStore.open(url: url, logger: logger)
             let quiet = logger
-            return TestStore(store: store, cleanup: { try? await PostgresDatabaseAdmin.drop(serverURL: server, name: name, logger: quiet) })
+            return TestStore(
+                store: store, location: url,
+                cleanup: { try? await PostgresDatabaseAdmin.drop(serverURL: server, name: name, logger: quiet) })
         }
     }
 }
@@ -47,10 +52,13 @@ public enum TestDatabaseError: Error, CustomStringConvertible {
 /// A store for one test, removed afterwards.
 public final class TestStore: Sendable {
     public let store: any RechargeStore
+    /// The SQLite file or PostgreSQL URL, to open a second store on the same data (a second process).
+    public let location: String
     let cleanup: @Sendable () async -> Void
 
-    init(store: any RechargeStore, cleanup: @escaping @Sendable () async -> Void) {
+    init(store: any RechargeStore, location: String, cleanup: @escaping @Sendable () async -> Void) {
         self.store = store
+        self.location = location
         self.cleanup = cleanup
     }
 
@@ -71,5 +79,15 @@ public func withTestStore<T>(_ kind: TestDatabase, _ body: (any RechargeStore) a
     } catch {
         await test.close()
         throw error
+    }
+}
+
+extension TestStore {
+    /// Another store on the same database, as a second server process would open it.
+    public func openSecond() async throws -> any RechargeStore {
+        var logger = Logger(label: "baohao-test-2")
+        logger.logLevel = .warning
+        if location.hasPrefix("postgres") { return try await PostgresStore.open(url: location, logger: logger) }
+        return try await SQLiteStore.open(path: location, logger: logger)
     }
 }

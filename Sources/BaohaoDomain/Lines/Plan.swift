@@ -7,8 +7,10 @@ public struct Plan: Hashable, Sendable, Codable {
     /// Name shown to people, e.g. `保号套餐 5元/月`.
     public let name: String
     public let monthlyFee: Money
+    /// The retention policy lines on this plan follow; `nil`: no lifecycle (the operator runs it by hand).
+    public let policyCode: String?
 
-    public init(code: String, name: String, monthlyFee: Money) throws(ValidationError) {
+    public init(code: String, name: String, monthlyFee: Money, policyCode: String? = nil) throws(ValidationError) {
         let trimmed = code.trimmingCharacters(in: .whitespaces)
         guard (1...32).contains(trimmed.count),
             trimmed.unicodeScalars.allSatisfy({
@@ -22,5 +24,6 @@ public struct Plan: Hashable, Sendable, Codable {
         self.code = trimmed
         self.name = name
         self.monthlyFee = monthlyFee
+        self.policyCode = policyCode
     }
 }

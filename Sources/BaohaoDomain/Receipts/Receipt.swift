@@ -22,13 +22,18 @@ public struct Receipt: Sendable, Hashable {
     public let balanceAfter: Money
     public let paidAt: Date
     public let creditedAt: Date
+    /// The cheapest keep-alive action right after the credit (保号提示), Chinese and English; `nil` without a policy.
+    public var keepAliveZh: String?
+    public var keepAliveEn: String?
 
     public init(
         number: String, orderID: String, lineID: String, msisdn: MSISDN, mobileOperator: MobileOperator,
         channel: Channel, paymentMethod: PaymentMethod, paymentProvider: String, providerTransactionID: String,
         faceValue: Money, amountPaid: Money, fee: Money, bonus: Money, balanceAfter: Money, paidAt: Date,
-        creditedAt: Date
+        creditedAt: Date, keepAliveZh: String? = nil, keepAliveEn: String? = nil
     ) {
+        self.keepAliveZh = keepAliveZh
+        self.keepAliveEn = keepAliveEn
         self.number = number
         self.orderID = orderID
         self.lineID = lineID

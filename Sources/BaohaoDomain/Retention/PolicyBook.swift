@@ -27,6 +27,12 @@ public struct PolicyBook: Sendable {
         return list.last(where: { $0.effectiveFrom <= today }) ?? first
     }
 
+    /// No policies: lines follow no lifecycle.
+    public static let empty = try! PolicyBook([])
+
+    /// The shipped policies, loaded once (empty if the bundle cannot be read).
+    public static let shippedBook: PolicyBook = (try? standard()) ?? empty
+
     public func contains(code: String) -> Bool { versions[code] != nil }
 
     /// Every version of every policy, by code then version.

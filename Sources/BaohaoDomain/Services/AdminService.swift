@@ -5,10 +5,12 @@ import Foundation
 public struct AdminService: Sendable {
     let store: any RechargeStore
     let clock: any WallClock
+    let retention: PolicyBook
 
-    public init(store: any RechargeStore, clock: any WallClock = SystemWallClock()) {
+    public init(store: any RechargeStore, clock: any WallClock = SystemWallClock(), retention: PolicyBook = .shippedBook) {
         self.store = store
         self.clock = clock
+        self.retention = retention
     }
 
     public func plans() async throws -> [Plan] {
@@ -18,6 +20,17 @@ public struct AdminService: Sendable {
     /// Adds a plan; refuses a code already in use.
     public func addPlan(_ plan: Plan) async throws {
         let now = clock.now()
+        if let code = plan.policyCode {
+            guard let policy = retention.policy(code: code, at: now) else { throw DomainError.policyNotFound(code) }
+            guard policy.currency == plan.monthlyFee.currency else {
+                throw DomainError.policyMismatch(
+                    "policy \(code) is in \(policy.currency.code), the plan in \(plan.monthlyFee.currency.code)")
+            }
+            if let rule = policy.monthlyFee, rule.fee != plan.monthlyFee {
+                throw DomainError.policyMismatch(
+                    "policy \(code) charges \(rule.fee.decimalString) a month, the plan \(plan.monthlyFee.decimalString)")
+            }
+        }
         guard try await store.write({ try await $0.insertPlan(plan, at: now) }) else { throw DomainError.planExists(plan.code) }
     }
 

@@ -15,6 +15,11 @@ public enum DomainError: Error, Equatable, Sendable {
     case idempotencyKeyReused
     case paymentMethodUnavailable(String)
     case importRejected(ImportReport)
+    case policyNotFound(String)
+    /// The plan and its policy disagree (currency or monthly fee).
+    case policyMismatch(String)
+    /// A reclaimed number still in quarantine cannot be given to a new line.
+    case numberQuarantined
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -32,6 +37,9 @@ public enum DomainError: Error, Equatable, Sendable {
         case .idempotencyKeyReused: return "idempotency-key-reused"
         case .paymentMethodUnavailable: return "payment-method-unavailable"
         case .importRejected: return "import-rejected"
+        case .policyNotFound: return "policy-not-found"
+        case .policyMismatch: return "policy-mismatch"
+        case .numberQuarantined: return "number-quarantined"
         }
     }
 }

@@ -6,14 +6,19 @@ public struct LineService: Sendable {
     let store: any RechargeStore
     let clock: any WallClock
     let ids: IdentifierFactory
+    let retention: PolicyBook
 
     /// Opening balances accepted: from ¥-10,000 (arrears) to ¥100,000.
     public static let openingBalanceRange: ClosedRange<Int64> = -1_000_000...10_000_000
 
-    public init(store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory()) {
+    public init(
+        store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory(),
+        retention: PolicyBook = .shippedBook
+    ) {
         self.store = store
         self.clock = clock
         self.ids = ids
+        self.retention = retention
     }
 
     /// Adds one line.
@@ -23,7 +28,7 @@ public struct LineService: Sendable {
         let prepared = try Self.prepare(request, at: now, ids: ids)
         return try await store.write { session in
             guard let plan = try await session.plan(code: request.planCode) else { throw DomainError.planNotFound(request.planCode) }
-            return try await Self.insert(prepared, plan: plan, session: session, ids: ids, at: now)
+            return try await Self.insert(prepared, plan: plan, session: session, ids: ids, at: now, retention: retention)
         }
     }
 
@@ -62,6 +67,8 @@ public struct LineService: Sendable {
                 }
                 if try await session.line(msisdn: item.line.msisdn) != nil {
                     errors.append(.init(row: row, field: "msisdn", message: "number already has a line / 号码已存在"))
+                } else if try await session.isQuarantined(msisdn: item.line.msisdn, at: now) {
+                    errors.append(.init(row: row, field: "msisdn", message: "number reclaimed and in quarantine / 号码回收冷却期内"))
                 }
             }
             guard errors.isEmpty else {
@@ -69,7 +76,7 @@ public struct LineService: Sendable {
                     rowsRead: candidates.count + parseFailures.count, imported: 0, errors: errors.sorted { $0.row < $1.row })
             }
             for (_, item) in candidates {
-                _ = try await Self.insert(item, plan: plans[item.line.planCode]!, session: session, ids: ids, at: now)
+                _ = try await Self.insert(item, plan: plans[item.line.planCode]!, session: session, ids: ids, at: now, retention: retention)
             }
             return ImportReport(rowsRead: candidates.count, imported: candidates.count, errors: [])
         }
@@ -128,10 +135,16 @@ public struct LineService: Sendable {
         return PreparedLine(line: line)
     }
 
-    static func insert(_ prepared: PreparedLine, plan: Plan, session: any StoreSession, ids: IdentifierFactory, at now: Date) async throws
-        -> Line
-    {
+    static func insert(
+        _ prepared: PreparedLine, plan: Plan, session: any StoreSession, ids: IdentifierFactory, at now: Date, retention: PolicyBook
+    ) async throws -> Line {
         var line = prepared.line
+        if let code = plan.policyCode {
+            guard let policy = retention.policy(code: code, at: now) else { throw DomainError.policyNotFound(code) }
+            line.policyCode = code
+            line.retention = RetentionEngine.initialState(policy: policy, createdAt: now, balance: line.balance)
+        }
+        if try await session.isQuarantined(msisdn: line.msisdn, at: now) { throw DomainError.numberQuarantined }
         guard line.balance.currency == plan.monthlyFee.currency else {
             throw DomainError.validation(
                 ValidationError(field: "opening_balance.currency", reason: .notAllowed, detail: plan.monthlyFee.currency.code))

@@ -53,13 +53,17 @@ public struct RechargeService: Sendable {
     public let policies: [Channel: ChannelPolicy]
     /// How long an unpaid order waits before it expires.
     public let orderTimeToLive: TimeInterval
+    /// Retention policies: a credit may clear arrears, extend validity or count as activity.
+    let retention: PolicyBook
     /// How many times a write that lost a race is retried.
     static let maximumConflictRetries = 3
 
     public init(
         store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory(),
-        policies: [Channel: ChannelPolicy] = [.online: .onlineDefault], orderTimeToLive: TimeInterval = 30 * 60
+        policies: [Channel: ChannelPolicy] = [.online: .onlineDefault], orderTimeToLive: TimeInterval = 30 * 60,
+        retention: PolicyBook = .shippedBook
     ) {
+        self.retention = retention
         precondition(orderTimeToLive > 0)
         self.store = store
         self.clock = clock
@@ -193,16 +197,17 @@ public struct RechargeService: Sendable {
         try await retryingConflicts {
             let now = clock.now()
             let ids = self.ids
+            let retention = self.retention
             let key = PaymentKey(orderID: event.orderID, provider: event.provider, transactionID: event.providerTransactionID)
             return try await store.write(applyingPaymentTo: key) { session in
-                try await Self.apply(event, session: session, ids: ids, now: now)
+                try await Self.apply(event, session: session, ids: ids, now: now, retention: retention)
             }
         }
     }
 
-    static func apply(_ event: PaymentEvent, session: any StoreSession, ids: IdentifierFactory, now: Date) async throws
-        -> PaymentApplication
-    {
+    static func apply(
+        _ event: PaymentEvent, session: any StoreSession, ids: IdentifierFactory, now: Date, retention: PolicyBook = .empty
+    ) async throws -> PaymentApplication {
         func record(_ outcome: NotificationOutcome, _ reason: String?) async throws {
             try await session.recordNotification(
                 NotificationRecord(
@@ -277,16 +282,35 @@ public struct RechargeService: Sendable {
             ]
             if order.fee.amountMinor != 0 { postings.append(Posting(.feeRevenue, order.fee)) }
             let transfer = try Transfer(id: ids.make("tr", at: now), kind: .recharge, orderID: order.id, postings: postings, createdAt: now)
-            let receipt = Receipt(
+            var credited = line
+            credited.balance = newBalance
+            var restage: (Line, StageChange?)?
+            if let code = line.policyCode, let policy = retention.policy(code: code, at: now) {
+                restage = RetentionEngine.afterRecharge(credited, amount: order.amount, policy: policy, now: now)
+                credited = restage!.0
+            }
+            let keepAlive = credited.policyCode.flatMap { retention.policy(code: $0, at: now) }.map {
+                RetentionEngine.assess(credited, policy: $0, now: now).action
+            }
+            var receipt = Receipt(
                 number: ids.receiptNumber(at: now), orderID: order.id, lineID: line.id, msisdn: line.msisdn,
                 mobileOperator: line.mobileOperator, channel: order.channel, paymentMethod: order.paymentMethod,
                 paymentProvider: event.provider, providerTransactionID: event.providerTransactionID, faceValue: order.amount,
                 amountPaid: order.total, fee: order.fee, bonus: .zero(order.amount.currency), balanceAfter: newBalance,
                 paidAt: event.occurredAt, creditedAt: now)
+            receipt.keepAliveZh = keepAlive?.text(.zh)
+            receipt.keepAliveEn = keepAlive?.text(.en)
             order.receiptNumber = receipt.number
             try await session.appendTransfer(transfer)
             guard try await session.setBalance(lineID: line.id, to: newBalance, expected: line.balance, at: now) else {
                 throw StoreError.conflict
+            }
+            if let (updated, change) = restage {
+                guard
+                    try await session.setRetention(
+                        lineID: line.id, status: updated.status, retention: updated.retention, expected: line.status, at: now)
+                else { throw StoreError.conflict }
+                if let change { try await session.insertStageChange(id: ids.make("se", at: now), change, announced: false) }
             }
             try await session.insertReceipt(receipt)
             guard try await session.updateOrder(order, expected: previous) else { throw StoreError.conflict }

@@ -91,6 +91,37 @@ public protocol StoreSession: Sendable {
     /// Keeps a settlement report's summary.
     func insertSettlementRun(_ report: SettlementReport) async throws
 
+    // Retention
+    /// Up to `limit` lines with a policy whose review time has come, oldest first; locks them,
+    /// skipping lines another process holds.
+    func claimLinesForReview(now: Date, limit: Int) async throws -> [Line]
+    /// Writes one review batch: charges, line states, stage changes and reminders.
+    func applyReview(_ batch: ReviewBatch) async throws
+    /// Stage changes not yet announced by a reminder, per line.
+    func unannouncedStageChanges(lineIDs: [String]) async throws -> [String: [StageChange]]
+    /// A line's stage history, newest first.
+    func stageChanges(lineID: String, limit: Int) async throws -> [StageChange]
+    func insertStageChange(id: String, _ change: StageChange, announced: Bool) async throws
+    /// Sets a line's stage and retention state if its stage still is `expected`; `false` otherwise.
+    func setRetention(lineID: String, status: LineStatus, retention: RetentionState, expected: LineStatus, at: Date) async throws -> Bool
+    /// Whether a reclaimed line with this number is still in quarantine at `at`.
+    func isQuarantined(msisdn: MSISDN, at: Date) async throws -> Bool
+    func contactPreferences(lineIDs: [String]) async throws -> [String: ContactPreferences]
+    func setContactPreferences(_ preferences: ContactPreferences, at: Date) async throws
+
+    // Reminders and jobs
+    /// Up to `limit` reminders due by `now` (pending, or sending with an expired lease), marked
+    /// sending until `leaseUntil`; skips reminders another process holds.
+    func claimDueReminders(now: Date, leaseUntil: Date, limit: Int) async throws -> [Reminder]
+    /// Records an attempt or delivery report and the reminder's new state.
+    func recordReminderAttempt(_ attempt: ReminderAttempt, reminder: Reminder) async throws
+    func reminder(id: String) async throws -> Reminder?
+    /// A line's reminders, newest first.
+    func reminders(lineID: String, limit: Int) async throws -> [Reminder]
+    func reminderAttempts(reminderID: String) async throws -> [ReminderAttempt]
+    func insertJobRun(_ run: JobRun) async throws
+    func jobRuns(limit: Int) async throws -> [JobRun]
+
     // Ledger and receipts
     /// Appends a transfer; throws ``StoreError/duplicate`` if its id, or its order, already has one.
     func appendTransfer(_ transfer: Transfer) async throws

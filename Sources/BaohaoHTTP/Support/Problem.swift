@@ -86,6 +86,12 @@ extension Problem {
             self.init(.conflict, error.code, field: "Idempotency-Key")
         case .paymentMethodUnavailable(let method):
             self.init(.unprocessableContent, error.code, detail: method, field: "payment_method")
+        case .policyNotFound(let code):
+            self.init(.unprocessableContent, error.code, detail: code, field: "policy")
+        case .policyMismatch(let detail):
+            self.init(.unprocessableContent, error.code, detail: detail, field: "policy")
+        case .numberQuarantined:
+            self.init(.conflict, error.code, field: "msisdn")
         case .importRejected(let report):
             self.init(
                 .unprocessableContent, error.code, detail: "\(report.errors.count) bad row(s); nothing imported",

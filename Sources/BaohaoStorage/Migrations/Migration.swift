@@ -18,7 +18,9 @@ struct Migration: Sendable {
 /// Applies pending migrations in version order, each in its own transaction, recording them in
 /// `schema_migrations`. Safe to run from several processes at once on PostgreSQL (advisory lock).
 enum Migrator {
-    static let all: [Migration] = [Migration_0001_Core.migration, Migration_0002_Providers.migration]
+    static let all: [Migration] = [
+        Migration_0001_Core.migration, Migration_0002_Providers.migration, Migration_0003_Retention.migration,
+    ]
 
     static func run(on database: any SQLDatabase, kind: DatabaseKind) async throws -> [Int] {
         try await database.raw(

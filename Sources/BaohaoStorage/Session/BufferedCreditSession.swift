@@ -20,6 +20,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         var transfers: [Transfer] = []
         var receipts: [Receipt] = []
         var notifications: [NotificationRecord] = []
+        var stageChanges: [(id: String, change: StageChange, announced: Bool)] = []
         var changedOrders: [String: Date] = [:]
         var changedLines: [String: Date] = [:]
     }
@@ -131,6 +132,19 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         return true
     }
 
+    func setRetention(lineID: String, status: LineStatus, retention: RetentionState, expected: LineStatus, at: Date) async throws -> Bool {
+        guard var line = try await self.line(id: lineID, forUpdate: true), line.status == expected else { return false }
+        line.status = status
+        line.retention = retention
+        overlay.lines[lineID] = line
+        overlay.changedLines[lineID] = at
+        return true
+    }
+
+    func insertStageChange(id: String, _ change: StageChange, announced: Bool) async throws {
+        overlay.stageChanges.append((id, change, announced))
+    }
+
     func appendTransfer(_ transfer: Transfer) async throws {
         if let orderID = transfer.orderID, overlay.transfers.contains(where: { $0.orderID == orderID }) {
             throw StoreError.duplicate("ledger_transfers.order_id")
@@ -187,17 +201,36 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         let lines = pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }
         for chunk in lines.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
-                "UPDATE lines SET balance = CAST(v.balance AS BIGINT), updated_at = CAST(v.at AS BIGINT) FROM (SELECT column1 AS id, column2 AS balance, column3 AS at FROM (VALUES "
-            )
-            Self.appendRows(chunk, to: &query) { line, at in [.text(line.id), .int(line.balance.amountMinor), .int(at.millis)] }
+                """
+                UPDATE lines SET balance = CAST(v.balance AS BIGINT), status = CAST(v.status AS TEXT),
+                  stage_since = CAST(v.stage_since AS BIGINT), arrears_since = CAST(v.arrears_since AS BIGINT),
+                  last_activity_at = CAST(v.last_activity_at AS BIGINT), valid_until = CAST(v.valid_until AS BIGINT),
+                  next_charge_at = CAST(v.next_charge_at AS BIGINT), review_at = CAST(v.review_at AS BIGINT),
+                  quarantine_until = CAST(v.quarantine_until AS BIGINT), updated_at = CAST(v.at AS BIGINT)
+                FROM (SELECT column1 AS id, column2 AS balance, column3 AS status, column4 AS stage_since, column5 AS arrears_since,
+                  column6 AS last_activity_at, column7 AS valid_until, column8 AS next_charge_at, column9 AS review_at,
+                  column10 AS quarantine_until, column11 AS at FROM (VALUES
+                """)
+            Self.appendRows(chunk, to: &query) { line, at in
+                var values = SQLSession.retentionValues(line)
+                values[values.count - 1] = .int(at.millis)
+                return values
+            }
             query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
+            try await base.db.raw(query).run()
+        }
+        for chunk in pending.stageChanges.chunked(Self.rowsPerStatement) {
+            var query = SQLQueryString(
+                "INSERT INTO line_stage_events (id, line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy, announced) VALUES "
+            )
+            Self.appendRows(chunk, to: &query) { item in SQLSession.stageValues(item.id, item.change, item.announced) }
             try await base.db.raw(query).run()
         }
         for chunk in pending.receipts.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
                 """
                 INSERT INTO receipts (receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id,
-                  face_value, amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at) VALUES
+                  face_value, amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at, keep_alive_zh, keep_alive_en) VALUES
                 """)
             Self.appendRows(chunk, to: &query) { r in
                 [
@@ -206,7 +239,8 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                     .text(r.paymentMethod.rawValue), .text(r.paymentProvider), .text(r.providerTransactionID),
                     .int(r.faceValue.amountMinor),
                     .int(r.amountPaid.amountMinor), .int(r.fee.amountMinor), .int(r.bonus.amountMinor), .int(r.balanceAfter.amountMinor),
-                    .text(r.faceValue.currency.code), .int(r.paidAt.millis), .int(r.creditedAt.millis),
+                    .text(r.faceValue.currency.code), .int(r.paidAt.millis), .int(r.creditedAt.millis), .optionalText(r.keepAliveZh),
+                    .optionalText(r.keepAliveEn),
                 ]
             }
             try await base.db.raw(query).run()
@@ -297,6 +331,20 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     func payments(provider: String, transactionIDs: [String]) async throws -> [PaymentRecord] { throw refuse() }
     func payments(provider: String, paidFrom: Date, until: Date, limit: Int) async throws -> [PaymentRecord] { throw refuse() }
     func insertSettlementRun(_ report: SettlementReport) async throws { throw refuse() }
+    func claimLinesForReview(now: Date, limit: Int) async throws -> [Line] { throw refuse() }
+    func applyReview(_ batch: ReviewBatch) async throws { throw refuse() }
+    func unannouncedStageChanges(lineIDs: [String]) async throws -> [String: [StageChange]] { throw refuse() }
+    func stageChanges(lineID: String, limit: Int) async throws -> [StageChange] { throw refuse() }
+    func isQuarantined(msisdn: MSISDN, at: Date) async throws -> Bool { throw refuse() }
+    func contactPreferences(lineIDs: [String]) async throws -> [String: ContactPreferences] { throw refuse() }
+    func setContactPreferences(_ preferences: ContactPreferences, at: Date) async throws { throw refuse() }
+    func claimDueReminders(now: Date, leaseUntil: Date, limit: Int) async throws -> [Reminder] { throw refuse() }
+    func recordReminderAttempt(_ attempt: ReminderAttempt, reminder: Reminder) async throws { throw refuse() }
+    func reminder(id: String) async throws -> Reminder? { throw refuse() }
+    func reminders(lineID: String, limit: Int) async throws -> [Reminder] { throw refuse() }
+    func reminderAttempts(reminderID: String) async throws -> [ReminderAttempt] { throw refuse() }
+    func insertJobRun(_ run: JobRun) async throws { throw refuse() }
+    func jobRuns(limit: Int) async throws -> [JobRun] { throw refuse() }
 }
 
 extension Array {

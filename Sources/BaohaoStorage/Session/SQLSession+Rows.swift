@@ -36,7 +36,7 @@ extension SQLSession {
     static func plan(_ row: any SQLRow) throws -> Plan {
         try Plan(
             code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
-            monthlyFee: try money(row, "monthly_fee", "currency"))
+            monthlyFee: try money(row, "monthly_fee", "currency"), policyCode: try row.decode(column: "policy_code", as: String?.self))
     }
 
     static func line(_ row: any SQLRow) throws -> Line {
@@ -46,7 +46,16 @@ extension SQLSession {
             planCode: try row.decode(column: "plan_code", as: String.self),
             holderName: try row.decode(column: "holder_name", as: String.self),
             status: try enumValue(row, "status", LineStatus.self), balance: try money(row, "balance", "currency"),
-            createdAt: try date(row, "created_at"))
+            createdAt: try date(row, "created_at"), policyCode: try row.decode(column: "policy_code", as: String?.self),
+            retention: RetentionState(
+                stageSince: try date(row, "stage_since"), arrearsSince: try day(row, "arrears_since"),
+                lastActivityAt: try date(row, "last_activity_at"), validUntil: try day(row, "valid_until"),
+                nextChargeAt: try day(row, "next_charge_at"), reviewAt: try optionalDate(row, "review_at"),
+                quarantineUntil: try optionalDate(row, "quarantine_until")))
+    }
+
+    static func day(_ row: any SQLRow, _ column: String) throws -> LocalDate? {
+        try row.decode(column: column, as: Int64?.self).map { LocalDate(dayNumber: Int($0)) }
     }
 
     static func paymentRecord(_ row: any SQLRow) throws -> PaymentRecord {

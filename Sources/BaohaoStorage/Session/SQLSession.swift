@@ -15,8 +15,9 @@ struct SQLSession: StoreSession {
     func insertPlan(_ plan: Plan, at: Date) async throws -> Bool {
         let rows = try await db.raw(
             """
-            INSERT INTO plans (code, name, monthly_fee, currency, created_at)
-            VALUES (\(bind: plan.code), \(bind: plan.name), \(bind: plan.monthlyFee.amountMinor), \(bind: plan.monthlyFee.currency.code), \(bind: at.millis))
+            INSERT INTO plans (code, name, monthly_fee, currency, policy_code, created_at)
+            VALUES (\(bind: plan.code), \(bind: plan.name), \(bind: plan.monthlyFee.amountMinor), \(bind: plan.monthlyFee.currency.code),
+                    \(bind: plan.policyCode), \(bind: at.millis))
             ON CONFLICT DO NOTHING RETURNING code
             """
         ).all()
@@ -24,24 +25,33 @@ struct SQLSession: StoreSession {
     }
 
     func plan(code: String) async throws -> Plan? {
-        try await db.raw("SELECT code, name, monthly_fee, currency FROM plans WHERE code = \(bind: code)").first().map(Self.plan)
+        try await db.raw("SELECT code, name, monthly_fee, currency, policy_code FROM plans WHERE code = \(bind: code)").first().map(
+            Self.plan)
     }
 
     func plans() async throws -> [Plan] {
-        try await db.raw("SELECT code, name, monthly_fee, currency FROM plans ORDER BY code").all().map(Self.plan)
+        try await db.raw("SELECT code, name, monthly_fee, currency, policy_code FROM plans ORDER BY code").all().map(Self.plan)
     }
 
     // MARK: Lines
 
-    static let lineColumns = "id, msisdn, operator, plan_code, holder_name, status, balance, currency, created_at"
+    static let lineColumns = """
+        id, msisdn, operator, plan_code, holder_name, status, balance, currency, created_at, policy_code, stage_since, \
+        arrears_since, last_activity_at, valid_until, next_charge_at, review_at, quarantine_until
+        """
 
     func insertLine(_ line: Line) async throws {
         let rows = try await db.raw(
             """
-            INSERT INTO lines (id, msisdn, operator, plan_code, holder_name, status, balance, currency, created_at, updated_at)
+            INSERT INTO lines (id, msisdn, operator, plan_code, holder_name, status, balance, currency, created_at, updated_at,
+              policy_code, stage_since, arrears_since, last_activity_at, valid_until, next_charge_at, review_at, quarantine_until)
             VALUES (\(bind: line.id), \(bind: line.msisdn.e164), \(bind: line.mobileOperator.rawValue), \(bind: line.planCode),
                     \(bind: line.holderName), \(bind: line.status.rawValue), \(bind: line.balance.amountMinor),
-                    \(bind: line.balance.currency.code), \(bind: line.createdAt.millis), \(bind: line.createdAt.millis))
+                    \(bind: line.balance.currency.code), \(bind: line.createdAt.millis), \(bind: line.createdAt.millis),
+                    \(bind: line.policyCode), \(bind: line.retention.stageSince.millis), \(bind: line.retention.arrearsSince.map { Int64($0.dayNumber) }),
+                    \(bind: line.retention.lastActivityAt.millis), \(bind: line.retention.validUntil.map { Int64($0.dayNumber) }),
+                    \(bind: line.retention.nextChargeAt.map { Int64($0.dayNumber) }), \(bind: line.retention.reviewAt?.millis),
+                    \(bind: line.retention.quarantineUntil?.millis))
             ON CONFLICT DO NOTHING RETURNING id
             """
         ).all()
@@ -277,13 +287,13 @@ struct SQLSession: StoreSession {
         let rows = try await db.raw(
             """
             INSERT INTO receipts (receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id,
-              face_value, amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at)
+              face_value, amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at, keep_alive_zh, keep_alive_en)
             VALUES (\(bind: receipt.number), \(bind: receipt.orderID), \(bind: receipt.lineID), \(bind: receipt.msisdn.e164),
               \(bind: receipt.mobileOperator.rawValue), \(bind: receipt.channel.rawValue), \(bind: receipt.paymentMethod.rawValue),
               \(bind: receipt.paymentProvider), \(bind: receipt.providerTransactionID), \(bind: receipt.faceValue.amountMinor),
               \(bind: receipt.amountPaid.amountMinor), \(bind: receipt.fee.amountMinor), \(bind: receipt.bonus.amountMinor),
               \(bind: receipt.balanceAfter.amountMinor), \(bind: receipt.faceValue.currency.code), \(bind: receipt.paidAt.millis),
-              \(bind: receipt.creditedAt.millis))
+              \(bind: receipt.creditedAt.millis), \(bind: receipt.keepAliveZh), \(bind: receipt.keepAliveEn))
             ON CONFLICT DO NOTHING RETURNING receipt_no
             """
         ).all()
@@ -295,7 +305,8 @@ struct SQLSession: StoreSession {
             let row = try await db.raw(
                 """
                 SELECT receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id, face_value,
-                  amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at FROM receipts WHERE receipt_no = \(bind: number)
+                  amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at, keep_alive_zh, keep_alive_en
+                FROM receipts WHERE receipt_no = \(bind: number)
                 """
             ).first()
         else { return nil }
@@ -310,7 +321,9 @@ struct SQLSession: StoreSession {
             paymentProvider: try row.decode(column: "provider", as: String.self),
             providerTransactionID: try row.decode(column: "provider_txn_id", as: String.self),
             faceValue: try money("face_value"), amountPaid: try money("amount_paid"), fee: try money("fee"), bonus: try money("bonus"),
-            balanceAfter: try money("balance_after"), paidAt: try Self.date(row, "paid_at"), creditedAt: try Self.date(row, "credited_at"))
+            balanceAfter: try money("balance_after"), paidAt: try Self.date(row, "paid_at"), creditedAt: try Self.date(row, "credited_at"),
+            keepAliveZh: try row.decode(column: "keep_alive_zh", as: String?.self),
+            keepAliveEn: try row.decode(column: "keep_alive_en", as: String?.self))
     }
 }
 
