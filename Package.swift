@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -61,11 +63,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BaohaoMessaging",
+            dependencies: [
+                "BaohaoDomain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BaohaoHTTP",
             dependencies: [
                 "BaohaoDomain",
                 "BaohaoStorage",
                 "BaohaoPayments",
+                "BaohaoMessaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,6 +98,7 @@ let package = Package(
                 "BaohaoStorage",
                 "BaohaoPayments",
                 "BaohaoHTTP",
+                "BaohaoMessaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,6 +132,11 @@ let package = Package(
         .testTarget(
             name: "BaohaoStorageTests",
             dependencies: ["BaohaoDomain", "BaohaoStorage", "BaohaoTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BaohaoMessagingTests",
+            dependencies: ["BaohaoDomain", "BaohaoMessaging"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

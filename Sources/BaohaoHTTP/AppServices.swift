@@ -23,20 +23,28 @@ public struct AppServices: Sendable {
     public let merchant: MerchantInfo
     public let reconciliation: ReconciliationService
     public let settlement: SettlementService
+    public let retention: RetentionService
+    public let reminders: ReminderService
+    /// Authenticates Kannel's inbound-SMS and delivery-report callbacks; `nil` turns them off.
+    public let smsCallbackSecret: String?
 
     public init(
         store: any RechargeStore, clock: any WallClock = SystemWallClock(), payments: PaymentProviderRegistry,
         sandboxGateway: SandboxGateway?, adminToken: String?, publicBaseURL: String, orderTimeToLive: TimeInterval = 30 * 60,
         merchant: MerchantInfo = MerchantInfo(name: "保号 Baohao", supportLine: "—"),
         reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), policies: PolicyBook = .shippedBook,
+        reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil
     ) {
+        self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)
+        self.reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)
+        self.smsCallbackSecret = smsCallbackSecret
         self.merchant = merchant
         self.store = store
         self.clock = clock
-        self.lines = LineService(store: store, clock: clock)
-        self.recharges = RechargeService(store: store, clock: clock, orderTimeToLive: orderTimeToLive)
-        self.admin = AdminService(store: store, clock: clock)
+        self.lines = LineService(store: store, clock: clock, retention: policies)
+        self.recharges = RechargeService(store: store, clock: clock, orderTimeToLive: orderTimeToLive, retention: policies)
+        self.admin = AdminService(store: store, clock: clock, retention: policies)
         self.reconciliation = ReconciliationService(store: store, clock: clock, policy: reconciliationPolicy)
         self.settlement = SettlementService(store: store, clock: clock)
         self.payments = payments

@@ -17,6 +17,8 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     OrderPageController(services: services).addRoutes(to: router)
     AdminController(services: services).addRoutes(to: router)
     AdminPaymentsController(services: services).addRoutes(to: router)
+    AdminRetentionController(services: services).addRoutes(to: router)
+    SMSCallbackController(services: services).addRoutes(to: router)
     if let gateway = services.sandboxGateway, let sandbox = services.payments.provider(named: "sandbox") as? SandboxProvider {
         SandboxPayPageController(services: services, provider: sandbox, gateway: gateway).addRoutes(to: router)
     }

@@ -6,6 +6,8 @@ struct Baohao: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baohao",
         abstract: "保号 Baohao — recharge and number-retention platform for prepaid lines.",
-        subcommands: [Serve.self, Migrate.self, Verify.self, Lines.self, Plans.self, Payments.self, NumberCommand.self]
+        subcommands: [
+            Serve.self, Migrate.self, Verify.self, Lines.self, Plans.self, Payments.self, Jobs.self, Policies.self, NumberCommand.self,
+        ]
     )
 }

@@ -35,6 +35,8 @@ public struct ReminderService: Sendable {
         public var deferred = 0
         public var failed = 0
         public var retrying = 0
+
+        public init() {}
     }
 
     /// Sends up to `limit` due reminders.
@@ -42,7 +44,8 @@ public struct ReminderService: Sendable {
         let now = clock.now()
         let bounded = min(max(limit, 1), 1_000)
         let claimed = try await store.write { try await $0.claimDueReminders(now: now, leaseUntil: now + Self.lease, limit: bounded) }
-        var summary = DispatchSummary(claimed: claimed.count)
+        var summary = DispatchSummary()
+        summary.claimed = claimed.count
         guard !claimed.isEmpty else { return summary }
         let lineIDs = Array(Set(claimed.map(\.lineID)))
         let context: ([String: Line], [String: ContactPreferences]) = try await store.read { session in

@@ -36,6 +36,8 @@ public struct RetentionService: Sendable {
         public var stageChanges = 0
         public var reminders = 0
         public var batches = 0
+
+        public init() {}
     }
 
     /// Reviews every line due at `now` (the clock's time by default), batch by batch.
@@ -67,7 +69,8 @@ public struct RetentionService: Sendable {
             let pending = try await session.unannouncedStageChanges(lineIDs: lineIDs)
             let contacts = try await session.contactPreferences(lineIDs: lineIDs)
             var batch = ReviewBatch()
-            var summary = RunSummary(reviewed: lines.count)
+            var summary = RunSummary()
+            summary.reviewed = lines.count
             for line in lines {
                 guard let code = line.policyCode, let policy = book.policy(code: code, at: now) else {
                     var unmanaged = line

@@ -29,7 +29,9 @@ struct AdminController<Context: RequestContext> {
     @Sendable func addPlan(_ request: Request, context: Context) async throws -> JSONResponse<PlanRepresentation> {
         let body = try await request.decodeJSON(PlanRepresentation.self)
         let plan: Plan
-        do { plan = try Plan(code: body.code, name: body.name, monthlyFee: body.monthlyFee) } catch { throw DomainError.validation(error) }
+        do {
+            plan = try Plan(code: body.code, name: body.name, monthlyFee: body.monthlyFee, policyCode: body.policy)
+        } catch { throw DomainError.validation(error) }
         try await services.admin.addPlan(plan)
         return JSONResponse(PlanRepresentation(plan), status: .created)
     }

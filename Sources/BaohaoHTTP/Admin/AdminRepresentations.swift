@@ -6,9 +6,11 @@ struct PlanRepresentation: Codable, Sendable {
     let code: String
     let name: String
     let monthlyFee: Money
+    /// The retention policy code (`GET /v1/admin/policies`), if lines on the plan follow one.
+    let policy: String?
 
     enum CodingKeys: String, CodingKey {
-        case code, name
+        case code, name, policy
         case monthlyFee = "monthly_fee"
     }
 
@@ -16,6 +18,7 @@ struct PlanRepresentation: Codable, Sendable {
         code = plan.code
         name = plan.name
         monthlyFee = plan.monthlyFee
+        policy = plan.policyCode
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BaohaoDomain
 import BaohaoHTTP
+import BaohaoMessaging
 import BaohaoPayments
 import BaohaoStorage
 import Crypto
@@ -61,6 +62,14 @@ struct Serve: AsyncParsableCommand {
         let reconcileEvery = try Self.seconds(environment, "BAOHAO_RECONCILE_INTERVAL_SECONDS", default: 60, range: 5...3600)
         let firstAsk = try Self.seconds(environment, "BAOHAO_RECONCILE_AFTER_SECONDS", default: 300, range: 0...86_400)
 
+        let retentionEvery = try Self.seconds(environment, "BAOHAO_RETENTION_INTERVAL_SECONDS", default: 60, range: 1...3600)
+        let policies = try policyBook(environment)
+        let messaging: MessagingSetup.Result
+        do {
+            messaging = try MessagingSetup.configure(environment: environment, publicBaseURL: baseURL, demo: demo, logger: logger)
+        } catch let error as MessagingConfigurationError {
+            throw ValidationError("\(error)")
+        }
         let store = try await database.open(logger: logger)
         var gateway: SandboxGateway? = nil
         if let sandboxSecret {
@@ -76,7 +85,10 @@ struct Serve: AsyncParsableCommand {
             merchant: MerchantInfo(
                 name: environment["BAOHAO_MERCHANT_NAME"] ?? "保号 Baohao",
                 supportLine: environment["BAOHAO_SUPPORT_LINE"] ?? "—"),
-            reconciliationPolicy: ReconciliationPolicy(firstAskAfter: TimeInterval(firstAsk)), registry: registry)
+            reconciliationPolicy: ReconciliationPolicy(firstAskAfter: TimeInterval(firstAsk)), registry: registry, policies: policies,
+            reminderSenders: messaging.senders, defaultReminderChannels: messaging.defaultChannels,
+            smsCallbackSecret: messaging.smsCallbackSecret)
+        for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
         if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
         for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
         if demo { try await DemoData.seed(services) }
@@ -87,6 +99,8 @@ struct Serve: AsyncParsableCommand {
             services: [
                 OrderExpiryService(recharges: services.recharges, logger: logger),
                 ReconcilerService(reconciler: services.reconciler(logger: logger), interval: reconcileEvery, logger: logger),
+                RetentionJobService(
+                    retention: services.retention, reminders: services.reminders, interval: retentionEvery, logger: logger),
             ],
             onServerRunning: { channel in
                 say("Baohao is listening on \(baseURL) (\(database.describe))")

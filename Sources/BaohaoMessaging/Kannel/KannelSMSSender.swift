@@ -1,0 +1,87 @@
+import BaohaoDomain
+import Crypto
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Kannel's smsbox HTTP interface (`/cgi-bin/sendsms`), with delivery reports to Baohao.
+public struct KannelConfiguration: Sendable {
+    /// e.g. `http://127.0.0.1:13013/cgi-bin/sendsms`
+    public let sendURL: URL
+    public let username: String
+    public let password: String
+    /// The sender id / service number shown to the subscriber.
+    public let from: String
+    /// Where Kannel reports delivery: `<public base URL>/v1/sms/dlr`.
+    public let deliveryReportURL: String
+    /// Signs the delivery report URL so only Kannel (which was given it) can report.
+    public let callbackSecret: String
+
+    public init(sendURL: URL, username: String, password: String, from: String, deliveryReportURL: String, callbackSecret: String) {
+        self.sendURL = sendURL
+        self.username = username
+        self.password = password
+        self.from = from
+        self.deliveryReportURL = deliveryReportURL
+        self.callbackSecret = callbackSecret
+    }
+
+    /// The token a delivery report for `reminderID` must carry.
+    public static func token(reminderID: String, secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("dlr:\(reminderID)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Sends reminders as SMS through Kannel.
+public struct KannelSMSSender: ReminderSender {
+    public let channel = ReminderChannel.sms
+    public let reportsDelivery = true
+    let configuration: KannelConfiguration
+
+    public init(configuration: KannelConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The sendsms URL for a message (its query holds the password: never log it).
+    func request(for message: ReminderMessage) -> URLRequest {
+        let token = KannelConfiguration.token(reminderID: message.reminderID, secret: configuration.callbackSecret)
+        let dlr = "\(configuration.deliveryReportURL)?reminder=\(message.reminderID)&token=\(token)&status=%d"
+        var components = URLComponents(url: configuration.sendURL, resolvingAgainstBaseURL: false)!
+        components.queryItems = [
+            URLQueryItem(name: "username", value: configuration.username), URLQueryItem(name: "password", value: configuration.password),
+            URLQueryItem(name: "from", value: configuration.from),
+            URLQueryItem(name: "to", value: message.msisdn.e164.replacingOccurrences(of: "+86", with: "")),
+            URLQueryItem(name: "text", value: message.text), URLQueryItem(name: "charset", value: "UTF-8"),
+            URLQueryItem(name: "coding", value: "2"), URLQueryItem(name: "dlr-mask", value: "31"),
+            URLQueryItem(name: "dlr-url", value: dlr),
+        ]
+        // `+` in a query means a space to Kannel's decoder; encode everything but unreserved characters.
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        var request = URLRequest(url: components.url!)
+        request.timeoutInterval = 15
+        return request
+    }
+
+    public func send(_ message: ReminderMessage) async throws(ReminderSendError) -> String? {
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request(for: message))
+        } catch {
+            throw ReminderSendError(permanent: false, detail: "kannel unreachable")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let answer = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        switch status {
+        case 200...299 where answer.hasPrefix("0:") || answer.hasPrefix("3:"):
+            return nil
+        case 400...499:
+            throw ReminderSendError(permanent: status != 408 && status != 429, detail: "kannel \(status): \(answer.prefix(80))")
+        default:
+            throw ReminderSendError(permanent: false, detail: "kannel \(status): \(answer.prefix(80))")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import BaohaoDomain
+import Crypto
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Reminders posted as JSON to the operator's endpoint, signed
+/// `Baohao-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`.
+/// `Baohao-Event-Id` is the reminder id: a receiver drops repeats by it.
+public struct WebhookSender: ReminderSender {
+    public let channel = ReminderChannel.webhook
+    public let reportsDelivery = false
+    let url: URL
+    let secret: String
+
+    public init(url: URL, secret: String) {
+        self.url = url
+        self.secret = secret
+    }
+
+    public static func signature(body: Data, timestamp: Int, secret: String) -> String {
+        var signed = Data("\(timestamp).".utf8)
+        signed.append(body)
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
+        return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func body(_ message: ReminderMessage) -> Data {
+        var object: [String: Any] = [
+            "event": "reminder", "reminder_id": message.reminderID, "kind": message.kind.rawValue, "line_id": message.lineID,
+            "msisdn": message.msisdn.e164, "stage": message.stage.rawValue, "balance": message.balance.decimalString,
+            "currency": message.balance.currency.code, "action_zh": message.actionZh, "action_en": message.actionEn,
+            "text": message.text, "created_at": ISO8601DateFormatter().string(from: message.createdAt),
+        ]
+        object["deadline"] = message.deadline?.iso
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    }
+
+    public func send(_ message: ReminderMessage) async throws(ReminderSendError) -> String? {
+        let body = Self.body(message)
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.httpBody = body
+        request.timeoutInterval = 15
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(message.reminderID, forHTTPHeaderField: "Baohao-Event-Id")
+        request.setValue(
+            Self.signature(body: body, timestamp: Int(Date().timeIntervalSince1970), secret: secret), forHTTPHeaderField: "Baohao-Signature"
+        )
+        let response: URLResponse
+        do {
+            (_, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw ReminderSendError(permanent: false, detail: "webhook unreachable")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200...299).contains(status) else {
+            throw ReminderSendError(permanent: (400...499).contains(status) && status != 408 && status != 429, detail: "webhook \(status)")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import BaohaoDomain
+import BaohaoMessaging
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `baohao jobs`: the retention runner from the command line.
+struct Jobs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the retention jobs: monthly fees, stage changes, reminders.", subcommands: [Run.self, List.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Review every due line (fees, stages, reminders due) and send due reminders, once.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Run as of this time (RFC 3339), e.g. to catch up a missed run or in a test; default now.") var at: String?
+        @Option(help: "Lines per transaction (1–2000).") var batchSize: Int = 1000
+        @Flag(help: "Only review lines; do not send reminders.") var noSend = false
+        @Option(help: "Public URL of the server (for SMS delivery reports).") var publicURL: String = "http://127.0.0.1:8080"
+
+        func validate() throws {
+            guard (1...2000).contains(batchSize) else { throw ValidationError("--batch-size must be 1–2000") }
+            if let at, Timestamp.parse(at) == nil { throw ValidationError("--at must be an RFC 3339 time, e.g. 2027-03-01T09:00:00+08:00") }
+        }
+
+        func run() async throws {
+            let logger = Logger(label: "baohao.jobs")
+            let environment = ProcessInfo.processInfo.environment
+            let messaging: MessagingSetup.Result
+            do {
+                messaging = try MessagingSetup.configure(environment: environment, publicBaseURL: publicURL, demo: false, logger: logger)
+            } catch let error as MessagingConfigurationError {
+                throw ValidationError("\(error)")
+            }
+            let book = try policyBook(environment)
+            let clock: any WallClock = at.flatMap(Timestamp.parse).map { ManualWallClock($0) } ?? SystemWallClock()
+            let started = Date()
+            let output = try await withStore(database) { store in
+                let retention = RetentionService(store: store, clock: clock, book: book, defaultChannels: messaging.defaultChannels)
+                let reviews = try await retention.runReviews(batchSize: batchSize)
+                var sent = ReminderService.DispatchSummary()
+                if !noSend {
+                    let reminders = ReminderService(store: store, clock: clock, book: book, senders: messaging.senders)
+                    while true {
+                        let round = try await reminders.dispatch(limit: 500)
+                        sent.claimed += round.claimed
+                        sent.sent += round.sent
+                        sent.failed += round.failed
+                        sent.deferred += round.deferred
+                        sent.retrying += round.retrying
+                        if round.claimed < 500 { break }
+                    }
+                }
+                try await retention.recordJobRun(
+                    job: "retention", startedAt: clock.now(), processed: reviews.reviewed + sent.claimed,
+                    detail: "cli: \(reviews.charges) charge(s), \(reviews.stageChanges) stage change(s), \(sent.sent) reminder(s) sent")
+                return (reviews, sent)
+            }
+            let seconds = Date().timeIntervalSince(started)
+            let (reviews, sent) = output
+            say(
+                String(
+                    format:
+                        "reviewed %d line(s) in %d batch(es), %.2f s: %d charge(s) %@, %d stage change(s), %d reminder(s) due; sent %d, deferred %d, failed %d, retrying %d",
+                    reviews.reviewed, reviews.batches, seconds, reviews.charges,
+                    reviews.charged.map { "\($0.key) \(Money($0.value, Currency(code: $0.key) ?? .cny).decimalString)" }.sorted().joined(
+                        separator: ", "),
+                    reviews.stageChanges, reviews.reminders, sent.sent, sent.deferred, sent.failed, sent.retrying))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recent job runs.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let runs = try await withStore(database) { try await RetentionService(store: $0).jobRuns(limit: 20) }
+            for run in runs {
+                say("\(Timestamp.format(run.startedAt))  \(run.job)  \(run.processed) processed  \(run.detail)")
+            }
+        }
+    }
+}
+
+/// The shipped policies plus `BAOHAO_POLICY_DIR`'s files; a bad file stops the command, named.
+func policyBook(_ environment: [String: String]) throws -> PolicyBook {
+    do {
+        return try PolicyBook.standard(
+            extraDirectory: environment["BAOHAO_POLICY_DIR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) })
+    } catch let error as PolicyLoadError {
+        throw ValidationError("policy file refused: \(error)")
+    }
+}
+
+/// `baohao policies`: list the retention policies, or check policy files before deploying them.
+struct Policies: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Retention policies: list them, or check files.", subcommands: [List.self, Check.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The policies this server uses (shipped plus BAOHAO_POLICY_DIR).")
+        func run() async throws {
+            for policy in try policyBook(ProcessInfo.processInfo.environment).all {
+                say(
+                    "\(policy.reference)  from \(policy.effectiveFrom.iso)  \(policy.nameZh) / \(policy.nameEn)  [\(policy.sources.joined(separator: " "))]"
+                )
+            }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check policy files; prints file:line: reason for the first problem in each.")
+        @Argument(help: "Policy files (JSON, format 1).") var files: [String]
+
+        func run() async throws {
+            var failed = false
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                    say("\(file):1: not readable as UTF-8")
+                    failed = true
+                    continue
+                }
+                do {
+                    let policy = try PolicyLoader.parse(text, file: file)
+                    say("\(file): ok (\(policy.reference))")
+                } catch {
+                    say("\(error)")
+                    failed = true
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Reviews due lines and sends due reminders every `interval` seconds inside `baohao serve`.
+struct RetentionJobService: Service {
+    let retention: RetentionService
+    let reminders: ReminderService
+    let interval: Int
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let reviews = try await retention.runReviews(maximumBatches: 200)
+                let sent = try await reminders.dispatch(limit: 500)
+                if reviews.reviewed > 0 || sent.claimed > 0 {
+                    logger.info(
+                        "retention run",
+                        metadata: [
+                            "reviewed": "\(reviews.reviewed)", "charges": "\(reviews.charges)", "stage_changes": "\(reviews.stageChanges)",
+                            "reminders_sent": "\(sent.sent)", "reminders_failed": "\(sent.failed)",
+                        ])
+                }
+            } catch {
+                logger.warning("retention run failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+        }
+    }
+}
