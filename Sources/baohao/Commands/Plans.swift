@@ -22,14 +22,16 @@ struct Plans: AsyncParsableCommand {
         @Option(help: "Plan code, e.g. KEEP5.") var code: String
         @Option(help: "Name shown to people.") var name: String
         @Option(help: "Monthly fee in yuan, e.g. 5.00.") var monthlyFee: String
+        @Option(help: "Retention policy code (baohao policies list), e.g. cn-keep5.") var policy: String?
 
         func run() async throws {
             guard let fee = LineImportCSV.parseMajorAmount(monthlyFee, currency: .cny) else {
                 throw ValidationError("--monthly-fee must be an amount like 5.00")
             }
             do {
-                let plan = try Plan(code: code, name: name, monthlyFee: fee)
-                try await withStore(database) { try await AdminService(store: $0).addPlan(plan) }
+                let plan = try Plan(code: code, name: name, monthlyFee: fee, policyCode: policy)
+                let book = try policyBook(ProcessInfo.processInfo.environment)
+                try await withStore(database) { try await AdminService(store: $0, retention: book).addPlan(plan) }
                 print("added plan \(plan.code) (\(plan.monthlyFee.formatted)/month)")
             } catch let error as BaohaoDomain.ValidationError {
                 throw fail(DomainError.validation(error))
