@@ -13,16 +13,10 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// The date with this year, month and day; `nil` if there is no such day.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), (1...Self.daysIn(year: year, month: month)).contains(day), (1..<10_000).contains(year) else {
+        guard (1...12).contains(month), (1...Timestamp.daysIn(month: month, year: year)).contains(day), (1..<10_000).contains(year) else {
             return nil
         }
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        dayNumber = era * 146_097 + doe - 719_468
+        dayNumber = Timestamp.daysFromCivil(year: year, month: month, day: day)
     }
 
     /// Reads `yyyy-MM-dd`.
@@ -41,17 +35,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         dayNumber = Int((Double(seconds) / 86_400).rounded(.down))
     }
 
-    public var components: (year: Int, month: Int, day: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    public var components: (year: Int, month: Int, day: Int) { Timestamp.civilFromDays(dayNumber) }
 
     /// 00:00 of this day in `timeZone`.
     public func startOfDay(in timeZone: TimeZone) -> Date {
@@ -68,7 +52,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         let index = year * 12 + (month - 1) + months
         let newYear = index / 12
         let newMonth = index % 12 + 1
-        return LocalDate(year: newYear, month: newMonth, day: min(day, Self.daysIn(year: newYear, month: newMonth)))!
+        return LocalDate(year: newYear, month: newMonth, day: min(day, Timestamp.daysIn(month: newMonth, year: newYear)))!
     }
 
     /// The first `dayOfMonth` strictly after this date.
@@ -93,11 +77,4 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
 
-    static func daysIn(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
 }

@@ -284,14 +284,10 @@ public struct RechargeService: Sendable {
             let transfer = try Transfer(id: ids.make("tr", at: now), kind: .recharge, orderID: order.id, postings: postings, createdAt: now)
             var credited = line
             credited.balance = newBalance
-            var restage: (Line, StageChange?)?
-            if let code = line.policyCode, let policy = retention.policy(code: code, at: now) {
-                restage = RetentionEngine.afterRecharge(credited, amount: order.amount, policy: policy, now: now)
-                credited = restage!.0
-            }
-            let keepAlive = credited.policyCode.flatMap { retention.policy(code: $0, at: now) }.map {
-                RetentionEngine.assess(credited, policy: $0, now: now).action
-            }
+            let policy = line.policyCode.flatMap { retention.policy(code: $0, at: now) }
+            let restage = policy.map { RetentionEngine.afterRecharge(credited, amount: order.amount, policy: $0, now: now) }
+            if let (updated, _) = restage { credited = updated }
+            let keepAlive = policy.map { RetentionEngine.assess(credited, policy: $0, now: now).action }
             var receipt = Receipt(
                 number: ids.receiptNumber(at: now), orderID: order.id, lineID: line.id, msisdn: line.msisdn,
                 mobileOperator: line.mobileOperator, channel: order.channel, paymentMethod: order.paymentMethod,

@@ -31,7 +31,7 @@ public struct KannelConfiguration: Sendable {
     /// The token a delivery report for `reminderID` must carry.
     public static func token(reminderID: String, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("dlr:\(reminderID)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(mac.prefix(16))
     }
 }
 

@@ -180,52 +180,9 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
             }
             try await base.db.raw(query).run()
         }
-        for chunk in pending.transfers.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString("INSERT INTO ledger_transfers (id, kind, order_id, created_at) VALUES ")
-            Self.appendRows(chunk, to: &query) { t in
-                [.text(t.id), .text(t.kind.rawValue), .optionalText(t.orderID), .int(t.createdAt.millis)]
-            }
-            try await base.db.raw(query).run()
-        }
-        let postings = pending.transfers.flatMap { t in t.postings.enumerated().map { (t, $0.offset, $0.element) } }
-        for chunk in postings.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString("INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ")
-            Self.appendRows(chunk, to: &query) { t, seq, p in
-                [
-                    .text(t.id), .int(Int64(seq)), .text(p.account.code), .int(p.amount.amountMinor), .text(p.amount.currency.code),
-                    .int(t.createdAt.millis),
-                ]
-            }
-            try await base.db.raw(query).run()
-        }
-        let lines = pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }
-        for chunk in lines.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString(
-                """
-                UPDATE lines SET balance = CAST(v.balance AS BIGINT), status = CAST(v.status AS TEXT),
-                  stage_since = CAST(v.stage_since AS BIGINT), arrears_since = CAST(v.arrears_since AS BIGINT),
-                  last_activity_at = CAST(v.last_activity_at AS BIGINT), valid_until = CAST(v.valid_until AS BIGINT),
-                  next_charge_at = CAST(v.next_charge_at AS BIGINT), review_at = CAST(v.review_at AS BIGINT),
-                  quarantine_until = CAST(v.quarantine_until AS BIGINT), updated_at = CAST(v.at AS BIGINT)
-                FROM (SELECT column1 AS id, column2 AS balance, column3 AS status, column4 AS stage_since, column5 AS arrears_since,
-                  column6 AS last_activity_at, column7 AS valid_until, column8 AS next_charge_at, column9 AS review_at,
-                  column10 AS quarantine_until, column11 AS at FROM (VALUES
-                """)
-            Self.appendRows(chunk, to: &query) { line, at in
-                var values = SQLSession.retentionValues(line)
-                values[values.count - 1] = .int(at.millis)
-                return values
-            }
-            query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
-            try await base.db.raw(query).run()
-        }
-        for chunk in pending.stageChanges.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString(
-                "INSERT INTO line_stage_events (id, line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy, announced) VALUES "
-            )
-            Self.appendRows(chunk, to: &query) { item in SQLSession.stageValues(item.id, item.change, item.announced) }
-            try await base.db.raw(query).run()
-        }
+        try await base.insertTransfers(pending.transfers)
+        try await base.updateLineStates(pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } })
+        try await base.insertStageChanges(pending.stageChanges)
         for chunk in pending.receipts.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
                 """

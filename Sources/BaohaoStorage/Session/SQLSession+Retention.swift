@@ -20,29 +20,8 @@ extension SQLSession {
         typealias Value = BufferedCreditSession.Value
         let rowsPerStatement = BufferedCreditSession.rowsPerStatement
         try await insertTransfers(batch.transfers)
-        for chunk in batch.lines.chunked(rowsPerStatement) {
-            var query = SQLQueryString(
-                """
-                UPDATE lines SET balance = CAST(v.balance AS BIGINT), status = CAST(v.status AS TEXT),
-                  stage_since = CAST(v.stage_since AS BIGINT), arrears_since = CAST(v.arrears_since AS BIGINT),
-                  last_activity_at = CAST(v.last_activity_at AS BIGINT), valid_until = CAST(v.valid_until AS BIGINT),
-                  next_charge_at = CAST(v.next_charge_at AS BIGINT), review_at = CAST(v.review_at AS BIGINT),
-                  quarantine_until = CAST(v.quarantine_until AS BIGINT), updated_at = CAST(v.at AS BIGINT)
-                FROM (SELECT column1 AS id, column2 AS balance, column3 AS status, column4 AS stage_since, column5 AS arrears_since,
-                  column6 AS last_activity_at, column7 AS valid_until, column8 AS next_charge_at, column9 AS review_at,
-                  column10 AS quarantine_until, column11 AS at FROM (VALUES
-                """)
-            BufferedCreditSession.appendRows(chunk, to: &query) { line in Self.retentionValues(line) }
-            query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
-            try await db.raw(query).run()
-        }
-        for chunk in batch.changes.chunked(rowsPerStatement) {
-            var query = SQLQueryString(
-                "INSERT INTO line_stage_events (id, line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy, announced) VALUES "
-            )
-            BufferedCreditSession.appendRows(chunk, to: &query) { item in Self.stageValues(item.id, item.change, item.announced) }
-            try await db.raw(query).run()
-        }
+        try await updateLineStates(batch.lines.map { ($0, $0.retention.stageSince) })
+        try await insertStageChanges(batch.changes)
         for chunk in Array(Set(batch.announcedLineIDs)).sorted().chunked(rowsPerStatement) {
             var query = SQLQueryString("UPDATE line_stage_events SET announced = 1 WHERE announced = 0 AND line_id IN (")
             BufferedCreditSession.appendList(chunk, to: &query)
@@ -66,21 +45,50 @@ extension SQLSession {
         }
     }
 
-    static func retentionValues(_ line: Line) -> [BufferedCreditSession.Value] {
-        let r = line.retention
-        return [
-            .text(line.id), .int(line.balance.amountMinor), .text(line.status.rawValue), .int(r.stageSince.millis),
-            .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }), .int(r.lastActivityAt.millis),
-            .optionalInt(r.validUntil.map { Int64($0.dayNumber) }), .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }),
-            .optionalInt(r.reviewAt?.millis), .optionalInt(r.quarantineUntil?.millis), .int(r.stageSince.millis),
-        ]
+    /// Writes each line's balance, stage and retention state (`updated_at` = the paired time) in
+    /// multi-row statements.
+    func updateLineStates(_ lines: [(Line, Date)]) async throws {
+        for chunk in lines.chunked(BufferedCreditSession.rowsPerStatement) {
+            var query = SQLQueryString(
+                """
+                UPDATE lines SET balance = CAST(v.balance AS BIGINT), status = CAST(v.status AS TEXT),
+                  stage_since = CAST(v.stage_since AS BIGINT), arrears_since = CAST(v.arrears_since AS BIGINT),
+                  last_activity_at = CAST(v.last_activity_at AS BIGINT), valid_until = CAST(v.valid_until AS BIGINT),
+                  next_charge_at = CAST(v.next_charge_at AS BIGINT), review_at = CAST(v.review_at AS BIGINT),
+                  quarantine_until = CAST(v.quarantine_until AS BIGINT), updated_at = CAST(v.at AS BIGINT)
+                FROM (SELECT column1 AS id, column2 AS balance, column3 AS status, column4 AS stage_since, column5 AS arrears_since,
+                  column6 AS last_activity_at, column7 AS valid_until, column8 AS next_charge_at, column9 AS review_at,
+                  column10 AS quarantine_until, column11 AS at FROM (VALUES
+                """)
+            BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
+                let r = line.retention
+                return [
+                    .text(line.id), .int(line.balance.amountMinor), .text(line.status.rawValue), .int(r.stageSince.millis),
+                    .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }), .int(r.lastActivityAt.millis),
+                    .optionalInt(r.validUntil.map { Int64($0.dayNumber) }), .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }),
+                    .optionalInt(r.reviewAt?.millis), .optionalInt(r.quarantineUntil?.millis), .int(at.millis),
+                ]
+            }
+            query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
+            try await db.raw(query).run()
+        }
     }
 
-    static func stageValues(_ id: String, _ c: StageChange, _ announced: Bool) -> [BufferedCreditSession.Value] {
-        [
-            .text(id), .text(c.lineID), .text(c.from.rawValue), .text(c.to.rawValue), .int(Int64(c.effectiveOn.dayNumber)),
-            .int(c.recordedAt.millis), .text(c.reason), .text(c.policy), .int(announced ? 1 : 0),
-        ]
+    /// Appends stage changes in multi-row statements.
+    func insertStageChanges(_ changes: [(id: String, change: StageChange, announced: Bool)]) async throws {
+        for chunk in changes.chunked(BufferedCreditSession.rowsPerStatement) {
+            var query = SQLQueryString(
+                "INSERT INTO line_stage_events (id, line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy, announced) VALUES "
+            )
+            BufferedCreditSession.appendRows(chunk, to: &query) { item in
+                let c = item.change
+                return [
+                    .text(item.id), .text(c.lineID), .text(c.from.rawValue), .text(c.to.rawValue), .int(Int64(c.effectiveOn.dayNumber)),
+                    .int(c.recordedAt.millis), .text(c.reason), .text(c.policy), .int(item.announced ? 1 : 0),
+                ]
+            }
+            try await db.raw(query).run()
+        }
     }
 
     /// Appends transfers and their postings in multi-row statements; a repeated id fails the whole write.
@@ -141,11 +149,7 @@ extension SQLSession {
     }
 
     func insertStageChange(id: String, _ change: StageChange, announced: Bool) async throws {
-        var query = SQLQueryString(
-            "INSERT INTO line_stage_events (id, line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy, announced) VALUES "
-        )
-        BufferedCreditSession.appendRows([change], to: &query) { Self.stageValues(id, $0, announced) }
-        try await db.raw(query).run()
+        try await insertStageChanges([(id, change, announced)])
     }
 
     func setRetention(lineID: String, status: LineStatus, retention r: RetentionState, expected: LineStatus, at: Date) async throws -> Bool
