@@ -179,7 +179,7 @@ struct RetentionStorageTests {
             clock.advance(by: 3)
             let delivered = try await service.recordDeliveryReport(reminderID: reminder.id, code: 1)
             #expect(delivered?.status == .delivered)
-            let outcomes = try await store.read { try await $0.reminderAttempts(reminderID: reminder.id) }.map(\.outcome)
+            let outcomes = try await store.read { try await $0.reminderAttempts(reminderIDs: [reminder.id]) }.map(\.outcome)
             #expect(outcomes == ["deferred", "sent", "dlr:8", "dlr:1"])
             #expect(try await store.read { try await $0.reminders(lineID: lines[1].id, limit: 10) }.isEmpty)
             #expect(ReminderService.backoff(afterAttempts: 1) == 60)

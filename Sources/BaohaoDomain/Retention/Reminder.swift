@@ -145,6 +145,8 @@ public struct JobRun: Hashable, Sendable {
 
 /// Everything one review batch writes, in a few set-based statements.
 public struct ReviewBatch: Sendable {
+    /// The review time: each written line's `updated_at`.
+    public let reviewedAt: Date
     public var lines: [Line] = []
     public var transfers: [Transfer] = []
     public var changes: [(id: String, change: StageChange, announced: Bool)] = []
@@ -152,5 +154,7 @@ public struct ReviewBatch: Sendable {
     public var announcedLineIDs: [String] = []
     public var reminders: [Reminder] = []
 
-    public init() {}
+    public init(reviewedAt: Date) {
+        self.reviewedAt = reviewedAt
+    }
 }

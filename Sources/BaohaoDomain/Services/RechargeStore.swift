@@ -118,7 +118,8 @@ public protocol StoreSession: Sendable {
     func reminder(id: String) async throws -> Reminder?
     /// A line's reminders, newest first.
     func reminders(lineID: String, limit: Int) async throws -> [Reminder]
-    func reminderAttempts(reminderID: String) async throws -> [ReminderAttempt]
+    /// Every attempt and delivery report of these reminders, oldest first.
+    func reminderAttempts(reminderIDs: [String]) async throws -> [ReminderAttempt]
     func insertJobRun(_ run: JobRun) async throws
     func jobRuns(limit: Int) async throws -> [JobRun]
 

@@ -37,6 +37,11 @@ public struct RetentionService: Sendable {
         public var reminders = 0
         public var batches = 0
 
+        enum CodingKeys: String, CodingKey {
+            case reviewed, charges, charged, reminders, batches
+            case stageChanges = "stage_changes"
+        }
+
         public init() {}
     }
 
@@ -68,7 +73,7 @@ public struct RetentionService: Sendable {
             let lineIDs = lines.map(\.id)
             let pending = try await session.unannouncedStageChanges(lineIDs: lineIDs)
             let contacts = try await session.contactPreferences(lineIDs: lineIDs)
-            var batch = ReviewBatch()
+            var batch = ReviewBatch(reviewedAt: now)
             var summary = RunSummary()
             summary.reviewed = lines.count
             for line in lines {
@@ -118,24 +123,28 @@ public struct RetentionService: Sendable {
         public let assessment: RetentionAssessment
         public let history: [StageChange]
         public let reminders: [Reminder]
+        /// Every attempt and delivery report of ``reminders``, oldest first.
+        public let attempts: [ReminderAttempt]
         public let contact: ContactPreferences?
     }
 
     public func view(msisdn input: String) async throws -> LineView {
         let msisdn = try LineService.parseNumber(input)
         let now = clock.now()
-        let result: (Line, [StageChange], [Reminder], ContactPreferences?)? = try await store.read { session in
+        let result: (Line, [StageChange], [Reminder], [ReminderAttempt], ContactPreferences?)? = try await store.read { session in
             guard let line = try await session.line(msisdn: msisdn) else { return nil }
+            let reminders = try await session.reminders(lineID: line.id, limit: 100)
             return (
-                line, try await session.stageChanges(lineID: line.id, limit: 100), try await session.reminders(lineID: line.id, limit: 100),
+                line, try await session.stageChanges(lineID: line.id, limit: 100), reminders,
+                try await session.reminderAttempts(reminderIDs: reminders.map(\.id)),
                 try await session.contactPreferences(lineIDs: [line.id])[line.id]
             )
         }
-        guard let (line, history, reminders, contact) = result else { throw DomainError.lineNotFound }
+        guard let (line, history, reminders, attempts, contact) = result else { throw DomainError.lineNotFound }
         let policy = line.policyCode.flatMap { book.policy(code: $0, at: now) }
         return LineView(
             line: line, policy: policy, assessment: RetentionEngine.assess(line, policy: policy, now: now), history: history,
-            reminders: reminders, contact: contact)
+            reminders: reminders, attempts: attempts, contact: contact)
     }
 
     /// Records a counted use reported by the operator's network (a call, SMS, data session).

@@ -79,6 +79,14 @@ struct RetentionRepresentation: Encodable, Sendable {
         }
     }
 
+    struct Attempt: Encodable, Sendable {
+        let attempt: Int
+        let at: String
+        /// `sent`, `failed`, `deferred`, `dlr:<code>`.
+        let outcome: String
+        let detail: String?
+    }
+
     struct ReminderItem: Encodable, Sendable {
         let id: String
         let kind: String
@@ -90,8 +98,9 @@ struct RetentionRepresentation: Encodable, Sendable {
         let createdAt: String
         let sentAt: String?
         let deliveredAt: String?
+        let history: [Attempt]
         enum CodingKeys: String, CodingKey {
-            case id, kind, key, channel, status, attempts
+            case id, kind, key, channel, status, attempts, history
             case lastError = "last_error"
             case createdAt = "created_at"
             case sentAt = "sent_at"
@@ -145,12 +154,16 @@ struct RetentionRepresentation: Encodable, Sendable {
                 from: $0.from.rawValue, to: $0.to.rawValue, effectiveOn: $0.effectiveOn.iso, recordedAt: Timestamp.format($0.recordedAt),
                 reason: $0.reason, policy: $0.policy)
         }
+        let attempts = Dictionary(grouping: view.attempts, by: \.reminderID)
         reminders = view.reminders.map {
             ReminderItem(
                 id: $0.id, kind: $0.kind.rawValue, key: $0.key, channel: $0.channel.rawValue, status: $0.status.rawValue,
                 attempts: $0.attempts,
                 lastError: $0.lastError, createdAt: Timestamp.format($0.createdAt), sentAt: $0.sentAt.map(Timestamp.format),
-                deliveredAt: $0.deliveredAt.map(Timestamp.format))
+                deliveredAt: $0.deliveredAt.map(Timestamp.format),
+                history: (attempts[$0.id] ?? []).map {
+                    Attempt(attempt: $0.attempt, at: Timestamp.format($0.at), outcome: $0.outcome, detail: $0.detail)
+                })
         }
         quarantineUntil = view.line.retention.quarantineUntil.map(Timestamp.format)
     }

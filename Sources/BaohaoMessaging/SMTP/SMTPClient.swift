@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// Where and how to send mail.
 public struct SMTPConfiguration: Sendable {
@@ -107,23 +108,36 @@ public struct SMTPClient: Sendable {
             }
             let greeting = try await reply()
             guard greeting.code == 220 else { throw SMTPError(permanent: greeting.code >= 500, description: "greeting \(greeting.code)") }
-            var ehlo = try await command("EHLO \(configuration.heloName)", expect: 250)
+            let ehlo = try await command("EHLO \(configuration.heloName)", expect: 250)
             let offersTLS = ehlo.lines.contains { $0.dropFirst(4).uppercased().hasPrefix("STARTTLS") }
+            var encrypted = false
             if configuration.security == .startTLS || (configuration.security == .startTLSIfOffered && offersTLS) {
                 guard offersTLS else { throw SMTPError(permanent: false, description: "server does not offer STARTTLS") }
                 _ = try await command("STARTTLS", expect: 220)
-                var tls = TLSConfiguration.makeClientConfiguration()
-                if let caFile = configuration.caFile {
-                    tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+                let recorder = FirstErrorRecorder()
+                try await channel.channel.eventLoop.submit {
+                    try channel.channel.pipeline.syncOperations.addHandlers([try tlsHandler(configuration), recorder], position: .first)
+                }.get()
+                do {
+                    _ = try await command("EHLO \(configuration.heloName)", expect: 250)
+                } catch {
+                    let cause = recorder.first.withLock { $0 } ?? error
+                    throw SMTPError(permanent: false, description: "TLS handshake failed (\(cause))")
                 }
-                let context = try NIOSSLContext(configuration: tls)
-                let handler = try NIOSSLClientHandler(context: context, serverHostname: configuration.host)
-                try await channel.channel.pipeline.addHandler(handler, position: .first).get()
-                ehlo = try await command("EHLO \(configuration.heloName)", expect: 250)
+                encrypted = true
             }
             if let username = configuration.username, let password = configuration.password {
+                // Credentials go over plain text only when the operator chose `none` (a local relay).
+                guard encrypted || configuration.security == .none else {
+                    throw SMTPError(permanent: false, description: "server does not offer STARTTLS; credentials not sent in the clear")
+                }
                 let token = Data("\u{0}\(username)\u{0}\(password)".utf8).base64EncodedString()
-                _ = try await command("AUTH PLAIN \(token)", expect: 235)
+                do {
+                    _ = try await command("AUTH PLAIN \(token)", expect: 235)
+                } catch let error as SMTPError {
+                    // Wrong credentials are the operator's to fix: keep retrying the reminder meanwhile.
+                    throw SMTPError(permanent: false, description: error.description)
+                }
             }
             _ = try await command("MAIL FROM:<\(message.from)>", expect: 250)
             _ = try await command("RCPT TO:<\(message.to)>", expect: 250, 251)
@@ -132,6 +146,30 @@ public struct SMTPClient: Sendable {
             _ = try? await command("QUIT", expect: 221)
             return String(accepted.lines.last?.dropFirst(4) ?? "")
         }
+    }
+}
+
+/// The TLS handler for STARTTLS: the system's trust roots or `caFile`'s; the certificate must
+/// name `host` (its DNS name, or for an IP literal the connected address).
+func tlsHandler(_ configuration: SMTPConfiguration) throws -> NIOSSLClientHandler {
+    var tls = TLSConfiguration.makeClientConfiguration()
+    if let caFile = configuration.caFile {
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+    }
+    let isAddress = (try? SocketAddress(ipAddress: configuration.host, port: 0)) != nil
+    return try NIOSSLClientHandler(context: try NIOSSLContext(configuration: tls), serverHostname: isAddress ? nil : configuration.host)
+}
+
+/// Keeps the first error raised on the channel: a failed TLS handshake says why there, while the
+/// pending write only learns that the channel closed.
+final class FirstErrorRecorder: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    let first = Mutex<(any Error)?>(nil)
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        first.withLock { if $0 == nil { $0 = error } }
+        context.fireErrorCaught(error)
     }
 }
 

@@ -299,7 +299,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     func recordReminderAttempt(_ attempt: ReminderAttempt, reminder: Reminder) async throws { throw refuse() }
     func reminder(id: String) async throws -> Reminder? { throw refuse() }
     func reminders(lineID: String, limit: Int) async throws -> [Reminder] { throw refuse() }
-    func reminderAttempts(reminderID: String) async throws -> [ReminderAttempt] { throw refuse() }
+    func reminderAttempts(reminderIDs: [String]) async throws -> [ReminderAttempt] { throw refuse() }
     func insertJobRun(_ run: JobRun) async throws { throw refuse() }
     func jobRuns(limit: Int) async throws -> [JobRun] { throw refuse() }
 }

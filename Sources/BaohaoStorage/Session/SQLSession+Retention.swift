@@ -20,7 +20,7 @@ extension SQLSession {
         typealias Value = BufferedCreditSession.Value
         let rowsPerStatement = BufferedCreditSession.rowsPerStatement
         try await insertTransfers(batch.transfers)
-        try await updateLineStates(batch.lines.map { ($0, $0.retention.stageSince) })
+        try await updateLineStates(batch.lines.map { ($0, batch.reviewedAt) })
         try await insertStageChanges(batch.changes)
         for chunk in Array(Set(batch.announcedLineIDs)).sorted().chunked(rowsPerStatement) {
             var query = SQLQueryString("UPDATE line_stage_events SET announced = 1 WHERE announced = 0 AND line_id IN (")
@@ -280,15 +280,20 @@ extension SQLSession {
         ).all().map(Self.reminder)
     }
 
-    func reminderAttempts(reminderID: String) async throws -> [ReminderAttempt] {
-        try await db.raw(
-            "SELECT reminder_id, attempt, at, outcome, detail FROM reminder_attempts WHERE reminder_id = \(bind: reminderID) ORDER BY at, attempt"
-        ).all().map { row in
-            ReminderAttempt(
-                reminderID: try row.decode(column: "reminder_id", as: String.self),
-                attempt: Int(try row.decode(column: "attempt", as: Int64.self)), at: try Self.date(row, "at"),
-                outcome: try row.decode(column: "outcome", as: String.self), detail: try row.decode(column: "detail", as: String?.self))
+    func reminderAttempts(reminderIDs: [String]) async throws -> [ReminderAttempt] {
+        var attempts: [ReminderAttempt] = []
+        for chunk in reminderIDs.chunked(BufferedCreditSession.rowsPerStatement) {
+            var query = SQLQueryString("SELECT reminder_id, attempt, at, outcome, detail FROM reminder_attempts WHERE reminder_id IN (")
+            BufferedCreditSession.appendList(chunk, to: &query)
+            query.appendInterpolation(unsafeRaw: " ORDER BY at, attempt")
+            attempts += try await db.raw(query).all().map { row in
+                ReminderAttempt(
+                    reminderID: try row.decode(column: "reminder_id", as: String.self),
+                    attempt: Int(try row.decode(column: "attempt", as: Int64.self)), at: try Self.date(row, "at"),
+                    outcome: try row.decode(column: "outcome", as: String.self), detail: try row.decode(column: "detail", as: String?.self))
+            }
         }
+        return attempts
     }
 
     func insertJobRun(_ run: JobRun) async throws {
