@@ -1,0 +1,45 @@
+import BaohaoDomain
+import Foundation
+import Hummingbird
+
+/// Protection for every form: a random token in an HTTP-only, SameSite=Strict cookie that the
+/// form must repeat (compared in constant time), and a refusal of any POST the browser marks as
+/// cross-site (`Sec-Fetch-Site`) or whose `Origin` is not this server.
+enum CSRFToken {
+    static let cookieName = "bh_csrf"
+    static let fieldName = "csrf"
+
+    /// The request's token, or a new one (the caller sets ``cookie(_:secure:)`` on the response).
+    static func current(_ request: Request) -> (token: String, isNew: Bool) {
+        if let value = request.cookies[cookieName]?.value, value.count == 43, value.allSatisfy(\.isBase64URLCharacter) {
+            return (value, false)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return (token, true)
+    }
+
+    static func cookie(_ token: String, secure: Bool) -> Cookie {
+        Cookie(name: cookieName, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
+    /// Whether a form POST carries the token of its own cookie and comes from this site.
+    static func isValid(_ request: Request, form: [String: String]) -> Bool {
+        if let site = request.headers[.init("Sec-Fetch-Site")!], site != "same-origin", site != "none" { return false }
+        if let origin = request.headers[.origin], origin != "null" {
+            guard let host = request.headers[.host] ?? request.head.authority,
+                origin == "http://\(host)" || origin == "https://\(host)"
+            else { return false }
+        }
+        guard let cookie = request.cookies[cookieName]?.value, let field = form[fieldName], !cookie.isEmpty else { return false }
+        return ConstantTime.equal(Array(cookie.utf8), Array(field.utf8))
+    }
+}
+
+extension Character {
+    fileprivate var isBase64URLCharacter: Bool {
+        isASCII && (isLetter || isNumber || self == "-" || self == "_")
+    }
+}
