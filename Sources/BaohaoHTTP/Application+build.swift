@@ -15,6 +15,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     PaymentNotificationController(services: services).addRoutes(to: router)
     ReceiptController(services: services).addRoutes(to: router)
     OrderPageController(services: services).addRoutes(to: router)
+    RechargePortalController(services: services).addRoutes(to: router)
     AdminController(services: services).addRoutes(to: router)
     AdminPaymentsController(services: services).addRoutes(to: router)
     AdminRetentionController(services: services).addRoutes(to: router)
@@ -24,15 +25,6 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     }
     if let unionPay = services.payments.provider(named: "unionpay") as? UnionPayProvider {
         UnionPayFrontPageController(services: services, provider: unionPay).addRoutes(to: router)
-    }
-    router.get("/") { request, _ in
-        HTMLResponse(
-            html: MessagePage.render(
-                title: "保号 Baohao",
-                message: request.language == .zh
-                    ? "号码充值与保号平台。API 文档：/openapi.yaml；充值：POST /v1/recharges。"
-                    : "Recharge and number-retention platform. API: /openapi.yaml; recharge: POST /v1/recharges.",
-                language: request.language))
     }
     methods.fill(from: router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router

@@ -50,9 +50,34 @@ struct OrderPageController<Context: RequestContext> {
                 ? "正在等待支付结果，到账后本页自动更新。" : "Waiting for the payment result; this page updates when the money arrives.",
         ]
         if let receiptNo = order.receiptNumber { values["receiptNo"] = receiptNo }
+        if order.status == .pendingPayment, let link = try await services.recharges.paymentLink(orderID: order.id) {
+            values["payURL"] = link.payURL
+            values["payLabel"] = language == .zh ? "去支付 \(order.total.formatted)" : "Pay \(order.total.formatted)"
+        }
+        if let explanation = Self.explanation(order.status, language) {
+            values["explanation"] = explanation
+            values["againLabel"] = language == .zh ? "重新充值" : "Start again"
+        }
         let content = OrderPageTemplate.template.render(values)
         return HTMLResponse(
             html: PageLayout.render(title: language == .zh ? "充值订单" : "Recharge order", content: content, language: language))
+    }
+}
+
+extension OrderPageController {
+    /// What a payer should know when the order ends without 到账.
+    static func explanation(_ status: OrderStatus, _ language: Language) -> String? {
+        switch (status, language) {
+        case (.failed, .zh): return "支付未成功，本次没有充值到账。您可以重新充值，或换一种支付方式。"
+        case (.failed, .en):
+            return "The payment did not go through, so nothing was credited. Start again, or choose another payment method."
+        case (.expired, .zh): return "订单已超时关闭。如果您其实已经付款，收到支付通知后系统会自动为您到账或退款。"
+        case (.expired, .en):
+            return "The order timed out. If you did pay, the money is credited or refunded automatically once the payment notice arrives."
+        case (.cancelled, .zh): return "订单已取消，没有扣款。"
+        case (.cancelled, .en): return "The order was cancelled; nothing was charged."
+        default: return nil
+        }
     }
 }
 
@@ -66,7 +91,9 @@ enum OrderPageTemplate {
             {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
             {{/rows}}
             </table>
-            {{#receiptNo}}<p><a class="button" href="/receipts/{{receiptNo}}">{{receiptLabel}}</a></p>{{/receiptNo}}
+            {{#receiptNo}}<p><a class="button" id="receipt-link" href="/receipts/{{receiptNo}}">{{receiptLabel}}</a></p>{{/receiptNo}}
+            {{#payURL}}<p><a class="button" id="pay-link" href="{{payURL}}">{{payLabel}}</a></p>{{/payURL}}
+            {{#explanation}}<p class="error" role="status">{{explanation}}</p><p><a class="button" href="/">{{againLabel}}</a></p>{{/explanation}}
             {{#waiting}}<p class="note">{{waitingNote}}</p>{{/waiting}}
             </div>
             {{#waiting}}

@@ -26,17 +26,33 @@ enum PageLayout {
             button.secondary{background:#e7e7e7;color:#1d2129}
             .note{color:#86909c;font-size:.85rem}
             nav{font-size:.85rem;text-align:right}
+            label{display:block;margin:.5rem 0 .25rem}
+            input[type=tel],input[type=text],input[type=email],input[type=number]{font-size:1.1rem;padding:.6rem;width:100%;box-sizing:border-box;border:1px solid #c9cdd4;border-radius:.4rem}
+            fieldset{border:0;padding:0;margin:0 0 1rem}
+            legend{font-weight:bold;margin-bottom:.5rem}
+            .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.5rem,1fr));gap:.5rem}
+            .choice{position:relative}
+            .choice input{position:absolute;opacity:0;width:1px;height:1px}
+            .choice label{margin:0;border:1px solid #c9cdd4;border-radius:.4rem;padding:.7rem .5rem;text-align:center;cursor:pointer;background:#fff}
+            .choice input:checked+label{border-color:#0052d9;background:#e8f0ff;font-weight:bold}
+            .choice input:focus-visible+label{outline:3px solid #0052d9;outline-offset:2px}
+            .error{background:#fdecee;color:#a1151e;border-radius:.4rem;padding:.6rem .8rem;margin-bottom:1rem}
+            a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0052d9;outline-offset:2px}
             @media print{body{background:#fff}.card{box-shadow:none;border:1px solid #ccc}nav,.noprint{display:none}}
             </style>
             </head>
             <body><main>
-            <nav><a href="?lang=zh">中文</a> · <a href="?lang=en">English</a></nav>
+            <nav><a href="/">{{homeLabel}}</a> · <a href="?{{switchQuery}}lang=zh" lang="zh-CN">中文</a> · <a href="?{{switchQuery}}lang=en" lang="en">English</a></nav>
             {{{content}}}
             </main></body></html>
             """)
 
-    static func render(title: String, content: String, language: Language) -> String {
-        template.render(["title": title, "content": content, "htmlLang": language == .zh ? "zh-CN" : "en"])
+    /// `switchQuery` keeps the page's own query (e.g. `msisdn=…&`) in the language links.
+    static func render(title: String, content: String, language: Language, switchQuery: String = "") -> String {
+        template.render([
+            "title": title, "content": content, "htmlLang": language == .zh ? "zh-CN" : "en", "switchQuery": switchQuery,
+            "homeLabel": language == .zh ? "充值首页" : "Recharge home",
+        ])
     }
 
     /// "中文 English" label pairs, Chinese first; English only when the reader chose it.

@@ -29,7 +29,7 @@ enum CSRFToken {
     static func isValid(_ request: Request, form: [String: String]) -> Bool {
         if let site = request.headers[.init("Sec-Fetch-Site")!], site != "same-origin", site != "none" { return false }
         if let origin = request.headers[.origin], origin != "null" {
-            guard let host = request.headers[.host] ?? request.head.authority,
+            guard let host = request.head.authority,
                 origin == "http://\(host)" || origin == "https://\(host)"
             else { return false }
         }

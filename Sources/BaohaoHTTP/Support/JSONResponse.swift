@@ -1,4 +1,6 @@
+import BaohaoDomain
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Encodes a value as a JSON response with a chosen status.
@@ -27,6 +29,7 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
 struct HTMLResponse: ResponseGenerator {
     let html: String
     var status: HTTPResponse.Status = .ok
+    var cookies: [Cookie] = []
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = HTTPFields()
@@ -35,6 +38,19 @@ struct HTMLResponse: ResponseGenerator {
         headers[.init("Referrer-Policy")!] = "no-referrer"
         headers[.init("Content-Security-Policy")!] =
             "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+        headers[.init("X-Frame-Options")!] = "DENY"
+        headers[.init("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=()"
+        headers[.cacheControl] = "no-store"
+        // The reader's language choice sticks for the pages that follow (forms, redirects).
+        if let lang = request.uri.queryParameters.get("lang"), let language = Language(rawValue: lang) {
+            headers.append(
+                HTTPField(
+                    name: .setCookie,
+                    value: Cookie(
+                        name: "bh_lang", value: language.rawValue, maxAge: 365 * 86_400, path: "/", httpOnly: true, sameSite: .lax
+                    ).description))
+        }
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie.description)) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }

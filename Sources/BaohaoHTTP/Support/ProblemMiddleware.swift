@@ -68,6 +68,7 @@ extension Request {
     /// The language for this request: `?lang=en|zh`, then `Accept-Language`; Chinese by default.
     var language: Language {
         if let lang = uri.queryParameters.get("lang"), let language = Language(rawValue: lang) { return language }
+        if let lang = cookies["bh_lang"]?.value, let language = Language(rawValue: lang) { return language }
         return Language.negotiate(headers[.acceptLanguage])
     }
 

@@ -104,7 +104,7 @@ struct OnlineRechargeController<Context: RequestContext> {
         let (order, created) = try await services.recharges.createOrder(
             RechargeRequest(msisdn: body.msisdn, amount: body.amount, channel: channel, paymentMethod: method), idempotencyKey: key)
         if created { services.metrics.orderCreated(channel: channel.rawValue) }
-        let payment = try await paymentSession(for: order, provider: provider)
+        let payment = try await services.paymentSession(for: order, provider: provider)
         return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment), status: created ? .created : .ok)
     }
 
@@ -112,7 +112,7 @@ struct OnlineRechargeController<Context: RequestContext> {
         let order = try await services.recharges.order(id: try Self.orderID(context))
         var payment: OrderRepresentation.Payment? = nil
         if order.status == .pendingPayment, let provider = services.payments.provider(for: order.paymentMethod) {
-            payment = try await paymentSession(for: order, provider: provider)
+            payment = try await services.paymentSession(for: order, provider: provider)
         }
         return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment))
     }
@@ -158,24 +158,6 @@ struct OnlineRechargeController<Context: RequestContext> {
                 }
                 try await writer.finish(nil)
             })
-    }
-
-    /// The order's payment at its provider: started once, then shown again from what was kept.
-    func paymentSession(for order: RechargeOrder, provider: any PaymentProvider) async throws -> OrderRepresentation.Payment {
-        if let link = try await services.recharges.paymentLink(orderID: order.id), link.provider == provider.name {
-            return .init(provider: link.provider, payURL: link.payURL, qrCode: link.qrCode)
-        }
-        let session: PaymentSession
-        do {
-            session = try await provider.createPayment(services.paymentRequest(for: order, provider: provider))
-        } catch {
-            throw Problem(.badGateway, "provider-unavailable", detail: provider.name)
-        }
-        let link = try await services.recharges.keepPaymentLink(
-            PaymentLink(
-                orderID: order.id, provider: session.provider, payURL: session.payURL, qrCode: session.qrCode,
-                providerReference: session.providerReference, createdAt: services.clock.now()))
-        return .init(provider: link.provider, payURL: link.payURL, qrCode: link.qrCode)
     }
 
     static func orderID(_ context: Context) throws -> String {

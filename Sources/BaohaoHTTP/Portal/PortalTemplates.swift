@@ -1,0 +1,53 @@
+import Mustache
+
+/// The subscriber portal's page bodies (inside ``PageLayout``).
+enum PortalTemplates {
+    static let home = try! MustacheTemplate(
+        string: """
+            <h1>{{heading}}</h1>
+            <div class="card">
+            <p>{{intro}}</p>
+            {{#hasError}}<p class="error" role="alert" id="form-error">{{error}}</p>{{/hasError}}
+            <form method="get" action="/recharge">
+            <label for="msisdn">{{numberLabel}}</label>
+            <input type="tel" id="msisdn" name="msisdn" value="{{number}}" required maxlength="32" autocomplete="tel" inputmode="tel" aria-describedby="msisdn-hint"{{#hasError}} aria-invalid="true"{{/hasError}} autofocus>
+            <p class="note" id="msisdn-hint">{{numberHint}}</p>
+            <button type="submit">{{next}}</button>
+            </form>
+            </div>
+            """)
+
+    static let recharge = try! MustacheTemplate(
+        string: """
+            <h1>{{heading}}</h1>
+            <div class="card">
+            <table>
+            {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
+            {{/rows}}
+            </table>
+            <p class="note">{{checkNote}}</p>
+            </div>
+            <form method="post" action="/recharge" class="card">
+            {{#hasError}}<p class="error" role="alert" id="form-error">{{error}}</p>{{/hasError}}
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <input type="hidden" name="key" value="{{key}}">
+            <input type="hidden" name="msisdn" value="{{msisdn}}">
+            <fieldset aria-describedby="amount-note">
+            <legend>{{amountLegend}}</legend>
+            <p class="note" id="amount-note">{{minimumNote}}</p>
+            <div class="grid">
+            {{#amounts}}<div class="choice"><input type="radio" name="amount" id="{{id}}" value="{{value}}"{{#checked}} checked{{/checked}}><label for="{{id}}">{{label}}</label></div>
+            {{/amounts}}
+            </div>
+            </fieldset>
+            <fieldset>
+            <legend>{{methodLegend}}</legend>
+            <div class="grid">
+            {{#methods}}<div class="choice"><input type="radio" name="method" id="{{id}}" value="{{value}}"{{#checked}} checked{{/checked}}><label for="{{id}}">{{label}}</label></div>
+            {{/methods}}
+            </div>
+            </fieldset>
+            <button type="submit" id="confirm">{{submit}}</button>
+            </form>
+            """)
+}

@@ -1,0 +1,180 @@
+import BaohaoDomain
+import BaohaoPayments
+import Foundation
+import Hummingbird
+
+/// The subscriber's recharge journey without signing in: number → confirmation with the amount
+/// grid and payment methods → order (then the order page: pay, wait for 到账, receipt).
+struct RechargePortalController<Context: RequestContext> {
+    let services: AppServices
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/", use: home)
+        router.get("/recharge", use: rechargeForm)
+        router.post("/recharge", use: createOrder)
+    }
+
+    var secureCookies: Bool { services.publicBaseURL.hasPrefix("https://") }
+    var channelPolicy: ChannelPolicy { services.recharges.policies[.online] ?? .onlineDefault }
+
+    @Sendable func home(_ request: Request, context: Context) async throws -> HTMLResponse {
+        homePage(request.language, number: "", error: nil, status: .ok)
+    }
+
+    func homePage(_ language: Language, number: String, error: String?, status: HTTPResponse.Status) -> HTMLResponse {
+        let content = PortalTemplates.home.render([
+            "heading": language == .zh ? "手机号码充值" : "Top up a phone number",
+            "intro": language == .zh
+                ? "无需登录，可为任意号码充值。充值后余额即时到账，并可下载充值凭证。"
+                : "No sign-in needed: top up any number. The balance arrives at once and you keep a receipt.",
+            "numberLabel": language == .zh ? "手机号码" : "Phone number",
+            "numberHint": language == .zh ? "11 位手机号，或带国家码如 +44 7700 900123" : "11-digit mainland number, or with country code",
+            "next": language == .zh ? "下一步" : "Next", "number": number, "error": error ?? "", "hasError": error != nil,
+        ])
+        return HTMLResponse(
+            html: PageLayout.render(title: language == .zh ? "保号 · 号码充值" : "Baohao · Top up", content: content, language: language),
+            status: status)
+    }
+
+    @Sendable func rechargeForm(_ request: Request, context: Context) async throws -> Response {
+        let language = request.language
+        guard let raw = request.uri.queryParameters.get("msisdn"), !raw.isEmpty else {
+            return Response(status: .seeOther, headers: [.location: "/"])
+        }
+        let number = String(raw)
+        guard number.count <= 32 else {
+            return try homePage(
+                language, number: "", error: Messages.problemTitle("invalid-msisdn", language), status: .unprocessableContent
+            )
+            .response(from: request, context: context)
+        }
+        let (token, isNew) = CSRFToken.current(request)
+        var page = try await formPage(request, number: number, token: token, selected: nil, method: nil, error: nil)
+        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: secureCookies)) }
+        return try page.response(from: request, context: context)
+    }
+
+    /// The confirmation and the amount grid, or the home page explaining why the number cannot be topped up.
+    func formPage(
+        _ request: Request, number: String, token: String, selected: Int64?, method: String?, error: String?,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> HTMLResponse {
+        let language = request.language
+        let confirmation: LineConfirmation
+        do {
+            confirmation = try await services.recharges.confirm(msisdn: number)
+        } catch let error as DomainError {
+            return homePage(language, number: number, error: Messages.problemTitle(error.code, language), status: Problem(error).status)
+        }
+        let policy = channelPolicy
+        let methods = services.payments.enabledMethods
+        let chosenMethod = method ?? methods.first?.rawValue
+        func label(_ zh: String, _ en: String) -> String { PageLayout.label(zh, en, language) }
+        let feeText: String
+        switch policy.fee {
+        case .none: feeText = language == .zh ? "免手续费" : "No handling fee"
+        case .fixed(let fee): feeText = language == .zh ? "手续费每笔 \(fee.formatted)" : "Handling fee \(fee.formatted) per recharge"
+        case .proportional(let bp, let minimum):
+            let percent = String(format: "%.2f%%", Double(bp) / 100)
+            feeText = language == .zh ? "手续费 \(percent)，最低 \(minimum.formatted)" : "Handling fee \(percent), at least \(minimum.formatted)"
+        }
+        let content = PortalTemplates.recharge.render([
+            "heading": language == .zh ? "确认号码并选择金额" : "Confirm the number and choose an amount",
+            "rows": [
+                ["label": label("充值号码", "Number"), "value": confirmation.msisdnMasked],
+                ["label": label("运营商", "Operator"), "value": confirmation.mobileOperator.displayName(language)],
+                ["label": label("套餐", "Plan"), "value": confirmation.planName],
+                ["label": label("号码状态", "Status"), "value": confirmation.status.displayName(language)],
+            ],
+            "checkNote": language == .zh
+                ? "请核对号码，充值成功后不能退回到其他号码。" : "Check the number: a credited recharge cannot be moved to another number.",
+            "amountLegend": language == .zh ? "充值金额" : "Amount",
+            "minimumNote": language == .zh
+                ? "最低充值 \(policy.minimumAmount.formatted)，最高 \(policy.maximumAmount.formatted)；\(feeText)。"
+                : "Minimum \(policy.minimumAmount.formatted), maximum \(policy.maximumAmount.formatted); \(feeText).",
+            "amounts": policy.denominations.map { money in
+                [
+                    "value": String(money.amountMinor), "label": money.formatted, "id": "amount-\(money.amountMinor)",
+                    "checked": money.amountMinor == (selected ?? policy.denominations.first?.amountMinor),
+                ] as [String: Any]
+            },
+            "methodLegend": language == .zh ? "支付方式" : "Payment method",
+            "methods": methods.map { m in
+                [
+                    "value": m.rawValue, "label": m.displayName(language), "id": "method-\(m.rawValue)",
+                    "checked": m.rawValue == chosenMethod,
+                ]
+                    as [String: Any]
+            },
+            "msisdn": number, "csrf": token, "key": Self.formKey(),
+            "submit": language == .zh ? "确认充值" : "Confirm recharge",
+            "error": error ?? "", "hasError": error != nil,
+        ])
+        let query = "msisdn=\(number.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&"
+        return HTMLResponse(
+            html: PageLayout.render(
+                title: language == .zh ? "保号 · 确认充值" : "Baohao · Confirm", content: content, language: language, switchQuery: query),
+            status: status)
+    }
+
+    /// A fresh idempotency key per rendered form: submitting the same form twice makes one order.
+    static func formKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "web-" + Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    @Sendable func createOrder(_ request: Request, context: Context) async throws -> Response {
+        let language = request.language
+        let bytes = try await request.bodyBytes(limit: 4 * 1024)
+        let form = FormDecoding.decode(String(decoding: bytes, as: UTF8.self))
+        guard CSRFToken.isValid(request, form: form) else {
+            return try HTMLResponse(
+                html: MessagePage.render(
+                    title: language == .zh ? "页面已失效" : "This page has expired",
+                    message: language == .zh ? "为了您的安全，请返回首页重新填写。" : "For your safety, go back to the start and fill the form again.",
+                    language: language), status: .forbidden
+            ).response(from: request, context: context)
+        }
+        let number = String((form["msisdn"] ?? "").prefix(32))
+        let token = form[CSRFToken.fieldName] ?? ""
+        let currency = channelPolicy.currency
+        let amountMinor = form["amount"].flatMap { Int64($0) }
+        let methodName = form["method"] ?? ""
+        func again(_ message: String) async throws -> Response {
+            try await formPage(
+                request, number: number, token: token, selected: amountMinor, method: methodName, error: message,
+                status: .unprocessableContent
+            ).response(from: request, context: context)
+        }
+        guard let amountMinor, (1...Int64(100_000_000)).contains(amountMinor) else {
+            return try await again(language == .zh ? "请选择充值金额。" : "Choose an amount.")
+        }
+        guard let method = PaymentMethod(rawValue: methodName), let provider = services.payments.provider(for: method) else {
+            return try await again(Messages.problemTitle("payment-method-unavailable", language))
+        }
+        guard let key = form["key"], key.hasPrefix("web-"), key.count <= 64 else {
+            return try await again(language == .zh ? "请重新提交。" : "Please submit again.")
+        }
+        let order: RechargeOrder
+        do {
+            let (made, created) = try await services.recharges.createOrder(
+                RechargeRequest(msisdn: number, amount: Money(amountMinor, currency), channel: .online, paymentMethod: method),
+                idempotencyKey: key)
+            if created { services.metrics.orderCreated(channel: Channel.online.rawValue) }
+            order = made
+            _ = try await services.paymentSession(for: order, provider: provider)
+        } catch DomainError.validation(let failure) where failure.field.hasPrefix("amount") {
+            let policy = channelPolicy
+            return try await again(
+                language == .zh
+                    ? "该金额不可用：请在 \(policy.minimumAmount.formatted) 至 \(policy.maximumAmount.formatted) 之间选择面额。"
+                    : "That amount is not offered: choose one between \(policy.minimumAmount.formatted) and \(policy.maximumAmount.formatted)."
+            )
+        } catch let error as DomainError {
+            return try await again(Messages.problemTitle(error.code, language))
+        } catch let problem as Problem {
+            return try await again(Messages.problemTitle(problem.code, language))
+        }
+        return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
+    }
+}

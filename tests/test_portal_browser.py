@@ -1,0 +1,198 @@
+"""The subscriber's recharge journey in a real headless Chromium (Debian chromium + chromedriver,
+driven by selenium), against a real `baohao serve` with the sandbox provider.
+
+- At phone width (360 px): number → confirmation (masked number, operator, plan, stage) → amount
+  grid with the minimum stated → sandbox payment → the order page turns to 到账 by itself → receipt.
+  The ledger and the line's balance are checked through the admin API afterwards.
+- At desktop width, the same journey by keyboard only, in English.
+- Every visible input has a label; no page scrolls sideways at 360 px.
+- Forms refuse a POST without the CSRF cookie and token, or from another origin, and write nothing.
+
+Screenshots of the main pages at both widths are saved in artifacts/screenshots/.
+"""
+import json
+import os
+import urllib.error
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import Server
+
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "artifacts", "screenshots")
+PLAN = {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}, "policy": "cn-keep5"}
+NUMBER = "13800138000"
+
+
+def browser(width, height):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
+                 "--lang=zh-CN"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    if width < 500:  # a desktop window cannot be narrower than 500 px: emulate the phone's viewport
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}})
+    driver = webdriver.Chrome(service=ChromeService(executable_path="/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+def shot(driver, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
+
+
+def page_checks(driver, width=None):
+    """Every visible input is labelled; the page does not scroll sideways."""
+    if width:
+        assert driver.execute_script("return window.innerWidth") == width
+    unlabelled = driver.execute_script("""
+        return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+          .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name || e.id);""")
+    assert unlabelled == [], unlabelled
+    assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.fixture
+def server(tmp_path):
+    server = Server(str(tmp_path))
+    server.start()
+    assert server.admin("POST", "/v1/admin/plans", PLAN)[0] == 201
+    status, body = server.admin("POST", "/v1/admin/lines", {"msisdn": NUMBER, "plan": "KEEP5", "holder_name": "张三",
+                                                          "opening_balance": {"amount": 300, "currency": "CNY"}})
+    assert status == 201, body
+    yield server
+    server.stop()
+
+
+def balance(server):
+    return json.loads(server.admin("GET", f"/v1/admin/lines/{NUMBER}")[1])["balance"]["amount"]
+
+
+def orders(server):
+    return json.loads(server.admin("GET", f"/v1/admin/lines/{NUMBER}/orders")[1])
+
+
+def pay_and_wait(driver, wait):
+    """On the order page: pay at the sandbox, approve, and wait for 到账 / Credited."""
+    wait.until(EC.element_to_be_clickable((By.ID, "pay-link"))).click()
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "button[value=approve]"))).click()
+    wait.until(EC.presence_of_element_located((By.ID, "receipt-link")))
+
+
+def test_recharge_journey_on_a_phone(server):
+    driver = browser(360, 780)
+    wait = WebDriverWait(driver, 20)
+    try:
+        driver.get(server.base + "/")
+        assert driver.find_element(By.TAG_NAME, "h1").text == "手机号码充值"
+        page_checks(driver, 360)
+        shot(driver, "phone-1-home")
+        field = driver.find_element(By.ID, "msisdn")
+        field.send_keys(NUMBER)
+        field.submit()
+
+        wait.until(EC.presence_of_element_located((By.ID, "confirm")))
+        text = driver.find_element(By.TAG_NAME, "main").text
+        assert "138****8000" in text and NUMBER not in text
+        assert "中国移动" in text and "保号套餐 5元/月" in text and "正常" in text
+        assert "最低充值 ¥10.00" in driver.find_element(By.ID, "amount-note").text
+        page_checks(driver)
+        driver.find_element(By.CSS_SELECTOR, "label[for=amount-2000]").click()
+        shot(driver, "phone-2-confirm")
+        driver.find_element(By.ID, "confirm").click()
+
+        wait.until(EC.presence_of_element_located((By.ID, "status")))
+        assert driver.find_element(By.ID, "status").text == "待支付"
+        assert "¥20.00" in driver.find_element(By.TAG_NAME, "main").text
+        shot(driver, "phone-3-order")
+        pay_and_wait(driver, wait)
+        assert driver.find_element(By.ID, "status").text == "已到账"
+        shot(driver, "phone-4-credited")
+        driver.find_element(By.ID, "receipt-link").click()
+        receipt = wait.until(EC.presence_of_element_located((By.TAG_NAME, "main"))).text
+        assert "138****8000" in receipt and "¥20.00" in receipt
+        page_checks(driver)
+        shot(driver, "phone-5-receipt")
+    finally:
+        driver.quit()
+    # What the ledger holds: one credited order of ¥20.00, the balance up by exactly that.
+    assert balance(server) == 2300
+    made = orders(server)
+    assert [(o["status"], o["amount"]["amount"]) for o in made] == [("credited", 2000)]
+    ledger = json.loads(server.admin("GET", f"/v1/admin/lines/{NUMBER}/ledger")[1])
+    assert any(t["kind"] == "recharge" for t in ledger), ledger
+    assert json.loads(server.admin("POST", "/v1/admin/verify")[1])["ok"] is True
+
+
+def test_recharge_by_keyboard_in_english_on_a_desktop(server):
+    driver = browser(1280, 900)
+    wait = WebDriverWait(driver, 20)
+    try:
+        driver.get(server.base + "/?lang=en")
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Top up a phone number"
+        shot(driver, "desktop-1-home")
+        # The number field has focus on arrival; Enter submits.
+        driver.switch_to.active_element.send_keys(NUMBER + Keys.ENTER)
+        wait.until(EC.presence_of_element_located((By.ID, "confirm")))
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Confirm the number and choose an amount"
+        assert "China Mobile" in driver.find_element(By.TAG_NAME, "main").text
+        shot(driver, "desktop-2-confirm")
+        # Keyboard only: the first amount is chosen; arrow to ¥20.00, Tab to the method, Tab to the button, Enter.
+        driver.find_element(By.ID, "amount-1000").send_keys(Keys.ARROW_RIGHT)
+        assert driver.switch_to.active_element.get_attribute("id") == "amount-2000"
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        assert driver.switch_to.active_element.get_attribute("id") == "method-sandbox"
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        assert driver.switch_to.active_element.get_attribute("id") == "confirm"
+        driver.switch_to.active_element.send_keys(Keys.ENTER)
+        wait.until(EC.presence_of_element_located((By.ID, "pay-link")))
+        assert driver.find_element(By.ID, "status").text == "Awaiting payment"
+        pay_and_wait(driver, wait)
+        assert driver.find_element(By.ID, "status").text == "Credited"
+        shot(driver, "desktop-3-credited")
+        driver.find_element(By.ID, "receipt-link").click()
+        wait.until(EC.presence_of_element_located((By.TAG_NAME, "main")))
+        shot(driver, "desktop-4-receipt")
+    finally:
+        driver.quit()
+    assert balance(server) == 2300
+    assert len(orders(server)) == 1
+
+
+def post_form(server, body, headers):
+    request = urllib.request.Request(server.base + "/recharge", data=body.encode(), method="POST",
+                                     headers=dict({"Content-Type": "application/x-www-form-urlencoded"}, **headers))
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_forms_refuse_requests_without_the_token_or_from_another_site(server):
+    with urllib.request.urlopen(server.base + f"/recharge?msisdn={NUMBER}", timeout=10) as response:
+        cookie = response.headers["Set-Cookie"]
+        page = response.read().decode()
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    token = cookie.split(";")[0].split("=", 1)[1]
+    assert f'name="csrf" value="{token}"' in page
+    form = f"csrf={token}&key=web-0123456789abcdef&msisdn={NUMBER}&amount=2000&method=sandbox"
+    # No cookie; a cookie with another token; the right pair from another origin or marked cross-site.
+    assert post_form(server, form, {})[0] == 403
+    assert post_form(server, form, {"Cookie": "bh_csrf=" + "x" * 43})[0] == 403
+    assert post_form(server, form, {"Cookie": f"bh_csrf={token}", "Origin": "https://evil.example"})[0] == 403
+    assert post_form(server, form, {"Cookie": f"bh_csrf={token}", "Sec-Fetch-Site": "cross-site"})[0] == 403
+    assert orders(server) == []
+    # The same pair from this site makes the order (the 303 leads to its page); sent twice, still one order.
+    for _ in range(2):
+        status, body = post_form(server, form, {"Cookie": f"bh_csrf={token}"})
+        assert status == 200 and "待支付" in body, (status, body[-500:])
+    assert [(o["status"], o["amount"]["amount"]) for o in orders(server)] == [("pending_payment", 2000)]
