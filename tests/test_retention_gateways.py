@@ -24,100 +24,10 @@ import time
 import urllib.parse
 
 from conftest import BIN, Server, free_port
+from kannel import SMS_SECRET, Kannel, port_open, wait_for
 
-SMS_SECRET = "sms-callback-secret-0123456789"
 WEBHOOK_SECRET = "webhook-secret-0123456789abcdef"
 PLAN = {"code": "CN5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}, "policy": "cn-keep5"}
-
-
-def port_open(port):
-    import socket
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_for(predicate, timeout=30, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-class Kannel:
-    """bearerbox + smsbox + fakesmsc on free ports, configured for one Baohao server."""
-
-    def __init__(self, workdir, baohao_port):
-        self.dir = workdir
-        self.admin, self.box, self.smsc, self.send = free_port(), free_port(), free_port(), free_port()
-        self.conf = os.path.join(workdir, "kannel.conf")
-        get_url = (f"http://127.0.0.1:{baohao_port}/v1/sms/inbound?from=%p&to=%P&text=%a&smsc=%i&ts=%t&key={SMS_SECRET}")
-        with open(self.conf, "w") as f:
-            f.write(f"""group = core
-admin-port = {self.admin}
-smsbox-port = {self.box}
-admin-password = kannel-admin-pw
-box-allow-ip = 127.0.0.1
-log-level = 1
-log-file = "{workdir}/bearerbox.log"
-
-group = smsc
-smsc = fake
-smsc-id = fake
-port = {self.smsc}
-connect-allow-ip = 127.0.0.1
-
-group = smsbox
-bearerbox-host = 127.0.0.1
-sendsms-port = {self.send}
-log-file = "{workdir}/smsbox.log"
-log-level = 1
-
-group = sendsms-user
-username = baohao
-password = kannel-send-pw
-max-messages = 4
-concatenation = true
-
-group = sms-service
-keyword = default
-catch-all = true
-max-messages = 3
-get-url = "{get_url}"
-""")
-        self.procs = []
-
-    def out(self, name):
-        return open(os.path.join(self.dir, name), "wb")
-
-    def start_boxes(self):
-        """bearerbox and smsbox; messages wait in bearerbox until the fake SMSC connects."""
-        self.procs.append(subprocess.Popen(["/usr/sbin/bearerbox", self.conf], stdout=self.out("bearerbox.out"), stderr=subprocess.STDOUT))
-        wait_for(lambda: port_open(self.box), what="bearerbox")
-        self.procs.append(subprocess.Popen(["/usr/sbin/smsbox", self.conf], stdout=self.out("smsbox.out"), stderr=subprocess.STDOUT))
-        wait_for(lambda: port_open(self.send), what="smsbox")
-
-    def start_phone(self, inbound_text):
-        """The fake SMSC: sends one message from the phone and prints every message it receives."""
-        self.fake_out = os.path.join(self.dir, "fakesmsc.out")
-        self.procs.append(subprocess.Popen(
-            ["/usr/lib/kannel/test/fakesmsc", "-H", "127.0.0.1", "-r", str(self.smsc), "-i", "1", "-m", "1",
-             f"13800138000 10086 text {inbound_text}"], stdout=self.out("fakesmsc.out"), stderr=subprocess.STDOUT))
-
-    def received(self):
-        with open(self.fake_out, "rb") as f:
-            return [line.decode("utf-8", "replace") for line in f if b"Got message" in line]
-
-    def stop(self):
-        for proc in reversed(self.procs):
-            proc.send_signal(signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 class WebhookReceiver(http.server.BaseHTTPRequestHandler):

@@ -27,6 +27,8 @@ public struct AppServices: Sendable {
     public let reminders: ReminderService
     /// Authenticates Kannel's inbound-SMS and delivery-report callbacks; `nil` turns them off.
     public let smsCallbackSecret: String?
+    /// Subscriber sign-in by SMS code, their numbers and sessions.
+    public let subscribers: SubscriberService
 
     public init(
         store: any RechargeStore, clock: any WallClock = SystemWallClock(), payments: PaymentProviderRegistry,
@@ -34,8 +36,10 @@ public struct AppServices: Sendable {
         merchant: MerchantInfo = MerchantInfo(name: "保号 Baohao", supportLine: "—"),
         reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), policies: PolicyBook = .shippedBook,
-        reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil
+        reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
+        codeSender: (any TextMessageSender)? = nil
     ) {
+        self.subscribers = SubscriberService(store: store, clock: clock, sender: codeSender)
         self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)
         self.reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)
         self.smsCallbackSecret = smsCallbackSecret

@@ -16,6 +16,8 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     ReceiptController(services: services).addRoutes(to: router)
     OrderPageController(services: services).addRoutes(to: router)
     RechargePortalController(services: services).addRoutes(to: router)
+    SignInController(services: services).addRoutes(to: router)
+    AccountController(services: services).addRoutes(to: router)
     AdminController(services: services).addRoutes(to: router)
     AdminPaymentsController(services: services).addRoutes(to: router)
     AdminRetentionController(services: services).addRoutes(to: router)

@@ -13,6 +13,8 @@ public struct MessagingConfigurationError: Error, CustomStringConvertible {
 public enum MessagingSetup {
     public struct Result: Sendable {
         public var senders: [any ReminderSender] = []
+        /// Sends one-time sign-in codes (Kannel, or the log in demo mode); `nil`: SMS sign-in is off.
+        public var textSender: (any TextMessageSender)?
         /// Authenticates Kannel's callbacks.
         public var smsCallbackSecret: String?
         public var defaultChannels: [ReminderChannel] = [.sms]
@@ -47,13 +49,15 @@ public enum MessagingSetup {
             guard let password = try Self.secret(environment, "BAOHAO_KANNEL_PASSWORD") else {
                 throw MessagingConfigurationError(setting: "BAOHAO_KANNEL_PASSWORD", reason: "is missing")
             }
-            result.senders.append(
-                KannelSMSSender(
-                    configuration: KannelConfiguration(
-                        sendURL: url, username: username, password: password, from: environment["BAOHAO_KANNEL_FROM"] ?? "10086",
-                        deliveryReportURL: "\(publicBaseURL)/v1/sms/dlr", callbackSecret: secret)))
+            let kannel = KannelSMSSender(
+                configuration: KannelConfiguration(
+                    sendURL: url, username: username, password: password, from: environment["BAOHAO_KANNEL_FROM"] ?? "10086",
+                    deliveryReportURL: "\(publicBaseURL)/v1/sms/dlr", callbackSecret: secret))
+            result.senders.append(kannel)
+            result.textSender = kannel
         } else if demo {
             result.senders.append(ConsoleSender(channel: .sms, logger: logger))
+            result.textSender = ConsoleTextSender(logger: logger)
         }
         if let host = environment["BAOHAO_SMTP_HOST"], !host.isEmpty {
             let port = Int(environment["BAOHAO_SMTP_PORT"] ?? "587") ?? -1

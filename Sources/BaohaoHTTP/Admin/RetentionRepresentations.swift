@@ -123,9 +123,11 @@ struct RetentionRepresentation: Encodable, Sendable {
     let history: [Change]
     let reminders: [ReminderItem]
     let quarantineUntil: String?
+    /// The line's reminder preferences; `null` until set (SMS in Chinese by default).
+    let contact: ContactRepresentation?
 
     enum CodingKeys: String, CodingKey {
-        case msisdn, stage, balance, policy, deadline, schedule, history, reminders
+        case msisdn, stage, balance, policy, deadline, schedule, history, reminders, contact
         case stageZh = "stage_zh"
         case lapseReason = "lapse_reason"
         case nextStage = "next_stage"
@@ -166,6 +168,7 @@ struct RetentionRepresentation: Encodable, Sendable {
                 })
         }
         quarantineUntil = view.line.retention.quarantineUntil.map(Timestamp.format)
+        contact = view.contact.map(ContactRepresentation.init)
     }
 }
 

@@ -42,7 +42,7 @@ enum PageLayout {
             </style>
             </head>
             <body><main>
-            <nav><a href="/">{{homeLabel}}</a> · <a href="?{{switchQuery}}lang=zh" lang="zh-CN">中文</a> · <a href="?{{switchQuery}}lang=en" lang="en">English</a></nav>
+            <nav><a href="/">{{homeLabel}}</a> · <a href="/me" id="nav-me">{{meLabel}}</a> · <a href="?{{switchQuery}}lang=zh" lang="zh-CN">中文</a> · <a href="?{{switchQuery}}lang=en" lang="en">English</a></nav>
             {{{content}}}
             </main></body></html>
             """)
@@ -52,6 +52,7 @@ enum PageLayout {
         template.render([
             "title": title, "content": content, "htmlLang": language == .zh ? "zh-CN" : "en", "switchQuery": switchQuery,
             "homeLabel": language == .zh ? "充值首页" : "Recharge home",
+            "meLabel": language == .zh ? "我的号码" : "My numbers",
         ])
     }
 

@@ -17,3 +17,17 @@ public struct ConsoleSender: ReminderSender {
         return nil
     }
 }
+
+/// Demo mode only: one-time codes are written to the log, with the number masked, because a demo
+/// has no SMS gateway. Never configured when Kannel is.
+public struct ConsoleTextSender: TextMessageSender {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func sendText(to msisdn: MSISDN, text: String) async throws {
+        logger.notice("demo SMS to \(msisdn.masked): \(text)")
+    }
+}

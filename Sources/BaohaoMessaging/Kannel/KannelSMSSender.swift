@@ -36,7 +36,7 @@ public struct KannelConfiguration: Sendable {
 }
 
 /// Sends reminders as SMS through Kannel.
-public struct KannelSMSSender: ReminderSender {
+public struct KannelSMSSender: ReminderSender, TextMessageSender {
     public let channel = ReminderChannel.sms
     public let reportsDelivery = true
     let configuration: KannelConfiguration
@@ -45,19 +45,21 @@ public struct KannelSMSSender: ReminderSender {
         self.configuration = configuration
     }
 
-    /// The sendsms URL for a message (its query holds the password: never log it).
-    func request(for message: ReminderMessage) -> URLRequest {
-        let token = KannelConfiguration.token(reminderID: message.reminderID, secret: configuration.callbackSecret)
-        let dlr = "\(configuration.deliveryReportURL)?reminder=\(message.reminderID)&token=\(token)&status=%d"
+    /// The sendsms URL for a text (its query holds the password: never log it), with a delivery
+    /// report URL when the sender wants one.
+    func request(to msisdn: MSISDN, text: String, deliveryReportURL: String?) -> URLRequest {
         var components = URLComponents(url: configuration.sendURL, resolvingAgainstBaseURL: false)!
-        components.queryItems = [
+        var items = [
             URLQueryItem(name: "username", value: configuration.username), URLQueryItem(name: "password", value: configuration.password),
             URLQueryItem(name: "from", value: configuration.from),
-            URLQueryItem(name: "to", value: message.msisdn.e164.replacingOccurrences(of: "+86", with: "")),
-            URLQueryItem(name: "text", value: message.text), URLQueryItem(name: "charset", value: "UTF-8"),
-            URLQueryItem(name: "coding", value: "2"), URLQueryItem(name: "dlr-mask", value: "31"),
-            URLQueryItem(name: "dlr-url", value: dlr),
+            URLQueryItem(name: "to", value: msisdn.e164.replacingOccurrences(of: "+86", with: "")),
+            URLQueryItem(name: "text", value: text), URLQueryItem(name: "charset", value: "UTF-8"),
+            URLQueryItem(name: "coding", value: "2"),
         ]
+        if let deliveryReportURL {
+            items += [URLQueryItem(name: "dlr-mask", value: "31"), URLQueryItem(name: "dlr-url", value: deliveryReportURL)]
+        }
+        components.queryItems = items
         // `+` in a query means a space to Kannel's decoder; encode everything but unreserved characters.
         components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         var request = URLRequest(url: components.url!)
@@ -65,11 +67,27 @@ public struct KannelSMSSender: ReminderSender {
         return request
     }
 
+    func request(for message: ReminderMessage) -> URLRequest {
+        let token = KannelConfiguration.token(reminderID: message.reminderID, secret: configuration.callbackSecret)
+        let dlr = "\(configuration.deliveryReportURL)?reminder=\(message.reminderID)&token=\(token)&status=%d"
+        return request(to: message.msisdn, text: message.text, deliveryReportURL: dlr)
+    }
+
+    /// One-time codes: no delivery report.
+    public func sendText(to msisdn: MSISDN, text: String) async throws {
+        try await submit(request(to: msisdn, text: text, deliveryReportURL: nil))
+    }
+
     public func send(_ message: ReminderMessage) async throws(ReminderSendError) -> String? {
+        try await submit(request(for: message))
+        return nil
+    }
+
+    func submit(_ request: URLRequest) async throws(ReminderSendError) {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request(for: message))
+            (data, response) = try await URLSession.shared.data(for: request)
         } catch {
             throw ReminderSendError(permanent: false, detail: "kannel unreachable")
         }
@@ -77,7 +95,7 @@ public struct KannelSMSSender: ReminderSender {
         let answer = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         switch status {
         case 200...299 where answer.hasPrefix("0:") || answer.hasPrefix("3:"):
-            return nil
+            return
         case 400...499:
             throw ReminderSendError(permanent: status != 408 && status != 429, detail: "kannel \(status): \(answer.prefix(80))")
         default:

@@ -300,6 +300,22 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     func reminder(id: String) async throws -> Reminder? { throw refuse() }
     func reminders(lineID: String, limit: Int) async throws -> [Reminder] { throw refuse() }
     func reminderAttempts(reminderIDs: [String]) async throws -> [ReminderAttempt] { throw refuse() }
+    func insertSubscriberAccount(_ account: SubscriberAccount) async throws { throw refuse() }
+    func subscriberAccount(id: String) async throws -> SubscriberAccount? { throw refuse() }
+    func subscriberAccount(calendarKey: String) async throws -> SubscriberAccount? { throw refuse() }
+    func setCalendarKey(accountID: String, key: String) async throws { throw refuse() }
+    func linkNumber(lineID: String, accountID: String, at: Date) async throws { throw refuse() }
+    func accountID(lineID: String) async throws -> String? { throw refuse() }
+    func linkedLines(accountID: String) async throws -> [Line] { throw refuse() }
+    func insertCodeChallenge(_ challenge: CodeChallenge) async throws { throw refuse() }
+    func codeChallenge(id: String, forUpdate: Bool) async throws -> CodeChallenge? { throw refuse() }
+    func updateCodeChallenge(_ challenge: CodeChallenge) async throws { throw refuse() }
+    func codeActivity(msisdn: MSISDN, since: Date) async throws -> CodeActivity { throw refuse() }
+    func codeCount(clientKey: String, since: Date) async throws -> Int { throw refuse() }
+    func insertSubscriberSession(_ session: SubscriberSession) async throws { throw refuse() }
+    func subscriberSession(tokenHash: String) async throws -> SubscriberSession? { throw refuse() }
+    func touchSubscriberSession(tokenHash: String, at: Date) async throws { throw refuse() }
+    func deleteSubscriberSession(tokenHash: String) async throws { throw refuse() }
     func insertJobRun(_ run: JobRun) async throws { throw refuse() }
     func jobRuns(limit: Int) async throws -> [JobRun] { throw refuse() }
 }

@@ -1,0 +1,230 @@
+import BaohaoDomain
+import Foundation
+import Hummingbird
+import Mustache
+
+/// A signed-in subscriber's pages: their numbers (soonest deadline first), each number's
+/// recharges and receipts, reminder preferences, and the calendar feed of deadlines.
+/// Every page checks the session, and every line page that the line is the account's.
+struct AccountController<Context: RequestContext> {
+    let services: AppServices
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/me", use: dashboard)
+        router.get("/me/lines/:id", use: history)
+        router.get("/me/lines/:id/reminders", use: reminderForm)
+        router.post("/me/lines/:id/reminders", use: saveReminders)
+        router.get("/me/calendar.ics", use: calendar)
+    }
+
+    var secureCookies: Bool { services.publicBaseURL.hasPrefix("https://") }
+
+    func signInRedirect() -> Response { Response(status: .seeOther, headers: [.location: "/signin"]) }
+
+    func assessment(_ line: Line) -> RetentionAssessment {
+        let now = services.clock.now()
+        return RetentionEngine.assess(line, policy: line.policyCode.flatMap { services.retention.book.policy(code: $0, at: now) }, now: now)
+    }
+
+    func page(
+        _ request: Request, context: Context, title: String, template: MustacheTemplate, values: [String: Any],
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        let (token, isNew) = CSRFToken.current(request)
+        var values = values
+        values["csrf"] = token
+        var page = HTMLResponse(
+            html: PageLayout.render(title: title, content: template.render(values), language: request.language), status: status)
+        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: secureCookies)) }
+        return try page.response(from: request, context: context)
+    }
+
+    @Sendable func dashboard(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await SignInController<Context>.session(request, services: services) else { return signInRedirect() }
+        let language = request.language
+        let lines = try await services.subscribers.lines(accountID: session.accountID)
+        let assessed = lines.map { ($0, assessment($0)) }.sorted {
+            switch ($0.1.deadline, $1.1.deadline) {
+            case (let a?, let b?): return a < b
+            case (.some, nil): return true
+            default: return false
+            }
+        }
+        let key = try await services.subscribers.calendarKey(accountID: session.accountID)
+        let cards: [[String: Any]] = assessed.map { line, a in
+            [
+                "number": line.msisdn.masked, "id": line.id, "msisdn": line.msisdn.e164,
+                "stage": line.status.displayName(language), "stageClass": line.status == .active ? "ok" : "bad",
+                "balance": line.balance.formatted,
+                "deadline": a.deadline?.iso ?? (language == .zh ? "无" : "none"),
+                "action": a.action.text(language),
+                "balanceLabel": PageLayout.label("余额", "Balance", language), "stageLabel": PageLayout.label("状态", "Status", language),
+                "deadlineLabel": PageLayout.label("保号截止日", "Keep-alive deadline", language),
+                "actionLabel": PageLayout.label("保号建议", "To keep it", language),
+                "recharge": language == .zh ? "充值" : "Top up", "historyLabel": language == .zh ? "充值记录" : "Recharges",
+                "remindersLabel": language == .zh ? "提醒设置" : "Reminders",
+            ]
+        }
+        let values: [String: Any] = [
+            "heading": language == .zh ? "我的号码" : "My numbers",
+            "cards": cards, "empty": cards.isEmpty,
+            "emptyText": language == .zh ? "还没有号码。" : "No numbers yet.",
+            "add": language == .zh ? "添加号码" : "Add a number",
+            "calendar": language == .zh ? "订阅截止日日历（.ics）" : "Subscribe to deadlines (.ics)",
+            "calendarHref": "/me/calendar.ics?key=\(key)",
+            "signOut": language == .zh ? "退出登录" : "Sign out",
+        ]
+        return try page(
+            request, context: context, title: language == .zh ? "保号 · 我的号码" : "Baohao · My numbers", template: AccountTemplates.dashboard,
+            values: values)
+    }
+
+    func ownedLine(_ request: Request, context: Context, session: SubscriberSession) async throws -> Line? {
+        let id = try context.parameters.require("id")
+        guard id.count <= 64 else { return nil }
+        do {
+            return try await services.subscribers.line(id: id, accountID: session.accountID)
+        } catch DomainError.lineNotFound {
+            return nil
+        }
+    }
+
+    func notFound(_ request: Request, context: Context) throws -> Response {
+        let language = request.language
+        return try HTMLResponse(
+            html: MessagePage.render(
+                title: language == .zh ? "号码不存在" : "No such number",
+                message: language == .zh ? "该号码不在您的账户中。" : "This number is not in your account.", language: language),
+            status: .notFound
+        ).response(from: request, context: context)
+    }
+
+    @Sendable func history(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await SignInController<Context>.session(request, services: services) else { return signInRedirect() }
+        guard let line = try await ownedLine(request, context: context, session: session) else {
+            return try notFound(request, context: context)
+        }
+        let language = request.language
+        let orders = try await services.admin.orders(lineID: line.id, limit: 100)
+        let rows: [[String: Any]] = orders.map { order in
+            var row: [String: Any] = [
+                "date": ISO8601.local(order.createdAt), "amount": order.amount.formatted,
+                "status": Messages.orderStatus(order.status, language), "orderHref": "/orders/\(order.id)",
+            ]
+            if let receipt = order.receiptNumber { row["receipt"] = receipt }
+            return row
+        }
+        let values: [String: Any] = [
+            "heading": language == .zh ? "充值记录 \(line.msisdn.masked)" : "Recharges for \(line.msisdn.masked)",
+            "rows": rows, "empty": rows.isEmpty, "emptyText": language == .zh ? "还没有充值记录。" : "No recharges yet.",
+            "dateLabel": language == .zh ? "时间" : "Time", "amountLabel": language == .zh ? "金额" : "Amount",
+            "statusLabel": language == .zh ? "状态" : "Status", "receiptLabel": language == .zh ? "凭证" : "Receipt",
+            "back": language == .zh ? "返回我的号码" : "Back to my numbers",
+        ]
+        return try page(
+            request, context: context, title: language == .zh ? "保号 · 充值记录" : "Baohao · Recharges", template: AccountTemplates.history,
+            values: values)
+    }
+
+    func reminderPage(_ request: Request, context: Context, line: Line, contact: ContactPreferences?, message: String?, error: Bool)
+        throws -> Response
+    {
+        let language = request.language
+        let channels = contact?.channels ?? [.sms]
+        let hours: (Int?) -> [[String: Any]] = { selected in
+            [["value": "", "label": language == .zh ? "不设" : "none", "selected": selected == nil]]
+                + (0..<24).map { ["value": String($0), "label": String(format: "%02d:00", $0), "selected": selected == $0] }
+        }
+        let values: [String: Any] = [
+            "heading": language == .zh ? "提醒设置 \(line.msisdn.masked)" : "Reminders for \(line.msisdn.masked)",
+            "action": "/me/lines/\(line.id)/reminders",
+            "channelsLegend": language == .zh ? "提醒方式" : "Remind me by",
+            "sms": channels.contains(.sms), "email": channels.contains(.email),
+            "smsLabel": language == .zh ? "短信" : "SMS", "emailLabel": language == .zh ? "电子邮件" : "Email",
+            "emailAddressLabel": language == .zh ? "邮箱地址" : "Email address", "emailAddress": contact?.email ?? "",
+            "languageLabel": language == .zh ? "提醒语言" : "Language",
+            "zhSelected": (contact?.language ?? .zh) == .zh, "enSelected": contact?.language == .en,
+            "quietLegend": language == .zh ? "免打扰时段（按号码所在时区）" : "Quiet hours (in the number's time zone)",
+            "quietStartLabel": language == .zh ? "开始" : "From", "quietEndLabel": language == .zh ? "结束" : "Until",
+            "quietStart": hours(contact?.quietStart), "quietEnd": hours(contact?.quietEnd),
+            "timeZoneLabel": language == .zh ? "时区（如 Europe/London）" : "Time zone (e.g. Europe/London)",
+            "timeZone": contact?.timeZone?.identifier ?? "",
+            "optOut": contact?.optedOut ?? false,
+            "optOutLabel": language == .zh ? "不再接收任何提醒（不建议：号码可能因此被回收）" : "Send me no reminders (not advised: the number may be lost)",
+            "save": language == .zh ? "保存" : "Save", "back": language == .zh ? "返回我的号码" : "Back to my numbers",
+            "message": message ?? "", "hasMessage": message != nil && !error, "hasError": message != nil && error,
+        ]
+        return try page(
+            request, context: context, title: language == .zh ? "保号 · 提醒设置" : "Baohao · Reminders", template: AccountTemplates.reminders,
+            values: values, status: error ? .unprocessableContent : .ok)
+    }
+
+    @Sendable func reminderForm(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await SignInController<Context>.session(request, services: services) else { return signInRedirect() }
+        guard let line = try await ownedLine(request, context: context, session: session) else {
+            return try notFound(request, context: context)
+        }
+        let view = try await services.retention.view(msisdn: line.msisdn.e164)
+        return try reminderPage(request, context: context, line: line, contact: view.contact, message: nil, error: false)
+    }
+
+    @Sendable func saveReminders(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await SignInController<Context>.session(request, services: services) else { return signInRedirect() }
+        let body = String(decoding: try await request.bodyBytes(limit: 4 * 1024), as: UTF8.self)
+        let form = FormDecoding.decode(body)
+        guard CSRFToken.isValid(request, form: form) else { return try SignInController<Context>.expiredPage(request, context: context) }
+        guard let line = try await ownedLine(request, context: context, session: session) else {
+            return try notFound(request, context: context)
+        }
+        let language = request.language
+        var channels: [ReminderChannel] = []
+        if form["sms"] == "on" { channels.append(.sms) }
+        if form["email"] == "on" { channels.append(.email) }
+        let email = form["email_address"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap {
+            $0.isEmpty ? nil : String($0.prefix(254))
+        }
+        let hour: (String) -> Int? = { form[$0].flatMap(Int.init).flatMap { (0..<24).contains($0) ? $0 : nil } }
+        let zoneName = (form["time_zone"] ?? "").trimmingCharacters(in: .whitespaces)
+        let draft = ContactPreferences(
+            lineID: line.id, channels: channels, email: email, language: form["language"] == "en" ? .en : .zh,
+            quietStart: hour("quiet_start"),
+            quietEnd: hour("quiet_end"), timeZone: zoneName.isEmpty ? nil : TimeZone(identifier: String(zoneName.prefix(64))),
+            optedOut: form["opt_out"] == "on")
+        func refuse(_ zh: String, _ en: String) throws -> Response {
+            try reminderPage(request, context: context, line: line, contact: draft, message: language == .zh ? zh : en, error: true)
+        }
+        if !zoneName.isEmpty && draft.timeZone == nil { return try refuse("时区无效。", "Unknown time zone.") }
+        if channels.contains(.email) && email == nil { return try refuse("选择邮件提醒时请填写邮箱。", "Enter an email address for email reminders.") }
+        if (draft.quietStart == nil) != (draft.quietEnd == nil) {
+            return try refuse("请同时设置免打扰的开始和结束。", "Set both ends of the quiet hours.")
+        }
+        do {
+            let saved = try await services.retention.setContact(msisdn: line.msisdn.e164) { _ in draft }
+            return try reminderPage(
+                request, context: context, line: line, contact: saved, message: language == .zh ? "已保存。" : "Saved.", error: false)
+        } catch DomainError.validation {
+            return try refuse("邮箱地址无效。", "The email address is not valid.")
+        }
+    }
+
+    /// `text/calendar`: one all-day event per number on its deadline, with alarms 7 days and 1 day
+    /// before. The key in the URL is the only credential (calendar apps send no cookies).
+    @Sendable func calendar(_ request: Request, context: Context) async throws -> Response {
+        guard let key = request.uri.queryParameters.get("key"),
+            let account = try await services.subscribers.account(calendarKey: String(key))
+        else { throw Problem(.notFound, "not-found") }
+        let lines = try await services.subscribers.lines(accountID: account.id)
+        let events = lines.compactMap { line -> DeadlineCalendar.Event? in
+            let a = assessment(line)
+            guard let deadline = a.deadline else { return nil }
+            return DeadlineCalendar.Event(
+                uid: "\(line.id)-\(deadline.iso)@baohao", day: deadline, summary: "保号截止 \(line.msisdn.masked) / Keep-alive deadline",
+                description: "\(a.action.text(.zh))\n\(a.action.text(.en))")
+        }
+        let body = DeadlineCalendar.render(events, stamp: services.clock.now())
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,235 @@
+import BaohaoDomain
+import Crypto
+import Foundation
+import Hummingbird
+
+/// Sign-in by SMS one-time code, and proving another number for a signed-in account.
+struct SignInController<Context: RequestContext> {
+    let services: AppServices
+
+    static var sessionCookie: String { "bh_session" }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/signin", use: signInForm)
+        router.post("/signin", use: requestSignInCode)
+        router.get("/signin/verify", use: signInCodeForm)
+        router.post("/signin/verify", use: verifySignIn)
+        router.post("/signout", use: signOut)
+        router.get("/me/add", use: addForm)
+        router.post("/me/add", use: requestAddCode)
+        router.get("/me/add/verify", use: addCodeForm)
+        router.post("/me/add/verify", use: verifyAdd)
+    }
+
+    var secureCookies: Bool { services.publicBaseURL.hasPrefix("https://") }
+
+    /// The signed-in session, if the cookie names a live one.
+    static func session(_ request: Request, services: AppServices) async throws -> SubscriberSession? {
+        guard let token = request.cookies[sessionCookie]?.value else { return nil }
+        return try await services.subscribers.authenticate(token: token)
+    }
+
+    /// A per-browser key for rate limits (a hash of its CSRF cookie; the address is not kept).
+    static func clientKey(_ request: Request) -> String {
+        let token = request.cookies[CSRFToken.cookieName]?.value ?? "none"
+        return Hex.encode(SHA256.hash(data: Data("client:\(token)".utf8)).prefix(16))
+    }
+
+    // MARK: Pages
+
+    struct Form {
+        var number = ""
+        var error: String?
+        var status: HTTPResponse.Status = .ok
+    }
+
+    func numberPage(_ request: Request, context: Context, adding: Bool, form: Form) throws -> Response {
+        let language = request.language
+        let (token, isNew) = CSRFToken.current(request)
+        let content = AccountTemplates.number.render([
+            "heading": adding ? (language == .zh ? "添加号码" : "Add a number") : (language == .zh ? "短信验证码登录" : "Sign in with an SMS code"),
+            "intro": adding
+                ? (language == .zh ? "验证码会发送到要添加的号码，证明它在您手中。" : "We send a code to the number you add, to prove you hold it.")
+                : (language == .zh
+                    ? "登录后可查看余额、保号截止日、充值记录和凭证，并设置提醒。"
+                    : "Signed in, you see balances, deadlines, recharges and receipts, and set reminders."),
+            "action": adding ? "/me/add" : "/signin", "csrf": token, "number": form.number,
+            "numberLabel": language == .zh ? "手机号码" : "Phone number",
+            "submit": language == .zh ? "获取验证码" : "Send me a code",
+            "unavailable": !services.subscribers.canSendCodes,
+            "unavailableText": language == .zh ? "短信登录暂未开通。" : "SMS sign-in is not available on this server.",
+            "error": form.error ?? "", "hasError": form.error != nil,
+        ])
+        var page = HTMLResponse(
+            html: PageLayout.render(title: language == .zh ? "保号 · 登录" : "Baohao · Sign in", content: content, language: language),
+            status: form.status)
+        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: secureCookies)) }
+        return try page.response(from: request, context: context)
+    }
+
+    func codePage(_ request: Request, context: Context, adding: Bool, challenge: String, error: String?, status: HTTPResponse.Status = .ok)
+        throws -> Response
+    {
+        let language = request.language
+        let (token, isNew) = CSRFToken.current(request)
+        let content = AccountTemplates.code.render([
+            "heading": language == .zh ? "输入验证码" : "Enter the code",
+            "intro": language == .zh
+                ? "如果该号码在本平台开通，验证码已通过短信发送，5 分钟内有效。"
+                : "If the number is in service here, a code is on its way by SMS; it is valid for 5 minutes.",
+            "action": adding ? "/me/add/verify" : "/signin/verify", "csrf": token, "challenge": challenge,
+            "codeLabel": language == .zh ? "6 位验证码" : "6-digit code", "submit": language == .zh ? "验证" : "Verify",
+            "again": language == .zh ? "没收到？重新获取" : "No code? Ask again", "againHref": adding ? "/me/add" : "/signin",
+            "error": error ?? "", "hasError": error != nil,
+        ])
+        var page = HTMLResponse(
+            html: PageLayout.render(title: language == .zh ? "保号 · 验证码" : "Baohao · Code", content: content, language: language),
+            status: status)
+        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: secureCookies)) }
+        return try page.response(from: request, context: context)
+    }
+
+    static func expiredPage(_ request: Request, context: Context) throws -> Response {
+        let language = request.language
+        return try HTMLResponse(
+            html: MessagePage.render(
+                title: language == .zh ? "页面已失效" : "This page has expired",
+                message: language == .zh ? "为了您的安全，请返回重新操作。" : "For your safety, go back and try again.", language: language),
+            status: .forbidden
+        ).response(from: request, context: context)
+    }
+
+    // MARK: Sign in
+
+    @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
+        if try await Self.session(request, services: services) != nil { return Response(status: .seeOther, headers: [.location: "/me"]) }
+        return try numberPage(request, context: context, adding: false, form: Form())
+    }
+
+    @Sendable func requestSignInCode(_ request: Request, context: Context) async throws -> Response {
+        try await requestCode(request, context: context, accountID: nil)
+    }
+
+    func requestCode(_ request: Request, context: Context, accountID: String?) async throws -> Response {
+        let language = request.language
+        let form = FormDecoding.decode(String(decoding: try await request.bodyBytes(limit: 2 * 1024), as: UTF8.self))
+        guard CSRFToken.isValid(request, form: form) else { return try Self.expiredPage(request, context: context) }
+        let number = String((form["msisdn"] ?? "").prefix(32))
+        let adding = accountID != nil
+        let result: SubscriberService.CodeRequest
+        do {
+            result = try await services.subscribers.requestCode(
+                msisdn: number, purpose: adding ? .addNumber : .signIn, accountID: accountID, clientKey: Self.clientKey(request),
+                language: language)
+        } catch let error as DomainError {
+            return try numberPage(
+                request, context: context, adding: adding,
+                form: Form(number: number, error: Messages.problemTitle(error.code, language), status: .unprocessableContent))
+        } catch {
+            return try numberPage(
+                request, context: context, adding: adding,
+                form: Form(
+                    number: number, error: language == .zh ? "短信发送失败，请稍后再试。" : "The SMS could not be sent; try again later.",
+                    status: .serviceUnavailable))
+        }
+        switch result {
+        case .sent(let challenge):
+            return Response(status: .seeOther, headers: [.location: "\(adding ? "/me/add" : "/signin")/verify?c=\(challenge)"])
+        case .tooSoon(let seconds):
+            let message = language == .zh ? "请在 \(seconds) 秒后再获取验证码。" : "Wait \(seconds) seconds before asking for another code."
+            return try numberPage(
+                request, context: context, adding: adding, form: Form(number: number, error: message, status: .tooManyRequests))
+        case .tooMany:
+            let message = language == .zh ? "验证码请求过于频繁，请一小时后再试。" : "Too many codes asked for; try again in an hour."
+            return try numberPage(
+                request, context: context, adding: adding, form: Form(number: number, error: message, status: .tooManyRequests))
+        case .unavailable:
+            let message = language == .zh ? "短信登录暂未开通。" : "SMS sign-in is not available on this server."
+            return try numberPage(
+                request, context: context, adding: adding, form: Form(number: number, error: message, status: .serviceUnavailable))
+        }
+    }
+
+    @Sendable func signInCodeForm(_ request: Request, context: Context) async throws -> Response {
+        let challenge = String(request.uri.queryParameters.get("c") ?? "").prefix(64)
+        return try codePage(request, context: context, adding: false, challenge: String(challenge), error: nil)
+    }
+
+    @Sendable func verifySignIn(_ request: Request, context: Context) async throws -> Response {
+        try await verify(request, context: context, accountID: nil)
+    }
+
+    func verify(_ request: Request, context: Context, accountID: String?) async throws -> Response {
+        let language = request.language
+        let form = FormDecoding.decode(String(decoding: try await request.bodyBytes(limit: 2 * 1024), as: UTF8.self))
+        guard CSRFToken.isValid(request, form: form) else { return try Self.expiredPage(request, context: context) }
+        let challenge = String((form["challenge"] ?? "").prefix(64))
+        let adding = accountID != nil
+        switch try await services.subscribers.verify(
+            challengeID: challenge, code: String((form["code"] ?? "").prefix(12)), accountID: accountID)
+        {
+        case .signedIn(let token, _):
+            var response = Response(status: .seeOther, headers: [.location: "/me"])
+            response.setCookie(
+                Cookie(
+                    name: Self.sessionCookie, value: token, maxAge: Int(SubscriberService.sessionLifetime), path: "/",
+                    secure: secureCookies,
+                    httpOnly: true, sameSite: .lax))
+            return response
+        case .numberAdded:
+            return Response(status: .seeOther, headers: [.location: "/me"])
+        case .wrongCode(let left):
+            let message = language == .zh ? "验证码不正确，还可以再试 \(left) 次。" : "That code is not right; \(left) tries left."
+            return try codePage(
+                request, context: context, adding: adding, challenge: challenge, error: message, status: .unprocessableContent)
+        case .expired:
+            let message = language == .zh ? "验证码已失效，请重新获取。" : "The code has expired; ask for a new one."
+            return try codePage(
+                request, context: context, adding: adding, challenge: challenge, error: message, status: .unprocessableContent)
+        case .locked:
+            let message = language == .zh ? "错误次数过多，请一小时后再试。" : "Too many wrong codes; try again in an hour."
+            return try codePage(request, context: context, adding: adding, challenge: challenge, error: message, status: .tooManyRequests)
+        }
+    }
+
+    @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
+        let form = FormDecoding.decode(String(decoding: try await request.bodyBytes(limit: 1024), as: UTF8.self))
+        guard CSRFToken.isValid(request, form: form) else { return try Self.expiredPage(request, context: context) }
+        if let token = request.cookies[Self.sessionCookie]?.value { try await services.subscribers.signOut(token: token) }
+        var response = Response(status: .seeOther, headers: [.location: "/"])
+        response.setCookie(
+            Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    // MARK: Add a number
+
+    @Sendable func addForm(_ request: Request, context: Context) async throws -> Response {
+        guard try await Self.session(request, services: services) != nil else {
+            return Response(status: .seeOther, headers: [.location: "/signin"])
+        }
+        return try numberPage(request, context: context, adding: true, form: Form())
+    }
+
+    @Sendable func requestAddCode(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await Self.session(request, services: services) else {
+            return Response(status: .seeOther, headers: [.location: "/signin"])
+        }
+        return try await requestCode(request, context: context, accountID: session.accountID)
+    }
+
+    @Sendable func addCodeForm(_ request: Request, context: Context) async throws -> Response {
+        guard try await Self.session(request, services: services) != nil else {
+            return Response(status: .seeOther, headers: [.location: "/signin"])
+        }
+        let challenge = String(request.uri.queryParameters.get("c") ?? "").prefix(64)
+        return try codePage(request, context: context, adding: true, challenge: String(challenge), error: nil)
+    }
+
+    @Sendable func verifyAdd(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await Self.session(request, services: services) else {
+            return Response(status: .seeOther, headers: [.location: "/signin"])
+        }
+        return try await verify(request, context: context, accountID: session.accountID)
+    }
+}
