@@ -74,10 +74,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
+        .target(
+            name: "BaohaoSecurity",
+            dependencies: ["BaohaoDomain", "CCrypt"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "BaohaoHTTP",
             dependencies: [
                 "BaohaoDomain",
+                "BaohaoSecurity",
                 "BaohaoStorage",
                 "BaohaoPayments",
                 "BaohaoMessaging",
@@ -95,6 +102,7 @@ let package = Package(
             name: "baohao",
             dependencies: [
                 "BaohaoDomain",
+                "BaohaoSecurity",
                 "BaohaoStorage",
                 "BaohaoPayments",
                 "BaohaoHTTP",
@@ -131,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BaohaoStorageTests",
-            dependencies: ["BaohaoDomain", "BaohaoStorage", "BaohaoTestSupport"],
+            dependencies: ["BaohaoDomain", "BaohaoStorage", "BaohaoSecurity", "BaohaoTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import BaohaoDomain
 import BaohaoPayments
+import BaohaoSecurity
 import Foundation
 import Logging
 import Prometheus
@@ -29,6 +30,8 @@ public struct AppServices: Sendable {
     public let smsCallbackSecret: String?
     /// Subscriber sign-in by SMS code, their numbers and sessions.
     public let subscribers: SubscriberService
+    /// Staff accounts, console sign-in and what the console shows.
+    public let staff: StaffService
 
     public init(
         store: any RechargeStore, clock: any WallClock = SystemWallClock(), payments: PaymentProviderRegistry,
@@ -37,9 +40,10 @@ public struct AppServices: Sendable {
         reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), policies: PolicyBook = .shippedBook,
         reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
-        codeSender: (any TextMessageSender)? = nil
+        codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt()
     ) {
         self.subscribers = SubscriberService(store: store, clock: clock, sender: codeSender)
+        self.staff = StaffService(store: store, hasher: passwordHasher, clock: clock, book: policies)
         self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)
         self.reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)
         self.smsCallbackSecret = smsCallbackSecret

@@ -18,6 +18,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     RechargePortalController(services: services).addRoutes(to: router)
     SignInController(services: services).addRoutes(to: router)
     AccountController(services: services).addRoutes(to: router)
+    StaffConsoleController(services: services).addRoutes(to: router)
     AdminController(services: services).addRoutes(to: router)
     AdminPaymentsController(services: services).addRoutes(to: router)
     AdminRetentionController(services: services).addRoutes(to: router)

@@ -8,6 +8,7 @@ struct Baohao: AsyncParsableCommand {
         abstract: "保号 Baohao — recharge and number-retention platform for prepaid lines.",
         subcommands: [
             Serve.self, Migrate.self, Verify.self, Lines.self, Plans.self, Payments.self, Jobs.self, Policies.self, NumberCommand.self,
+            Staff.self,
         ]
     )
 }

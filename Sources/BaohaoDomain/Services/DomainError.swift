@@ -20,6 +20,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case policyMismatch(String)
     /// A reclaimed number still in quarantine cannot be given to a new line.
     case numberQuarantined
+    /// No member of staff has that username.
+    case staffNotFound
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -40,6 +42,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .policyNotFound: return "policy-not-found"
         case .policyMismatch: return "policy-mismatch"
         case .numberQuarantined: return "number-quarantined"
+        case .staffNotFound: return "staff-not-found"
         }
     }
 }

@@ -145,6 +145,24 @@ public protocol StoreSession: Sendable {
     func touchSubscriberSession(tokenHash: String, at: Date) async throws
     func deleteSubscriberSession(tokenHash: String) async throws
 
+    // Staff and the console
+    func insertStaff(_ account: StaffAccount) async throws
+    func staff(username: String) async throws -> StaffAccount?
+    func staff(id: String) async throws -> StaffAccount?
+    func staffAccounts() async throws -> [StaffAccount]
+    func updateStaff(_ account: StaffAccount, at: Date) async throws
+    func insertStaffSession(_ session: StaffSession) async throws
+    func staffSession(tokenHash: String) async throws -> StaffSession?
+    func touchStaffSession(tokenHash: String, at: Date) async throws
+    func deleteStaffSession(tokenHash: String) async throws
+    func deleteStaffSessions(staffID: String) async throws
+    /// Orders credited in `[from, until)`, by channel, payment method and currency.
+    func rechargeTallies(from: Date, until: Date) async throws -> [RechargeTally]
+    func lineCountsByStatus() async throws -> [LineStatus: Int]
+    /// Lines in any of `statuses`, soonest review first.
+    func lines(statuses: [LineStatus], limit: Int) async throws -> [Line]
+    func notificationCount(outcome: NotificationOutcome, since: Date) async throws -> Int
+
     // Ledger and receipts
     /// Appends a transfer; throws ``StoreError/duplicate`` if its id, or its order, already has one.
     func appendTransfer(_ transfer: Transfer) async throws

@@ -19,6 +19,7 @@ enum Messages {
         "policy-not-found": ("保号规则不存在", "No such retention policy"),
         "policy-mismatch": ("套餐与保号规则不一致", "The plan does not match its retention policy"),
         "number-quarantined": ("该号码已回收，冷却期内不能再分配", "This number was reclaimed and is in quarantine"),
+        "staff-not-found": ("工作人员不存在", "No such member of staff"),
         "import-rejected": ("导入被拒绝，未导入任何数据", "Import rejected; nothing was imported"),
         "malformed-json": ("JSON 格式错误", "The body is not valid JSON of the expected shape"),
         "unsupported-media-type": ("不支持的内容类型", "Unsupported content type"),

@@ -92,6 +92,8 @@ extension Problem {
             self.init(.unprocessableContent, error.code, detail: detail, field: "policy")
         case .numberQuarantined:
             self.init(.conflict, error.code, field: "msisdn")
+        case .staffNotFound:
+            self.init(.notFound, error.code, field: "username")
         case .importRejected(let report):
             self.init(
                 .unprocessableContent, error.code, detail: "\(report.errors.count) bad row(s); nothing imported",

@@ -301,6 +301,20 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     func reminders(lineID: String, limit: Int) async throws -> [Reminder] { throw refuse() }
     func reminderAttempts(reminderIDs: [String]) async throws -> [ReminderAttempt] { throw refuse() }
     func insertSubscriberAccount(_ account: SubscriberAccount) async throws { throw refuse() }
+    func insertStaff(_ account: StaffAccount) async throws { throw refuse() }
+    func staff(username: String) async throws -> StaffAccount? { throw refuse() }
+    func staff(id: String) async throws -> StaffAccount? { throw refuse() }
+    func staffAccounts() async throws -> [StaffAccount] { throw refuse() }
+    func updateStaff(_ account: StaffAccount, at: Date) async throws { throw refuse() }
+    func insertStaffSession(_ session: StaffSession) async throws { throw refuse() }
+    func staffSession(tokenHash: String) async throws -> StaffSession? { throw refuse() }
+    func touchStaffSession(tokenHash: String, at: Date) async throws { throw refuse() }
+    func deleteStaffSession(tokenHash: String) async throws { throw refuse() }
+    func deleteStaffSessions(staffID: String) async throws { throw refuse() }
+    func rechargeTallies(from: Date, until: Date) async throws -> [RechargeTally] { throw refuse() }
+    func lineCountsByStatus() async throws -> [LineStatus: Int] { throw refuse() }
+    func lines(statuses: [LineStatus], limit: Int) async throws -> [Line] { throw refuse() }
+    func notificationCount(outcome: NotificationOutcome, since: Date) async throws -> Int { throw refuse() }
     func subscriberAccount(id: String) async throws -> SubscriberAccount? { throw refuse() }
     func subscriberAccount(calendarKey: String) async throws -> SubscriberAccount? { throw refuse() }
     func setCalendarKey(accountID: String, key: String) async throws { throw refuse() }

@@ -1,0 +1,225 @@
+import Crypto
+import Foundation
+
+/// Staff accounts, console sign-in and what the console shows.
+///
+/// - Passwords are bcrypt hashes; 5 wrong passwords lock the account for 15 minutes; an unknown or
+///   disabled username costs the same hash computation as a known one.
+/// - A session lasts 8 hours at most and ends after 30 idle minutes.
+public struct StaffService: Sendable {
+    let store: any RechargeStore
+    let clock: any WallClock
+    let ids: IdentifierFactory
+    let hasher: any PasswordHasher
+    let book: PolicyBook
+
+    public static let failuresBeforeLock = 5
+    public static let lockDuration: TimeInterval = 15 * 60
+    public static let sessionLifetime: TimeInterval = 8 * 3600
+    public static let sessionIdle: TimeInterval = 30 * 60
+    public static let reclaimWindowDays = 30
+    /// Lapsed lines examined for the reclaim list, soonest review first.
+    public static let reclaimScanLimit = 5_000
+
+    public init(
+        store: any RechargeStore, hasher: any PasswordHasher, clock: any WallClock = SystemWallClock(),
+        ids: IdentifierFactory = IdentifierFactory(), book: PolicyBook = .shippedBook
+    ) {
+        self.store = store
+        self.hasher = hasher
+        self.clock = clock
+        self.ids = ids
+        self.book = book
+    }
+
+    // MARK: Accounts (the CLI)
+
+    /// Adds a member of staff; the username is 3–32 of `a-z 0-9 . _ -`.
+    public func addStaff(username: String, displayName: String, role: StaffRole, password: String) async throws -> StaffAccount {
+        let username = try Self.checkedUsername(username)
+        let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...64).contains(name.count) else {
+            throw DomainError.validation(ValidationError(field: "name", reason: .outOfRange, detail: "1 to 64 characters"))
+        }
+        let hash = try checkedHash(password)
+        let account = StaffAccount(
+            id: ids.make("st", at: clock.now()), username: username, displayName: name, role: role, passwordHash: hash,
+            createdAt: clock.now())
+        try await store.write { session in
+            guard try await session.staff(username: username) == nil else {
+                throw DomainError.validation(ValidationError(field: "username", reason: .notAllowed, detail: "already taken"))
+            }
+            try await session.insertStaff(account)
+        }
+        return account
+    }
+
+    /// Replaces a password, clears any lock, and ends the account's sessions.
+    public func setPassword(username: String, password: String) async throws {
+        let hash = try checkedHash(password)
+        try await update(username: username) { account in
+            account.passwordHash = hash
+            account.failedSignIns = 0
+            account.lockedUntil = nil
+        }
+    }
+
+    /// Disables an account (it is kept for the record) and ends its sessions.
+    public func disable(username: String) async throws {
+        let now = clock.now()
+        try await update(username: username) { $0.disabledAt = $0.disabledAt ?? now }
+    }
+
+    /// Every member of staff, by username.
+    public func staff() async throws -> [StaffAccount] {
+        try await store.read { try await $0.staffAccounts() }
+    }
+
+    func update(username: String, _ change: @escaping @Sendable (inout StaffAccount) -> Void) async throws {
+        let username = username.lowercased()
+        try await store.write { session in
+            guard var account = try await session.staff(username: username) else { throw DomainError.staffNotFound }
+            change(&account)
+            try await session.updateStaff(account, at: self.clock.now())
+            try await session.deleteStaffSessions(staffID: account.id)
+        }
+    }
+
+    func checkedHash(_ password: String) throws -> String {
+        if let problem = PasswordRules.problem(password) {
+            throw DomainError.validation(ValidationError(field: "password", reason: .invalidFormat, detail: problem))
+        }
+        return try hasher.hash(password: password)
+    }
+
+    static func checkedUsername(_ raw: String) throws -> String {
+        let username = raw.lowercased()
+        guard (3...32).contains(username.count),
+            username.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0) }
+            )
+        else {
+            throw DomainError.validation(
+                ValidationError(field: "username", reason: .invalidFormat, detail: "3 to 32 of a-z, 0-9, dot, dash, underscore"))
+        }
+        return username
+    }
+
+    // MARK: Sign-in
+
+    public enum SignIn: Sendable, Hashable {
+        case signedIn(token: String, staff: StaffAccount)
+        /// Wrong username or password (never which).
+        case refused
+        /// Too many wrong passwords: wait until then.
+        case locked(until: Date)
+    }
+
+    public func signIn(username raw: String, password: String) async throws -> SignIn {
+        let username = String(raw.lowercased().prefix(32))
+        let found = try await store.read { try await $0.staff(username: username) }
+        let now = clock.now()
+        guard let account = found, account.disabledAt == nil else {
+            _ = hasher.verify(password: password, against: hasher.decoyHash)
+            return .refused
+        }
+        if let until = account.lockedUntil, until > now { return .locked(until: until) }
+        let matches = hasher.verify(password: password, against: account.passwordHash)
+        let token = Self.base64URL(Self.randomBytes(32))
+        return try await store.write { session in
+            guard var current = try await session.staff(username: username), current.disabledAt == nil else { return .refused }
+            if let until = current.lockedUntil, until > now { return .locked(until: until) }
+            guard matches, current.passwordHash == account.passwordHash else {
+                current.failedSignIns += 1
+                if current.failedSignIns >= Self.failuresBeforeLock {
+                    current.failedSignIns = 0
+                    current.lockedUntil = now.addingTimeInterval(Self.lockDuration)
+                }
+                try await session.updateStaff(current, at: now)
+                if let until = current.lockedUntil, until > now { return .locked(until: until) }
+                return .refused
+            }
+            current.failedSignIns = 0
+            current.lockedUntil = nil
+            try await session.updateStaff(current, at: now)
+            try await session.insertStaffSession(
+                StaffSession(
+                    tokenHash: Self.tokenHash(token), staffID: current.id, createdAt: now,
+                    expiresAt: now.addingTimeInterval(Self.sessionLifetime), lastSeenAt: now))
+            return .signedIn(token: token, staff: current)
+        }
+    }
+
+    /// The member of staff a cookie token belongs to, or `nil` if unknown, expired, idle or disabled.
+    public func authenticate(token: String) async throws -> StaffAccount? {
+        guard token.count == 43 else { return nil }
+        let now = clock.now()
+        let hash = Self.tokenHash(token)
+        return try await store.write { session in
+            guard let found = try await session.staffSession(tokenHash: hash) else { return nil }
+            guard now < found.expiresAt, now.timeIntervalSince(found.lastSeenAt) < Self.sessionIdle,
+                let account = try await session.staff(id: found.staffID), account.disabledAt == nil
+            else {
+                try await session.deleteStaffSession(tokenHash: hash)
+                return nil
+            }
+            if now.timeIntervalSince(found.lastSeenAt) >= 60 { try await session.touchStaffSession(tokenHash: hash, at: now) }
+            return account
+        }
+    }
+
+    public func signOut(token: String) async throws {
+        let hash = Self.tokenHash(token)
+        try await store.write { try await $0.deleteStaffSession(tokenHash: hash) }
+    }
+
+    // MARK: What the console shows
+
+    /// Today's (Beijing time) recharges, lines by stage, reclaims due, refused notifications.
+    public func dashboard(for viewer: StaffAccount) async throws -> StaffDashboard {
+        let now = clock.now()
+        let zone = Deadline.mainlandTimeZone
+        let day = LocalDate(now, in: zone)
+        let from = day.startOfDay(in: zone)
+        let until = day.adding(days: 1).startOfDay(in: zone)
+        let horizon = day.adding(days: Self.reclaimWindowDays)
+        let (tallies, counts, lapsed, rejectedToday, rejected) = try await store.read { session in
+            (
+                try await session.rechargeTallies(from: from, until: until),
+                try await session.lineCountsByStatus(),
+                try await session.lines(statuses: [.grace, .suspended, .barred], limit: Self.reclaimScanLimit + 1),
+                try await session.notificationCount(outcome: .rejected, since: from),
+                viewer.role == .admin ? try await session.notifications(outcome: .rejected, limit: 20) : []
+            )
+        }
+        let reclaims = lapsed.prefix(Self.reclaimScanLimit).compactMap { line -> (line: Line, on: LocalDate)? in
+            let policy = line.policyCode.flatMap { book.policy(code: $0, at: now) }
+            let assessment = RetentionEngine.assess(line, policy: policy, now: now)
+            guard let step = assessment.schedule.first(where: { $0.stage == .reclaimed }), step.startsOn <= horizon else { return nil }
+            return (line, step.startsOn)
+        }.sorted { $0.on < $1.on || ($0.on == $1.on && $0.line.msisdn < $1.line.msisdn) }
+        return StaffDashboard(
+            day: day, tallies: tallies, stages: LineStatus.allCases.map { ($0, counts[$0] ?? 0) }, reclaims: Array(reclaims.prefix(100)),
+            reclaimsTruncated: lapsed.count > Self.reclaimScanLimit, rejectedToday: rejectedToday, rejected: rejected)
+    }
+
+    /// One line with its ledger, orders and stage history (newest first, 100 of each at most).
+    public func dossier(msisdn input: String) async throws -> LineDossier {
+        let msisdn = try LineService.parseNumber(input)
+        let now = clock.now()
+        return try await store.read { session in
+            guard let line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
+            let policy = line.policyCode.flatMap { self.book.policy(code: $0, at: now) }
+            return LineDossier(
+                line: line, assessment: RetentionEngine.assess(line, policy: policy, now: now),
+                transfers: try await session.transfers(account: .line(id: line.id), limit: 100),
+                orders: try await session.orders(lineID: line.id, limit: 100),
+                stageChanges: try await session.stageChanges(lineID: line.id, limit: 100))
+        }
+    }
+
+    static func tokenHash(_ token: String) -> String { Hex.encode(SHA256.hash(data: Data(token.utf8))) }
+
+    static func randomBytes(_ count: Int) -> [UInt8] { SubscriberService.randomBytes(count) }
+
+    static func base64URL(_ bytes: [UInt8]) -> String { SubscriberService.base64URL(bytes) }
+}

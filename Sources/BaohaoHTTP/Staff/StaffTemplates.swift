@@ -1,0 +1,143 @@
+import Mustache
+
+/// The staff console's page bodies (inside ``PageLayout``).
+enum StaffTemplates {
+    static let menu = """
+        <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a>
+        {{#isAdmin}} · <a href="/staff/accounts">{{menuStaff}}</a>{{/isAdmin}} · {{who}}
+        <form method="post" action="/staff/signout" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="staff-sign-out">{{signOut}}</button></form></p>
+        """
+
+    static let signIn = try! MustacheTemplate(
+        string: """
+            <h1>{{heading}}</h1>
+            <div class="card">
+            {{#hasError}}<p class="error" role="alert" id="form-error">{{error}}</p>{{/hasError}}
+            <form method="post" action="/staff/signin">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="username">{{usernameLabel}}</label>
+            <input type="text" id="username" name="username" value="{{username}}" required maxlength="32" autocomplete="username" autocapitalize="none" autofocus>
+            <label for="password">{{passwordLabel}}</label>
+            <input type="password" id="password" name="password" required maxlength="72" autocomplete="current-password">
+            <p><button type="submit" id="staff-sign-in">{{submit}}</button></p>
+            </form>
+            </div>
+            """)
+
+    static let dashboard = try! MustacheTemplate(
+        string: menu + """
+            <h1>{{heading}}</h1>
+            <section class="card" aria-labelledby="today-h" id="today">
+            <h2 id="today-h">{{todayHeading}}</h2>
+            {{#noTallies}}<p>{{noTalliesText}}</p>{{/noTallies}}
+            {{^noTallies}}
+            <table>
+            <tr><th scope="col">{{channelLabel}}</th><th scope="col">{{methodLabel}}</th><th scope="col">{{countLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{feesLabel}}</th></tr>
+            {{#tallies}}<tr><td>{{channel}}</td><td>{{method}}</td><td>{{count}}</td><td>{{amount}}</td><td>{{fees}}</td></tr>
+            {{/tallies}}
+            </table>
+            {{/noTallies}}
+            </section>
+            <section class="card" aria-labelledby="stages-h" id="stages">
+            <h2 id="stages-h">{{stagesHeading}}</h2>
+            <table>
+            {{#stages}}<tr><th scope="row">{{stage}}</th><td data-stage="{{code}}">{{count}}</td></tr>
+            {{/stages}}
+            </table>
+            </section>
+            <section class="card" aria-labelledby="reclaims-h" id="reclaims">
+            <h2 id="reclaims-h">{{reclaimsHeading}}</h2>
+            {{#noReclaims}}<p>{{noReclaimsText}}</p>{{/noReclaims}}
+            {{^noReclaims}}
+            <table>
+            <tr><th scope="col">{{numberLabel}}</th><th scope="col">{{stageLabel}}</th><th scope="col">{{reclaimOnLabel}}</th></tr>
+            {{#reclaims}}<tr><td><a href="/staff/lines?msisdn={{msisdnQuery}}">{{number}}</a></td><td>{{stage}}</td><td>{{on}}</td></tr>
+            {{/reclaims}}
+            </table>
+            {{/noReclaims}}
+            {{#truncated}}<p>{{truncatedText}}</p>{{/truncated}}
+            </section>
+            <section class="card" aria-labelledby="rejected-h" id="rejected">
+            <h2 id="rejected-h">{{rejectedHeading}}</h2>
+            <p id="rejected-today">{{rejectedToday}}</p>
+            {{#isAdmin}}
+            {{#hasRejected}}
+            <table>
+            <tr><th scope="col">{{timeLabel}}</th><th scope="col">{{providerLabel}}</th><th scope="col">{{reasonLabel}}</th><th scope="col">{{orderLabel}}</th></tr>
+            {{#rejected}}<tr><td>{{at}}</td><td>{{provider}}</td><td>{{reason}}</td><td>{{order}}</td></tr>
+            {{/rejected}}
+            </table>
+            {{/hasRejected}}
+            {{/isAdmin}}
+            {{^isAdmin}}<p>{{adminOnlyText}}</p>{{/isAdmin}}
+            </section>
+            """)
+
+    static let line = try! MustacheTemplate(
+        string: menu + """
+            <h1>{{heading}}</h1>
+            <div class="card">
+            <form method="get" action="/staff/lines" role="search">
+            <label for="msisdn">{{numberLabel}}</label>
+            <input type="tel" id="msisdn" name="msisdn" value="{{query}}" required maxlength="32" inputmode="tel">
+            <p><button type="submit" id="lookup">{{lookupLabel}}</button></p>
+            </form>
+            {{#hasError}}<p class="error" role="alert" id="form-error">{{error}}</p>{{/hasError}}
+            </div>
+            {{#found}}
+            <section class="card" aria-labelledby="summary-h" id="summary">
+            <h2 id="summary-h">{{number}}</h2>
+            <table>
+            {{#facts}}<tr><th scope="row">{{{label}}}</th><td>{{value}}</td></tr>
+            {{/facts}}
+            </table>
+            </section>
+            <section class="card" aria-labelledby="ledger-h" id="ledger">
+            <h2 id="ledger-h">{{ledgerHeading}}</h2>
+            {{#noTransfers}}<p>{{none}}</p>{{/noTransfers}}
+            {{^noTransfers}}
+            <table>
+            <tr><th scope="col">{{timeLabel}}</th><th scope="col">{{kindLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{orderLabel}}</th></tr>
+            {{#transfers}}<tr><td>{{at}}</td><td>{{kind}}</td><td>{{amount}}</td><td>{{order}}</td></tr>
+            {{/transfers}}
+            </table>
+            {{/noTransfers}}
+            </section>
+            <section class="card" aria-labelledby="orders-h" id="orders">
+            <h2 id="orders-h">{{ordersHeading}}</h2>
+            {{#noOrders}}<p>{{none}}</p>{{/noOrders}}
+            {{^noOrders}}
+            <table>
+            <tr><th scope="col">{{timeLabel}}</th><th scope="col">{{channelLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{statusLabel}}</th><th scope="col">{{receiptLabel}}</th></tr>
+            {{#orders}}<tr><td>{{at}}</td><td>{{channel}} · {{method}}</td><td>{{amount}}</td><td>{{status}}</td><td>{{#receipt}}<a href="/receipts/{{receipt}}">{{receipt}}</a>{{/receipt}}</td></tr>
+            {{/orders}}
+            </table>
+            {{/noOrders}}
+            </section>
+            <section class="card" aria-labelledby="stages-h" id="stage-history">
+            <h2 id="stages-h">{{historyHeading}}</h2>
+            {{#noChanges}}<p>{{none}}</p>{{/noChanges}}
+            {{^noChanges}}
+            <table>
+            <tr><th scope="col">{{effectiveLabel}}</th><th scope="col">{{changeLabel}}</th><th scope="col">{{reasonLabel}}</th><th scope="col">{{policyLabel}}</th></tr>
+            {{#changes}}<tr><td>{{on}}</td><td>{{from}} → {{to}}</td><td>{{reason}}</td><td>{{policy}}</td></tr>
+            {{/changes}}
+            </table>
+            {{/noChanges}}
+            </section>
+            {{/found}}
+            """)
+
+    static let accounts = try! MustacheTemplate(
+        string: menu + """
+            <h1>{{heading}}</h1>
+            <div class="card">
+            <table>
+            <tr><th scope="col">{{usernameLabel}}</th><th scope="col">{{nameLabel}}</th><th scope="col">{{roleLabel}}</th><th scope="col">{{stateLabel}}</th></tr>
+            {{#accounts}}<tr><td>{{username}}</td><td>{{name}}</td><td>{{role}}</td><td>{{state}}</td></tr>
+            {{/accounts}}
+            </table>
+            <p>{{hint}}</p>
+            </div>
+            """)
+}

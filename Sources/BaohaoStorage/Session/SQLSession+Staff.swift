@@ -1,0 +1,136 @@
+import BaohaoDomain
+import Foundation
+import SQLKit
+
+extension SQLSession {
+    static let staffColumns =
+        "id, username, display_name, role, password_hash, failed_sign_ins, locked_until, disabled_at, created_at"
+
+    static func staffAccount(_ row: any SQLRow) throws -> StaffAccount {
+        let role = try row.decode(column: "role", as: String.self)
+        guard let parsed = StaffRole(rawValue: role) else { throw StoreError.corrupt("staff role \(role)") }
+        return StaffAccount(
+            id: try row.decode(column: "id", as: String.self), username: try row.decode(column: "username", as: String.self),
+            displayName: try row.decode(column: "display_name", as: String.self), role: parsed,
+            passwordHash: try row.decode(column: "password_hash", as: String.self),
+            failedSignIns: Int(try row.decode(column: "failed_sign_ins", as: Int64.self)),
+            lockedUntil: try optionalDate(row, "locked_until"), disabledAt: try optionalDate(row, "disabled_at"),
+            createdAt: try date(row, "created_at"))
+    }
+
+    func insertStaff(_ a: StaffAccount) async throws {
+        try await db.raw(
+            """
+            INSERT INTO staff_accounts (id, username, display_name, role, password_hash, failed_sign_ins, locked_until, disabled_at,
+                                        created_at, updated_at)
+            VALUES (\(bind: a.id), \(bind: a.username), \(bind: a.displayName), \(bind: a.role.rawValue), \(bind: a.passwordHash),
+                    \(bind: Int64(a.failedSignIns)), \(bind: a.lockedUntil?.millis), \(bind: a.disabledAt?.millis),
+                    \(bind: a.createdAt.millis), \(bind: a.createdAt.millis))
+            """
+        ).run()
+    }
+
+    func staff(username: String) async throws -> StaffAccount? {
+        try await db.raw("SELECT \(unsafeRaw: Self.staffColumns) FROM staff_accounts WHERE username = \(bind: username)").first()
+            .map(Self.staffAccount)
+    }
+
+    func staff(id: String) async throws -> StaffAccount? {
+        try await db.raw("SELECT \(unsafeRaw: Self.staffColumns) FROM staff_accounts WHERE id = \(bind: id)").first()
+            .map(Self.staffAccount)
+    }
+
+    func staffAccounts() async throws -> [StaffAccount] {
+        try await db.raw("SELECT \(unsafeRaw: Self.staffColumns) FROM staff_accounts ORDER BY username LIMIT 1000").all()
+            .map(Self.staffAccount)
+    }
+
+    func updateStaff(_ a: StaffAccount, at: Date) async throws {
+        try await db.raw(
+            """
+            UPDATE staff_accounts SET display_name = \(bind: a.displayName), role = \(bind: a.role.rawValue),
+              password_hash = \(bind: a.passwordHash), failed_sign_ins = \(bind: Int64(a.failedSignIns)),
+              locked_until = \(bind: a.lockedUntil?.millis), disabled_at = \(bind: a.disabledAt?.millis), updated_at = \(bind: at.millis)
+            WHERE id = \(bind: a.id)
+            """
+        ).run()
+    }
+
+    func insertStaffSession(_ s: StaffSession) async throws {
+        try await db.raw(
+            """
+            INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at, last_seen_at)
+            VALUES (\(bind: s.tokenHash), \(bind: s.staffID), \(bind: s.createdAt.millis), \(bind: s.expiresAt.millis),
+                    \(bind: s.lastSeenAt.millis))
+            """
+        ).run()
+    }
+
+    func staffSession(tokenHash: String) async throws -> StaffSession? {
+        try await db.raw(
+            "SELECT token_hash, staff_id, created_at, expires_at, last_seen_at FROM staff_sessions WHERE token_hash = \(bind: tokenHash)"
+        ).first().map { row in
+            StaffSession(
+                tokenHash: try row.decode(column: "token_hash", as: String.self),
+                staffID: try row.decode(column: "staff_id", as: String.self),
+                createdAt: try Self.date(row, "created_at"), expiresAt: try Self.date(row, "expires_at"),
+                lastSeenAt: try Self.date(row, "last_seen_at"))
+        }
+    }
+
+    func touchStaffSession(tokenHash: String, at: Date) async throws {
+        try await db.raw("UPDATE staff_sessions SET last_seen_at = \(bind: at.millis) WHERE token_hash = \(bind: tokenHash)").run()
+    }
+
+    func deleteStaffSession(tokenHash: String) async throws {
+        try await db.raw("DELETE FROM staff_sessions WHERE token_hash = \(bind: tokenHash)").run()
+    }
+
+    func deleteStaffSessions(staffID: String) async throws {
+        try await db.raw("DELETE FROM staff_sessions WHERE staff_id = \(bind: staffID)").run()
+    }
+
+    func rechargeTallies(from: Date, until: Date) async throws -> [RechargeTally] {
+        try await db.raw(
+            """
+            SELECT channel, payment_method, currency, COUNT(*) AS n, CAST(SUM(amount) AS BIGINT) AS amount, CAST(SUM(fee) AS BIGINT) AS fees
+            FROM recharge_orders WHERE credited_at >= \(bind: from.millis) AND credited_at < \(bind: until.millis)
+            GROUP BY channel, payment_method, currency ORDER BY channel, payment_method, currency
+            """
+        ).all().map { row in
+            RechargeTally(
+                channel: try row.decode(column: "channel", as: String.self),
+                paymentMethod: try row.decode(column: "payment_method", as: String.self),
+                count: Int(try row.decode(column: "n", as: Int64.self)), amount: try Self.money(row, "amount", "currency"),
+                fees: try Self.money(row, "fees", "currency"))
+        }
+    }
+
+    func lineCountsByStatus() async throws -> [LineStatus: Int] {
+        var counts: [LineStatus: Int] = [:]
+        for row in try await db.raw("SELECT status, COUNT(*) AS n FROM lines GROUP BY status").all() {
+            let raw = try row.decode(column: "status", as: String.self)
+            guard let status = LineStatus(rawValue: raw) else { throw StoreError.corrupt("line status \(raw)") }
+            counts[status] = Int(try row.decode(column: "n", as: Int64.self))
+        }
+        return counts
+    }
+
+    func lines(statuses: [LineStatus], limit: Int) async throws -> [Line] {
+        guard !statuses.isEmpty else { return [] }
+        var query = SQLQueryString("SELECT \(unsafeRaw: Self.lineColumns) FROM lines WHERE status IN (")
+        for (i, status) in statuses.enumerated() {
+            if i > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+            query.appendInterpolation(bind: status.rawValue)
+        }
+        query.appendInterpolation(unsafeRaw: ") ORDER BY COALESCE(review_at, 9000000000000000), id LIMIT \(max(limit, 0))")
+        return try await db.raw(query).all().map(Self.line)
+    }
+
+    func notificationCount(outcome: NotificationOutcome, since: Date) async throws -> Int {
+        let row = try await db.raw(
+            "SELECT COUNT(*) AS n FROM payment_notifications WHERE outcome = \(bind: outcome.rawValue) AND received_at >= \(bind: since.millis)"
+        ).first()
+        return Int(try row?.decode(column: "n", as: Int64.self) ?? 0)
+    }
+}
