@@ -11,6 +11,7 @@ driven by selenium), against a real `baohao serve` with the sandbox provider.
 Screenshots of the main pages at both widths are saved in artifacts/screenshots/.
 """
 import json
+import re
 import os
 import urllib.error
 import urllib.request
@@ -72,6 +73,28 @@ def server(tmp_path):
     server.stop()
 
 
+def check_receipt_pdf(url):
+    """The receipt PDF downloads as an attachment; poppler reads back its Chinese text and renders it."""
+    import subprocess
+    import tempfile
+    with urllib.request.urlopen(url) as resp:
+        assert resp.headers["Content-Type"] == "application/pdf"
+        assert resp.headers["Content-Disposition"].startswith('attachment; filename="receipt-BH-')
+        data = resp.read()
+    assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True, check=True)
+        assert re.search(r"^Pages: +1$", info.stdout, re.M) and "Syntax Error" not in info.stderr, info.stderr
+        text = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, text=True, check=True).stdout
+        for expected in ("充值凭证", "Recharge receipt", "充值成功，已到账", "138****8000", "中国移动", "￥20.00", "不是税务发票"):
+            assert expected in text, (expected, text)
+        assert NUMBER not in text
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "90", "-singlefile", f.name, os.path.join(ARTIFACTS, "receipt-pdf")], check=True)
+
+
 def balance(server):
     return json.loads(server.admin("GET", f"/v1/admin/lines/{NUMBER}")[1])["balance"]["amount"]
 
@@ -121,8 +144,10 @@ def test_recharge_journey_on_a_phone(server):
         assert "138****8000" in receipt and "¥20.00" in receipt
         page_checks(driver)
         shot(driver, "phone-5-receipt")
+        pdf_url = driver.find_element(By.ID, "pdf-link").get_attribute("href")
     finally:
         driver.quit()
+    check_receipt_pdf(pdf_url)
     # What the ledger holds: one credited order of ¥20.00, the balance up by exactly that.
     assert balance(server) == 2300
     made = orders(server)

@@ -123,6 +123,25 @@ struct AdminAndReceiptTests {
 
             #expect(try await h.call(.get, "/v1/receipts/BH-20261124-AAAA-AAAA-AA").status == .notFound)
             #expect(try await h.call(.get, "/receipts/nope").status == .notFound)
+            #expect(try await h.call(.get, "/receipts/nope/pdf").status == .notFound)
+
+            // The PDF: a well-formed file whose cross-reference table points at each object.
+            let pdf = try await h.call(.get, "/receipts/\(number)/pdf")
+            #expect(pdf.status == .ok && pdf.contentType == "application/pdf")
+            #expect(pdf.headers[.contentDisposition] == "attachment; filename=\"receipt-\(number).pdf\"")
+            let bytes = pdf.bytes
+            let latin = String(decoding: bytes.map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+            #expect(latin.hasPrefix("%PDF-1.4\n") && latin.hasSuffix("%%EOF\n"))
+            let tail = try #require(latin.range(of: "startxref\n", options: .backwards))
+            let xref = try #require(Int(latin[tail.upperBound...].prefix { $0.isNumber }))
+            #expect(latin.dropFirst(xref).hasPrefix("xref\n0 10\n"))
+            let entries = latin.dropFirst(xref).split(separator: "\n").dropFirst(3).prefix(9)
+            for (index, entry) in entries.enumerated() {
+                let offset = try #require(Int(entry.prefix(10)))
+                #expect(latin.dropFirst(offset).hasPrefix("\(index + 1) 0 obj\n"), "object \(index + 1) at \(offset)")
+            }
+            // 充值凭证 in UCS-2, the masked number in Helvetica, never the full number.
+            #expect(latin.contains("<5145503C51ED8BC1>") && latin.contains("(138****8000)") && !latin.contains("13800138000"))
         }
     }
 }

@@ -20,6 +20,8 @@ struct Reply: @unchecked Sendable {
     let status: HTTPResponse.Status
     let headers: HTTPFields
     let text: String
+    /// The body as sent (for binary bodies such as PDFs).
+    var bytes: [UInt8] = []
 
     var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
     var array: [[String: Any]] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? [] }
@@ -94,7 +96,9 @@ struct Harness: Sendable {
         if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         let response = try await client.executeRequest(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
-        return Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
+        return Reply(
+            status: response.status, headers: response.headers, text: String(buffer: response.body),
+            bytes: Array(response.body.readableBytesView))
     }
 
     func admin(_ method: HTTPRequest.Method, _ uri: String, body: String? = nil, contentType: String? = nil) async throws -> Reply {

@@ -2,13 +2,15 @@ import BaohaoDomain
 import Foundation
 import Hummingbird
 
-/// Receipts for the payer: JSON at `/v1/receipts/{no}`, a printable page at `/receipts/{no}`.
+/// Receipts for the payer: JSON at `/v1/receipts/{no}`, a printable page at `/receipts/{no}`, and
+/// a PDF at `/receipts/{no}/pdf`.
 struct ReceiptController<Context: RequestContext> {
     let services: AppServices
 
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/receipts/:number", use: json)
         router.get("/receipts/:number", use: page)
+        router.get("/receipts/:number/pdf", use: pdf)
     }
 
     struct ReceiptRepresentation: Encodable, Sendable {
@@ -71,5 +73,26 @@ struct ReceiptController<Context: RequestContext> {
                     title: language == .zh ? "凭证不存在" : "Receipt not found",
                     message: language == .zh ? "请检查凭证号是否正确。" : "Check the receipt number.", language: language), status: .notFound)
         }
+    }
+
+    @Sendable func pdf(_ request: Request, context: Context) async throws -> Response {
+        let number: String = try context.parameters.require("number")
+        let receipt: Receipt
+        do {
+            receipt = try await services.recharges.receipt(number: number)
+        } catch DomainError.receiptNotFound {
+            return try await page(request, context: context).response(from: request, context: context)
+        }
+        let bytes = ReceiptPDF.render(receipt, merchant: services.merchant, language: request.language, now: services.clock.now())
+        let safeName = String(
+            receipt.number.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+                .map(Character.init))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/pdf", .contentDisposition: "attachment; filename=\"receipt-\(safeName).pdf\"",
+                .cacheControl: "no-store", .init("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
