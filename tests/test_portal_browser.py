@@ -144,6 +144,10 @@ def test_recharge_journey_on_a_phone(server):
         assert "138****8000" in receipt and "¥20.00" in receipt
         page_checks(driver)
         shot(driver, "phone-5-receipt")
+        # The print button's script runs under the page's script nonce (no inline handlers allowed).
+        driver.execute_script("window.print = () => { window.printed = true; }")
+        driver.find_element(By.ID, "print").click()
+        assert driver.execute_script("return window.printed === true")
         pdf_url = driver.find_element(By.ID, "pdf-link").get_attribute("href")
     finally:
         driver.quit()

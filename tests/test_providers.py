@@ -11,6 +11,7 @@ import os
 import subprocess
 import tempfile
 import urllib.parse
+import urllib.request
 import uuid
 
 import pytest
@@ -103,11 +104,16 @@ def test_payment_requests_are_signed_as_each_provider_requires(world):
     assert created["payment"]["pay_url"].startswith("https://checkout.stripe.com/c/pay/cs_test_")
     # UnionPay: our page holds a signed front-end form for frontTransReq.do.
     created = create_order(server, "unionpay")
-    status, page = server.request("GET", urllib.parse.urlparse(created["payment"]["pay_url"]).path)
-    assert status == 200
-    html = page.decode()
-    assert f'action="{fake.base}/gateway/api/frontTransReq.do"' in html
     import html as htmllib, re
+    with urllib.request.urlopen(server.base + urllib.parse.urlparse(created["payment"]["pay_url"]).path) as resp:
+        assert resp.status == 200
+        csp = resp.headers["Content-Security-Policy"]
+        html = resp.read().decode()
+    assert f'action="{fake.base}/gateway/api/frontTransReq.do"' in html
+    # The browser may post this form to UnionPay, and may run the page's own auto-submit script only.
+    assert f"form-action 'self' {fake.base};" in csp and "unsafe-inline" not in csp.split("script-src", 1)[1].split(";")[0]
+    nonce = re.search(r"script-src 'nonce-([A-Za-z0-9+/=]+)'", csp).group(1)
+    assert html.count("<script") == 1 and f'<script nonce="{nonce}">' in html
     form = {m.group(1): htmllib.unescape(m.group(2)) for m in re.finditer(r'name="([^"]+)" value="([^"]*)"', html)}
     signature = form.pop("signature")
     digest = __import__("hashlib").sha256(sorted_string(form, skip=()).encode()).hexdigest()

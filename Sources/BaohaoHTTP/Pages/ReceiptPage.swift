@@ -16,9 +16,10 @@ enum ReceiptPage {
             </table>
             </div>
             <p class="note">{{notInvoice}}</p>
-            <p class="noprint"><button onclick="window.print()">{{printLabel}}</button>
+            <p class="noprint"><button type="button" id="print">{{printLabel}}</button>
             <a class="button" href="/receipts/{{number}}/pdf" id="pdf-link">{{pdfLabel}}</a>
             <a class="button secondary" href="/v1/receipts/{{number}}">JSON</a></p>
+            <script>document.getElementById("print").addEventListener("click", () => window.print())</script>
             """)
 
     /// The receipt's lines as (Chinese label, English label, value), shared by the page and the PDF.

@@ -40,7 +40,10 @@ struct UnionPayFrontPageController<Context: RequestContext> {
             "button": language == .zh ? "前往银联支付" : "Continue to UnionPay",
         ])
         return HTMLResponse(
-            html: PageLayout.render(title: language == .zh ? "银联支付" : "UnionPay", content: content, language: language))
+            html: PageLayout.render(title: language == .zh ? "银联支付" : "UnionPay", content: content, language: language),
+            formTargets: URL(string: form.action).flatMap { url in
+                url.scheme.flatMap { scheme in url.host.map { "\(scheme)://\($0)" + (url.port.map { ":\($0)" } ?? "") } }
+            }.map { [$0] } ?? [])
     }
 }
 
