@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Staff accounts, console sign-in and what the console shows.
@@ -17,6 +16,7 @@ public struct StaffService: Sendable {
     public static let lockDuration: TimeInterval = 15 * 60
     public static let sessionLifetime: TimeInterval = 8 * 3600
     public static let sessionIdle: TimeInterval = 30 * 60
+    static let sessionRules = SessionRules(lifetime: sessionLifetime, idle: sessionIdle)
     public static let reclaimWindowDays = 30
     /// Lapsed lines examined for the reclaim list, soonest review first.
     public static let reclaimScanLimit = 5_000
@@ -124,7 +124,7 @@ public struct StaffService: Sendable {
         }
         if let until = account.lockedUntil, until > now { return .locked(until: until) }
         let matches = hasher.verify(password: password, against: account.passwordHash)
-        let token = Self.base64URL(Self.randomBytes(32))
+        let token = SessionToken.make()
         return try await store.write { session in
             guard var current = try await session.staff(username: username), current.disabledAt == nil else { return .refused }
             if let until = current.lockedUntil, until > now { return .locked(until: until) }
@@ -143,7 +143,7 @@ public struct StaffService: Sendable {
             try await session.updateStaff(current, at: now)
             try await session.insertStaffSession(
                 StaffSession(
-                    tokenHash: Self.tokenHash(token), staffID: current.id, createdAt: now,
+                    tokenHash: SessionToken.hash(token), staffID: current.id, createdAt: now,
                     expiresAt: now.addingTimeInterval(Self.sessionLifetime), lastSeenAt: now))
             return .signedIn(token: token, staff: current)
         }
@@ -151,24 +151,24 @@ public struct StaffService: Sendable {
 
     /// The member of staff a cookie token belongs to, or `nil` if unknown, expired, idle or disabled.
     public func authenticate(token: String) async throws -> StaffAccount? {
-        guard token.count == 43 else { return nil }
+        guard token.count == SessionToken.length else { return nil }
         let now = clock.now()
-        let hash = Self.tokenHash(token)
+        let hash = SessionToken.hash(token)
         return try await store.write { session in
             guard let found = try await session.staffSession(tokenHash: hash) else { return nil }
-            guard now < found.expiresAt, now.timeIntervalSince(found.lastSeenAt) < Self.sessionIdle,
-                let account = try await session.staff(id: found.staffID), account.disabledAt == nil
+            let check = Self.sessionRules.check(expiresAt: found.expiresAt, lastSeenAt: found.lastSeenAt, now: now)
+            guard case .live(let touch) = check, let account = try await session.staff(id: found.staffID), account.disabledAt == nil
             else {
                 try await session.deleteStaffSession(tokenHash: hash)
                 return nil
             }
-            if now.timeIntervalSince(found.lastSeenAt) >= 60 { try await session.touchStaffSession(tokenHash: hash, at: now) }
+            if touch { try await session.touchStaffSession(tokenHash: hash, at: now) }
             return account
         }
     }
 
     public func signOut(token: String) async throws {
-        let hash = Self.tokenHash(token)
+        let hash = SessionToken.hash(token)
         try await store.write { try await $0.deleteStaffSession(tokenHash: hash) }
     }
 
@@ -216,10 +216,4 @@ public struct StaffService: Sendable {
                 stageChanges: try await session.stageChanges(lineID: line.id, limit: 100))
         }
     }
-
-    static func tokenHash(_ token: String) -> String { Hex.encode(SHA256.hash(data: Data(token.utf8))) }
-
-    static func randomBytes(_ count: Int) -> [UInt8] { SubscriberService.randomBytes(count) }
-
-    static func base64URL(_ bytes: [UInt8]) -> String { SubscriberService.base64URL(bytes) }
 }

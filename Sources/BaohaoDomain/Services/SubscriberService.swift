@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Sign-in by SMS one-time code, the numbers a person has proved, and browser sessions.
@@ -23,6 +22,7 @@ public struct SubscriberService: Sendable {
     public static let failuresBeforeLock = 10
     public static let sessionLifetime: TimeInterval = 12 * 3600
     public static let sessionIdle: TimeInterval = 30 * 60
+    static let sessionRules = SessionRules(lifetime: sessionLifetime, idle: sessionIdle)
     public static let numbersPerAccount = 20
 
     public init(
@@ -106,8 +106,7 @@ public struct SubscriberService: Sendable {
     public func verify(challengeID: String, code: String, accountID: String?) async throws -> Verification {
         let now = clock.now()
         let given = code.filter(\.isNumber)
-        let tokenBytes = Self.randomBytes(32)
-        let token = Self.base64URL(tokenBytes)
+        let token = SessionToken.make()
         let newAccountID = ids.make("sa", at: now)
         return try await store.write { session in
             guard challengeID.count <= 64, var challenge = try await session.codeChallenge(id: challengeID, forUpdate: true),
@@ -139,7 +138,7 @@ public struct SubscriberService: Sendable {
                 let accountID = owner ?? newAccountID
                 try await session.insertSubscriberSession(
                     SubscriberSession(
-                        tokenHash: Self.tokenHash(token), accountID: accountID, createdAt: now,
+                        tokenHash: SessionToken.hash(token), accountID: accountID, createdAt: now,
                         expiresAt: now.addingTimeInterval(Self.sessionLifetime), lastSeenAt: now))
                 return .signedIn(token: token, accountID: accountID)
             case .addNumber:
@@ -160,25 +159,27 @@ public struct SubscriberService: Sendable {
 
     /// The session for a cookie token, or `nil` if unknown, expired or idle too long.
     public func authenticate(token: String) async throws -> SubscriberSession? {
-        guard token.count == 43 else { return nil }
+        guard token.count == SessionToken.length else { return nil }
         let now = clock.now()
-        let hash = Self.tokenHash(token)
+        let hash = SessionToken.hash(token)
         return try await store.write { session in
             guard var found = try await session.subscriberSession(tokenHash: hash) else { return nil }
-            guard now < found.expiresAt, now.timeIntervalSince(found.lastSeenAt) < Self.sessionIdle else {
+            switch Self.sessionRules.check(expiresAt: found.expiresAt, lastSeenAt: found.lastSeenAt, now: now) {
+            case .ended:
                 try await session.deleteSubscriberSession(tokenHash: hash)
                 return nil
+            case .live(let touch):
+                if touch {
+                    found.lastSeenAt = now
+                    try await session.touchSubscriberSession(tokenHash: hash, at: now)
+                }
+                return found
             }
-            if now.timeIntervalSince(found.lastSeenAt) >= 60 {
-                found.lastSeenAt = now
-                try await session.touchSubscriberSession(tokenHash: hash, at: now)
-            }
-            return found
         }
     }
 
     public func signOut(token: String) async throws {
-        let hash = Self.tokenHash(token)
+        let hash = SessionToken.hash(token)
         try await store.write { try await $0.deleteSubscriberSession(tokenHash: hash) }
     }
 
@@ -195,7 +196,7 @@ public struct SubscriberService: Sendable {
 
     /// The calendar feed key, made on first use.
     public func calendarKey(accountID: String) async throws -> String {
-        let candidate = Self.base64URL(Self.randomBytes(24))
+        let candidate = SessionToken.make(byteCount: 24)
         return try await store.write { session in
             guard let account = try await session.subscriberAccount(id: accountID) else { throw DomainError.lineNotFound }
             if let key = account.calendarKey { return key }
@@ -208,18 +209,6 @@ public struct SubscriberService: Sendable {
     public func account(calendarKey key: String) async throws -> SubscriberAccount? {
         guard key.count == 32 else { return nil }
         return try await store.read { try await $0.subscriberAccount(calendarKey: key) }
-    }
-
-    static func tokenHash(_ token: String) -> String { Hex.encode(SHA256.hash(data: Data(token.utf8))) }
-
-    static func randomBytes(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    }
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }
 
