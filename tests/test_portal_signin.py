@@ -44,6 +44,8 @@ def world(tmp_path):
         "BAOHAO_KANNEL_URL": f"http://127.0.0.1:{kannel.send}/cgi-bin/sendsms", "BAOHAO_KANNEL_USERNAME": "baohao",
         "BAOHAO_KANNEL_PASSWORD": "kannel-send-pw", "BAOHAO_KANNEL_FROM": "10086",
         "BAOHAO_SMS_CALLBACK_SECRET": "sms-callback-secret-0123456789",
+        # As if behind a reverse proxy on this host: its X-Forwarded-For names the client.
+        "BAOHAO_TRUSTED_PROXIES": "127.0.0.1",
     }
     try:
         kannel.start_boxes()
@@ -259,3 +261,38 @@ def test_no_enumeration_and_no_code_without_csrf(world):
     # (The start-up banner's example curl names a demo number; it is not a caller's.)
     log = "\n".join(line for line in open(data / "server.log", encoding="utf-8", errors="replace") if "try: curl" not in line)
     assert ALICE not in log and STRANGER not in log and "kannel-send-pw" not in log
+
+
+def fresh_form(server):
+    """A new browser: GET /signin for a CSRF cookie and its token."""
+    with urllib.request.urlopen(server.base + "/signin") as resp:
+        cookie = resp.headers["Set-Cookie"].split(";", 1)[0]
+        token = re.search(r'name="csrf" value="([^"]+)"', resp.read().decode()).group(1)
+    return cookie, token
+
+
+def ask_code(server, number, forwarded_for=None):
+    cookie, token = fresh_form(server)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
+    status, body = server.request("POST", "/signin", f"csrf={token}&msisdn={number}".encode(), headers)
+    return status, body.decode()
+
+
+def test_one_client_gets_twenty_codes_an_hour_however_many_browsers(world):
+    """SMS pumping: one address asking codes for many numbers, each time from a fresh browser
+    (new cookies), is stopped after 20 in the hour; another address behind the same trusted proxy
+    is not."""
+    server, kannel, data = world
+    for i in range(20):
+        status, body = ask_code(server, f"1360000{i:04d}", forwarded_for="203.0.113.7")
+        assert status == 200 and "输入验证码" in body, i  # (urllib followed the 303 to the code page)
+    status, body = ask_code(server, "13600009999", forwarded_for="203.0.113.7")
+    assert status == 429 and "验证码请求过于频繁" in body
+    # A spoofed hop before the proxy's own does not help: the right-most untrusted address counts.
+    assert ask_code(server, "13600009998", forwarded_for="198.51.100.1, 203.0.113.7")[0] == 429
+    assert ask_code(server, "13600009997", forwarded_for="198.51.100.2")[0] == 200
+    db = sqlite3.connect(str(data / "baohao.sqlite"))
+    keys = [k for (k,) in db.execute("SELECT DISTINCT client_key FROM code_challenges")]
+    assert len(keys) == 2 and not any("203.0.113.7" in k or "198.51" in k for k in keys)

@@ -32,6 +32,8 @@ public struct AppServices: Sendable {
     public let subscribers: SubscriberService
     /// Staff accounts, console sign-in and what the console shows.
     public let staff: StaffService
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for per-client limits).
+    public let trustedProxies: Set<String>
 
     public init(
         store: any RechargeStore, clock: any WallClock = SystemWallClock(), payments: PaymentProviderRegistry,
@@ -40,8 +42,9 @@ public struct AppServices: Sendable {
         reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), policies: PolicyBook = .shippedBook,
         reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
-        codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt()
+        codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), trustedProxies: Set<String> = []
     ) {
+        self.trustedProxies = trustedProxies
         self.subscribers = SubscriberService(store: store, clock: clock, sender: codeSender)
         self.staff = StaffService(store: store, hasher: passwordHasher, clock: clock, book: policies)
         self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)

@@ -5,8 +5,8 @@ import Hummingbird
 import Logging
 
 /// Builds the router with every route Baohao serves.
-public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
+    let router = Router(context: BaohaoRequestContext.self)
     let methods = MethodTable()
     router.add(middleware: ProblemMiddleware(methods: methods))
     router.add(middleware: MetricsMiddleware())

@@ -29,10 +29,9 @@ struct SignInController<Context: RequestContext> {
         return try await services.subscribers.authenticate(token: token)
     }
 
-    /// A per-browser key for rate limits (a hash of its CSRF cookie; the address is not kept).
-    static func clientKey(_ request: Request) -> String {
-        let token = request.cookies[CSRFToken.cookieName]?.value ?? "none"
-        return Hex.encode(SHA256.hash(data: Data("client:\(token)".utf8)).prefix(16))
+    /// The per-client key for rate limits: a hash of the client's address (see ``ClientAddress``).
+    func clientKey(_ request: Request, context: Context) -> String {
+        ClientAddress.key(request, context: context, trustedProxies: services.trustedProxies)
     }
 
     // MARK: Pages
@@ -119,7 +118,8 @@ struct SignInController<Context: RequestContext> {
         let result: SubscriberService.CodeRequest
         do {
             result = try await services.subscribers.requestCode(
-                msisdn: number, purpose: adding ? .addNumber : .signIn, accountID: accountID, clientKey: Self.clientKey(request),
+                msisdn: number, purpose: adding ? .addNumber : .signIn, accountID: accountID,
+                clientKey: clientKey(request, context: context),
                 language: language)
         } catch let error as DomainError {
             return try numberPage(

@@ -87,7 +87,8 @@ struct Serve: AsyncParsableCommand {
                 supportLine: environment["BAOHAO_SUPPORT_LINE"] ?? "—"),
             reconciliationPolicy: ReconciliationPolicy(firstAskAfter: TimeInterval(firstAsk)), registry: registry, policies: policies,
             reminderSenders: messaging.senders, defaultReminderChannels: messaging.defaultChannels,
-            smsCallbackSecret: messaging.smsCallbackSecret, codeSender: messaging.textSender)
+            smsCallbackSecret: messaging.smsCallbackSecret, codeSender: messaging.textSender,
+            trustedProxies: ClientAddress.trustedProxies(from: environment["BAOHAO_TRUSTED_PROXIES"]))
         for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
         if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
         for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
