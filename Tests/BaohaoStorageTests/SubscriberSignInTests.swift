@@ -252,4 +252,34 @@ struct SubscriberSignInTests {
             #expect(try await service.account(calendarKey: String(repeating: "A", count: 32)) == nil)
         }
     }
+
+    @Test("housekeeping deletes day-old code records and ended sessions, and keeps live ones", arguments: TestDatabase.allCases)
+    func housekeeping(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            let clock = Fixtures.clock()
+            let outbox = Outbox()
+            try await Fixtures.seedLine(store, msisdn: "13800138000", clock: clock)
+            let service = Self.service(store, clock, outbox)
+            func signIn() async throws -> String {
+                let id = try Self.challenge(
+                    try await service.requestCode(msisdn: "13800138000", purpose: .signIn, accountID: nil, clientKey: "c", language: .zh))
+                guard
+                    case .signedIn(let token, _) = try await service.verify(
+                        challengeID: id, code: outbox.code(for: "+8613800138000")!, accountID: nil)
+                else { throw TestFailure("sign-in failed") }
+                return token
+            }
+            let old = try await signIn()
+            clock.advance(by: 25 * 3600)
+            let fresh = try await signIn()
+            let housekeeping = SignInHousekeeping(store: store, clock: clock)
+            // The day-old code record and the idle session go; today's code and session stay.
+            #expect(try await housekeeping.run() == 2)
+            let codes = try await store.read { try await $0.codeActivity(msisdn: try MSISDN(parsing: "13800138000"), since: .distantPast) }
+            #expect(codes.codes == 1)
+            #expect(try await service.authenticate(token: fresh) != nil)
+            #expect(try await service.authenticate(token: old) == nil)
+            #expect(try await housekeeping.run() == 0, "a second run finds nothing")
+        }
+    }
 }

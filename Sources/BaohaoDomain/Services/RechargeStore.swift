@@ -162,6 +162,9 @@ public protocol StoreSession: Sendable {
     /// Lines in any of `statuses`, soonest review first.
     func lines(statuses: [LineStatus], limit: Int) async throws -> [Line]
     func notificationCount(outcome: NotificationOutcome, since: Date) async throws -> Int
+    /// Deletes code challenges created before the cutoff and sessions idle past theirs or expired; returns rows deleted.
+    func purgeSignIns(codesCreatedBefore: Date, subscriberSessionsSeenBefore: Date, staffSessionsSeenBefore: Date, now: Date)
+        async throws -> Int
 
     // Ledger and receipts
     /// Appends a transfer; throws ``StoreError/duplicate`` if its id, or its order, already has one.

@@ -315,6 +315,9 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     func lineCountsByStatus() async throws -> [LineStatus: Int] { throw refuse() }
     func lines(statuses: [LineStatus], limit: Int) async throws -> [Line] { throw refuse() }
     func notificationCount(outcome: NotificationOutcome, since: Date) async throws -> Int { throw refuse() }
+    func purgeSignIns(codesCreatedBefore: Date, subscriberSessionsSeenBefore: Date, staffSessionsSeenBefore: Date, now: Date)
+        async throws -> Int
+    { throw refuse() }
     func subscriberAccount(id: String) async throws -> SubscriberAccount? { throw refuse() }
     func subscriberAccount(calendarKey: String) async throws -> SubscriberAccount? { throw refuse() }
     func setCalendarKey(accountID: String, key: String) async throws { throw refuse() }

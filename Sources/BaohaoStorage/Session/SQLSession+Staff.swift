@@ -133,4 +133,23 @@ extension SQLSession {
         ).first()
         return Int(try row?.decode(column: "n", as: Int64.self) ?? 0)
     }
+
+    func purgeSignIns(codesCreatedBefore: Date, subscriberSessionsSeenBefore: Date, staffSessionsSeenBefore: Date, now: Date)
+        async throws -> Int
+    {
+        var deleted = 0
+        let statements: [SQLQueryString] = [
+            "DELETE FROM code_challenges WHERE created_at < \(bind: codesCreatedBefore.millis) RETURNING id",
+            """
+            DELETE FROM subscriber_sessions WHERE last_seen_at < \(bind: subscriberSessionsSeenBefore.millis)
+              OR expires_at <= \(bind: now.millis) RETURNING token_hash
+            """,
+            """
+            DELETE FROM staff_sessions WHERE last_seen_at < \(bind: staffSessionsSeenBefore.millis)
+              OR expires_at <= \(bind: now.millis) RETURNING token_hash
+            """,
+        ]
+        for statement in statements { deleted += try await db.raw(statement).all().count }
+        return deleted
+    }
 }

@@ -99,6 +99,7 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: "baohao"),
             services: [
                 OrderExpiryService(recharges: services.recharges, logger: logger),
+                SignInHousekeepingService(housekeeping: SignInHousekeeping(store: store), logger: logger),
                 ReconcilerService(reconciler: services.reconciler(logger: logger), interval: reconcileEvery, logger: logger),
                 RetentionJobService(
                     retention: services.retention, reminders: services.reminders, interval: retentionEvery, logger: logger),
@@ -172,6 +173,24 @@ struct OrderExpiryService: Service {
 
     func gracefulShutdownSleep(seconds: Int) async throws {
         try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(seconds)) }
+    }
+}
+
+/// Deletes day-old one-time code records and ended sessions, every 10 minutes.
+struct SignInHousekeepingService: Service {
+    let housekeeping: SignInHousekeeping
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let deleted = try await housekeeping.run()
+                if deleted > 0 { logger.info("sign-in records purged", metadata: ["count": "\(deleted)"]) }
+            } catch {
+                logger.warning("sign-in housekeeping failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(600)) }
+        }
     }
 }
 
