@@ -169,6 +169,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     func flush() async throws {
         let pending = overlay
         overlay = Overlay()
+        var statements: [SQLQueryString] = []
         for chunk in pending.newPayments.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
                 "INSERT INTO payments (provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund) VALUES ")
@@ -178,11 +179,11 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                     .int(p.paidAt.millis), .int(p.recordedAt.millis), .int(p.needsRefund ? 1 : 0),
                 ]
             }
-            try await base.db.raw(query).run()
+            statements.append(query)
         }
-        try await base.insertTransfers(pending.transfers)
-        try await base.updateLineStates(pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } })
-        try await base.insertStageChanges(pending.stageChanges)
+        statements += SQLSession.transferStatements(pending.transfers)
+        statements += SQLSession.lineStateStatements(pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } })
+        statements += SQLSession.stageChangeStatements(pending.stageChanges)
         for chunk in pending.receipts.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
                 """
@@ -200,7 +201,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                     .optionalText(r.keepAliveEn),
                 ]
             }
-            try await base.db.raw(query).run()
+            statements.append(query)
         }
         let orders = pending.changedOrders.compactMap { id, at in pending.orders[id].map { ($0, at) } }
         for chunk in orders.chunked(Self.rowsPerStatement) {
@@ -219,7 +220,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                 ]
             }
             query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE recharge_orders.id = v.id")
-            try await base.db.raw(query).run()
+            statements.append(query)
         }
         for chunk in pending.notifications.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
@@ -232,8 +233,9 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                     .text(n.outcome.rawValue), .optionalText(n.reason), .int(n.receivedAt.millis),
                 ]
             }
-            try await base.db.raw(query).run()
+            statements.append(query)
         }
+        try await base.run(statements)
     }
 
     enum Value {

@@ -48,6 +48,11 @@ extension SQLSession {
     /// Writes each line's balance, stage and retention state (`updated_at` = the paired time) in
     /// multi-row statements.
     func updateLineStates(_ lines: [(Line, Date)]) async throws {
+        try await run(Self.lineStateStatements(lines))
+    }
+
+    static func lineStateStatements(_ lines: [(Line, Date)]) -> [SQLQueryString] {
+        var statements: [SQLQueryString] = []
         for chunk in lines.chunked(BufferedCreditSession.rowsPerStatement) {
             var query = SQLQueryString(
                 """
@@ -70,12 +75,18 @@ extension SQLSession {
                 ]
             }
             query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
-            try await db.raw(query).run()
+            statements.append(query)
         }
+        return statements
     }
 
     /// Appends stage changes in multi-row statements.
     func insertStageChanges(_ changes: [(id: String, change: StageChange, announced: Bool)]) async throws {
+        try await run(Self.stageChangeStatements(changes))
+    }
+
+    static func stageChangeStatements(_ changes: [(id: String, change: StageChange, announced: Bool)]) -> [SQLQueryString] {
+        var statements: [SQLQueryString] = []
         for chunk in changes.chunked(BufferedCreditSession.rowsPerStatement) {
             var query = SQLQueryString(
                 "INSERT INTO line_stage_events (id, line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy, announced) VALUES "
@@ -87,18 +98,24 @@ extension SQLSession {
                     .int(c.recordedAt.millis), .text(c.reason), .text(c.policy), .int(item.announced ? 1 : 0),
                 ]
             }
-            try await db.raw(query).run()
+            statements.append(query)
         }
+        return statements
     }
 
     /// Appends transfers and their postings in multi-row statements; a repeated id fails the whole write.
     func insertTransfers(_ transfers: [Transfer]) async throws {
+        try await run(Self.transferStatements(transfers))
+    }
+
+    static func transferStatements(_ transfers: [Transfer]) -> [SQLQueryString] {
+        var statements: [SQLQueryString] = []
         for chunk in transfers.chunked(BufferedCreditSession.rowsPerStatement) {
             var query = SQLQueryString("INSERT INTO ledger_transfers (id, kind, order_id, created_at) VALUES ")
             BufferedCreditSession.appendRows(chunk, to: &query) { t in
                 [.text(t.id), .text(t.kind.rawValue), .optionalText(t.orderID), .int(t.createdAt.millis)]
             }
-            try await db.raw(query).run()
+            statements.append(query)
         }
         let postings = transfers.flatMap { t in t.postings.enumerated().map { (t, $0.offset, $0.element) } }
         for chunk in postings.chunked(BufferedCreditSession.rowsPerStatement) {
@@ -109,8 +126,27 @@ extension SQLSession {
                     .int(t.createdAt.millis),
                 ]
             }
-            try await db.raw(query).run()
+            statements.append(query)
         }
+        return statements
+    }
+
+    /// Runs write statements in order. On PostgreSQL several are sent as one statement of
+    /// data-modifying `WITH` clauses, one round trip instead of one each: they see the same
+    /// snapshot and none reads another's rows, and foreign keys are checked at the statement's end.
+    func run(_ statements: [SQLQueryString]) async throws {
+        guard kind == .postgres, statements.count > 1 else {
+            for statement in statements { try await db.raw(statement).run() }
+            return
+        }
+        var combined = SQLQueryString("WITH ")
+        for (index, statement) in statements.enumerated() {
+            combined.appendInterpolation(unsafeRaw: index == 0 ? "w0 AS (" : ", w\(index) AS (")
+            combined += statement
+            combined.appendInterpolation(unsafeRaw: ")")
+        }
+        combined.appendInterpolation(unsafeRaw: " SELECT 1")
+        try await db.raw(combined).run()
     }
 
     static let stageColumns = "line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy"
