@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from conftest import Server, signed_notification
 from test_crash_restart import send
 
-ORDERS = 80
+ORDERS = 200
 
 
 def restart_postgres():
@@ -51,7 +51,7 @@ def test_postgres_restart_under_load(tmp_path, postgres_url):
         restarter = threading.Timer(0.3, restart_postgres)
         restarter.start()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            attempts = list(pool.map(lambda o: (time.sleep(0.02), deliver(o))[1], orders))
+            attempts = list(pool.map(lambda o: (time.sleep(0.05), deliver(o))[1], orders))  # about 1.3 s of load; the restart comes at 0.3 s
         restarter.join()
 
         assert server.proc.poll() is None, "the server died"

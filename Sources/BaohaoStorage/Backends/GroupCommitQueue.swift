@@ -135,10 +135,13 @@ actor GroupCommitQueue {
                 }
             }
             if let batchTimeout {
-                Task {
-                    try? await Task.sleep(for: batchTimeout)
-                    if once.resume(.failed(StoreError.timedOut)) { work.cancel() }
-                }
+                // The timer ends as soon as the batch is answered: a sleeping timer would keep the
+                // finished batch (and every caller's request) alive for the whole timeout.
+                once.attach(
+                    timer: Task {
+                        try? await Task.sleep(for: batchTimeout)
+                        if !Task.isCancelled, once.resume(.failed(StoreError.timedOut)) { work.cancel() }
+                    })
             }
         }
     }
@@ -189,18 +192,33 @@ actor GroupCommitQueue {
 final class ResumeOnce<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<T, Never>?
+    private var timer: Task<Void, Never>?
 
     init(_ continuation: CheckedContinuation<T, Never>) {
         self.continuation = continuation
     }
 
+    /// A timeout task, cancelled when the continuation is resumed (at once if it already was).
+    func attach(timer task: Task<Void, Never>) {
+        let resumed = lock.withLock {
+            if continuation == nil { return true }
+            timer = task
+            return false
+        }
+        if resumed { task.cancel() }
+    }
+
     /// `true` if this call resumed it.
     @discardableResult
     func resume(_ value: T) -> Bool {
-        let taken: CheckedContinuation<T, Never>? = lock.withLock {
-            defer { continuation = nil }
-            return continuation
+        let (taken, pendingTimer): (CheckedContinuation<T, Never>?, Task<Void, Never>?) = lock.withLock {
+            defer {
+                continuation = nil
+                timer = nil
+            }
+            return (continuation, timer)
         }
+        pendingTimer?.cancel()
         taken?.resume(returning: value)
         return taken != nil
     }
