@@ -29,6 +29,17 @@ struct SubscriberSignInTests {
         return id
     }
 
+    /// Signs 138 0013 8000 in with the code from its last text; the session token.
+    static func signIn(_ service: SubscriberService, _ outbox: Outbox) async throws -> String {
+        let id = try challenge(
+            try await service.requestCode(msisdn: "13800138000", purpose: .signIn, accountID: nil, clientKey: "c", language: .zh))
+        guard
+            case .signedIn(let token, _) = try await service.verify(
+                challengeID: id, code: outbox.code(for: "+8613800138000")!, accountID: nil)
+        else { throw TestFailure("sign-in failed") }
+        return token
+    }
+
     struct TestFailure: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
@@ -183,15 +194,7 @@ struct SubscriberSignInTests {
             let outbox = Outbox()
             try await Fixtures.seedLine(store, msisdn: "13800138000", clock: clock)
             let service = Self.service(store, clock, outbox)
-            func signIn() async throws -> String {
-                let id = try Self.challenge(
-                    try await service.requestCode(msisdn: "13800138000", purpose: .signIn, accountID: nil, clientKey: "c", language: .zh))
-                guard
-                    case .signedIn(let token, _) = try await service.verify(
-                        challengeID: id, code: outbox.code(for: "+8613800138000")!, accountID: nil)
-                else { throw TestFailure("sign-in failed") }
-                return token
-            }
+            func signIn() async throws -> String { try await Self.signIn(service, outbox) }
             let idle = try await signIn()
             clock.advance(by: 29 * 60)
             #expect(try await service.authenticate(token: idle) != nil)
@@ -260,15 +263,7 @@ struct SubscriberSignInTests {
             let outbox = Outbox()
             try await Fixtures.seedLine(store, msisdn: "13800138000", clock: clock)
             let service = Self.service(store, clock, outbox)
-            func signIn() async throws -> String {
-                let id = try Self.challenge(
-                    try await service.requestCode(msisdn: "13800138000", purpose: .signIn, accountID: nil, clientKey: "c", language: .zh))
-                guard
-                    case .signedIn(let token, _) = try await service.verify(
-                        challengeID: id, code: outbox.code(for: "+8613800138000")!, accountID: nil)
-                else { throw TestFailure("sign-in failed") }
-                return token
-            }
+            func signIn() async throws -> String { try await Self.signIn(service, outbox) }
             let old = try await signIn()
             clock.advance(by: 25 * 3600)
             let fresh = try await signIn()
