@@ -27,6 +27,16 @@ public struct PolicyBook: Sendable {
         return list.last(where: { $0.effectiveFrom <= today }) ?? first
     }
 
+    /// The version of the policy `line`'s plan follows, in force at `now`; `nil` for no policy.
+    public func policy(for line: Line, at now: Date) -> RetentionPolicy? {
+        line.policyCode.flatMap { policy(code: $0, at: now) }
+    }
+
+    /// Where `line` stands at `now` under its plan's policy: stage dates, deadline, keep-alive action.
+    public func assess(_ line: Line, at now: Date) -> RetentionAssessment {
+        RetentionEngine.assess(line, policy: policy(for: line, at: now), now: now)
+    }
+
     /// No policies: lines follow no lifecycle.
     public static let empty = try! PolicyBook([])
 

@@ -284,7 +284,7 @@ public struct RechargeService: Sendable {
             let transfer = try Transfer(id: ids.make("tr", at: now), kind: .recharge, orderID: order.id, postings: postings, createdAt: now)
             var credited = line
             credited.balance = newBalance
-            let policy = line.policyCode.flatMap { retention.policy(code: $0, at: now) }
+            let policy = retention.policy(for: line, at: now)
             let restage = policy.map { RetentionEngine.afterRecharge(credited, amount: order.amount, policy: $0, now: now) }
             if let (updated, _) = restage { credited = updated }
             let keepAlive = policy.map { RetentionEngine.assess(credited, policy: $0, now: now).action }

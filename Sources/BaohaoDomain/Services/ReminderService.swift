@@ -96,7 +96,7 @@ public struct ReminderService: Sendable {
         guard let line, line.status != .reclaimed || reminder.stage == .reclaimed else {
             return finish(.failed, "failed", "line_reclaimed")
         }
-        let policy = line.policyCode.flatMap { book.policy(code: $0, at: now) }
+        let policy = book.policy(for: line, at: now)
         let zone = policy?.timeZone ?? Deadline.mainlandTimeZone
         if contact?.optedOut == true { return finish(.failed, "failed", "opted_out") }
         if reminder.kind == .deadline, let deadline = reminder.deadline, deadline <= LocalDate(now, in: zone) {
@@ -162,8 +162,7 @@ public struct ReminderService: Sendable {
             return language == .zh ? "未找到该号码的在网线路。" : "No line in service for this number."
         }
         let now = clock.now()
-        let policy = line.policyCode.flatMap { book.policy(code: $0, at: now) }
-        let assessment = RetentionEngine.assess(line, policy: policy, now: now)
+        let assessment = book.assess(line, at: now)
         let deadline = assessment.deadline.map { language == .zh ? "，保号截止 \($0.iso)" : ", deadline \($0.iso)" } ?? ""
         let action =
             assessment.action == .none ? "" : (language == .zh ? "。\(assessment.action.text(.zh))" : ". \(assessment.action.text(.en))")

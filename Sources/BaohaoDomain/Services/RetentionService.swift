@@ -77,7 +77,7 @@ public struct RetentionService: Sendable {
             var summary = RunSummary()
             summary.reviewed = lines.count
             for line in lines {
-                guard let code = line.policyCode, let policy = book.policy(code: code, at: now) else {
+                guard let policy = book.policy(for: line, at: now) else {
                     var unmanaged = line
                     unmanaged.retention.reviewAt = nil
                     batch.lines.append(unmanaged)
@@ -141,7 +141,7 @@ public struct RetentionService: Sendable {
             )
         }
         guard let (line, history, reminders, attempts, contact) = result else { throw DomainError.lineNotFound }
-        let policy = line.policyCode.flatMap { book.policy(code: $0, at: now) }
+        let policy = book.policy(for: line, at: now)
         return LineView(
             line: line, policy: policy, assessment: RetentionEngine.assess(line, policy: policy, now: now), history: history,
             reminders: reminders, attempts: attempts, contact: contact)
@@ -158,7 +158,7 @@ public struct RetentionService: Sendable {
         let book = self.book
         return try await store.write { session in
             guard let line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
-            guard let code = line.policyCode, let policy = book.policy(code: code, at: now) else { return line }
+            guard let policy = book.policy(for: line, at: now) else { return line }
             let (updated, change) = RetentionEngine.afterActivity(line, kind: kind, at: at, policy: policy, now: now)
             guard
                 try await session.setRetention(

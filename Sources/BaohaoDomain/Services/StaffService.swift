@@ -192,9 +192,9 @@ public struct StaffService: Sendable {
             )
         }
         let reclaims = lapsed.prefix(Self.reclaimScanLimit).compactMap { line -> (line: Line, on: LocalDate)? in
-            let policy = line.policyCode.flatMap { book.policy(code: $0, at: now) }
-            let assessment = RetentionEngine.assess(line, policy: policy, now: now)
-            guard let step = assessment.schedule.first(where: { $0.stage == .reclaimed }), step.startsOn <= horizon else { return nil }
+            guard let step = book.assess(line, at: now).schedule.first(where: { $0.stage == .reclaimed }), step.startsOn <= horizon else {
+                return nil
+            }
             return (line, step.startsOn)
         }.sorted { $0.on < $1.on || ($0.on == $1.on && $0.line.msisdn < $1.line.msisdn) }
         return StaffDashboard(
@@ -208,9 +208,8 @@ public struct StaffService: Sendable {
         let now = clock.now()
         return try await store.read { session in
             guard let line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
-            let policy = line.policyCode.flatMap { self.book.policy(code: $0, at: now) }
             return LineDossier(
-                line: line, assessment: RetentionEngine.assess(line, policy: policy, now: now),
+                line: line, assessment: self.book.assess(line, at: now),
                 transfers: try await session.transfers(account: .line(id: line.id), limit: 100),
                 orders: try await session.orders(lineID: line.id, limit: 100),
                 stageChanges: try await session.stageChanges(lineID: line.id, limit: 100))

@@ -22,8 +22,7 @@ struct AccountController<Context: RequestContext> {
     func signInRedirect() -> Response { Response(status: .seeOther, headers: [.location: "/signin"]) }
 
     func assessment(_ line: Line) -> RetentionAssessment {
-        let now = services.clock.now()
-        return RetentionEngine.assess(line, policy: line.policyCode.flatMap { services.retention.book.policy(code: $0, at: now) }, now: now)
+        services.retention.book.assess(line, at: services.clock.now())
     }
 
     func page(
