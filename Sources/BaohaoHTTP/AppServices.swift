@@ -67,6 +67,9 @@ public struct AppServices: Sendable {
 }
 
 extension AppServices {
+    /// Cookies are marked Secure when payers reach the server over https.
+    var secureCookies: Bool { publicBaseURL.hasPrefix("https://") }
+
     /// What a provider is told when an order's payment starts.
     public func paymentRequest(for order: RechargeOrder, provider: any PaymentProvider) -> PaymentRequest {
         PaymentRequest(

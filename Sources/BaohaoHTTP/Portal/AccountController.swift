@@ -17,8 +17,6 @@ struct AccountController<Context: RequestContext> {
         router.get("/me/calendar.ics", use: calendar)
     }
 
-    var secureCookies: Bool { services.publicBaseURL.hasPrefix("https://") }
-
     func signInRedirect() -> Response { Response(status: .seeOther, headers: [.location: "/signin"]) }
 
     func assessment(_ line: Line) -> RetentionAssessment {
@@ -29,13 +27,8 @@ struct AccountController<Context: RequestContext> {
         _ request: Request, context: Context, title: String, template: MustacheTemplate, values: [String: Any],
         status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        let (token, isNew) = CSRFToken.current(request)
-        var values = values
-        values["csrf"] = token
-        var page = HTMLResponse(
-            html: PageLayout.render(title: title, content: template.render(values), language: request.language), status: status)
-        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: secureCookies)) }
-        return try page.response(from: request, context: context)
+        try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: services.secureCookies)
+            .response(from: request, context: context)
     }
 
     @Sendable func dashboard(_ request: Request, context: Context) async throws -> Response {

@@ -1,6 +1,7 @@
 import BaohaoDomain
 import Foundation
 import Hummingbird
+import Mustache
 
 /// Protection for every form: a random token in an HTTP-only, SameSite=Strict cookie that the
 /// form must repeat (compared in constant time), and a refusal of any POST the browser marks as
@@ -11,14 +12,25 @@ enum CSRFToken {
 
     /// The request's token, or a new one (the caller sets ``cookie(_:secure:)`` on the response).
     static func current(_ request: Request) -> (token: String, isNew: Bool) {
-        if let value = request.cookies[cookieName]?.value, value.count == 43, value.allSatisfy(\.isBase64URLCharacter) {
+        if let value = request.cookies[cookieName]?.value, value.count == SessionToken.length, value.allSatisfy(\.isBase64URLCharacter) {
             return (value, false)
         }
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return (token, true)
+        return (SessionToken.make(), true)
+    }
+
+    /// A page in the site layout whose forms carry the request's token (`{{csrf}}` in `template`),
+    /// setting the cookie when the token is new.
+    static func page(
+        _ request: Request, title: String, template: MustacheTemplate, values: [String: Any], status: HTTPResponse.Status = .ok,
+        secure: Bool
+    ) -> HTMLResponse {
+        let (token, isNew) = current(request)
+        var values = values
+        values[fieldName] = token
+        var page = HTMLResponse(
+            html: PageLayout.render(title: title, content: template.render(values), language: request.language), status: status)
+        if isNew { page.cookies.append(cookie(token, secure: secure)) }
+        return page
     }
 
     static func cookie(_ token: String, secure: Bool) -> Cookie {

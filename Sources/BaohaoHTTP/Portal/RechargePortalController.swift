@@ -14,7 +14,6 @@ struct RechargePortalController<Context: RequestContext> {
         router.post("/recharge", use: createOrder)
     }
 
-    var secureCookies: Bool { services.publicBaseURL.hasPrefix("https://") }
     var channelPolicy: ChannelPolicy { services.recharges.policies[.online] ?? .onlineDefault }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> HTMLResponse {
@@ -50,7 +49,7 @@ struct RechargePortalController<Context: RequestContext> {
         }
         let (token, isNew) = CSRFToken.current(request)
         var page = try await formPage(request, number: number, token: token, selected: nil, method: nil, error: nil)
-        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: secureCookies)) }
+        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: services.secureCookies)) }
         return try page.response(from: request, context: context)
     }
 

@@ -1,5 +1,4 @@
 import BaohaoDomain
-import Crypto
 import Foundation
 import Hummingbird
 
@@ -20,8 +19,6 @@ struct SignInController<Context: RequestContext> {
         router.get("/me/add/verify", use: addCodeForm)
         router.post("/me/add/verify", use: verifyAdd)
     }
-
-    var secureCookies: Bool { services.publicBaseURL.hasPrefix("https://") }
 
     /// The signed-in session, if the cookie names a live one.
     static func session(_ request: Request, services: AppServices) async throws -> SubscriberSession? {
@@ -44,48 +41,44 @@ struct SignInController<Context: RequestContext> {
 
     func numberPage(_ request: Request, context: Context, adding: Bool, form: Form) throws -> Response {
         let language = request.language
-        let (token, isNew) = CSRFToken.current(request)
-        let content = AccountTemplates.number.render([
+        let values: [String: Any] = [
             "heading": adding ? (language == .zh ? "添加号码" : "Add a number") : (language == .zh ? "短信验证码登录" : "Sign in with an SMS code"),
             "intro": adding
                 ? (language == .zh ? "验证码会发送到要添加的号码，证明它在您手中。" : "We send a code to the number you add, to prove you hold it.")
                 : (language == .zh
                     ? "登录后可查看余额、保号截止日、充值记录和凭证，并设置提醒。"
                     : "Signed in, you see balances, deadlines, recharges and receipts, and set reminders."),
-            "action": adding ? "/me/add" : "/signin", "csrf": token, "number": form.number,
+            "action": adding ? "/me/add" : "/signin", "number": form.number,
             "numberLabel": language == .zh ? "手机号码" : "Phone number",
             "submit": language == .zh ? "获取验证码" : "Send me a code",
             "unavailable": !services.subscribers.canSendCodes,
             "unavailableText": language == .zh ? "短信登录暂未开通。" : "SMS sign-in is not available on this server.",
             "error": form.error ?? "", "hasError": form.error != nil,
-        ])
-        var page = HTMLResponse(
-            html: PageLayout.render(title: language == .zh ? "保号 · 登录" : "Baohao · Sign in", content: content, language: language),
-            status: form.status)
-        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: secureCookies)) }
-        return try page.response(from: request, context: context)
+        ]
+        return try CSRFToken.page(
+            request, title: language == .zh ? "保号 · 登录" : "Baohao · Sign in", template: AccountTemplates.number, values: values,
+            status: form.status, secure: services.secureCookies
+        ).response(from: request, context: context)
     }
 
     func codePage(_ request: Request, context: Context, adding: Bool, challenge: String, error: String?, status: HTTPResponse.Status = .ok)
         throws -> Response
     {
         let language = request.language
-        let (token, isNew) = CSRFToken.current(request)
-        let content = AccountTemplates.code.render([
+        let values: [String: Any] = [
             "heading": language == .zh ? "输入验证码" : "Enter the code",
             "intro": language == .zh
                 ? "如果该号码在本平台开通，验证码已通过短信发送，5 分钟内有效。"
                 : "If the number is in service here, a code is on its way by SMS; it is valid for 5 minutes.",
-            "action": adding ? "/me/add/verify" : "/signin/verify", "csrf": token, "challenge": challenge,
+            "action": adding ? "/me/add/verify" : "/signin/verify", "challenge": challenge,
             "codeLabel": language == .zh ? "6 位验证码" : "6-digit code", "submit": language == .zh ? "验证" : "Verify",
             "again": language == .zh ? "没收到？重新获取" : "No code? Ask again", "againHref": adding ? "/me/add" : "/signin",
             "error": error ?? "", "hasError": error != nil,
-        ])
-        var page = HTMLResponse(
-            html: PageLayout.render(title: language == .zh ? "保号 · 验证码" : "Baohao · Code", content: content, language: language),
-            status: status)
-        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: secureCookies)) }
-        return try page.response(from: request, context: context)
+        ]
+        return try CSRFToken.page(
+            request, title: language == .zh ? "保号 · 验证码" : "Baohao · Code", template: AccountTemplates.code, values: values,
+            status: status, secure: services.secureCookies
+        ).response(from: request, context: context)
     }
 
     static func expiredPage(_ request: Request, context: Context) throws -> Response {
@@ -173,7 +166,7 @@ struct SignInController<Context: RequestContext> {
             response.setCookie(
                 Cookie(
                     name: Self.sessionCookie, value: token, maxAge: Int(SubscriberService.sessionLifetime), path: "/",
-                    secure: secureCookies,
+                    secure: services.secureCookies,
                     httpOnly: true, sameSite: .lax))
             return response
         case .numberAdded:
@@ -198,7 +191,8 @@ struct SignInController<Context: RequestContext> {
         if let token = request.cookies[Self.sessionCookie]?.value { try await services.subscribers.signOut(token: token) }
         var response = Response(status: .seeOther, headers: [.location: "/"])
         response.setCookie(
-            Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+            Cookie(
+                name: Self.sessionCookie, value: "", maxAge: 0, path: "/", secure: services.secureCookies, httpOnly: true, sameSite: .lax))
         return response
     }
 

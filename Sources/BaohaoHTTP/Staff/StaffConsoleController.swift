@@ -19,8 +19,6 @@ struct StaffConsoleController<Context: RequestContext> {
         router.get("/staff/accounts", use: accounts)
     }
 
-    var secureCookies: Bool { services.publicBaseURL.hasPrefix("https://") }
-
     static func signInRedirect() -> Response { Response(status: .seeOther, headers: [.location: "/staff/signin"]) }
 
     func viewer(_ request: Request) async throws -> StaffAccount? {
@@ -33,9 +31,7 @@ struct StaffConsoleController<Context: RequestContext> {
         status: HTTPResponse.Status = .ok
     ) throws -> Response {
         let language = request.language
-        let (token, isNew) = CSRFToken.current(request)
         var values = values
-        values["csrf"] = token
         if let viewer {
             values["isAdmin"] = viewer.role == .admin
             values["who"] = "\(viewer.displayName)（\(viewer.role.displayName(language))）"
@@ -44,10 +40,8 @@ struct StaffConsoleController<Context: RequestContext> {
             values["menuStaff"] = language == .zh ? "工作人员" : "Staff"
             values["signOut"] = language == .zh ? "退出" : "Sign out"
         }
-        var page = HTMLResponse(
-            html: PageLayout.render(title: title, content: template.render(values), language: language), status: status)
-        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: secureCookies)) }
-        return try page.response(from: request, context: context)
+        return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: services.secureCookies)
+            .response(from: request, context: context)
     }
 
     // MARK: Sign in and out
@@ -81,7 +75,7 @@ struct StaffConsoleController<Context: RequestContext> {
             response.setCookie(
                 Cookie(
                     name: Self.sessionCookie, value: token, maxAge: Int(StaffService.sessionLifetime), path: "/staff",
-                    secure: secureCookies,
+                    secure: services.secureCookies,
                     httpOnly: true, sameSite: .strict))
             return response
         case .refused:
@@ -103,7 +97,9 @@ struct StaffConsoleController<Context: RequestContext> {
         if let token = request.cookies[Self.sessionCookie]?.value { try await services.staff.signOut(token: token) }
         var response = Self.signInRedirect()
         response.setCookie(
-            Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/staff", secure: secureCookies, httpOnly: true, sameSite: .strict)
+            Cookie(
+                name: Self.sessionCookie, value: "", maxAge: 0, path: "/staff", secure: services.secureCookies, httpOnly: true,
+                sameSite: .strict)
         )
         return response
     }
