@@ -131,24 +131,6 @@ extension SQLSession {
         return statements
     }
 
-    /// Runs write statements in order. On PostgreSQL several are sent as one statement of
-    /// data-modifying `WITH` clauses, one round trip instead of one each: they see the same
-    /// snapshot and none reads another's rows, and foreign keys are checked at the statement's end.
-    func run(_ statements: [SQLQueryString]) async throws {
-        guard kind == .postgres, statements.count > 1 else {
-            for statement in statements { try await db.raw(statement).run() }
-            return
-        }
-        var combined = SQLQueryString("WITH ")
-        for (index, statement) in statements.enumerated() {
-            combined.appendInterpolation(unsafeRaw: index == 0 ? "w0 AS (" : ", w\(index) AS (")
-            combined += statement
-            combined.appendInterpolation(unsafeRaw: ")")
-        }
-        combined.appendInterpolation(unsafeRaw: " SELECT 1")
-        try await db.raw(combined).run()
-    }
-
     static let stageColumns = "line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy"
 
     static func stageChange(_ row: any SQLRow) throws -> StageChange {

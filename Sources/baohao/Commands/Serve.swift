@@ -4,7 +4,6 @@ import BaohaoHTTP
 import BaohaoMessaging
 import BaohaoPayments
 import BaohaoStorage
-import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -44,11 +43,11 @@ struct Serve: AsyncParsableCommand {
         var sandboxSecret = environment["BAOHAO_SANDBOX_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         if demo {
             if adminToken == nil {
-                adminToken = Self.randomSecret()
+                adminToken = SessionToken.make()
                 say("demo admin token (shown once): \(adminToken!)")
             }
             if sandboxSecret == nil {
-                sandboxSecret = Self.randomSecret()
+                sandboxSecret = SessionToken.make()
                 say("demo sandbox secret (shown once): \(sandboxSecret!)")
             }
         }
@@ -146,11 +145,6 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(name) must be a whole number of seconds in \(range.lowerBound)–\(range.upperBound)")
         }
         return parsed
-    }
-
-    static func randomSecret() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }
 
