@@ -89,6 +89,21 @@ class Server:
         return self.request(method, path, body, {"Authorization": f"Bearer {ADMIN_TOKEN}"})
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get_status(server, path, cookie=None):
+    """GET without following redirects: (status, Location, body)."""
+    req = urllib.request.Request(server.base + path, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.build_opener(NoRedirect).open(req) as resp:
+            return resp.status, resp.headers.get("Location"), resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Location"), err.read().decode()
+
+
 def signed_notification(order_id, amount, txn=None, status="succeeded", event_id=None):
     """A sandbox notification signed from the protocol description, not from Baohao's code."""
     body = json.dumps({

@@ -24,7 +24,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BIN, Server, signed_notification
+from conftest import BIN, Server, get_status, signed_notification
 from test_portal_browser import browser, page_checks, shot
 
 PLAN = {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}, "policy": "cn-keep5"}
@@ -35,20 +35,6 @@ OPS_PW = "operator password 2026"
 def add_staff(data, username, name, role, password):
     return subprocess.run([BIN, "staff", "add", "--data-dir", str(data), "--username", username, "--name", name, "--role", role,
                            "--password-stdin"], input=password + "\n", capture_output=True, text=True, timeout=60)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def get_status(server, path, cookie=None):
-    req = urllib.request.Request(server.base + path, headers={"Cookie": cookie} if cookie else {})
-    try:
-        with urllib.request.build_opener(NoRedirect).open(req) as resp:
-            return resp.status, resp.headers.get("Location"), resp.read().decode()
-    except urllib.error.HTTPError as err:
-        return err.code, err.headers.get("Location"), err.read().decode()
 
 
 @pytest.fixture
