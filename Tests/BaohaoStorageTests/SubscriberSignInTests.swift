@@ -24,6 +24,14 @@ struct SubscriberSignInTests {
         SubscriberService(store: store, clock: clock, sender: outbox)
     }
 
+    /// A clock, an outbox and the service, with 138 0013 8000 in service.
+    static func world(_ store: any RechargeStore) async throws -> (ManualWallClock, Outbox, SubscriberService) {
+        let clock = Fixtures.clock()
+        let outbox = Outbox()
+        try await Fixtures.seedLine(store, msisdn: "13800138000", clock: clock)
+        return (clock, outbox, service(store, clock, outbox))
+    }
+
     static func challenge(_ request: SubscriberService.CodeRequest) throws -> String {
         guard case .sent(let id) = request else { throw TestFailure("expected a code to be sent, got \(request)") }
         return id
@@ -91,10 +99,7 @@ struct SubscriberSignInTests {
     @Test("an unknown number gets the same answer and no text; its codes never match", arguments: TestDatabase.allCases)
     func noEnumeration(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
-            let clock = Fixtures.clock()
-            let outbox = Outbox()
-            try await Fixtures.seedLine(store, msisdn: "13800138000", clock: clock)
-            let service = Self.service(store, clock, outbox)
+            let (_, outbox, service) = try await Self.world(store)
 
             let known = try await service.requestCode(
                 msisdn: "13800138000", purpose: .signIn, accountID: nil, clientKey: "c1", language: .zh)
@@ -117,10 +122,7 @@ struct SubscriberSignInTests {
     @Test("one code a minute, five an hour per number, twenty an hour per client", arguments: TestDatabase.allCases)
     func rateLimits(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
-            let clock = Fixtures.clock()
-            let outbox = Outbox()
-            try await Fixtures.seedLine(store, msisdn: "13800138000", clock: clock)
-            let service = Self.service(store, clock, outbox)
+            let (clock, outbox, service) = try await Self.world(store)
             func ask(_ number: String = "13800138000", client: String = "c1") async throws -> SubscriberService.CodeRequest {
                 try await service.requestCode(msisdn: number, purpose: .signIn, accountID: nil, clientKey: client, language: .zh)
             }
@@ -151,10 +153,7 @@ struct SubscriberSignInTests {
     @Test("ten wrong codes in an hour lock the number; codes expire after five minutes", arguments: TestDatabase.allCases)
     func lockoutAndExpiry(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
-            let clock = Fixtures.clock()
-            let outbox = Outbox()
-            try await Fixtures.seedLine(store, msisdn: "13800138000", clock: clock)
-            let service = Self.service(store, clock, outbox)
+            let (clock, outbox, service) = try await Self.world(store)
             func ask() async throws -> String {
                 try Self.challenge(
                     try await service.requestCode(msisdn: "13800138000", purpose: .signIn, accountID: nil, clientKey: "c", language: .zh))
@@ -190,10 +189,7 @@ struct SubscriberSignInTests {
     @Test("sessions end after 30 idle minutes or 12 hours", arguments: TestDatabase.allCases)
     func sessionExpiry(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
-            let clock = Fixtures.clock()
-            let outbox = Outbox()
-            try await Fixtures.seedLine(store, msisdn: "13800138000", clock: clock)
-            let service = Self.service(store, clock, outbox)
+            let (clock, outbox, service) = try await Self.world(store)
             func signIn() async throws -> String { try await Self.signIn(service, outbox) }
             let idle = try await signIn()
             clock.advance(by: 29 * 60)
@@ -259,10 +255,7 @@ struct SubscriberSignInTests {
     @Test("housekeeping deletes day-old code records and ended sessions, and keeps live ones", arguments: TestDatabase.allCases)
     func housekeeping(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
-            let clock = Fixtures.clock()
-            let outbox = Outbox()
-            try await Fixtures.seedLine(store, msisdn: "13800138000", clock: clock)
-            let service = Self.service(store, clock, outbox)
+            let (clock, outbox, service) = try await Self.world(store)
             func signIn() async throws -> String { try await Self.signIn(service, outbox) }
             let old = try await signIn()
             clock.advance(by: 25 * 3600)
