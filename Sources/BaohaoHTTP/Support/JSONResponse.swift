@@ -38,7 +38,8 @@ struct HTMLResponse: ResponseGenerator {
     var formTargets: [String] = []
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let nonce = SessionToken.make(byteCount: 16)
+        var generator = SystemRandomNumberGenerator()
+        let nonce = Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
         let html = self.html.replacingOccurrences(of: "<script>", with: "<script nonce=\"\(nonce)\">")
         let formAction = (["'self'"] + formTargets).joined(separator: " ")
         var headers = HTTPFields()
