@@ -203,6 +203,93 @@ struct StoreConformanceTests {
             }
         }
     }
+
+    /// PostgreSQL applies a batch of payments with a versioned read and one checked write, no
+    /// locks held. Another process credits the same line, and then pays the same order, between
+    /// that read and write: each time the checked write keeps nothing, the batch runs again under
+    /// row locks, and the books show both credits once and the repeated payment as a duplicate.
+    @Test("PostgreSQL checked writes: a row changed after the read is never overwritten")
+    func checkedWriteConflicts() async throws {
+        let test = try await TestDatabase.postgres.open()
+        do {
+            let store = test.store
+            let other = try await test.openSecond()
+            let line = try await Fixtures.seedLine(store, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock)
+            let otherRecharges = RechargeService(store: other, clock: clock)
+            func order(_ key: String, _ yuan: Int64) async throws -> RechargeOrder {
+                try await recharges.createOrder(
+                    RechargeRequest(msisdn: "13800138000", amount: .major(yuan), channel: .online, paymentMethod: .sandbox),
+                    idempotencyKey: key
+                ).0
+            }
+            func paid(_ order: RechargeOrder, _ txn: String) -> PaymentEvent {
+                PaymentEvent(
+                    provider: "sandbox", eventID: "ev-\(txn)-\(UUID().uuidString)", orderID: order.id, providerTransactionID: txn,
+                    outcome: .succeeded, amount: order.total, occurredAt: clock.now())
+            }
+            let first = try await order("checked-first-key", 10)
+            let second = try await order("checked-second-key", 20)
+            let third = try await order("checked-third-key", 50)
+            let queue = (store as! PostgresStore).queue
+            let interleave = Interleave()
+
+            // Another process credits the same line after this batch read it.
+            let secondPaid = paid(second, "txn-second")
+            await interleave.set { _ = try await otherRecharges.applyPayment(secondPaid) }
+            await queue.setAfterCheckedRead { try await interleave.runOnce() }
+            guard case .credited = try await recharges.applyPayment(paid(first, "txn-first")) else {
+                Issue.record("first payment not credited")
+                return
+            }
+            #expect(await queue.checkedConflicts == 1)
+
+            // Another process applies this very payment after this batch read the order.
+            let thirdPaid = paid(third, "txn-third")
+            await interleave.set { _ = try await otherRecharges.applyPayment(thirdPaid) }
+            guard case .duplicate = try await recharges.applyPayment(paid(third, "txn-third")) else {
+                Issue.record("the repeated payment was not a duplicate")
+                return
+            }
+            #expect(await queue.checkedConflicts == 2)
+
+            // Without interference the checked write commits at once.
+            await queue.setAfterCheckedRead(nil)
+            let fourth = try await order("checked-fourth-key", 30)
+            guard case .credited = try await recharges.applyPayment(paid(fourth, "txn-fourth")) else {
+                Issue.record("fourth payment not credited")
+                return
+            }
+            #expect(await queue.checkedConflicts == 2)
+
+            let balance = try await store.read { try await $0.line(id: line.id, forUpdate: false) }?.balance
+            #expect(balance == .major(110))
+            let transfers = try await store.read { try await $0.transfers(account: .line(id: line.id), limit: 20) }
+            #expect(transfers.filter { $0.kind == .recharge }.count == 4)
+            let report = try await AdminService(store: store).verify()
+            #expect(report.ok)
+            try await other.shutdown()
+        } catch {
+            await test.close()
+            throw error
+        }
+        await test.close()
+    }
+}
+
+/// Runs a piece of work once, at the moment a test chooses.
+actor Interleave {
+    private var work: (@Sendable () async throws -> Void)?
+
+    func set(_ work: @escaping @Sendable () async throws -> Void) {
+        self.work = work
+    }
+
+    func runOnce() async throws {
+        let current = work
+        work = nil
+        try await current?()
+    }
 }
 
 @Suite("Reconciliation and settlement storage")

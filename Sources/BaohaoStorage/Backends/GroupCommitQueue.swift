@@ -9,7 +9,15 @@ import SQLKit
 /// after the transaction holding its body is durable.
 ///
 /// SQLite runs one batch at a time on its single writer; PostgreSQL may run a few batches at once
-/// on pooled connections, its row locks ordering batches that touch the same rows.
+/// on pooled connections.
+///
+/// With `checkedWrites` (PostgreSQL), a batch of payment applications first runs in two round
+/// trips and no explicit transaction: one statement reads its orders, lines and payment keys with
+/// their row versions, and one checked statement writes everything, changing each order and line
+/// only if its version is unchanged (``BufferedCreditSession/flush(checked:)``); that statement is
+/// its own durable transaction. If a concurrent writer got there first, the statement keeps
+/// nothing and the batch runs again the locking way: `BEGIN`, `SELECT … FOR UPDATE` in one id
+/// order, write, `COMMIT` (six round trips), which always makes progress.
 actor GroupCommitQueue {
     /// Most bodies committed in one transaction.
     static let maximumBatch = 256
@@ -30,6 +38,14 @@ actor GroupCommitQueue {
     let kind: DatabaseKind
     let maximumInFlight: Int
     let isRetryable: @Sendable (any Error) -> Bool
+    let checkedWrites: Bool
+    /// Errors of a checked write that mean "run it again under locks" (changed versions, a payment
+    /// key another writer inserted meanwhile).
+    let isCheckedConflict: @Sendable (any Error) -> Bool
+    /// Checked batches that found a concurrent change and ran again under locks.
+    private(set) var checkedConflicts = 0
+    /// For tests: runs between a checked batch's read and its write.
+    private var afterCheckedRead: (@Sendable () async throws -> Void)?
     /// How long one batch may take before its callers are answered with an error. A transaction
     /// on a connection lost mid-way (a database restart) can wedge; the callers retry, and should
     /// the wedged transaction commit after all, their retry is a harmless duplicate.
@@ -39,10 +55,14 @@ actor GroupCommitQueue {
     private var paused = false
 
     init(
-        kind: DatabaseKind, maximumInFlight: Int, batchTimeout: Duration? = nil,
-        isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false }, connect: @escaping Connect
+        kind: DatabaseKind, maximumInFlight: Int, batchTimeout: Duration? = nil, checkedWrites: Bool = false,
+        isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
+        isCheckedConflict: @escaping @Sendable (any Error) -> Bool = { _ in false }, connect: @escaping Connect
     ) {
         precondition(maximumInFlight >= 1)
+        precondition(!checkedWrites || kind == .postgres, "checked writes are PostgreSQL only")
+        self.checkedWrites = checkedWrites
+        self.isCheckedConflict = isCheckedConflict
         self.batchTimeout = batchTimeout
         self.kind = kind
         self.maximumInFlight = maximumInFlight
@@ -99,13 +119,22 @@ actor GroupCommitQueue {
         startBatches()
     }
 
+    /// For tests: `hook` runs between each checked batch's read and write.
+    func setAfterCheckedRead(_ hook: (@Sendable () async throws -> Void)?) {
+        afterCheckedRead = hook
+    }
+
     private func run(_ batch: [Job]) async {
         var attempt = 0
+        var checked = checkedWrites && batch.allSatisfy { $0.payment != nil }
         while true {
-            switch await attemptWithDeadline(batch) {
+            switch await attemptWithDeadline(batch, checked: checked) {
             case .committed(let failures):
                 for (index, job) in batch.enumerated() { job.finish(failures[index]) }
                 return
+            case .failed(let error) where checked && (isCheckedConflict(error) || error as? StoreError == .conflict):
+                checked = false
+                checkedConflicts += 1
             case .failed(let error) where attempt < Self.maximumRetries && isRetryable(error):
                 attempt += 1
                 try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
@@ -122,13 +151,18 @@ actor GroupCommitQueue {
     }
 
     /// Runs the batch, giving up on it after ``batchTimeout`` (the stuck work is cancelled).
-    private func attemptWithDeadline(_ batch: [Job]) async -> BatchOutcome {
-        await withCheckedContinuation { (continuation: CheckedContinuation<BatchOutcome, Never>) in
+    private func attemptWithDeadline(_ batch: [Job], checked: Bool) async -> BatchOutcome {
+        let hook = checked ? afterCheckedRead : nil
+        return await withCheckedContinuation { (continuation: CheckedContinuation<BatchOutcome, Never>) in
             let once = ResumeOnce(continuation)
             let work = Task {
                 let failures = ResultBox<[(any Error)?]>()
                 do {
-                    try await connect { db in failures.value = try await self.commit(batch, on: db) }
+                    try await connect { db in
+                        failures.value =
+                            try await checked
+                            ? self.commitChecked(batch, on: db, afterRead: hook) : self.commit(batch, on: db)
+                    }
                     once.resume(.committed(failures.value ?? Array(repeating: nil, count: batch.count)))
                 } catch {
                     once.resume(.failed(error))
@@ -144,6 +178,27 @@ actor GroupCommitQueue {
                     })
             }
         }
+    }
+
+    /// A batch of payment applications in two statements, each its own transaction: the versioned
+    /// read, then the checked write; returns each body's own failure, or throws if the write kept
+    /// nothing (a changed version raises SQLSTATE 40001).
+    private nonisolated func commitChecked(
+        _ batch: [Job], on db: any SQLDatabase, afterRead: (@Sendable () async throws -> Void)?
+    ) async throws -> [(any Error)?] {
+        let buffered = BufferedCreditSession(base: SQLSession(db: db, kind: kind))
+        var failures: [(any Error)?] = Array(repeating: nil, count: batch.count)
+        try await buffered.prefetchChecked(batch.compactMap(\.payment))
+        try await afterRead?()
+        for (index, job) in batch.enumerated() {
+            let before = buffered.overlay
+            do { try await job.body(buffered) } catch {
+                buffered.overlay = before
+                failures[index] = error
+            }
+        }
+        try await buffered.flush(checked: true)
+        return failures
     }
 
     /// One transaction for the whole batch; returns each body's own failure, or throws if the

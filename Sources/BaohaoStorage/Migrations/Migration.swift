@@ -20,7 +20,7 @@ struct Migration: Sendable {
 enum Migrator {
     static let all: [Migration] = [
         Migration_0001_Core.migration, Migration_0002_Providers.migration, Migration_0003_Retention.migration,
-        Migration_0004_Subscribers.migration, Migration_0005_Staff.migration,
+        Migration_0004_Subscribers.migration, Migration_0005_Staff.migration, Migration_0006_CheckedWrites.migration,
     ]
 
     static func run(on database: any SQLDatabase, kind: DatabaseKind) async throws -> [Int] {

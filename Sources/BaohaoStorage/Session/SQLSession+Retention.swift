@@ -48,11 +48,14 @@ extension SQLSession {
     /// Writes each line's balance, stage and retention state (`updated_at` = the paired time) in
     /// multi-row statements.
     func updateLineStates(_ lines: [(Line, Date)]) async throws {
-        try await run(Self.lineStateStatements(lines))
+        try await run(Self.lineStateStatements(lines).map(\.query))
     }
 
-    static func lineStateStatements(_ lines: [(Line, Date)]) -> [SQLQueryString] {
-        var statements: [SQLQueryString] = []
+    /// Multi-row updates of lines' balance and retention state, each with how many rows it updates.
+    /// With `versions` (PostgreSQL row versions by line id, all present), a line is updated only
+    /// while its version is unchanged, and each statement returns the rows it updated.
+    static func lineStateStatements(_ lines: [(Line, Date)], versions: [String: String]? = nil) -> [(query: SQLQueryString, rows: Int)] {
+        var statements: [(query: SQLQueryString, rows: Int)] = []
         for chunk in lines.chunked(BufferedCreditSession.rowsPerStatement) {
             var query = SQLQueryString(
                 """
@@ -63,7 +66,7 @@ extension SQLSession {
                   quarantine_until = CAST(v.quarantine_until AS BIGINT), updated_at = CAST(v.at AS BIGINT)
                 FROM (SELECT column1 AS id, column2 AS balance, column3 AS status, column4 AS stage_since, column5 AS arrears_since,
                   column6 AS last_activity_at, column7 AS valid_until, column8 AS next_charge_at, column9 AS review_at,
-                  column10 AS quarantine_until, column11 AS at FROM (VALUES
+                  column10 AS quarantine_until, column11 AS at\(unsafeRaw: versions == nil ? "" : ", column12 AS version") FROM (VALUES
                 """)
             BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
                 let r = line.retention
@@ -72,10 +75,11 @@ extension SQLSession {
                     .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }), .int(r.lastActivityAt.millis),
                     .optionalInt(r.validUntil.map { Int64($0.dayNumber) }), .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }),
                     .optionalInt(r.reviewAt?.millis), .optionalInt(r.quarantineUntil?.millis), .int(at.millis),
-                ]
+                ] + (versions.map { [.text($0[line.id] ?? "")] } ?? [])
             }
             query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
-            statements.append(query)
+            if versions != nil { query.appendInterpolation(unsafeRaw: " AND lines.xmin = CAST(v.version AS xid) RETURNING lines.id") }
+            statements.append((query, chunk.count))
         }
         return statements
     }

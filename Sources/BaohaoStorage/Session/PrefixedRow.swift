@@ -1,0 +1,22 @@
+import Foundation
+import SQLKit
+
+/// One table's columns of a joined row, selected as `<prefix><column>`, read by their plain names
+/// so the usual row decoders serve joins too.
+struct PrefixedRow: SQLRow {
+    let row: any SQLRow
+    let prefix: String
+
+    var allColumns: [String] { row.allColumns.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } }
+    func contains(column: String) -> Bool { row.contains(column: prefix + column) }
+    func decodeNil(column: String) throws -> Bool { try row.decodeNil(column: prefix + column) }
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D { try row.decode(column: prefix + column, as: type) }
+
+    /// `t.a AS pa, t.b AS pb, …` for a comma-separated column list.
+    static func select(_ columns: String, from table: String, as prefix: String) -> String {
+        columns.split(separator: ",").map { column in
+            let name = column.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "\(table).\(name) AS \(prefix)\(name)"
+        }.joined(separator: ", ")
+    }
+}
