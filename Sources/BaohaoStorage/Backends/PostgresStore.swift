@@ -8,6 +8,7 @@ import SQLKit
 /// PostgreSQL, for several server processes sharing one database. Each write is its own
 /// transaction (PostgreSQL groups concurrent commits itself); rows are locked with
 /// `SELECT … FOR UPDATE`; transactions that lose to a deadlock or serialization failure are retried.
+/// Payment applications are batched and written with checked writes (``GroupCommitQueue``).
 public final class PostgresStore: RechargeStore {
     let client: PostgresClient
     let runTask: Task<Void, Never>
