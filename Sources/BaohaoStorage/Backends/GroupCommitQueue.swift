@@ -190,13 +190,7 @@ actor GroupCommitQueue {
         var failures: [(any Error)?] = Array(repeating: nil, count: batch.count)
         try await buffered.prefetchChecked(batch.compactMap(\.payment))
         try await afterRead?()
-        for (index, job) in batch.enumerated() {
-            let before = buffered.overlay
-            do { try await job.body(buffered) } catch {
-                buffered.overlay = before
-                failures[index] = error
-            }
-        }
+        for (index, job) in batch.enumerated() { failures[index] = await buffered.apply(job.body) }
         try await buffered.flush(checked: true)
         return failures
     }
@@ -214,11 +208,7 @@ actor GroupCommitQueue {
             for (index, job) in batch.enumerated() {
                 if job.payment != nil {
                     // Payment applications share the buffer; a failing one is undone in memory.
-                    let before = buffered.overlay
-                    do { try await job.body(buffered) } catch {
-                        buffered.overlay = before
-                        failures[index] = error
-                    }
+                    failures[index] = await buffered.apply(job.body)
                 } else {
                     // Any other write runs against the database itself, after what is buffered.
                     try await buffered.flush()

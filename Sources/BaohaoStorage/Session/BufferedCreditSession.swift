@@ -50,7 +50,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         {
             overlay.lines[line.id] = line
         }
-        let paymentKeys = Array(Set(keys.map { PaymentKey(orderID: "", provider: $0.provider, transactionID: $0.transactionID) }))
+        let paymentKeys = Array(Set(keys.map { Self.paymentSlot($0.provider, $0.transactionID) }))
         for key in paymentKeys { overlay.payments[key] = .some(nil) }
         for (provider, keysOfProvider) in Dictionary(grouping: paymentKeys, by: \.provider) {
             for chunk in keysOfProvider.chunked(Self.rowsPerStatement) {
@@ -62,7 +62,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                 Self.appendList(chunk.map(\.transactionID), to: &query)
                 for row in try await base.db.raw(query).all() {
                     let payment = try SQLSession.paymentRecord(row)
-                    overlay.payments[PaymentKey(orderID: "", provider: payment.provider, transactionID: payment.transactionID)] = .some(
+                    overlay.payments[Self.paymentSlot(payment.provider, payment.transactionID)] = .some(
                         payment)
                 }
             }
@@ -73,7 +73,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     /// in one statement, without locks, with each order's and line's row version. The batch is then
     /// written by one checked statement (``flush(checked:)``) that is its own transaction.
     func prefetchChecked(_ keys: [PaymentKey]) async throws {
-        for key in keys { overlay.payments[PaymentKey(orderID: "", provider: key.provider, transactionID: key.transactionID)] = .some(nil) }
+        for key in keys { overlay.payments[Self.paymentSlot(key.provider, key.transactionID)] = .some(nil) }
         for chunk in keys.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
                 """
@@ -99,7 +99,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                 }
                 if try !row.decodeNil(column: "p_provider") {
                     let payment = try SQLSession.paymentRecord(PrefixedRow(row: row, prefix: "p_"))
-                    overlay.payments[PaymentKey(orderID: "", provider: payment.provider, transactionID: payment.transactionID)] = .some(
+                    overlay.payments[Self.paymentSlot(payment.provider, payment.transactionID)] = .some(
                         payment)
                 }
             }
@@ -131,6 +131,24 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         query.appendInterpolation(unsafeRaw: ")")
     }
 
+    /// The overlay's key for a payment: provider and transaction id, whichever order it names.
+    static func paymentSlot(_ provider: String, _ transactionID: String) -> PaymentKey {
+        PaymentKey(orderID: "", provider: provider, transactionID: transactionID)
+    }
+
+    /// Runs one payment application against the overlay; if it throws, the overlay is put back as
+    /// it was before, and the error is returned.
+    func apply(_ body: @Sendable (any StoreSession) async throws -> Void) async -> (any Error)? {
+        let before = overlay
+        do {
+            try await body(self)
+            return nil
+        } catch {
+            overlay = before
+            return error
+        }
+    }
+
     // MARK: Buffered reads and writes
 
     func order(id: String, forUpdate: Bool) async throws -> RechargeOrder? {
@@ -148,7 +166,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     }
 
     func payment(provider: String, transactionID: String) async throws -> PaymentRecord? {
-        let key = PaymentKey(orderID: "", provider: provider, transactionID: transactionID)
+        let key = Self.paymentSlot(provider, transactionID)
         if let known = overlay.payments[key] { return known }
         let payment = try await base.payment(provider: provider, transactionID: transactionID)
         overlay.payments[key] = .some(payment)
@@ -157,7 +175,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
 
     func insertPayment(_ payment: PaymentRecord) async throws -> Bool {
         guard try await self.payment(provider: payment.provider, transactionID: payment.transactionID) == nil else { return false }
-        overlay.payments[PaymentKey(orderID: "", provider: payment.provider, transactionID: payment.transactionID)] = .some(payment)
+        overlay.payments[Self.paymentSlot(payment.provider, payment.transactionID)] = .some(payment)
         overlay.newPayments.append(payment)
         return true
     }
