@@ -106,9 +106,9 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         }
     }
 
-    static let orderSelect = PrefixedRow.select(SQLSession.orderColumns, from: "o", as: "o_")
-    static let lineSelect = PrefixedRow.select(SQLSession.lineColumns, from: "l", as: "l_")
-    static let paymentSelect = PrefixedRow.select(SQLSession.paymentColumns, from: "p", as: "p_")
+    static let orderSelect = SQLSession.qualified(SQLSession.orderColumns, table: "o", prefix: "o_")
+    static let lineSelect = SQLSession.qualified(SQLSession.lineColumns, table: "l", prefix: "l_")
+    static let paymentSelect = SQLSession.qualified(SQLSession.paymentColumns, table: "p", prefix: "p_")
 
     /// Rows of `table` by id, locked on PostgreSQL in one global id order (so concurrent batches
     /// cannot deadlock on each other), in chunks of ``rowsPerStatement``.

@@ -1,4 +1,3 @@
-import Foundation
 import SQLKit
 
 /// One table's columns of a joined row, selected as `<prefix><column>`, read by their plain names
@@ -11,12 +10,4 @@ struct PrefixedRow: SQLRow {
     func contains(column: String) -> Bool { row.contains(column: prefix + column) }
     func decodeNil(column: String) throws -> Bool { try row.decodeNil(column: prefix + column) }
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D { try row.decode(column: prefix + column, as: type) }
-
-    /// `t.a AS pa, t.b AS pb, …` for a comma-separated column list.
-    static func select(_ columns: String, from table: String, as prefix: String) -> String {
-        columns.split(separator: ",").map { column in
-            let name = column.trimmingCharacters(in: .whitespacesAndNewlines)
-            return "\(table).\(name) AS \(prefix)\(name)"
-        }.joined(separator: ", ")
-    }
 }

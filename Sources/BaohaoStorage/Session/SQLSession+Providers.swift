@@ -5,8 +5,7 @@ import SQLKit
 /// Payment links, the reconciler's claims, and settlement queries.
 extension SQLSession {
     /// ``orderColumns`` prefixed with the `o.` alias, for joins.
-    static let qualifiedOrderColumns = orderColumns.split(separator: ",")
-        .map { "o." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+    static let qualifiedOrderColumns = qualified(orderColumns, table: "o")
 
     func insertPaymentLink(_ link: PaymentLink) async throws -> Bool {
         let rows = try await db.raw(

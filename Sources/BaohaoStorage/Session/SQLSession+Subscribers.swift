@@ -47,8 +47,7 @@ extension SQLSession {
     }
 
     func linkedLines(accountID: String) async throws -> [Line] {
-        let columns = Self.lineColumns.split(separator: ",").map { "l." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .joined(separator: ", ")
+        let columns = Self.qualified(Self.lineColumns, table: "l")
         return try await db.raw(
             """
             SELECT \(unsafeRaw: columns) FROM subscriber_lines s JOIN lines l ON l.id = s.line_id

@@ -34,6 +34,15 @@ struct SQLSession: StoreSession {
         try await db.raw(combined).run()
     }
 
+    /// A comma-separated column list qualified with a table alias for joins (`t.a, t.b`), each
+    /// column renamed `<prefix><column>` when a prefix is given (read back with ``PrefixedRow``).
+    static func qualified(_ columns: String, table: String, prefix: String? = nil) -> String {
+        columns.split(separator: ",").map { column in
+            let name = column.trimmingCharacters(in: .whitespacesAndNewlines)
+            return prefix.map { "\(table).\(name) AS \($0)\(name)" } ?? "\(table).\(name)"
+        }.joined(separator: ", ")
+    }
+
     // MARK: Plans
 
     func insertPlan(_ plan: Plan, at: Date) async throws -> Bool {
