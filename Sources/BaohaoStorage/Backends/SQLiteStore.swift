@@ -9,44 +9,59 @@ import SQLiteNIO
 
 /// The embedded default: one SQLite file in WAL mode with `synchronous=FULL`.
 ///
-/// One writer connection behind a ``GroupCommitQueue``; a few reader connections that each read
-/// a consistent snapshot. Several processes (a server and a CLI) may open the same file.
+/// One writer connection behind a ``GroupCommitQueue``, called synchronously on its own thread
+/// (``ThreadExecutor``, ``SQLiteWriterConnection``) with its prepared statements reused; a few
+/// SQLiteNIO reader connections that each read a consistent snapshot. Several processes (a server and a CLI) may open the same file.
 public final class SQLiteStore: RechargeStore {
-    let writer: SQLiteConnection
+    let writer: SQLiteWriterConnection
+    let writerDatabase: SQLiteWriterDatabase
+    /// The writer's own thread: batches and migrations run there, calling SQLite synchronously.
+    let writerExecutor: ThreadExecutor
     let readers: ReaderPool
     let queue: GroupCommitQueue
     let logger: Logger
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public static func open(path: String, readers readerCount: Int = 3, logger: Logger) async throws -> SQLiteStore {
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let writer = try SQLiteWriterConnection(path: path)
+        let executor = ThreadExecutor(name: "baohao-sqlite-writer")
+        let database = SQLiteWriterDatabase(connection: writer, logger: logger)
+        var readers: [SQLiteConnection] = []
         do {
-            try await configure(writer, logger: logger)
-            _ = try await writer.sql().raw("PRAGMA journal_mode=WAL").all()
-            _ = try await Migrator.run(on: writer.sql(), kind: .sqlite)
-            var readers: [SQLiteConnection] = []
+            try await withTaskExecutorPreference(executor) {
+                try await configure(database)
+                // Statement journals (multi-row UPDATEs inside a batch) stay in memory, not temp files.
+                _ = try await database.raw("PRAGMA temp_store = MEMORY").all()
+                _ = try await database.raw("PRAGMA journal_mode=WAL").all()
+                _ = try await Migrator.run(on: database, kind: .sqlite)
+            }
             for _ in 0..<max(1, readerCount) {
                 let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                try await configure(reader, logger: logger)
                 readers.append(reader)
+                try await configure(reader.sql())
             }
-            return SQLiteStore(writer: writer, readers: ReaderPool(readers), logger: logger)
+            return SQLiteStore(writer: writer, executor: executor, readers: ReaderPool(readers), logger: logger)
         } catch {
-            try? await writer.close()
+            for reader in readers { try? await reader.close() }
+            writer.close()
+            executor.shutdown()
             throw error
         }
     }
 
-    private init(writer: SQLiteConnection, readers: ReaderPool, logger: Logger) {
+    private init(writer: SQLiteWriterConnection, executor: ThreadExecutor, readers: ReaderPool, logger: Logger) {
         self.writer = writer
+        self.writerExecutor = executor
         self.readers = readers
-        let database = writer.sql()
-        self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1) { body in try await body(database) }
+        let database = SQLiteWriterDatabase(connection: writer, logger: logger)
+        self.writerDatabase = database
+        self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1) { body in
+            try await withTaskExecutorPreference(executor) { try await body(database) }
+        }
         self.logger = logger
     }
 
-    static func configure(_ connection: SQLiteConnection, logger: Logger) async throws {
-        let db = connection.sql()
+    static func configure(_ db: any SQLDatabase) async throws {
         _ = try await db.raw("PRAGMA busy_timeout = 10000").all()
         _ = try await db.raw("PRAGMA synchronous = FULL").all()
         _ = try await db.raw("PRAGMA foreign_keys = ON").all()
@@ -74,12 +89,14 @@ public final class SQLiteStore: RechargeStore {
     }
 
     public func ping() async throws {
-        _ = try await writer.sql().raw("SELECT 1 AS one").all()
+        let database = writerDatabase
+        _ = try await withTaskExecutorPreference(writerExecutor) { try await database.raw("SELECT 1 AS one").all() }
     }
 
     public func shutdown() async throws {
         for connection in await readers.drain() { try await connection.close() }
-        try await writer.close()
+        writer.close()
+        writerExecutor.shutdown()
     }
 }
 

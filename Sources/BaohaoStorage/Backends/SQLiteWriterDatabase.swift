@@ -1,0 +1,70 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// SQLKit's view of the ``SQLiteWriterConnection``: every query runs synchronously on the calling
+/// thread, so callers run on the writer's ``ThreadExecutor``. Binds are encoded and values decoded
+/// exactly as SQLiteKit does for the reader connections.
+struct SQLiteWriterDatabase: SQLDatabase {
+    let connection: SQLiteWriterConnection
+    let logger: Logger
+    let eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    var version: (any SQLDatabaseReportedVersion)? { nil }
+    var dialect: any SQLDialect { SQLiteDialect() }
+    var queryLogLevel: Logger.Level? { nil }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        do {
+            try run(query, onRow)
+            return eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try run(query, onRow)
+    }
+
+    private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
+        let (sql, binds) = serialize(query)
+        let encoder = SQLiteDataEncoder()
+        try connection.query(sql, binds.map { try encoder.encode($0) }) { columns, values in
+            onRow(SQLiteWriterRow(columns: columns, values: values))
+        }
+    }
+}
+
+/// One result row of the writer connection.
+struct SQLiteWriterRow: SQLRow {
+    let columns: SQLiteWriterColumns
+    let values: [SQLiteData]
+
+    var allColumns: [String] { columns.names }
+
+    func contains(column: String) -> Bool { columns.index[column] != nil }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let position = columns.index[column] else { return true }
+        return values[position] == .null
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let position = columns.index[column] else {
+            throw DecodingError.keyNotFound(
+                SQLiteWriterColumnKey(column), .init(codingPath: [], debugDescription: "no column \(column) in the result"))
+        }
+        return try SQLiteDataDecoder().decode(D.self, from: values[position])
+    }
+}
+
+private struct SQLiteWriterColumnKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
