@@ -11,7 +11,8 @@ import SQLiteNIO
 ///
 /// One writer connection behind a ``GroupCommitQueue``, called synchronously on its own thread
 /// (``ThreadExecutor``, ``SQLiteWriterConnection``) with its prepared statements reused; a few
-/// SQLiteNIO reader connections that each read a consistent snapshot. Several processes (a server and a CLI) may open the same file.
+/// SQLiteNIO reader connections that each read a consistent snapshot. Several processes (a server
+/// and a CLI) may open the same file.
 public final class SQLiteStore: RechargeStore {
     let writer: SQLiteWriterConnection
     let writerDatabase: SQLiteWriterDatabase
@@ -19,6 +20,8 @@ public final class SQLiteStore: RechargeStore {
     let writerExecutor: ThreadExecutor
     let readers: ReaderPool
     let queue: GroupCommitQueue
+    /// WAL pages after which the writer's commit copies them back into the database file.
+    static let walAutocheckpointPages = 10_000
     let logger: Logger
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
@@ -33,6 +36,10 @@ public final class SQLiteStore: RechargeStore {
                 // Statement journals (multi-row UPDATEs inside a batch) stay in memory, not temp files.
                 _ = try await database.raw("PRAGMA temp_store = MEMORY").all()
                 _ = try await database.raw("PRAGMA journal_mode=WAL").all()
+                // Checkpoint every 10,000 WAL pages (about 40 MB), not 1,000: the pages every batch
+                // rewrites (index and table tails) are copied back once per checkpoint instead of ten
+                // times. Measured at 32 clients: 5,100-5,500 -> 6,100-6,200 credits/s.
+                _ = try await database.raw("PRAGMA wal_autocheckpoint = \(unsafeRaw: String(Self.walAutocheckpointPages))").all()
                 _ = try await Migrator.run(on: database, kind: .sqlite)
             }
             for _ in 0..<max(1, readerCount) {
