@@ -1,23 +1,16 @@
 import BaohaoDomain
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import SQLKit
-import SQLiteKit
-import SQLiteNIO
 
 /// The embedded default: one SQLite file in WAL mode with `synchronous=FULL`.
 ///
-/// One writer connection behind a ``GroupCommitQueue``, called synchronously on its own thread
-/// (``ThreadExecutor``, ``SQLiteWriterConnection``) with its prepared statements reused; a few
-/// SQLiteNIO reader connections that each read a consistent snapshot. Several processes (a server
-/// and a CLI) may open the same file.
+/// One writer connection behind a ``GroupCommitQueue`` and a few reader connections that each read
+/// a consistent snapshot. Every connection is a ``SQLiteDirectDatabase``: called synchronously on
+/// its own thread, with its prepared statements reused, so a batch or a read of several statements
+/// costs no thread hand-offs. Several processes (a server and a CLI) may open the same file.
 public final class SQLiteStore: RechargeStore {
-    let writer: SQLiteWriterConnection
-    let writerDatabase: SQLiteWriterDatabase
-    /// The writer's own thread: batches and migrations run there, calling SQLite synchronously.
-    let writerExecutor: ThreadExecutor
+    let writer: SQLiteDirectDatabase
     let readers: ReaderPool
     let queue: GroupCommitQueue
     /// WAL pages after which the writer's commit copies them back into the database file.
@@ -26,12 +19,10 @@ public final class SQLiteStore: RechargeStore {
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public static func open(path: String, readers readerCount: Int = 3, logger: Logger) async throws -> SQLiteStore {
-        let writer = try SQLiteWriterConnection(path: path)
-        let executor = ThreadExecutor(name: "baohao-sqlite-writer")
-        let database = SQLiteWriterDatabase(connection: writer, logger: logger)
-        var readers: [SQLiteConnection] = []
+        let writer = try SQLiteDirectDatabase.open(path: path, name: "baohao-sqlite-writer", logger: logger)
+        var readers: [SQLiteDirectDatabase] = []
         do {
-            try await withTaskExecutorPreference(executor) {
+            try await writer.onThread { database in
                 try await configure(database)
                 // Statement journals (multi-row UPDATEs inside a batch) stay in memory, not temp files.
                 _ = try await database.raw("PRAGMA temp_store = MEMORY").all()
@@ -42,29 +33,23 @@ public final class SQLiteStore: RechargeStore {
                 _ = try await database.raw("PRAGMA wal_autocheckpoint = \(unsafeRaw: String(Self.walAutocheckpointPages))").all()
                 _ = try await Migrator.run(on: database, kind: .sqlite)
             }
-            for _ in 0..<max(1, readerCount) {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            for index in 0..<max(1, readerCount) {
+                let reader = try SQLiteDirectDatabase.open(path: path, name: "baohao-sqlite-reader-\(index)", logger: logger)
                 readers.append(reader)
-                try await configure(reader.sql())
+                try await reader.onThread { try await configure($0) }
             }
-            return SQLiteStore(writer: writer, executor: executor, readers: ReaderPool(readers), logger: logger)
+            return SQLiteStore(writer: writer, readers: ReaderPool(readers), logger: logger)
         } catch {
-            for reader in readers { try? await reader.close() }
+            for reader in readers { reader.close() }
             writer.close()
-            executor.shutdown()
             throw error
         }
     }
 
-    private init(writer: SQLiteWriterConnection, executor: ThreadExecutor, readers: ReaderPool, logger: Logger) {
+    private init(writer: SQLiteDirectDatabase, readers: ReaderPool, logger: Logger) {
         self.writer = writer
-        self.writerExecutor = executor
         self.readers = readers
-        let database = SQLiteWriterDatabase(connection: writer, logger: logger)
-        self.writerDatabase = database
-        self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1) { body in
-            try await withTaskExecutorPreference(executor) { try await body(database) }
-        }
+        self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1) { body in try await writer.onThread(body) }
         self.logger = logger
     }
 
@@ -75,9 +60,9 @@ public final class SQLiteStore: RechargeStore {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
-        let connection = await readers.take()
-        defer { Task { await readers.give(connection) } }
-        return try await SQLTransaction.run(on: connection.sql(), kind: .sqlite, begin: "BEGIN", body)
+        let reader = await readers.take()
+        defer { Task { await readers.give(reader) } }
+        return try await reader.onThread { db in try await SQLTransaction.run(on: db, kind: .sqlite, begin: "BEGIN", body) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
@@ -96,34 +81,32 @@ public final class SQLiteStore: RechargeStore {
     }
 
     public func ping() async throws {
-        let database = writerDatabase
-        _ = try await withTaskExecutorPreference(writerExecutor) { try await database.raw("SELECT 1 AS one").all() }
+        _ = try await writer.onThread { try await $0.raw("SELECT 1 AS one").all() }
     }
 
     public func shutdown() async throws {
-        for connection in await readers.drain() { try await connection.close() }
+        for reader in await readers.drain() { reader.close() }
         writer.close()
-        writerExecutor.shutdown()
     }
 }
 
 /// Reader connections handed out one caller at a time.
 actor ReaderPool {
-    private var idle: [SQLiteConnection]
-    private var all: [SQLiteConnection]
-    private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
+    private var idle: [SQLiteDirectDatabase]
+    private var all: [SQLiteDirectDatabase]
+    private var waiters: [CheckedContinuation<SQLiteDirectDatabase, Never>] = []
 
-    init(_ connections: [SQLiteConnection]) {
+    init(_ connections: [SQLiteDirectDatabase]) {
         idle = connections
         all = connections
     }
 
-    func take() async -> SQLiteConnection {
+    func take() async -> SQLiteDirectDatabase {
         if let connection = idle.popLast() { return connection }
         return await withCheckedContinuation { waiters.append($0) }
     }
 
-    func give(_ connection: SQLiteConnection) {
+    func give(_ connection: SQLiteDirectDatabase) {
         if !waiters.isEmpty {
             waiters.removeFirst().resume(returning: connection)
         } else {
@@ -131,7 +114,7 @@ actor ReaderPool {
         }
     }
 
-    func drain() -> [SQLiteConnection] {
+    func drain() -> [SQLiteDirectDatabase] {
         defer { idle = []; all = [] }
         return all
     }

@@ -8,31 +8,28 @@ import Testing
 
 @testable import BaohaoStorage
 
-/// The SQLite writer connection (synchronous, on its own thread) against SQLiteNIO's readers: the
-/// same file, the same values, the same errors.
-@Suite("SQLite writer connection")
-struct SQLiteWriterTests {
+/// The direct SQLite connection (synchronous, on its own thread) against SQLiteNIO: the same file,
+/// the same values, the same errors.
+@Suite("SQLite direct connection")
+struct SQLiteDirectConnectionTests {
     let logger = Logger(label: "test")
 
-    func withWriter(_ body: (SQLiteWriterDatabase, String) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baohao-writer-\(UUID().uuidString)")
+    func withConnection(_ body: (SQLiteDirectDatabase, String) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baohao-direct-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("w.sqlite").path
-        let connection = try SQLiteWriterConnection(path: path)
-        defer { connection.close() }
-        let executor = ThreadExecutor(name: "test-writer")
-        defer { executor.shutdown() }
-        let db = SQLiteWriterDatabase(connection: connection, logger: logger)
-        try await withTaskExecutorPreference(executor) {
+        let database = try SQLiteDirectDatabase.open(path: path, name: "test-direct", logger: logger)
+        defer { database.close() }
+        try await database.onThread { db in
             _ = try await db.raw("PRAGMA journal_mode=WAL").all()
             try await body(db, path)
         }
     }
 
-    @Test("what the writer stores, a SQLiteNIO reader reads back unchanged, and so does the writer")
+    @Test("what a direct connection stores, SQLiteNIO reads back unchanged, and so does the connection")
     func valuesRoundTrip() async throws {
-        try await withWriter { db, path in
+        try await withConnection { db, path in
             try await db.raw("CREATE TABLE t (id INTEGER PRIMARY KEY, n BIGINT, s TEXT, o TEXT, b BLOB, f REAL)").run()
             let text = "保号 ✓ tail 'quoted' \\ %"
             let blob = Data([0, 1, 2, 255])
@@ -65,14 +62,14 @@ struct SQLiteWriterTests {
 
     @Test("a refused statement reports SQLite's reason, keeps nothing, and its cached statement works again")
     func errorsLeaveTheStatementUsable() async throws {
-        try await withWriter { db, _ in
+        try await withConnection { db, _ in
             try await db.raw("CREATE TABLE u (k TEXT PRIMARY KEY)").run()
             let insert: (String) -> SQLQueryString = { "INSERT INTO u (k) VALUES (\(bind: $0))" }
             try await db.raw(insert("a")).run()
             do {
                 try await db.raw(insert("a")).run()
                 Issue.record("a duplicate key was accepted")
-            } catch let error as SQLiteWriterError {
+            } catch let error as SQLiteDirectError {
                 #expect(error.message.contains("UNIQUE constraint failed"))
             }
             try await db.raw(insert("b")).run()
@@ -83,9 +80,9 @@ struct SQLiteWriterTests {
 
     @Test("more distinct statements than the cache keeps all run, and a rolled-back transaction keeps nothing")
     func cacheAndTransactions() async throws {
-        try await withWriter { db, _ in
+        try await withConnection { db, _ in
             try await db.raw("CREATE TABLE c (n BIGINT)").run()
-            let count = SQLiteWriterConnection.maximumCachedStatements * 2 + 7
+            let count = SQLiteDirectConnection.maximumCachedStatements * 2 + 7
             for n in 0..<count {
                 try await db.raw("INSERT INTO c (n) VALUES (\(unsafeRaw: String(n)))").run()
             }

@@ -3,13 +3,13 @@ import NIOCore
 import SQLiteNIO
 import VaporCSQLite
 
-/// SQLite's single writer connection, called synchronously on the caller's thread (the writer's
-/// ``ThreadExecutor``), with its prepared statements kept for reuse.
+/// A SQLite connection called synchronously on the caller's thread (its own ``ThreadExecutor``),
+/// with its prepared statements kept for reuse. ``SQLiteStore`` has one writer and a few readers.
 ///
-/// It uses the same SQLite library as SQLiteNIO's reader connections: two copies of SQLite in one
-/// process would not see each other's file locks.
-final class SQLiteWriterConnection: @unchecked Sendable {
-    /// Most prepared statements kept; the batch writer's statements differ only by row count.
+/// It calls the SQLite library SQLiteNIO bundles: two copies of SQLite in one process would not
+/// see each other's file locks.
+final class SQLiteDirectConnection: @unchecked Sendable {
+    /// Most prepared statements kept; a batch's statements differ only by row count.
     static let maximumCachedStatements = 128
 
     private let lock = NSLock()
@@ -23,7 +23,7 @@ final class SQLiteWriterConnection: @unchecked Sendable {
         let opened = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard opened == SQLITE_OK, let handle else {
             if let handle { sqlite_nio_sqlite3_close_v2(handle) }
-            throw SQLiteWriterError(code: opened, message: "cannot open the SQLite database at \(path)")
+            throw SQLiteDirectError(code: opened, message: "cannot open the SQLite database at \(path)")
         }
         self.handle = handle
     }
@@ -31,9 +31,9 @@ final class SQLiteWriterConnection: @unchecked Sendable {
     deinit { close() }
 
     /// Runs one statement, handing each result row to `onRow` as column names and values.
-    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteWriterColumns, [SQLiteData]) throws -> Void) throws {
+    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteDirectColumns, [SQLiteData]) throws -> Void) throws {
         try lock.withLock {
-            guard let handle else { throw SQLiteWriterError(code: SQLITE_MISUSE, message: "the connection is closed") }
+            guard let handle else { throw SQLiteDirectError(code: SQLITE_MISUSE, message: "the connection is closed") }
             let statement = try prepared(sql, on: handle)
             defer {
                 sqlite_nio_sqlite3_reset(statement)
@@ -42,12 +42,12 @@ final class SQLiteWriterConnection: @unchecked Sendable {
             for (index, value) in binds.enumerated() {
                 try check(bind(value, at: Int32(index + 1), to: statement), on: handle)
             }
-            var columns: SQLiteWriterColumns?
+            var columns: SQLiteDirectColumns?
             while true {
                 let step = sqlite_nio_sqlite3_step(statement)
                 if step == SQLITE_DONE { return }
                 guard step == SQLITE_ROW else { throw error(step, on: handle) }
-                let names = columns ?? SQLiteWriterColumns(statement)
+                let names = columns ?? SQLiteDirectColumns(statement)
                 columns = names
                 try onRow(names, (0..<Int32(names.count)).map { Self.value(statement, $0) })
             }
@@ -115,15 +115,15 @@ final class SQLiteWriterConnection: @unchecked Sendable {
         guard result == SQLITE_OK else { throw error(result, on: handle) }
     }
 
-    private func error(_ code: Int32, on handle: OpaquePointer) -> SQLiteWriterError {
-        SQLiteWriterError(code: code, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "unknown")
+    private func error(_ code: Int32, on handle: OpaquePointer) -> SQLiteDirectError {
+        SQLiteDirectError(code: code, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "unknown")
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
 
 /// A result's column names, shared by its rows.
-final class SQLiteWriterColumns: Sendable {
+final class SQLiteDirectColumns: Sendable {
     let names: [String]
     let index: [String: Int]
     var count: Int { names.count }
@@ -139,8 +139,8 @@ final class SQLiteWriterColumns: Sendable {
     }
 }
 
-/// An error SQLite reported to the writer connection, with its (extended) result code.
-struct SQLiteWriterError: Error, CustomStringConvertible {
+/// An error SQLite reported to a direct connection, with its (extended) result code.
+struct SQLiteDirectError: Error, CustomStringConvertible {
     let code: Int32
     let message: String
     var description: String { "SQLite error \(code): \(message)" }

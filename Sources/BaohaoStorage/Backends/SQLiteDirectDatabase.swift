@@ -5,16 +5,34 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
-/// SQLKit's view of the ``SQLiteWriterConnection``: every query runs synchronously on the calling
-/// thread, so callers run on the writer's ``ThreadExecutor``. Binds are encoded and values decoded
-/// exactly as SQLiteKit does for the reader connections.
-struct SQLiteWriterDatabase: SQLDatabase {
-    let connection: SQLiteWriterConnection
+/// SQLKit's view of the ``SQLiteDirectConnection``: every query runs synchronously on the calling
+/// thread, so callers run on the connection's own ``ThreadExecutor``. Binds are encoded and values
+/// decoded exactly as SQLiteKit does.
+struct SQLiteDirectDatabase: SQLDatabase {
+    let connection: SQLiteDirectConnection
+    /// The connection's own thread.
+    let executor: ThreadExecutor
     let logger: Logger
     let eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
     var version: (any SQLDatabaseReportedVersion)? { nil }
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { nil }
+
+    /// Opens (creating if needed) the database file at `path`, served by a new thread named `name`.
+    static func open(path: String, name: String, logger: Logger) throws -> SQLiteDirectDatabase {
+        SQLiteDirectDatabase(connection: try SQLiteDirectConnection(path: path), executor: ThreadExecutor(name: name), logger: logger)
+    }
+
+    /// Runs `body` on the connection's thread: its queries then cost no thread hand-offs.
+    func onThread<T: Sendable>(_ body: (SQLiteDirectDatabase) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(executor) { try await body(self) }
+    }
+
+    /// Closes the connection and lets its thread end.
+    func close() {
+        connection.close()
+        executor.shutdown()
+    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         do {
@@ -33,14 +51,14 @@ struct SQLiteWriterDatabase: SQLDatabase {
         let (sql, binds) = serialize(query)
         let encoder = SQLiteDataEncoder()
         try connection.query(sql, binds.map { try encoder.encode($0) }) { columns, values in
-            onRow(SQLiteWriterRow(columns: columns, values: values))
+            onRow(SQLiteDirectRow(columns: columns, values: values))
         }
     }
 }
 
-/// One result row of the writer connection.
-struct SQLiteWriterRow: SQLRow {
-    let columns: SQLiteWriterColumns
+/// One result row of a ``SQLiteDirectConnection``.
+struct SQLiteDirectRow: SQLRow {
+    let columns: SQLiteDirectColumns
     let values: [SQLiteData]
 
     var allColumns: [String] { columns.names }
@@ -55,13 +73,13 @@ struct SQLiteWriterRow: SQLRow {
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let position = columns.index[column] else {
             throw DecodingError.keyNotFound(
-                SQLiteWriterColumnKey(column), .init(codingPath: [], debugDescription: "no column \(column) in the result"))
+                SQLiteDirectColumnKey(column), .init(codingPath: [], debugDescription: "no column \(column) in the result"))
         }
         return try SQLiteDataDecoder().decode(D.self, from: values[position])
     }
 }
 
-private struct SQLiteWriterColumnKey: CodingKey {
+private struct SQLiteDirectColumnKey: CodingKey {
     let stringValue: String
     var intValue: Int? { nil }
     init(_ name: String) { stringValue = name }
