@@ -10,11 +10,12 @@ import subprocess
 from conftest import ADMIN_TOKEN, Server
 
 SPEC = os.path.join(os.path.dirname(__file__), "..", "Sources", "BaohaoHTTP", "Resources", "openapi.yaml")
+CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemathesis.toml")
 
 
 def run_schemathesis(base, examples, seed="20261124"):
     return subprocess.run(
-        ["schemathesis", "run", SPEC, "--url", base, "--checks", "all", "--exclude-checks", "positive_data_acceptance",
+        ["schemathesis", "--config-file", CONFIG, "run", SPEC, "--url", base, "--checks", "all", "--exclude-checks", "positive_data_acceptance",
          "-H", f"Authorization: Bearer {ADMIN_TOKEN}", "--max-examples", str(examples), "--seed", seed,
          "--request-timeout", "10", "--no-color"],
         capture_output=True, text=True, timeout=900)
