@@ -65,5 +65,8 @@ struct LedgerTests {
         let numbers = Set((0..<2000).map { _ in ids.receiptNumber(at: now) })
         #expect(numbers.count == 2000)
         #expect(numbers.allSatisfy { $0.hasPrefix("BH-20261124-") && $0.count == 24 })
+        // The date is Beijing's: 2026-11-30 17:00 UTC is already 1 December there.
+        #expect(ids.receiptNumber(at: Date(timeIntervalSince1970: 1_796_058_000)).hasPrefix("BH-20261201-"))
+        #expect(LocalDate(year: 987, month: 3, day: 4)?.compact == "09870304")
     }
 }

@@ -37,13 +37,18 @@ struct SQLiteDirectConnectionTests {
                 "INSERT INTO t VALUES (1, \(bind: Int64.max), \(bind: text), \(bind: String?.none), \(bind: blob), \(bind: 2.5))"
             ).run()
             try await db.raw("INSERT INTO t VALUES (2, \(bind: Int64.min), \(bind: ""), \(bind: "x"), NULL, NULL)").run()
+            // Int, optionals holding a value, and a Bool (the encoder's path): row 3.
+            try await db.raw(
+                "INSERT INTO t VALUES (3, \(bind: 7), \(bind: String?.some("opt")), \(bind: Int64?.some(9)), NULL, \(bind: true))"
+            )
+            .run()
 
             let written = try await db.raw("SELECT * FROM t ORDER BY id").all()
             let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             let read = try await reader.sql().raw("SELECT * FROM t ORDER BY id").all()
             try await reader.close()
 
-            #expect(written.count == 2 && read.count == 2)
+            #expect(written.count == 3 && read.count == 3)
             for rows in [written, read] {
                 #expect(try rows[0].decode(column: "n", as: Int64.self) == Int64.max)
                 #expect(try rows[0].decode(column: "s", as: String.self) == text)
@@ -54,6 +59,17 @@ struct SQLiteDirectConnectionTests {
                 #expect(try rows[1].decode(column: "n", as: Int64.self) == Int64.min)
                 #expect(try rows[1].decode(column: "s", as: String.self) == "")
                 #expect(try rows[1].decode(column: "o", as: String?.self) == "x")
+                #expect(try rows[0].decode(column: "id", as: Int.self) == 1)
+                #expect(try rows[0].decode(column: "id", as: Int?.self) == 1)
+                #expect(try rows[0].decode(column: "n", as: Int64?.self) == Int64.max)
+                #expect(try rows[1].decode(column: "b", as: Int64?.self) == nil)
+                #expect(try rows[1].decode(column: "f", as: Int?.self) == nil)
+                #expect(try rows[2].decode(column: "n", as: Int.self) == 7)
+                #expect(try rows[2].decode(column: "s", as: String.self) == "opt")
+                #expect(try rows[2].decode(column: "o", as: String.self) == "9")
+                #expect(try rows[2].decode(column: "f", as: Double.self) == 1)
+                #expect(try rows[2].decode(column: "f", as: Bool.self))
+                #expect(throws: (any Error).self) { try rows[0].decode(column: "s", as: Int64.self) }
             }
             #expect(written[0].allColumns == ["id", "n", "s", "o", "b", "f"])
             #expect(throws: (any Error).self) { try written[0].decode(column: "missing", as: String.self) }

@@ -65,12 +65,24 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `yyyy-MM`, the billing period a monthly fee falling on this day belongs to.
     public var monthKey: String {
         let (year, month, _) = components
-        return String(format: "%04d-%02d", year, month)
+        return Self.digits(year, 4) + "-" + Self.digits(month, 2)
     }
 
     public var iso: String {
         let (year, month, day) = components
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        return Self.digits(year, 4) + "-" + Self.digits(month, 2) + "-" + Self.digits(day, 2)
+    }
+
+    /// `yyyyMMdd`, as in receipt numbers.
+    public var compact: String {
+        let (year, month, day) = components
+        return Self.digits(year, 4) + Self.digits(month, 2) + Self.digits(day, 2)
+    }
+
+    /// `value` in decimal, zero-padded to `width` (`String(format:)` costs a formatter per call).
+    static func digits(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     public var description: String { iso }

@@ -45,9 +45,6 @@ public struct IdentifierFactory: Sendable {
     /// A receipt number such as `BH-20261124-7K3M-Q9TX-W2`: the credit date, then 50 random bits in
     /// groups people can read over the phone. Unique by a database constraint; unguessable in sequence.
     public func receiptNumber(at date: Date, timeZone: TimeZone = Deadline.mainlandTimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let day = calendar.dateComponents([.year, .month, .day], from: date)
         var bits = random.next()
         var body = ""
         for index in 0..<10 {
@@ -55,6 +52,6 @@ public struct IdentifierFactory: Sendable {
             body.append(Self.crockford[Int(bits & 31)])
             bits >>= 5
         }
-        return String(format: "BH-%04d%02d%02d-", day.year!, day.month!, day.day!) + body
+        return "BH-" + LocalDate(date, in: timeZone).compact + "-" + body
     }
 }

@@ -50,8 +50,19 @@ struct SQLiteDirectDatabase: SQLDatabase {
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = serialize(query)
         let encoder = SQLiteDataEncoder()
-        try connection.query(sql, binds.map { try encoder.encode($0) }) { columns, values in
+        try connection.query(sql, binds.map { try Self.encode($0, encoder) }) { columns, values in
             onRow(SQLiteDirectRow(columns: columns, values: values))
+        }
+    }
+
+    /// Text and integers, most of a batch's binds, directly; anything else as SQLiteKit encodes it
+    /// (its `Encoder` path costs several dynamic casts per value).
+    static func encode(_ value: any Encodable & Sendable, _ encoder: SQLiteDataEncoder) throws -> SQLiteData {
+        switch value {
+        case let text as String: .text(text)
+        case let number as Int64: .integer(SQLiteInt64(number))
+        case let number as Int: .integer(SQLiteInt64(number))
+        default: try encoder.encode(value)
         }
     }
 }
@@ -75,7 +86,24 @@ struct SQLiteDirectRow: SQLRow {
             throw DecodingError.keyNotFound(
                 SQLiteDirectColumnKey(column), .init(codingPath: [], debugDescription: "no column \(column) in the result"))
         }
-        return try SQLiteDataDecoder().decode(D.self, from: values[position])
+        let value = values[position]
+        switch value {
+        case .text(let text):
+            if D.self == String.self { return unsafeBitCast(text, to: D.self) }
+            if D.self == String?.self { return unsafeBitCast(Optional(text), to: D.self) }
+        case .integer(let number):
+            if D.self == Int64.self { return unsafeBitCast(Int64(number), to: D.self) }
+            if D.self == Int64?.self { return unsafeBitCast(Optional(Int64(number)), to: D.self) }
+            if D.self == Int.self { return unsafeBitCast(Int(number), to: D.self) }
+            if D.self == Int?.self { return unsafeBitCast(Optional(Int(number)), to: D.self) }
+        case .null:
+            if D.self == String?.self { return unsafeBitCast(String?.none, to: D.self) }
+            if D.self == Int64?.self { return unsafeBitCast(Int64?.none, to: D.self) }
+            if D.self == Int?.self { return unsafeBitCast(Int?.none, to: D.self) }
+        default: break
+        }
+        // Anything else as SQLiteKit decodes it (its `Decoder` path costs several dynamic casts).
+        return try SQLiteDataDecoder().decode(D.self, from: value)
     }
 }
 

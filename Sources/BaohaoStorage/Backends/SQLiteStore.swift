@@ -19,7 +19,7 @@ public final class SQLiteStore: RechargeStore {
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public static func open(path: String, readers readerCount: Int = 3, logger: Logger) async throws -> SQLiteStore {
-        let writer = try SQLiteDirectDatabase.open(path: path, name: "baohao-sqlite-writer", logger: logger)
+        let writer = try SQLiteDirectDatabase.open(path: path, name: "sqlite-writer", logger: logger)
         var readers: [SQLiteDirectDatabase] = []
         do {
             try await writer.onThread { database in
@@ -34,7 +34,7 @@ public final class SQLiteStore: RechargeStore {
                 _ = try await Migrator.run(on: database, kind: .sqlite)
             }
             for index in 0..<max(1, readerCount) {
-                let reader = try SQLiteDirectDatabase.open(path: path, name: "baohao-sqlite-reader-\(index)", logger: logger)
+                let reader = try SQLiteDirectDatabase.open(path: path, name: "sqlite-reader-\(index)", logger: logger)
                 readers.append(reader)
                 try await reader.onThread { try await configure($0) }
             }

@@ -13,8 +13,11 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
 
     /// Starts the thread.
     init(name: String) {
-        let thread = Thread { [self] in loop() }
-        thread.name = name
+        let thread = Thread { [self] in
+            // Set from the thread itself, so that the system sees it (`top -H`, at most 15 bytes).
+            Thread.current.name = name
+            loop()
+        }
         thread.start()
     }
 
