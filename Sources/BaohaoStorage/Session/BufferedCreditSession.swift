@@ -23,6 +23,8 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         var stageChanges: [(id: String, change: StageChange, announced: Bool)] = []
         var changedOrders: [String: Date] = [:]
         var changedLines: [String: Date] = [:]
+        /// Lines whose status or retention state changed, not only their balance.
+        var restagedLines: Set<String> = []
     }
 
     let base: SQLSession
@@ -201,6 +203,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         line.retention = retention
         overlay.lines[lineID] = line
         overlay.changedLines[lineID] = at
+        overlay.restagedLines.insert(lineID)
         return true
     }
 
@@ -255,11 +258,15 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
             statements.append(query)
         }
         statements += SQLSession.transferStatements(pending.transfers)
-        for statement in SQLSession.lineStateStatements(
-            pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }, versions: checked ? lineVersions : nil)
-        {
-            if checked { checks.append((statements.count, statement.rows)) }
-            statements.append(statement.query)
+        let changedLines = pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }
+        for balanceOnly in [true, false] {
+            for statement in SQLSession.lineStateStatements(
+                changedLines.filter { pending.restagedLines.contains($0.0.id) != balanceOnly }, versions: checked ? lineVersions : nil,
+                balanceOnly: balanceOnly)
+            {
+                if checked { checks.append((statements.count, statement.rows)) }
+                statements.append(statement.query)
+            }
         }
         statements += SQLSession.stageChangeStatements(pending.stageChanges)
         for chunk in pending.receipts.chunked(Self.rowsPerStatement) {

@@ -54,28 +54,47 @@ extension SQLSession {
     /// Multi-row updates of lines' balance and retention state, each with how many rows it updates.
     /// With `versions` (PostgreSQL row versions by line id, all present), a line is updated only
     /// while its version is unchanged, and each statement returns the rows it updated.
-    static func lineStateStatements(_ lines: [(Line, Date)], versions: [String: String]? = nil) -> [(query: SQLQueryString, rows: Int)] {
+    ///
+    /// `balanceOnly` writes just the balance and `updated_at`, for lines whose status and retention
+    /// state did not change (most credits): SQLite then leaves the indexes on status, number and
+    /// review time alone, where setting a column to its own value rewrites each index entry (a
+    /// random page per line and index in every commit).
+    static func lineStateStatements(
+        _ lines: [(Line, Date)], versions: [String: String]? = nil, balanceOnly: Bool = false
+    ) -> [(query: SQLQueryString, rows: Int)] {
         var statements: [(query: SQLQueryString, rows: Int)] = []
         for chunk in lines.chunked(BufferedCreditSession.rowsPerStatement) {
-            var query = SQLQueryString(
-                """
-                UPDATE lines SET balance = CAST(v.balance AS BIGINT), status = CAST(v.status AS TEXT),
-                  stage_since = CAST(v.stage_since AS BIGINT), arrears_since = CAST(v.arrears_since AS BIGINT),
-                  last_activity_at = CAST(v.last_activity_at AS BIGINT), valid_until = CAST(v.valid_until AS BIGINT),
-                  next_charge_at = CAST(v.next_charge_at AS BIGINT), review_at = CAST(v.review_at AS BIGINT),
-                  quarantine_until = CAST(v.quarantine_until AS BIGINT), updated_at = CAST(v.at AS BIGINT)
-                FROM (SELECT column1 AS id, column2 AS balance, column3 AS status, column4 AS stage_since, column5 AS arrears_since,
-                  column6 AS last_activity_at, column7 AS valid_until, column8 AS next_charge_at, column9 AS review_at,
-                  column10 AS quarantine_until, column11 AS at\(unsafeRaw: versions == nil ? "" : ", column12 AS version") FROM (VALUES
-                """)
-            BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
-                let r = line.retention
-                return [
-                    .text(line.id), .int(line.balance.amountMinor), .text(line.status.rawValue), .int(r.stageSince.millis),
-                    .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }), .int(r.lastActivityAt.millis),
-                    .optionalInt(r.validUntil.map { Int64($0.dayNumber) }), .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }),
-                    .optionalInt(r.reviewAt?.millis), .optionalInt(r.quarantineUntil?.millis), .int(at.millis),
-                ] + (versions.map { [.text($0[line.id] ?? "")] } ?? [])
+            var query: SQLQueryString
+            if balanceOnly {
+                query = SQLQueryString(
+                    """
+                    UPDATE lines SET balance = CAST(v.balance AS BIGINT), updated_at = CAST(v.at AS BIGINT)
+                    FROM (SELECT column1 AS id, column2 AS balance, column3 AS at\(unsafeRaw: versions == nil ? "" : ", column4 AS version") FROM (VALUES
+                    """)
+                BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
+                    [.text(line.id), .int(line.balance.amountMinor), .int(at.millis)] + (versions.map { [.text($0[line.id] ?? "")] } ?? [])
+                }
+            } else {
+                query = SQLQueryString(
+                    """
+                    UPDATE lines SET balance = CAST(v.balance AS BIGINT), status = CAST(v.status AS TEXT),
+                      stage_since = CAST(v.stage_since AS BIGINT), arrears_since = CAST(v.arrears_since AS BIGINT),
+                      last_activity_at = CAST(v.last_activity_at AS BIGINT), valid_until = CAST(v.valid_until AS BIGINT),
+                      next_charge_at = CAST(v.next_charge_at AS BIGINT), review_at = CAST(v.review_at AS BIGINT),
+                      quarantine_until = CAST(v.quarantine_until AS BIGINT), updated_at = CAST(v.at AS BIGINT)
+                    FROM (SELECT column1 AS id, column2 AS balance, column3 AS status, column4 AS stage_since, column5 AS arrears_since,
+                      column6 AS last_activity_at, column7 AS valid_until, column8 AS next_charge_at, column9 AS review_at,
+                      column10 AS quarantine_until, column11 AS at\(unsafeRaw: versions == nil ? "" : ", column12 AS version") FROM (VALUES
+                    """)
+                BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
+                    let r = line.retention
+                    return [
+                        .text(line.id), .int(line.balance.amountMinor), .text(line.status.rawValue), .int(r.stageSince.millis),
+                        .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }), .int(r.lastActivityAt.millis),
+                        .optionalInt(r.validUntil.map { Int64($0.dayNumber) }), .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }),
+                        .optionalInt(r.reviewAt?.millis), .optionalInt(r.quarantineUntil?.millis), .int(at.millis),
+                    ] + (versions.map { [.text($0[line.id] ?? "")] } ?? [])
+                }
             }
             query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
             if versions != nil { query.appendInterpolation(unsafeRaw: " AND lines.xmin = CAST(v.version AS xid) RETURNING lines.id") }
