@@ -65,24 +65,18 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `yyyy-MM`, the billing period a monthly fee falling on this day belongs to.
     public var monthKey: String {
         let (year, month, _) = components
-        return Self.digits(year, 4) + "-" + Self.digits(month, 2)
+        return Timestamp.pad(year, 4) + "-" + Timestamp.pad(month, 2)
     }
 
     public var iso: String {
         let (year, month, day) = components
-        return Self.digits(year, 4) + "-" + Self.digits(month, 2) + "-" + Self.digits(day, 2)
+        return Timestamp.pad(year, 4) + "-" + Timestamp.pad(month, 2) + "-" + Timestamp.pad(day, 2)
     }
 
     /// `yyyyMMdd`, as in receipt numbers.
     public var compact: String {
         let (year, month, day) = components
-        return Self.digits(year, 4) + Self.digits(month, 2) + Self.digits(day, 2)
-    }
-
-    /// `value` in decimal, zero-padded to `width` (`String(format:)` costs a formatter per call).
-    static func digits(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        return Timestamp.pad(year, 4) + Timestamp.pad(month, 2) + Timestamp.pad(day, 2)
     }
 
     public var description: String { iso }

@@ -63,12 +63,14 @@ public enum Timestamp {
         var secondsOfDay = Int(totalSeconds % 86_400)
         if secondsOfDay < 0 { secondsOfDay += 86_400; days -= 1 }
         let (year, month, day) = civilFromDays(days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
         return
             "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(millis, 3))Z"
+    }
+
+    /// `value` in decimal, zero-padded to `width` (`String(format:)` costs a formatter per call).
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
