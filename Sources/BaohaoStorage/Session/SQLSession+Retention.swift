@@ -62,39 +62,26 @@ extension SQLSession {
     static func lineStateStatements(
         _ lines: [(Line, Date)], versions: [String: String]? = nil, balanceOnly: Bool = false
     ) -> [(query: SQLQueryString, rows: Int)] {
+        let assigned = (balanceOnly ? Array(lineStateColumns.prefix(1)) : lineStateColumns) + [(name: "updated_at", type: "BIGINT")]
+        let set = assigned.map { "\($0.name) = CAST(v.\($0.name) AS \($0.type))" }.joined(separator: ", ")
+        let aliases = (["id"] + assigned.map(\.name) + (versions == nil ? [] : ["version"])).enumerated()
+            .map { "column\($0.offset + 1) AS \($0.element)" }.joined(separator: ", ")
         var statements: [(query: SQLQueryString, rows: Int)] = []
         for chunk in lines.chunked(BufferedCreditSession.rowsPerStatement) {
-            var query: SQLQueryString
-            if balanceOnly {
-                query = SQLQueryString(
-                    """
-                    UPDATE lines SET balance = CAST(v.balance AS BIGINT), updated_at = CAST(v.at AS BIGINT)
-                    FROM (SELECT column1 AS id, column2 AS balance, column3 AS at\(unsafeRaw: versions == nil ? "" : ", column4 AS version") FROM (VALUES
-                    """)
-                BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
-                    [.text(line.id), .int(line.balance.amountMinor), .int(at.millis)] + (versions.map { [.text($0[line.id] ?? "")] } ?? [])
-                }
-            } else {
-                query = SQLQueryString(
-                    """
-                    UPDATE lines SET balance = CAST(v.balance AS BIGINT), status = CAST(v.status AS TEXT),
-                      stage_since = CAST(v.stage_since AS BIGINT), arrears_since = CAST(v.arrears_since AS BIGINT),
-                      last_activity_at = CAST(v.last_activity_at AS BIGINT), valid_until = CAST(v.valid_until AS BIGINT),
-                      next_charge_at = CAST(v.next_charge_at AS BIGINT), review_at = CAST(v.review_at AS BIGINT),
-                      quarantine_until = CAST(v.quarantine_until AS BIGINT), updated_at = CAST(v.at AS BIGINT)
-                    FROM (SELECT column1 AS id, column2 AS balance, column3 AS status, column4 AS stage_since, column5 AS arrears_since,
-                      column6 AS last_activity_at, column7 AS valid_until, column8 AS next_charge_at, column9 AS review_at,
-                      column10 AS quarantine_until, column11 AS at\(unsafeRaw: versions == nil ? "" : ", column12 AS version") FROM (VALUES
-                    """)
-                BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
-                    let r = line.retention
-                    return [
-                        .text(line.id), .int(line.balance.amountMinor), .text(line.status.rawValue), .int(r.stageSince.millis),
-                        .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }), .int(r.lastActivityAt.millis),
-                        .optionalInt(r.validUntil.map { Int64($0.dayNumber) }), .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }),
-                        .optionalInt(r.reviewAt?.millis), .optionalInt(r.quarantineUntil?.millis), .int(at.millis),
-                    ] + (versions.map { [.text($0[line.id] ?? "")] } ?? [])
-                }
+            var query = SQLQueryString("UPDATE lines SET \(unsafeRaw: set) FROM (SELECT \(unsafeRaw: aliases) FROM (VALUES ")
+            BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
+                let balance = BufferedCreditSession.Value.int(line.balance.amountMinor)
+                let r = line.retention
+                let state: [BufferedCreditSession.Value] =
+                    balanceOnly
+                    ? []
+                    : [
+                        .text(line.status.rawValue), .int(r.stageSince.millis), .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }),
+                        .int(r.lastActivityAt.millis), .optionalInt(r.validUntil.map { Int64($0.dayNumber) }),
+                        .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }), .optionalInt(r.reviewAt?.millis),
+                        .optionalInt(r.quarantineUntil?.millis),
+                    ]
+                return [.text(line.id), balance] + state + [.int(at.millis)] + (versions.map { [.text($0[line.id] ?? "")] } ?? [])
             }
             query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
             if versions != nil { query.appendInterpolation(unsafeRaw: " AND lines.xmin = CAST(v.version AS xid) RETURNING lines.id") }
@@ -102,6 +89,14 @@ extension SQLSession {
         }
         return statements
     }
+
+    /// The state columns a line update assigns, with their SQL types, in the order of the values
+    /// ``lineStateStatements(_:versions:balanceOnly:)`` binds (balance first).
+    static let lineStateColumns: [(name: String, type: String)] = [
+        ("balance", "BIGINT"), ("status", "TEXT"), ("stage_since", "BIGINT"), ("arrears_since", "BIGINT"),
+        ("last_activity_at", "BIGINT"), ("valid_until", "BIGINT"), ("next_charge_at", "BIGINT"), ("review_at", "BIGINT"),
+        ("quarantine_until", "BIGINT"),
+    ]
 
     /// Appends stage changes in multi-row statements.
     func insertStageChanges(_ changes: [(id: String, change: StageChange, announced: Bool)]) async throws {
