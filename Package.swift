@@ -139,7 +139,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BaohaoStorageTests",
-            dependencies: ["BaohaoDomain", "BaohaoStorage", "BaohaoSecurity", "BaohaoTestSupport"],
+            dependencies: [
+                "BaohaoDomain", "BaohaoStorage", "BaohaoSecurity", "BaohaoTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

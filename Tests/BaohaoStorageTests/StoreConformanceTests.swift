@@ -1,6 +1,8 @@
 import BaohaoDomain
 import BaohaoTestSupport
 import Foundation
+import Logging
+import PostgresNIO
 import SQLKit
 import Testing
 
@@ -269,6 +271,43 @@ struct StoreConformanceTests {
             let report = try await AdminService(store: store).verify()
             #expect(report.ok)
             try await other.shutdown()
+        } catch {
+            await test.close()
+            throw error
+        }
+        await test.close()
+    }
+
+    /// The checked write binds every column of a batch as one array; optional columns (a receipt's
+    /// keep-alive text, a retention date) need arrays with NULL elements, encoded by Baohao itself.
+    @Test("PostgreSQL arrays with NULL elements bind as one parameter; empty arrays stay empty")
+    func nullableArrays() async throws {
+        let test = try await TestDatabase.postgres.open()
+        do {
+            let store = test.store as! PostgresStore
+            let values = try await store.batchClient.withConnection { connection in
+                var bindings = PostgresBindings()
+                bindings.append(PostgresNullableArray<String>(["保号", nil, "c"]))
+                bindings.append(PostgresNullableArray<Int64>([nil, -7, Int64.max]))
+                bindings.append(PostgresNullableArray<String>([]))
+                let query = PostgresQuery(
+                    unsafeSQL: """
+                        SELECT array_to_string($1::text[], ',', 'NULL'), array_to_string($2::int8[], ',', 'NULL'),
+                          cardinality($3::text[]), (SELECT count(*) FROM unnest($1::text[]) AS t (v) WHERE v IS NULL)
+                        """, binds: bindings)
+                var values: [(String, String, Int64, Int64)] = []
+                for try await row in try await connection.query(query, logger: Logger(label: "test")).decode(
+                    (String, String, Int64, Int64).self)
+                {
+                    values.append(row)
+                }
+                return values
+            }
+            #expect(values.count == 1)
+            #expect(values.first?.0 == "保号,NULL,c")
+            #expect(values.first?.1 == "NULL,-7,9223372036854775807")
+            #expect(values.first?.2 == 0)
+            #expect(values.first?.3 == 1)
         } catch {
             await test.close()
             throw error

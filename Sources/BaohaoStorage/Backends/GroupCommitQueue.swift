@@ -1,5 +1,8 @@
 import BaohaoDomain
 import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
 import SQLKit
 
 /// Group commit: write bodies that arrive while a batch is being committed wait, and are then run
@@ -11,13 +14,14 @@ import SQLKit
 /// SQLite runs one batch at a time on its single writer; PostgreSQL may run a few batches at once
 /// on pooled connections.
 ///
-/// With `checkedWrites` (PostgreSQL), a batch of payment applications first runs in two round
-/// trips and no explicit transaction: one statement reads its orders, lines and payment keys with
-/// their row versions, and one checked statement writes everything, changing each order and line
-/// only if its version is unchanged (``BufferedCreditSession/flush(checked:)``); that statement is
-/// its own durable transaction. If a concurrent writer got there first, the statement keeps
-/// nothing and the batch runs again the locking way: `BEGIN`, `SELECT … FOR UPDATE` in one id
-/// order, write, `COMMIT` (six round trips), which always makes progress.
+/// With `checkedConnect` (PostgreSQL), a batch of payment applications first runs in two round
+/// trips and no explicit transaction: one prepared statement reads its orders, lines and payment
+/// keys with their row versions, and one checked prepared statement writes everything, changing
+/// each order and line only if its version is unchanged
+/// (``BufferedCreditSession/flushChecked(on:logger:)``); that statement is its own durable
+/// transaction. If a concurrent writer got there first, the statement keeps nothing and the batch
+/// runs again the locking way: `BEGIN`, `SELECT … FOR UPDATE` in one id order, write, `COMMIT`
+/// (six round trips), which always makes progress.
 actor GroupCommitQueue {
     /// Most bodies committed in one transaction.
     static let maximumBatch = 256
@@ -33,12 +37,16 @@ actor GroupCommitQueue {
 
     /// Lends a connection for one batch.
     typealias Connect = @Sendable (@Sendable (any SQLDatabase) async throws -> Void) async throws -> Void
+    /// Lends a PostgreSQL connection for one checked batch.
+    typealias CheckedConnect = @Sendable (@Sendable (PostgresConnection) async throws -> Void) async throws -> Void
 
     let connect: Connect
     let kind: DatabaseKind
     let maximumInFlight: Int
     let isRetryable: @Sendable (any Error) -> Bool
-    let checkedWrites: Bool
+    /// Set on PostgreSQL: batches of payment applications run as checked writes on its connections.
+    let checkedConnect: CheckedConnect?
+    let logger: Logger
     /// Errors of a checked write that mean "run it again under locks" (changed versions, a payment
     /// key another writer inserted meanwhile).
     let isCheckedConflict: @Sendable (any Error) -> Bool
@@ -55,13 +63,15 @@ actor GroupCommitQueue {
     private var paused = false
 
     init(
-        kind: DatabaseKind, maximumInFlight: Int, batchTimeout: Duration? = nil, checkedWrites: Bool = false,
+        kind: DatabaseKind, maximumInFlight: Int, batchTimeout: Duration? = nil, logger: Logger,
         isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
-        isCheckedConflict: @escaping @Sendable (any Error) -> Bool = { _ in false }, connect: @escaping Connect
+        isCheckedConflict: @escaping @Sendable (any Error) -> Bool = { _ in false }, checkedConnect: CheckedConnect? = nil,
+        connect: @escaping Connect
     ) {
         precondition(maximumInFlight >= 1)
-        precondition(!checkedWrites || kind == .postgres, "checked writes are PostgreSQL only")
-        self.checkedWrites = checkedWrites
+        precondition(checkedConnect == nil || kind == .postgres, "checked writes are PostgreSQL only")
+        self.checkedConnect = checkedConnect
+        self.logger = logger
         self.isCheckedConflict = isCheckedConflict
         self.batchTimeout = batchTimeout
         self.kind = kind
@@ -126,7 +136,7 @@ actor GroupCommitQueue {
 
     private func run(_ batch: [Job]) async {
         var attempt = 0
-        var checked = checkedWrites && batch.allSatisfy { $0.payment != nil }
+        var checked = checkedConnect != nil && batch.allSatisfy { $0.payment != nil }
         while true {
             switch await attemptWithDeadline(batch, checked: checked) {
             case .committed(let failures):
@@ -158,10 +168,12 @@ actor GroupCommitQueue {
             let work = Task {
                 let failures = ResultBox<[(any Error)?]>()
                 do {
-                    try await connect { db in
-                        failures.value =
-                            try await checked
-                            ? self.commitChecked(batch, on: db, afterRead: hook) : self.commit(batch, on: db)
+                    if checked, let checkedConnect = self.checkedConnect {
+                        try await checkedConnect { connection in
+                            failures.value = try await self.commitChecked(batch, on: connection, afterRead: hook)
+                        }
+                    } else {
+                        try await connect { db in failures.value = try await self.commit(batch, on: db) }
                     }
                     once.resume(.committed(failures.value ?? Array(repeating: nil, count: batch.count)))
                 } catch {
@@ -184,14 +196,14 @@ actor GroupCommitQueue {
     /// read, then the checked write; returns each body's own failure, or throws if the write kept
     /// nothing (a changed version raises SQLSTATE 40001).
     private nonisolated func commitChecked(
-        _ batch: [Job], on db: any SQLDatabase, afterRead: (@Sendable () async throws -> Void)?
+        _ batch: [Job], on connection: PostgresConnection, afterRead: (@Sendable () async throws -> Void)?
     ) async throws -> [(any Error)?] {
-        let buffered = BufferedCreditSession(base: SQLSession(db: db, kind: kind))
+        let buffered = BufferedCreditSession(base: SQLSession(db: connection.sql(), kind: kind))
         var failures: [(any Error)?] = Array(repeating: nil, count: batch.count)
-        try await buffered.prefetchChecked(batch.compactMap(\.payment))
+        try await buffered.prefetchChecked(batch.compactMap(\.payment), on: connection, logger: logger)
         try await afterRead?()
         for (index, job) in batch.enumerated() { failures[index] = await buffered.apply(job.body) }
-        try await buffered.flush(checked: true)
+        try await buffered.flushChecked(on: connection, logger: logger)
         return failures
     }
 

@@ -29,8 +29,8 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
 
     let base: SQLSession
     var overlay = Overlay()
-    /// Row versions (PostgreSQL `xmin`, as text) of the orders and lines ``prefetchChecked(_:)``
-    /// read; a checked ``flush(checked:)`` changes a row only while its version is still this one.
+    /// Row versions (PostgreSQL `xmin`, as text) of the orders and lines ``prefetchChecked(_:on:logger:)``
+    /// read; ``flushChecked(on:logger:)`` changes a row only while its version is still this one.
     var orderVersions: [String: String] = [:]
     var lineVersions: [String: String] = [:]
     /// Most rows in one multi-row statement (SQLite allows 32,766 bound values).
@@ -64,43 +64,6 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                 Self.appendList(chunk.map(\.transactionID), to: &query)
                 for row in try await base.db.raw(query).all() {
                     let payment = try SQLSession.paymentRecord(row)
-                    overlay.payments[Self.paymentSlot(payment.provider, payment.transactionID)] = .some(
-                        payment)
-                }
-            }
-        }
-    }
-
-    /// PostgreSQL, outside a transaction: loads the batch's orders, their lines and its payment keys
-    /// in one statement, without locks, with each order's and line's row version. The batch is then
-    /// written by one checked statement (``flush(checked:)``) that is its own transaction.
-    func prefetchChecked(_ keys: [PaymentKey]) async throws {
-        for key in keys { overlay.payments[Self.paymentSlot(key.provider, key.transactionID)] = .some(nil) }
-        for chunk in keys.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString(
-                """
-                SELECT CAST(o.xmin AS TEXT) AS o_version, \(unsafeRaw: Self.orderSelect), CAST(l.xmin AS TEXT) AS l_version, \
-                \(unsafeRaw: Self.lineSelect), \(unsafeRaw: Self.paymentSelect) FROM (VALUES
-                """)
-            Self.appendRows(chunk, to: &query) { [.text($0.orderID), .text($0.provider), .text($0.transactionID)] }
-            query.appendInterpolation(
-                unsafeRaw: """
-                    ) AS k (order_id, provider, txn) LEFT JOIN recharge_orders o ON o.id = k.order_id \
-                    LEFT JOIN lines l ON l.id = o.line_id LEFT JOIN payments p ON p.provider = k.provider AND p.provider_txn_id = k.txn
-                    """)
-            for row in try await base.db.raw(query).all() {
-                if try !row.decodeNil(column: "o_id") {
-                    let order = try SQLSession.order(PrefixedRow(row: row, prefix: "o_"))
-                    overlay.orders[order.id] = order
-                    orderVersions[order.id] = try row.decode(column: "o_version", as: String.self)
-                }
-                if try !row.decodeNil(column: "l_id") {
-                    let line = try SQLSession.line(PrefixedRow(row: row, prefix: "l_"))
-                    overlay.lines[line.id] = line
-                    lineVersions[line.id] = try row.decode(column: "l_version", as: String.self)
-                }
-                if try !row.decodeNil(column: "p_provider") {
-                    let payment = try SQLSession.paymentRecord(PrefixedRow(row: row, prefix: "p_"))
                     overlay.payments[Self.paymentSlot(payment.provider, payment.transactionID)] = .some(
                         payment)
                 }
@@ -232,20 +195,10 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     // MARK: Writing the batch
 
     /// Writes everything buffered, in multi-row statements, and empties the buffer.
-    ///
-    /// `checked` (PostgreSQL, after ``prefetchChecked(_:)``): every changed order and line is
-    /// updated only if its row version is unchanged, and the statement raises SQLSTATE 40001
-    /// (nothing kept) unless all of them were, so a concurrent writer's change is never lost.
-    func flush(checked: Bool = false) async throws {
+    func flush() async throws {
         let pending = overlay
         overlay = Overlay()
-        if checked {
-            guard pending.changedOrders.keys.allSatisfy({ orderVersions[$0] != nil }),
-                pending.changedLines.keys.allSatisfy({ lineVersions[$0] != nil })
-            else { throw StoreError.conflict }
-        }
         var statements: [SQLQueryString] = []
-        var checks: [(statement: Int, rows: Int)] = []
         for chunk in pending.newPayments.chunked(Self.rowsPerStatement) {
             var query = SQLQueryString(
                 "INSERT INTO payments (provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund) VALUES ")
@@ -260,13 +213,8 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         statements += SQLSession.transferStatements(pending.transfers)
         let changedLines = pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }
         for balanceOnly in [true, false] {
-            for statement in SQLSession.lineStateStatements(
-                changedLines.filter { pending.restagedLines.contains($0.0.id) != balanceOnly }, versions: checked ? lineVersions : nil,
-                balanceOnly: balanceOnly)
-            {
-                if checked { checks.append((statements.count, statement.rows)) }
-                statements.append(statement.query)
-            }
+            statements += SQLSession.lineStateStatements(
+                changedLines.filter { pending.restagedLines.contains($0.0.id) != balanceOnly }, balanceOnly: balanceOnly)
         }
         statements += SQLSession.stageChangeStatements(pending.stageChanges)
         for chunk in pending.receipts.chunked(Self.rowsPerStatement) {
@@ -296,19 +244,15 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                   credited_at = CAST(v.credited_at AS BIGINT), provider_txn_id = CAST(v.txn AS TEXT),
                   receipt_no = CAST(v.receipt_no AS TEXT), late_payment = CAST(v.late AS BIGINT), updated_at = CAST(v.at AS BIGINT)
                 FROM (SELECT column1 AS id, column2 AS status, column3 AS paid_at, column4 AS credited_at, column5 AS txn,
-                      column6 AS receipt_no, column7 AS late, column8 AS at\(unsafeRaw: checked ? ", column9 AS version" : "") FROM (VALUES
+                      column6 AS receipt_no, column7 AS late, column8 AS at FROM (VALUES
                 """)
             Self.appendRows(chunk, to: &query) { o, at in
                 [
                     .text(o.id), .text(o.status.rawValue), .optionalInt(o.paidAt?.millis), .optionalInt(o.creditedAt?.millis),
                     .optionalText(o.providerTransactionID), .optionalText(o.receiptNumber), .int(o.latePayment ? 1 : 0), .int(at.millis),
-                ] + (checked ? [.text(orderVersions[o.id] ?? "")] : [])
+                ]
             }
             query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE recharge_orders.id = v.id")
-            if checked {
-                query.appendInterpolation(unsafeRaw: " AND recharge_orders.xmin = CAST(v.version AS xid) RETURNING recharge_orders.id")
-                checks.append((statements.count, chunk.count))
-            }
             statements.append(query)
         }
         for chunk in pending.notifications.chunked(Self.rowsPerStatement) {
@@ -324,7 +268,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
             }
             statements.append(query)
         }
-        try await base.run(statements, expecting: checks)
+        try await base.run(statements)
     }
 
     enum Value {

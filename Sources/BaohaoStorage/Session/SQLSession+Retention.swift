@@ -48,25 +48,20 @@ extension SQLSession {
     /// Writes each line's balance, stage and retention state (`updated_at` = the paired time) in
     /// multi-row statements.
     func updateLineStates(_ lines: [(Line, Date)]) async throws {
-        try await run(Self.lineStateStatements(lines).map(\.query))
+        try await run(Self.lineStateStatements(lines))
     }
 
-    /// Multi-row updates of lines' balance and retention state, each with how many rows it updates.
-    /// With `versions` (PostgreSQL row versions by line id, all present), a line is updated only
-    /// while its version is unchanged, and each statement returns the rows it updated.
-    ///
+    /// Multi-row updates of lines' balance and retention state.
     /// `balanceOnly` writes just the balance and `updated_at`, for lines whose status and retention
     /// state did not change (most credits): SQLite then leaves the indexes on status, number and
     /// review time alone, where setting a column to its own value rewrites each index entry (a
     /// random page per line and index in every commit).
-    static func lineStateStatements(
-        _ lines: [(Line, Date)], versions: [String: String]? = nil, balanceOnly: Bool = false
-    ) -> [(query: SQLQueryString, rows: Int)] {
+    static func lineStateStatements(_ lines: [(Line, Date)], balanceOnly: Bool = false) -> [SQLQueryString] {
         let assigned = (balanceOnly ? Array(lineStateColumns.prefix(1)) : lineStateColumns) + [(name: "updated_at", type: "BIGINT")]
         let set = assigned.map { "\($0.name) = CAST(v.\($0.name) AS \($0.type))" }.joined(separator: ", ")
-        let aliases = (["id"] + assigned.map(\.name) + (versions == nil ? [] : ["version"])).enumerated()
+        let aliases = (["id"] + assigned.map(\.name)).enumerated()
             .map { "column\($0.offset + 1) AS \($0.element)" }.joined(separator: ", ")
-        var statements: [(query: SQLQueryString, rows: Int)] = []
+        var statements: [SQLQueryString] = []
         for chunk in lines.chunked(BufferedCreditSession.rowsPerStatement) {
             var query = SQLQueryString("UPDATE lines SET \(unsafeRaw: set) FROM (SELECT \(unsafeRaw: aliases) FROM (VALUES ")
             BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
@@ -81,17 +76,16 @@ extension SQLSession {
                         .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }), .optionalInt(r.reviewAt?.millis),
                         .optionalInt(r.quarantineUntil?.millis),
                     ]
-                return [.text(line.id), balance] + state + [.int(at.millis)] + (versions.map { [.text($0[line.id] ?? "")] } ?? [])
+                return [.text(line.id), balance] + state + [.int(at.millis)]
             }
             query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
-            if versions != nil { query.appendInterpolation(unsafeRaw: " AND lines.xmin = CAST(v.version AS xid) RETURNING lines.id") }
-            statements.append((query, chunk.count))
+            statements.append(query)
         }
         return statements
     }
 
     /// The state columns a line update assigns, with their SQL types, in the order of the values
-    /// ``lineStateStatements(_:versions:balanceOnly:)`` binds (balance first).
+    /// ``lineStateStatements(_:balanceOnly:)`` binds (balance first).
     static let lineStateColumns: [(name: String, type: String)] = [
         ("balance", "BIGINT"), ("status", "TEXT"), ("stage_since", "BIGINT"), ("arrears_since", "BIGINT"),
         ("last_activity_at", "BIGINT"), ("valid_until", "BIGINT"), ("next_charge_at", "BIGINT"), ("review_at", "BIGINT"),

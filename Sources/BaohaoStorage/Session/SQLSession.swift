@@ -13,13 +13,8 @@ struct SQLSession: StoreSession {
     /// Runs write statements in order. On PostgreSQL several are sent as one statement of
     /// data-modifying `WITH` clauses, one round trip instead of one each: they see the same
     /// snapshot and none reads another's rows, and foreign keys are checked at the statement's end.
-    ///
-    /// `checks` (PostgreSQL only): statements that return one row per row they changed, and how
-    /// many each must change; any difference raises SQLSTATE 40001 and nothing of the whole
-    /// statement is kept (`baohao_expect_rows`, migration 6).
-    func run(_ statements: [SQLQueryString], expecting checks: [(statement: Int, rows: Int)] = []) async throws {
-        precondition(checks.isEmpty || kind == .postgres, "checked writes are PostgreSQL only")
-        guard kind == .postgres, statements.count > 1 || !checks.isEmpty else {
+    func run(_ statements: [SQLQueryString]) async throws {
+        guard kind == .postgres, statements.count > 1 else {
             for statement in statements { try await db.raw(statement).run() }
             return
         }
@@ -29,8 +24,7 @@ struct SQLSession: StoreSession {
             combined += statement
             combined.appendInterpolation(unsafeRaw: ")")
         }
-        let expectations = checks.map { "baohao_expect_rows(\($0.rows), (SELECT count(*) FROM w\($0.statement)))" }
-        combined.appendInterpolation(unsafeRaw: " SELECT " + (expectations.isEmpty ? "1" : expectations.joined(separator: ", ")))
+        combined.appendInterpolation(unsafeRaw: " SELECT 1")
         try await db.raw(combined).run()
     }
 
