@@ -80,6 +80,25 @@ struct ProviderProtocolTests {
         #expect(StripeSignature.verify(header: "v1=\(mac)", body: body, secret: secret, tolerance: 300, now: now) == "missing_signature")
     }
 
+    @Test("a sandbox signature header may carry spaces around its parameters and upper-case hex; anything else is malformed")
+    func sandboxSignatureHeader() throws {
+        let body = Array(#"{"order_id":"rc_1"}"#.utf8)
+        let secret = "sandbox-secret-0123456789"
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let mac = SandboxSignature.hexHMAC(body: body, secret: secret, timestamp: 1_800_000_000)
+        try SandboxSignature.verify(header: " t = 1800000000 ,\tv1=\(mac.uppercased()) ", body: body, secret: secret, now: now)
+        func reason(_ header: String) -> String? {
+            do {
+                try SandboxSignature.verify(header: header, body: body, secret: secret, now: now)
+                return nil
+            } catch { return error.reason }
+        }
+        #expect(reason("t=1800000000,v1=\(mac)") == nil)
+        #expect(reason("t=1800000000,v1") == "malformed_signature")
+        #expect(reason("t=\u{3000}1800000000,v1=\(mac)") == "malformed_signature")
+        #expect(reason("t=1800000000,v1=\(mac)0") == "bad_signature")
+    }
+
     @Test("a WeChat Pay resource opens only with the APIv3 key, nonce and associated data it was sealed with")
     func wechatResource() throws {
         let key = Array("0123456789abcdef0123456789abcdef".utf8)

@@ -22,7 +22,7 @@ public enum SandboxSignature {
         var timestamp: Int64?
         var candidates: [String] = []
         for part in header.split(separator: ",") {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = part.split(separator: "=", maxSplits: 1).map(\.trimmingHeaderWhitespace)
             guard pair.count == 2 else { throw NotificationRejection("malformed_signature") }
             switch pair[0] {
             case "t": timestamp = Int64(pair[1])

@@ -13,7 +13,7 @@ enum StripeSignature {
         for item in header.split(separator: ",") {
             let pair = item.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }
-            let key = pair[0].trimmingCharacters(in: .whitespaces)
+            let key = pair[0].trimmingHeaderWhitespace
             if key == "t" { timestamp = Int64(pair[1]) }
             if key == "v1" { candidates.append(String(pair[1])) }
         }
