@@ -8,7 +8,7 @@ import SQLiteNIO
 /// SQLKit's view of the ``SQLiteDirectConnection``: every query runs synchronously on the calling
 /// thread, so callers run on the connection's own ``ThreadExecutor``. Binds are encoded and values
 /// decoded exactly as SQLiteKit does.
-struct SQLiteDirectDatabase: SQLDatabase {
+struct SQLiteDirectDatabase: SQLDatabase, RowsWriter {
     let connection: SQLiteDirectConnection
     /// The connection's own thread.
     let executor: ThreadExecutor
@@ -52,6 +52,22 @@ struct SQLiteDirectDatabase: SQLDatabase {
         let encoder = SQLiteDataEncoder()
         try connection.query(sql, binds.map { try Self.encode($0, encoder) }) { columns, values in
             onRow(SQLiteDirectRow(columns: columns, values: values))
+        }
+    }
+
+    func write(_ rows: RowsWrite) throws {
+        guard let sql = rows.singleRowSQL else { return }
+        for row in rows.rows {
+            try connection.query(sql, row.map(Self.data)) { _, _ in }
+        }
+    }
+
+    static func data(_ value: RowValue) -> SQLiteData {
+        switch value {
+        case .text(let v): .text(v)
+        case .optionalText(let v): v.map { .text($0) } ?? .null
+        case .int(let v): .integer(SQLiteInt64(v))
+        case .optionalInt(let v): v.map { .integer(SQLiteInt64($0)) } ?? .null
         }
     }
 

@@ -194,104 +194,72 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
 
     // MARK: Writing the batch
 
-    /// Writes everything buffered, in multi-row statements, and empties the buffer.
+    /// Writes everything buffered (multi-row statements, or prepared single-row statements on
+    /// SQLite's direct writer, see ``RowsWrite``) and empties the buffer.
     func flush() async throws {
         let pending = overlay
         overlay = Overlay()
-        var statements: [SQLQueryString] = []
-        for chunk in pending.newPayments.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString(
-                "INSERT INTO payments (provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund) VALUES ")
-            Self.appendRows(chunk, to: &query) { p in
+        var writes: [RowsWrite] = []
+        writes.append(
+            RowsWrite(
+                "INSERT INTO payments (provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund) VALUES ",
+                pending.newPayments
+            ) { p in
                 [
                     .text(p.provider), .text(p.transactionID), .text(p.orderID), .int(p.amount.amountMinor), .text(p.amount.currency.code),
                     .int(p.paidAt.millis), .int(p.recordedAt.millis), .int(p.needsRefund ? 1 : 0),
                 ]
-            }
-            statements.append(query)
-        }
-        statements += SQLSession.transferStatements(pending.transfers)
+            })
+        writes += SQLSession.transferWrites(pending.transfers)
         let changedLines = pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }
         for balanceOnly in [true, false] {
-            statements += SQLSession.lineStateStatements(
-                changedLines.filter { pending.restagedLines.contains($0.0.id) != balanceOnly }, balanceOnly: balanceOnly)
+            writes.append(
+                SQLSession.lineStateWrite(
+                    changedLines.filter { pending.restagedLines.contains($0.0.id) != balanceOnly }, balanceOnly: balanceOnly))
         }
-        statements += SQLSession.stageChangeStatements(pending.stageChanges)
-        for chunk in pending.receipts.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString(
+        writes.append(SQLSession.stageChangeWrite(pending.stageChanges))
+        writes.append(
+            RowsWrite(
                 """
                 INSERT INTO receipts (receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id,
                   face_value, amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at, keep_alive_zh, keep_alive_en) VALUES
-                """)
-            Self.appendRows(chunk, to: &query) { r in
+                """, pending.receipts
+            ) { r in
                 [
                     .text(r.number), .text(r.orderID), .text(r.lineID), .text(r.msisdn.e164), .text(r.mobileOperator.rawValue),
-                    .text(r.channel.rawValue),
-                    .text(r.paymentMethod.rawValue), .text(r.paymentProvider), .text(r.providerTransactionID),
-                    .int(r.faceValue.amountMinor),
-                    .int(r.amountPaid.amountMinor), .int(r.fee.amountMinor), .int(r.bonus.amountMinor), .int(r.balanceAfter.amountMinor),
-                    .text(r.faceValue.currency.code), .int(r.paidAt.millis), .int(r.creditedAt.millis), .optionalText(r.keepAliveZh),
-                    .optionalText(r.keepAliveEn),
+                    .text(r.channel.rawValue), .text(r.paymentMethod.rawValue), .text(r.paymentProvider), .text(r.providerTransactionID),
+                    .int(r.faceValue.amountMinor), .int(r.amountPaid.amountMinor), .int(r.fee.amountMinor), .int(r.bonus.amountMinor),
+                    .int(r.balanceAfter.amountMinor), .text(r.faceValue.currency.code), .int(r.paidAt.millis), .int(r.creditedAt.millis),
+                    .optionalText(r.keepAliveZh), .optionalText(r.keepAliveEn),
                 ]
-            }
-            statements.append(query)
-        }
-        let orders = pending.changedOrders.compactMap { id, at in pending.orders[id].map { ($0, at) } }
-        for chunk in orders.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString(
+            })
+        writes.append(
+            RowsWrite(
                 """
                 UPDATE recharge_orders SET status = v.status, paid_at = CAST(v.paid_at AS BIGINT),
                   credited_at = CAST(v.credited_at AS BIGINT), provider_txn_id = CAST(v.txn AS TEXT),
                   receipt_no = CAST(v.receipt_no AS TEXT), late_payment = CAST(v.late AS BIGINT), updated_at = CAST(v.at AS BIGINT)
                 FROM (SELECT column1 AS id, column2 AS status, column3 AS paid_at, column4 AS credited_at, column5 AS txn,
                       column6 AS receipt_no, column7 AS late, column8 AS at FROM (VALUES
-                """)
-            Self.appendRows(chunk, to: &query) { o, at in
+                """, tail: ") AS t) AS v WHERE recharge_orders.id = v.id",
+                pending.changedOrders.compactMap { id, at in pending.orders[id].map { ($0, at) } }
+            ) { o, at in
                 [
                     .text(o.id), .text(o.status.rawValue), .optionalInt(o.paidAt?.millis), .optionalInt(o.creditedAt?.millis),
                     .optionalText(o.providerTransactionID), .optionalText(o.receiptNumber), .int(o.latePayment ? 1 : 0), .int(at.millis),
                 ]
-            }
-            query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE recharge_orders.id = v.id")
-            statements.append(query)
-        }
-        for chunk in pending.notifications.chunked(Self.rowsPerStatement) {
-            var query = SQLQueryString(
-                "INSERT INTO payment_notifications (id, provider, event_id, order_id, provider_txn_id, outcome, reason, received_at) VALUES "
-            )
-            Self.appendRows(chunk, to: &query) { n in
+            })
+        writes.append(
+            RowsWrite(
+                "INSERT INTO payment_notifications (id, provider, event_id, order_id, provider_txn_id, outcome, reason, received_at) VALUES ",
+                pending.notifications
+            ) { n in
                 [
                     .text(n.id), .text(n.provider), .optionalText(n.eventID), .optionalText(n.orderID),
-                    .optionalText(n.providerTransactionID),
-                    .text(n.outcome.rawValue), .optionalText(n.reason), .int(n.receivedAt.millis),
+                    .optionalText(n.providerTransactionID), .text(n.outcome.rawValue), .optionalText(n.reason), .int(n.receivedAt.millis),
                 ]
-            }
-            statements.append(query)
-        }
-        try await base.run(statements)
-    }
-
-    enum Value {
-        case text(String)
-        case optionalText(String?)
-        case int(Int64)
-        case optionalInt(Int64?)
-    }
-
-    static func appendRows<Row>(_ rows: some Collection<Row>, to query: inout SQLQueryString, _ values: (Row) -> [Value]) {
-        for (index, row) in rows.enumerated() {
-            query.appendInterpolation(unsafeRaw: index == 0 ? "(" : ", (")
-            for (column, value) in values(row).enumerated() {
-                if column > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-                switch value {
-                case .text(let v): query.appendInterpolation(bind: v)
-                case .optionalText(let v): query.appendInterpolation(bind: v)
-                case .int(let v): query.appendInterpolation(bind: v)
-                case .optionalInt(let v): query.appendInterpolation(bind: v)
-                }
-            }
-            query.appendInterpolation(unsafeRaw: ")")
-        }
+            })
+        try await base.run(writes)
     }
 
     // MARK: Not part of a payment application

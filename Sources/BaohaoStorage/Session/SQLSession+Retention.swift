@@ -17,130 +17,109 @@ extension SQLSession {
     }
 
     func applyReview(_ batch: ReviewBatch) async throws {
-        typealias Value = BufferedCreditSession.Value
-        let rowsPerStatement = BufferedCreditSession.rowsPerStatement
-        try await insertTransfers(batch.transfers)
-        try await updateLineStates(batch.lines.map { ($0, batch.reviewedAt) })
-        try await insertStageChanges(batch.changes)
-        for chunk in Array(Set(batch.announcedLineIDs)).sorted().chunked(rowsPerStatement) {
+        try await run(
+            Self.transferWrites(batch.transfers) + [
+                Self.lineStateWrite(batch.lines.map { ($0, batch.reviewedAt) }), Self.stageChangeWrite(batch.changes),
+            ])
+        for chunk in Array(Set(batch.announcedLineIDs)).sorted().chunked(BufferedCreditSession.rowsPerStatement) {
             var query = SQLQueryString("UPDATE line_stage_events SET announced = 1 WHERE announced = 0 AND line_id IN (")
             BufferedCreditSession.appendList(chunk, to: &query)
             try await db.raw(query).run()
         }
-        for chunk in batch.reminders.chunked(rowsPerStatement) {
-            var query = SQLQueryString(
+        try await run([
+            RowsWrite(
                 """
                 INSERT INTO reminders (id, line_id, kind, dedupe_key, channel, stage, deadline, status, attempts, next_attempt_at,
                   created_at) VALUES
-                """)
-            BufferedCreditSession.appendRows(chunk, to: &query) { r in
+                """, tail: " ON CONFLICT DO NOTHING", batch.reminders
+            ) { r in
                 [
                     .text(r.id), .text(r.lineID), .text(r.kind.rawValue), .text(r.key), .text(r.channel.rawValue), .text(r.stage.rawValue),
                     .optionalInt(r.deadline.map { Int64($0.dayNumber) }), .text(r.status.rawValue), .int(Int64(r.attempts)),
                     .int(r.nextAttemptAt.millis), .int(r.createdAt.millis),
-                ] as [Value]
+                ]
             }
-            query.appendInterpolation(unsafeRaw: " ON CONFLICT DO NOTHING")
-            try await db.raw(query).run()
-        }
+        ])
     }
 
-    /// Writes each line's balance, stage and retention state (`updated_at` = the paired time) in
-    /// multi-row statements.
+    /// Writes each line's balance, stage and retention state (`updated_at` = the paired time).
     func updateLineStates(_ lines: [(Line, Date)]) async throws {
-        try await run(Self.lineStateStatements(lines))
+        try await run([Self.lineStateWrite(lines)])
     }
 
-    /// Multi-row updates of lines' balance and retention state.
+    /// Updates of lines' balance and retention state.
     /// `balanceOnly` writes just the balance and `updated_at`, for lines whose status and retention
     /// state did not change (most credits): SQLite then leaves the indexes on status, number and
     /// review time alone, where setting a column to its own value rewrites each index entry (a
     /// random page per line and index in every commit).
-    static func lineStateStatements(_ lines: [(Line, Date)], balanceOnly: Bool = false) -> [SQLQueryString] {
+    static func lineStateWrite(_ lines: [(Line, Date)], balanceOnly: Bool = false) -> RowsWrite {
         let assigned = (balanceOnly ? Array(lineStateColumns.prefix(1)) : lineStateColumns) + [(name: "updated_at", type: "BIGINT")]
         let set = assigned.map { "\($0.name) = CAST(v.\($0.name) AS \($0.type))" }.joined(separator: ", ")
         let aliases = (["id"] + assigned.map(\.name)).enumerated()
             .map { "column\($0.offset + 1) AS \($0.element)" }.joined(separator: ", ")
-        var statements: [SQLQueryString] = []
-        for chunk in lines.chunked(BufferedCreditSession.rowsPerStatement) {
-            var query = SQLQueryString("UPDATE lines SET \(unsafeRaw: set) FROM (SELECT \(unsafeRaw: aliases) FROM (VALUES ")
-            BufferedCreditSession.appendRows(chunk, to: &query) { line, at in
-                let balance = BufferedCreditSession.Value.int(line.balance.amountMinor)
-                let r = line.retention
-                let state: [BufferedCreditSession.Value] =
-                    balanceOnly
-                    ? []
-                    : [
-                        .text(line.status.rawValue), .int(r.stageSince.millis), .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }),
-                        .int(r.lastActivityAt.millis), .optionalInt(r.validUntil.map { Int64($0.dayNumber) }),
-                        .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }), .optionalInt(r.reviewAt?.millis),
-                        .optionalInt(r.quarantineUntil?.millis),
-                    ]
-                return [.text(line.id), balance] + state + [.int(at.millis)]
-            }
-            query.appendInterpolation(unsafeRaw: ") AS t) AS v WHERE lines.id = v.id")
-            statements.append(query)
+        return RowsWrite(
+            "UPDATE lines SET \(set) FROM (SELECT \(aliases) FROM (VALUES ", tail: ") AS t) AS v WHERE lines.id = v.id", lines
+        ) { line, at in
+            let r = line.retention
+            let state: [RowValue] =
+                balanceOnly
+                ? []
+                : [
+                    .text(line.status.rawValue), .int(r.stageSince.millis), .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }),
+                    .int(r.lastActivityAt.millis), .optionalInt(r.validUntil.map { Int64($0.dayNumber) }),
+                    .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }), .optionalInt(r.reviewAt?.millis),
+                    .optionalInt(r.quarantineUntil?.millis),
+                ]
+            return [.text(line.id), .int(line.balance.amountMinor)] + state + [.int(at.millis)]
         }
-        return statements
     }
 
     /// The state columns a line update assigns, with their SQL types, in the order of the values
-    /// ``lineStateStatements(_:balanceOnly:)`` binds (balance first).
+    /// ``lineStateWrite(_:balanceOnly:)`` binds (balance first).
     static let lineStateColumns: [(name: String, type: String)] = [
         ("balance", "BIGINT"), ("status", "TEXT"), ("stage_since", "BIGINT"), ("arrears_since", "BIGINT"),
         ("last_activity_at", "BIGINT"), ("valid_until", "BIGINT"), ("next_charge_at", "BIGINT"), ("review_at", "BIGINT"),
         ("quarantine_until", "BIGINT"),
     ]
 
-    /// Appends stage changes in multi-row statements.
+    /// Appends stage changes.
     func insertStageChanges(_ changes: [(id: String, change: StageChange, announced: Bool)]) async throws {
-        try await run(Self.stageChangeStatements(changes))
+        try await run([Self.stageChangeWrite(changes)])
     }
 
-    static func stageChangeStatements(_ changes: [(id: String, change: StageChange, announced: Bool)]) -> [SQLQueryString] {
-        var statements: [SQLQueryString] = []
-        for chunk in changes.chunked(BufferedCreditSession.rowsPerStatement) {
-            var query = SQLQueryString(
-                "INSERT INTO line_stage_events (id, line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy, announced) VALUES "
-            )
-            BufferedCreditSession.appendRows(chunk, to: &query) { item in
-                let c = item.change
-                return [
-                    .text(item.id), .text(c.lineID), .text(c.from.rawValue), .text(c.to.rawValue), .int(Int64(c.effectiveOn.dayNumber)),
-                    .int(c.recordedAt.millis), .text(c.reason), .text(c.policy), .int(item.announced ? 1 : 0),
-                ]
-            }
-            statements.append(query)
+    static func stageChangeWrite(_ changes: [(id: String, change: StageChange, announced: Bool)]) -> RowsWrite {
+        RowsWrite(
+            "INSERT INTO line_stage_events (id, line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy, announced) VALUES ",
+            changes
+        ) { item in
+            let c = item.change
+            return [
+                .text(item.id), .text(c.lineID), .text(c.from.rawValue), .text(c.to.rawValue), .int(Int64(c.effectiveOn.dayNumber)),
+                .int(c.recordedAt.millis), .text(c.reason), .text(c.policy), .int(item.announced ? 1 : 0),
+            ]
         }
-        return statements
     }
 
-    /// Appends transfers and their postings in multi-row statements; a repeated id fails the whole write.
+    /// Appends transfers and their postings; a repeated id fails the whole write.
     func insertTransfers(_ transfers: [Transfer]) async throws {
-        try await run(Self.transferStatements(transfers))
+        try await run(Self.transferWrites(transfers))
     }
 
-    static func transferStatements(_ transfers: [Transfer]) -> [SQLQueryString] {
-        var statements: [SQLQueryString] = []
-        for chunk in transfers.chunked(BufferedCreditSession.rowsPerStatement) {
-            var query = SQLQueryString("INSERT INTO ledger_transfers (id, kind, order_id, created_at) VALUES ")
-            BufferedCreditSession.appendRows(chunk, to: &query) { t in
+    static func transferWrites(_ transfers: [Transfer]) -> [RowsWrite] {
+        [
+            RowsWrite("INSERT INTO ledger_transfers (id, kind, order_id, created_at) VALUES ", transfers) { t in
                 [.text(t.id), .text(t.kind.rawValue), .optionalText(t.orderID), .int(t.createdAt.millis)]
-            }
-            statements.append(query)
-        }
-        let postings = transfers.flatMap { t in t.postings.enumerated().map { (t, $0.offset, $0.element) } }
-        for chunk in postings.chunked(BufferedCreditSession.rowsPerStatement) {
-            var query = SQLQueryString("INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ")
-            BufferedCreditSession.appendRows(chunk, to: &query) { t, seq, p in
+            },
+            RowsWrite(
+                "INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ",
+                transfers.flatMap { t in t.postings.enumerated().map { (t, $0.offset, $0.element) } }
+            ) { t, seq, p in
                 [
                     .text(t.id), .int(Int64(seq)), .text(p.account.code), .int(p.amount.amountMinor), .text(p.amount.currency.code),
                     .int(t.createdAt.millis),
                 ]
-            }
-            statements.append(query)
-        }
-        return statements
+            },
+        ]
     }
 
     static let stageColumns = "line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy"

@@ -28,6 +28,16 @@ struct SQLSession: StoreSession {
         try await db.raw(combined).run()
     }
 
+    /// Writes rows in order: on SQLite's direct writer one prepared single-row statement per row,
+    /// elsewhere as multi-row statements (one round trip on PostgreSQL, see ``run(_:)-(_[SQLQueryString])``).
+    func run(_ writes: [RowsWrite]) async throws {
+        if let writer = db as? any RowsWriter {
+            for write in writes { try writer.write(write) }
+        } else {
+            try await run(writes.flatMap(\.statements))
+        }
+    }
+
     /// A comma-separated column list qualified with a table alias for joins (`t.a, t.b`), each
     /// column renamed `<prefix><column>` when a prefix is given (read back with ``PrefixedRow``).
     static func qualified(_ columns: String, table: String, prefix: String? = nil) -> String {
