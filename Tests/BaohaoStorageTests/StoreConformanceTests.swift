@@ -278,6 +278,20 @@ struct StoreConformanceTests {
         await test.close()
     }
 
+    /// Opening migrates on a connection of its own first, so a server that cannot be reached fails
+    /// the start at once with a message an operator can act on (the pool would retry forever).
+    @Test("an unreachable PostgreSQL fails the start at once, saying where, never with the password")
+    func unreachablePostgres() async throws {
+        do {
+            let store = try await PostgresStore.open(url: "postgres://baohao:s3cret@127.0.0.1:1/baohao", logger: Logger(label: "test"))
+            try await store.shutdown()
+            Issue.record("opened a store on port 1")
+        } catch let error as DatabaseConnectionError {
+            #expect(error.description.hasPrefix("cannot connect to PostgreSQL at 127.0.0.1:1: "))
+            #expect(!error.description.contains("s3cret"))
+        }
+    }
+
     /// The checked write binds every column of a batch as one array; optional columns (a receipt's
     /// keep-alive text, a retention date) need arrays with NULL elements, encoded by Baohao itself.
     @Test("PostgreSQL arrays with NULL elements bind as one parameter; empty arrays stay empty")

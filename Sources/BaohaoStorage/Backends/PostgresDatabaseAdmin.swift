@@ -33,13 +33,8 @@ public enum PostgresDatabaseAdmin {
     }
 
     static func run(serverURL: String, sql: String, logger: Logger) async throws {
-        let client = PostgresClient(configuration: try PostgresStore.configuration(url: serverURL), backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await client.withConnection { connection in
-                _ = try await connection.sql().raw(SQLQueryString(sql)).all()
-            }
+        try await PostgresStore.withConnection(url: serverURL, logger: logger) { connection in
+            _ = try await connection.sql().raw(SQLQueryString(sql)).all()
         }
     }
 }

@@ -31,6 +31,11 @@ public final class PostgresStore: RechargeStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`) and runs pending migrations.
     public static func open(url: String, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresStore {
         var configuration = try configuration(url: url)
+        // Migrations run on a connection of their own, before the pools exist: a pool leased
+        // before its `run()` task has started logs a warning at every start.
+        try await withConnection(url: url, logger: logger) { connection in
+            _ = try await Migrator.run(on: connection.sql(), kind: .postgres)
+        }
         configuration.options.maximumConnections = maximumConnections
         configuration.options.minimumConnections = 0
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -38,24 +43,52 @@ public final class PostgresStore: RechargeStore {
         batchConfiguration.options.maximumConnections = batchesInFlight * 2 + 2
         batchConfiguration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         let batchClient = PostgresClient(configuration: batchConfiguration, backgroundLogger: logger)
-        let store = PostgresStore(client: client, batchClient: batchClient, logger: logger)
-        do {
-            try await store.client.withConnection { connection in
-                _ = try await Migrator.run(on: connection.sql(), kind: .postgres)
-            }
-        } catch {
-            try? await store.shutdown()
-            throw error
-        }
-        return store
+        return PostgresStore(
+            client: client, runTask: await running(client), batchClient: batchClient, batchRunTask: await running(batchClient),
+            logger: logger)
     }
 
-    private init(client: PostgresClient, batchClient: PostgresClient, logger: Logger) {
+    /// Starts `client.run()` and returns once its task has begun, so that a lease right after
+    /// does not find the pool not yet running.
+    static func running(_ client: PostgresClient) async -> Task<Void, Never> {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        return task
+    }
+
+    /// Runs `body` on a connection to `url` of its own, closed afterwards (work before or without
+    /// the pools).
+    static func withConnection<T>(url: String, logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let settings = try URLSettings(url: url)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(url: url), id: 0, logger: logger)
+        } catch let error as PSQLError {
+            let reason = error.serverInfo?[.message] ?? error.underlying.map { String(describing: $0) } ?? String(describing: error.code)
+            throw DatabaseConnectionError(description: "cannot connect to PostgreSQL at \(settings.host):\(settings.port): \(reason)")
+        }
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    private init(
+        client: PostgresClient, runTask: Task<Void, Never>, batchClient: PostgresClient, batchRunTask: Task<Void, Never>, logger: Logger
+    ) {
         self.client = client
         self.batchClient = batchClient
         self.logger = logger
-        self.runTask = Task { await client.run() }
-        self.batchRunTask = Task { await batchClient.run() }
+        self.runTask = runTask
+        self.batchRunTask = batchRunTask
         self.queue = GroupCommitQueue(
             kind: .postgres, maximumInFlight: Self.batchesInFlight, batchTimeout: .seconds(20), logger: logger,
             isRetryable: { ($0 as? PSQLError).map(PostgresStore.isRetryable) ?? false },
@@ -73,23 +106,60 @@ public final class PostgresStore: RechargeStore {
         try await queue.submit(payment: key, body)
     }
 
-    /// Reads a `postgres://` or `postgresql://` URL; `sslmode=require` asks for TLS.
-    static func configuration(url: String) throws -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-            let host = components.host, !host.isEmpty
-        else { throw StorageConfigurationError.invalidDatabaseURL }
-        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
-        let tls: PostgresClient.Configuration.TLS
-        switch sslMode {
-        case "disable": tls = .disable
-        case "prefer": tls = .prefer(.makeClientConfiguration())
-        case "require", "verify-full": tls = .require(.makeClientConfiguration())
-        default: throw StorageConfigurationError.invalidDatabaseURL
+    /// What a `postgres://` or `postgresql://` URL names; `sslmode=require` asks for TLS.
+    struct URLSettings {
+        var host: String
+        var port: Int
+        var username: String
+        var password: String?
+        var database: String?
+        /// `disable`, `prefer` or `require` (`verify-full` is read as `require`, which verifies).
+        var sslMode: String
+
+        init(url: String) throws {
+            guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+                let host = components.host, !host.isEmpty
+            else { throw StorageConfigurationError.invalidDatabaseURL }
+            let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+            let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+            guard ["disable", "prefer", "require", "verify-full"].contains(sslMode) else {
+                throw StorageConfigurationError.invalidDatabaseURL
+            }
+            self.host = host
+            self.port = components.port ?? 5432
+            self.username = components.user ?? "postgres"
+            self.password = components.password
+            self.database = database.isEmpty ? nil : database
+            self.sslMode = sslMode == "verify-full" ? "require" : sslMode
         }
+    }
+
+    /// The pools' configuration for `url`.
+    static func configuration(url: String) throws -> PostgresClient.Configuration {
+        let settings = try URLSettings(url: url)
+        let tls: PostgresClient.Configuration.TLS =
+            switch settings.sslMode {
+            case "prefer": .prefer(.makeClientConfiguration())
+            case "require": .require(.makeClientConfiguration())
+            default: .disable
+            }
         return PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: database.isEmpty ? nil : database, tls: tls)
+            host: settings.host, port: settings.port, username: settings.username, password: settings.password,
+            database: settings.database, tls: tls)
+    }
+
+    /// A single connection's configuration for `url`.
+    static func connectionConfiguration(url: String) throws -> PostgresConnection.Configuration {
+        let settings = try URLSettings(url: url)
+        let tls: PostgresConnection.Configuration.TLS =
+            switch settings.sslMode {
+            case "prefer": .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case "require": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: .disable
+            }
+        return PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.username, password: settings.password,
+            database: settings.database, tls: tls)
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
@@ -135,6 +205,12 @@ public final class PostgresStore: RechargeStore {
         await runTask.value
         await batchRunTask.value
     }
+}
+
+/// PostgreSQL could not be reached, or refused the connection; the message says where and why
+/// (never the password).
+public struct DatabaseConnectionError: Error, CustomStringConvertible {
+    public let description: String
 }
 
 /// A database setting that cannot be used; the message names it.
