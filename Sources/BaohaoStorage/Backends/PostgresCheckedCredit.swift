@@ -139,21 +139,20 @@ enum PostgresCheckedCredit {
             b.append(t.map(\.kind.rawValue))
             b.append(PostgresNullableArray(t.map(\.orderID)))
             b.append(t.map(\.createdAt.millis))
-            let postings = t.flatMap { transfer in transfer.postings.enumerated().map { (transfer, Int64($0.offset), $0.element) } }
-            b.append(postings.map(\.0.id))
-            b.append(postings.map(\.1))
-            b.append(postings.map(\.2.account.code))
-            b.append(postings.map(\.2.amount.amountMinor))
-            b.append(postings.map(\.2.amount.currency.code))
-            b.append(postings.map(\.0.createdAt.millis))
+            let postings = SQLSession.postingRows(t)
+            b.append(postings.map(\.transfer.id))
+            b.append(postings.map(\.seq))
+            b.append(postings.map(\.posting.account.code))
+            b.append(postings.map(\.posting.amount.amountMinor))
+            b.append(postings.map(\.posting.amount.currency.code))
+            b.append(postings.map(\.transfer.createdAt.millis))
 
-            let changed = pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }
-            let balances = changed.filter { !pending.restagedLines.contains($0.0.id) }
+            let balances = pending.changedLineRows(restaged: false)
             b.append(balances.map(\.0.id))
             b.append(balances.map(\.0.balance.amountMinor))
             b.append(balances.map(\.1.millis))
             b.append(balances.map { lineVersions[$0.0.id] ?? "" })
-            let lines = changed.filter { pending.restagedLines.contains($0.0.id) }
+            let lines = pending.changedLineRows(restaged: true)
             b.append(lines.map(\.0.id))
             b.append(lines.map(\.0.balance.amountMinor))
             b.append(lines.map(\.0.status.rawValue))
@@ -199,7 +198,7 @@ enum PostgresCheckedCredit {
             b.append(PostgresNullableArray(r.map(\.keepAliveZh)))
             b.append(PostgresNullableArray(r.map(\.keepAliveEn)))
 
-            let o = pending.changedOrders.compactMap { id, at in pending.orders[id].map { ($0, at) } }
+            let o = pending.changedOrderRows
             b.append(o.map(\.0.id))
             b.append(o.map(\.0.status.rawValue))
             b.append(PostgresNullableArray(o.map { $0.0.paidAt?.millis }))

@@ -25,6 +25,19 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         var changedLines: [String: Date] = [:]
         /// Lines whose status or retention state changed, not only their balance.
         var restagedLines: Set<String> = []
+
+        /// Changed orders as they now are, each with the time it changed.
+        var changedOrderRows: [(RechargeOrder, Date)] {
+            changedOrders.compactMap { id, at in orders[id].map { ($0, at) } }
+        }
+
+        /// Changed lines as they now are, each with the time it changed: those whose status or
+        /// retention state changed (`restaged`), or those whose balance alone did.
+        func changedLineRows(restaged: Bool) -> [(Line, Date)] {
+            changedLines.compactMap { id, at in
+                restagedLines.contains(id) == restaged ? lines[id].map { ($0, at) } : nil
+            }
+        }
     }
 
     let base: SQLSession
@@ -211,11 +224,8 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                 ]
             })
         writes += SQLSession.transferWrites(pending.transfers)
-        let changedLines = pending.changedLines.compactMap { id, at in pending.lines[id].map { ($0, at) } }
         for balanceOnly in [true, false] {
-            writes.append(
-                SQLSession.lineStateWrite(
-                    changedLines.filter { pending.restagedLines.contains($0.0.id) != balanceOnly }, balanceOnly: balanceOnly))
+            writes.append(SQLSession.lineStateWrite(pending.changedLineRows(restaged: !balanceOnly), balanceOnly: balanceOnly))
         }
         writes.append(SQLSession.stageChangeWrite(pending.stageChanges))
         writes.append(
@@ -242,7 +252,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
                 FROM (SELECT column1 AS id, column2 AS status, column3 AS paid_at, column4 AS credited_at, column5 AS txn,
                       column6 AS receipt_no, column7 AS late, column8 AS at FROM (VALUES
                 """, tail: ") AS t) AS v WHERE recharge_orders.id = v.id",
-                pending.changedOrders.compactMap { id, at in pending.orders[id].map { ($0, at) } }
+                pending.changedOrderRows
             ) { o, at in
                 [
                     .text(o.id), .text(o.status.rawValue), .optionalInt(o.paidAt?.millis), .optionalInt(o.creditedAt?.millis),

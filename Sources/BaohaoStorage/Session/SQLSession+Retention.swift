@@ -106,6 +106,11 @@ extension SQLSession {
         try await run(Self.transferWrites(transfers))
     }
 
+    /// Every posting of `transfers` with its transfer and its position in it (`seq`).
+    static func postingRows(_ transfers: [Transfer]) -> [(transfer: Transfer, seq: Int64, posting: Posting)] {
+        transfers.flatMap { t in t.postings.enumerated().map { (t, Int64($0.offset), $0.element) } }
+    }
+
     static func transferWrites(_ transfers: [Transfer]) -> [RowsWrite] {
         [
             RowsWrite("INSERT INTO ledger_transfers (id, kind, order_id, created_at) VALUES ", transfers) { t in
@@ -113,10 +118,10 @@ extension SQLSession {
             },
             RowsWrite(
                 "INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ",
-                transfers.flatMap { t in t.postings.enumerated().map { (t, $0.offset, $0.element) } }
+                postingRows(transfers)
             ) { t, seq, p in
                 [
-                    .text(t.id), .int(Int64(seq)), .text(p.account.code), .int(p.amount.amountMinor), .text(p.amount.currency.code),
+                    .text(t.id), .int(seq), .text(p.account.code), .int(p.amount.amountMinor), .text(p.amount.currency.code),
                     .int(t.createdAt.millis),
                 ]
             },
