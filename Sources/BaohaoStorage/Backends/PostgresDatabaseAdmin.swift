@@ -33,7 +33,7 @@ public enum PostgresDatabaseAdmin {
     }
 
     static func run(serverURL: String, sql: String, logger: Logger) async throws {
-        try await PostgresStore.withConnection(url: serverURL, logger: logger) { connection in
+        try await PostgresStore.withConnection(try PostgresStore.URLSettings(url: serverURL), logger: logger) { connection in
             _ = try await connection.sql().raw(SQLQueryString(sql)).all()
         }
     }

@@ -30,10 +30,11 @@ public final class PostgresStore: RechargeStore {
 
     /// Connects to `url` (`postgres://user:password@host:port/database`) and runs pending migrations.
     public static func open(url: String, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresStore {
-        var configuration = try configuration(url: url)
+        let settings = try URLSettings(url: url)
+        var configuration = configuration(settings)
         // Migrations run on a connection of their own, before the pools exist: a pool leased
         // before its `run()` task has started logs a warning at every start.
-        try await withConnection(url: url, logger: logger) { connection in
+        try await withConnection(settings, logger: logger) { connection in
             _ = try await Migrator.run(on: connection.sql(), kind: .postgres)
         }
         configuration.options.maximumConnections = maximumConnections
@@ -62,11 +63,11 @@ public final class PostgresStore: RechargeStore {
 
     /// Runs `body` on a connection to `url` of its own, closed afterwards (work before or without
     /// the pools).
-    static func withConnection<T>(url: String, logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let settings = try URLSettings(url: url)
+    static func withConnection<T>(_ settings: URLSettings, logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T
+    {
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(url: url), id: 0, logger: logger)
+            connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(settings), id: 0, logger: logger)
         } catch let error as PSQLError {
             let reason = error.serverInfo?[.message] ?? error.underlying.map { String(describing: $0) } ?? String(describing: error.code)
             throw DatabaseConnectionError(description: "cannot connect to PostgreSQL at \(settings.host):\(settings.port): \(reason)")
@@ -113,16 +114,21 @@ public final class PostgresStore: RechargeStore {
         var username: String
         var password: String?
         var database: String?
-        /// `disable`, `prefer` or `require` (`verify-full` is read as `require`, which verifies).
-        var sslMode: String
+        var sslMode: SSLMode
+
+        /// `sslmode=`: `disable` (the default), `prefer`, or `require` (also read from
+        /// `verify-full`: the certificate is always verified).
+        enum SSLMode: String {
+            case disable, prefer, require
+        }
 
         init(url: String) throws {
             guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
                 let host = components.host, !host.isEmpty
             else { throw StorageConfigurationError.invalidDatabaseURL }
             let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-            let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
-            guard ["disable", "prefer", "require", "verify-full"].contains(sslMode) else {
+            let sslName = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+            guard let sslMode = SSLMode(rawValue: sslName == "verify-full" ? "require" : sslName) else {
                 throw StorageConfigurationError.invalidDatabaseURL
             }
             self.host = host
@@ -130,32 +136,30 @@ public final class PostgresStore: RechargeStore {
             self.username = components.user ?? "postgres"
             self.password = components.password
             self.database = database.isEmpty ? nil : database
-            self.sslMode = sslMode == "verify-full" ? "require" : sslMode
+            self.sslMode = sslMode
         }
     }
 
-    /// The pools' configuration for `url`.
-    static func configuration(url: String) throws -> PostgresClient.Configuration {
-        let settings = try URLSettings(url: url)
+    /// The pools' configuration.
+    static func configuration(_ settings: URLSettings) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS =
             switch settings.sslMode {
-            case "prefer": .prefer(.makeClientConfiguration())
-            case "require": .require(.makeClientConfiguration())
-            default: .disable
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
             }
         return PostgresClient.Configuration(
             host: settings.host, port: settings.port, username: settings.username, password: settings.password,
             database: settings.database, tls: tls)
     }
 
-    /// A single connection's configuration for `url`.
-    static func connectionConfiguration(url: String) throws -> PostgresConnection.Configuration {
-        let settings = try URLSettings(url: url)
+    /// A single connection's configuration.
+    static func connectionConfiguration(_ settings: URLSettings) throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS =
             switch settings.sslMode {
-            case "prefer": .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case "require": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            default: .disable
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
             }
         return PostgresConnection.Configuration(
             host: settings.host, port: settings.port, username: settings.username, password: settings.password,
