@@ -212,63 +212,14 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
     func flush() async throws {
         let pending = overlay
         overlay = Overlay()
-        var writes: [RowsWrite] = []
-        writes.append(
-            RowsWrite(
-                "INSERT INTO payments (provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund) VALUES ",
-                pending.newPayments
-            ) { p in
-                [
-                    .text(p.provider), .text(p.transactionID), .text(p.orderID), .int(p.amount.amountMinor), .text(p.amount.currency.code),
-                    .int(p.paidAt.millis), .int(p.recordedAt.millis), .int(p.needsRefund ? 1 : 0),
-                ]
-            })
-        writes += SQLSession.transferWrites(pending.transfers)
-        for balanceOnly in [true, false] {
-            writes.append(SQLSession.lineStateWrite(pending.changedLineRows(restaged: !balanceOnly), balanceOnly: balanceOnly))
-        }
-        writes.append(SQLSession.stageChangeWrite(pending.stageChanges))
-        writes.append(
-            RowsWrite(
-                """
-                INSERT INTO receipts (receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id,
-                  face_value, amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at, keep_alive_zh, keep_alive_en) VALUES
-                """, pending.receipts
-            ) { r in
-                [
-                    .text(r.number), .text(r.orderID), .text(r.lineID), .text(r.msisdn.e164), .text(r.mobileOperator.rawValue),
-                    .text(r.channel.rawValue), .text(r.paymentMethod.rawValue), .text(r.paymentProvider), .text(r.providerTransactionID),
-                    .int(r.faceValue.amountMinor), .int(r.amountPaid.amountMinor), .int(r.fee.amountMinor), .int(r.bonus.amountMinor),
-                    .int(r.balanceAfter.amountMinor), .text(r.faceValue.currency.code), .int(r.paidAt.millis), .int(r.creditedAt.millis),
-                    .optionalText(r.keepAliveZh), .optionalText(r.keepAliveEn),
-                ]
-            })
-        writes.append(
-            RowsWrite(
-                """
-                UPDATE recharge_orders SET status = v.status, paid_at = CAST(v.paid_at AS BIGINT),
-                  credited_at = CAST(v.credited_at AS BIGINT), provider_txn_id = CAST(v.txn AS TEXT),
-                  receipt_no = CAST(v.receipt_no AS TEXT), late_payment = CAST(v.late AS BIGINT), updated_at = CAST(v.at AS BIGINT)
-                FROM (SELECT column1 AS id, column2 AS status, column3 AS paid_at, column4 AS credited_at, column5 AS txn,
-                      column6 AS receipt_no, column7 AS late, column8 AS at FROM (VALUES
-                """, tail: ") AS t) AS v WHERE recharge_orders.id = v.id",
-                pending.changedOrderRows
-            ) { o, at in
-                [
-                    .text(o.id), .text(o.status.rawValue), .optionalInt(o.paidAt?.millis), .optionalInt(o.creditedAt?.millis),
-                    .optionalText(o.providerTransactionID), .optionalText(o.receiptNumber), .int(o.latePayment ? 1 : 0), .int(at.millis),
-                ]
-            })
-        writes.append(
-            RowsWrite(
-                "INSERT INTO payment_notifications (id, provider, event_id, order_id, provider_txn_id, outcome, reason, received_at) VALUES ",
-                pending.notifications
-            ) { n in
-                [
-                    .text(n.id), .text(n.provider), .optionalText(n.eventID), .optionalText(n.orderID),
-                    .optionalText(n.providerTransactionID), .text(n.outcome.rawValue), .optionalText(n.reason), .int(n.receivedAt.millis),
-                ]
-            })
+        let tables = WrittenTables.self
+        let writes =
+            [tables.payments.insert(pending.newPayments)] + SQLSession.transferWrites(pending.transfers) + [
+                tables.lineBalances.update(pending.changedLineRows(restaged: false)),
+                tables.lineStates.update(pending.changedLineRows(restaged: true)), tables.stageChanges.insert(pending.stageChanges),
+                tables.receipts.insert(pending.receipts), tables.orderPayments.update(pending.changedOrderRows),
+                tables.notifications.insert(pending.notifications),
+            ]
         try await base.run(writes)
     }
 

@@ -20,85 +20,25 @@ extension SQLSession {
     func applyReview(_ batch: ReviewBatch) async throws {
         try await run(
             Self.transferWrites(batch.transfers) + [
-                Self.lineStateWrite(batch.lines.map { ($0, batch.reviewedAt) }), Self.stageChangeWrite(batch.changes),
+                WrittenTables.lineStates.update(batch.lines.map { ($0, batch.reviewedAt) }),
+                WrittenTables.stageChanges.insert(batch.changes),
             ])
         for chunk in Array(Set(batch.announcedLineIDs)).sorted().chunked(BufferedCreditSession.rowsPerStatement) {
             var query = SQLQueryString("UPDATE line_stage_events SET announced = 1 WHERE announced = 0 AND line_id IN (")
             BufferedCreditSession.appendList(chunk, to: &query)
             try await db.raw(query).run()
         }
-        try await run([
-            RowsWrite(
-                """
-                INSERT INTO reminders (id, line_id, kind, dedupe_key, channel, stage, deadline, status, attempts, next_attempt_at,
-                  created_at) VALUES
-                """, tail: " ON CONFLICT DO NOTHING", batch.reminders
-            ) { r in
-                [
-                    .text(r.id), .text(r.lineID), .text(r.kind.rawValue), .text(r.key), .text(r.channel.rawValue), .text(r.stage.rawValue),
-                    .optionalInt(r.deadline.map { Int64($0.dayNumber) }), .text(r.status.rawValue), .int(Int64(r.attempts)),
-                    .int(r.nextAttemptAt.millis), .int(r.createdAt.millis),
-                ]
-            }
-        ])
+        try await run([WrittenTables.reminders.insert(batch.reminders, tail: " ON CONFLICT DO NOTHING")])
     }
 
     /// Writes each line's balance, stage and retention state (`updated_at` = the paired time).
     func updateLineStates(_ lines: [(Line, Date)]) async throws {
-        try await run([Self.lineStateWrite(lines)])
+        try await run([WrittenTables.lineStates.update(lines)])
     }
-
-    /// Updates of lines' balance and retention state.
-    /// `balanceOnly` writes just the balance and `updated_at`, for lines whose status and retention
-    /// state did not change (most credits): SQLite then leaves the indexes on status, number and
-    /// review time alone, where setting a column to its own value rewrites each index entry (a
-    /// random page per line and index in every commit).
-    static func lineStateWrite(_ lines: [(Line, Date)], balanceOnly: Bool = false) -> RowsWrite {
-        let assigned = (balanceOnly ? Array(lineStateColumns.prefix(1)) : lineStateColumns) + [(name: "updated_at", type: "BIGINT")]
-        let set = assigned.map { "\($0.name) = CAST(v.\($0.name) AS \($0.type))" }.joined(separator: ", ")
-        let aliases = (["id"] + assigned.map(\.name)).enumerated()
-            .map { "column\($0.offset + 1) AS \($0.element)" }.joined(separator: ", ")
-        return RowsWrite(
-            "UPDATE lines SET \(set) FROM (SELECT \(aliases) FROM (VALUES ", tail: ") AS t) AS v WHERE lines.id = v.id", lines
-        ) { line, at in
-            let r = line.retention
-            let state: [RowValue] =
-                balanceOnly
-                ? []
-                : [
-                    .text(line.status.rawValue), .int(r.stageSince.millis), .optionalInt(r.arrearsSince.map { Int64($0.dayNumber) }),
-                    .int(r.lastActivityAt.millis), .optionalInt(r.validUntil.map { Int64($0.dayNumber) }),
-                    .optionalInt(r.nextChargeAt.map { Int64($0.dayNumber) }), .optionalInt(r.reviewAt?.millis),
-                    .optionalInt(r.quarantineUntil?.millis),
-                ]
-            return [.text(line.id), .int(line.balance.amountMinor)] + state + [.int(at.millis)]
-        }
-    }
-
-    /// The state columns a line update assigns, with their SQL types, in the order of the values
-    /// ``lineStateWrite(_:balanceOnly:)`` binds (balance first).
-    static let lineStateColumns: [(name: String, type: String)] = [
-        ("balance", "BIGINT"), ("status", "TEXT"), ("stage_since", "BIGINT"), ("arrears_since", "BIGINT"),
-        ("last_activity_at", "BIGINT"), ("valid_until", "BIGINT"), ("next_charge_at", "BIGINT"), ("review_at", "BIGINT"),
-        ("quarantine_until", "BIGINT"),
-    ]
 
     /// Appends stage changes.
     func insertStageChanges(_ changes: [(id: String, change: StageChange, announced: Bool)]) async throws {
-        try await run([Self.stageChangeWrite(changes)])
-    }
-
-    static func stageChangeWrite(_ changes: [(id: String, change: StageChange, announced: Bool)]) -> RowsWrite {
-        RowsWrite(
-            "INSERT INTO line_stage_events (id, line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy, announced) VALUES ",
-            changes
-        ) { item in
-            let c = item.change
-            return [
-                .text(item.id), .text(c.lineID), .text(c.from.rawValue), .text(c.to.rawValue), .int(Int64(c.effectiveOn.dayNumber)),
-                .int(c.recordedAt.millis), .text(c.reason), .text(c.policy), .int(item.announced ? 1 : 0),
-            ]
-        }
+        try await run([WrittenTables.stageChanges.insert(changes)])
     }
 
     /// Appends transfers and their postings; a repeated id fails the whole write.
@@ -107,25 +47,12 @@ extension SQLSession {
     }
 
     /// Every posting of `transfers` with its transfer and its position in it (`seq`).
-    static func postingRows(_ transfers: [Transfer]) -> [(transfer: Transfer, seq: Int64, posting: Posting)] {
+    static func postingRows(_ transfers: [Transfer]) -> [WrittenTables.PostingRow] {
         transfers.flatMap { t in t.postings.enumerated().map { (t, Int64($0.offset), $0.element) } }
     }
 
     static func transferWrites(_ transfers: [Transfer]) -> [RowsWrite] {
-        [
-            RowsWrite("INSERT INTO ledger_transfers (id, kind, order_id, created_at) VALUES ", transfers) { t in
-                [.text(t.id), .text(t.kind.rawValue), .optionalText(t.orderID), .int(t.createdAt.millis)]
-            },
-            RowsWrite(
-                "INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ",
-                postingRows(transfers)
-            ) { t, seq, p in
-                [
-                    .text(t.id), .int(seq), .text(p.account.code), .int(p.amount.amountMinor), .text(p.amount.currency.code),
-                    .int(t.createdAt.millis),
-                ]
-            },
-        ]
+        [WrittenTables.transfers.insert(transfers), WrittenTables.postings.insert(postingRows(transfers))]
     }
 
     static let stageColumns = "line_id, from_stage, to_stage, effective_on, recorded_at, reason, policy"

@@ -209,12 +209,7 @@ struct SQLSession: StoreSession {
 
     func insertPayment(_ payment: PaymentRecord) async throws -> Bool {
         let rows = try await db.raw(
-            """
-            INSERT INTO payments (provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund)
-            VALUES (\(bind: payment.provider), \(bind: payment.transactionID), \(bind: payment.orderID), \(bind: payment.amount.amountMinor),
-              \(bind: payment.amount.currency.code), \(bind: payment.paidAt.millis), \(bind: payment.recordedAt.millis), \(bind: payment.needsRefund ? 1 : 0))
-            ON CONFLICT DO NOTHING RETURNING order_id
-            """
+            WrittenTables.payments.insertStatement(payment, tail: " ON CONFLICT DO NOTHING RETURNING order_id")
         ).all()
         return !rows.isEmpty
     }
@@ -232,13 +227,7 @@ struct SQLSession: StoreSession {
     }
 
     func recordNotification(_ record: NotificationRecord) async throws {
-        try await db.raw(
-            """
-            INSERT INTO payment_notifications (id, provider, event_id, order_id, provider_txn_id, outcome, reason, received_at)
-            VALUES (\(bind: record.id), \(bind: record.provider), \(bind: record.eventID), \(bind: record.orderID),
-              \(bind: record.providerTransactionID), \(bind: record.outcome.rawValue), \(bind: record.reason), \(bind: record.receivedAt.millis))
-            """
-        ).run()
+        try await db.raw(WrittenTables.notifications.insertStatement(record)).run()
     }
 
     func notifications(outcome: NotificationOutcome?, limit: Int) async throws -> [NotificationRecord] {
@@ -261,29 +250,10 @@ struct SQLSession: StoreSession {
 
     func appendTransfer(_ transfer: Transfer) async throws {
         let rows = try await db.raw(
-            """
-            INSERT INTO ledger_transfers (id, kind, order_id, created_at)
-            VALUES (\(bind: transfer.id), \(bind: transfer.kind.rawValue), \(bind: transfer.orderID), \(bind: transfer.createdAt.millis))
-            ON CONFLICT DO NOTHING RETURNING id
-            """
+            WrittenTables.transfers.insertStatement(transfer, tail: " ON CONFLICT DO NOTHING RETURNING id")
         ).all()
         if rows.isEmpty { throw StoreError.duplicate("ledger_transfers") }
-        var query = SQLQueryString("INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ")
-        for (index, posting) in transfer.postings.enumerated() {
-            if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-            query.appendInterpolation(unsafeRaw: "(")
-            query.appendInterpolation(bind: transfer.id)
-            query.appendInterpolation(unsafeRaw: ", \(index), ")
-            query.appendInterpolation(bind: posting.account.code)
-            query.appendInterpolation(unsafeRaw: ", ")
-            query.appendInterpolation(bind: posting.amount.amountMinor)
-            query.appendInterpolation(unsafeRaw: ", ")
-            query.appendInterpolation(bind: posting.amount.currency.code)
-            query.appendInterpolation(unsafeRaw: ", ")
-            query.appendInterpolation(bind: transfer.createdAt.millis)
-            query.appendInterpolation(unsafeRaw: ")")
-        }
-        try await db.raw(query).run()
+        try await run([WrittenTables.postings.insert(Self.postingRows([transfer]))])
     }
 
     func transfers(account: LedgerAccount, limit: Int) async throws -> [Transfer] {
@@ -322,17 +292,7 @@ struct SQLSession: StoreSession {
 
     func insertReceipt(_ receipt: Receipt) async throws {
         let rows = try await db.raw(
-            """
-            INSERT INTO receipts (receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id,
-              face_value, amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at, keep_alive_zh, keep_alive_en)
-            VALUES (\(bind: receipt.number), \(bind: receipt.orderID), \(bind: receipt.lineID), \(bind: receipt.msisdn.e164),
-              \(bind: receipt.mobileOperator.rawValue), \(bind: receipt.channel.rawValue), \(bind: receipt.paymentMethod.rawValue),
-              \(bind: receipt.paymentProvider), \(bind: receipt.providerTransactionID), \(bind: receipt.faceValue.amountMinor),
-              \(bind: receipt.amountPaid.amountMinor), \(bind: receipt.fee.amountMinor), \(bind: receipt.bonus.amountMinor),
-              \(bind: receipt.balanceAfter.amountMinor), \(bind: receipt.faceValue.currency.code), \(bind: receipt.paidAt.millis),
-              \(bind: receipt.creditedAt.millis), \(bind: receipt.keepAliveZh), \(bind: receipt.keepAliveEn))
-            ON CONFLICT DO NOTHING RETURNING receipt_no
-            """
+            WrittenTables.receipts.insertStatement(receipt, tail: " ON CONFLICT DO NOTHING RETURNING receipt_no")
         ).all()
         if rows.isEmpty { throw StoreError.duplicate("receipts") }
     }
