@@ -205,7 +205,7 @@ struct SQLSession: StoreSession {
 
     // MARK: Payments and notifications
 
-    static let paymentColumns = "provider, provider_txn_id, order_id, amount, currency, paid_at, recorded_at, needs_refund"
+    static let paymentColumns = WrittenTables.payments.columnList
 
     func insertPayment(_ payment: PaymentRecord) async throws -> Bool {
         let rows = try await db.raw(
@@ -231,8 +231,7 @@ struct SQLSession: StoreSession {
     }
 
     func notifications(outcome: NotificationOutcome?, limit: Int) async throws -> [NotificationRecord] {
-        var query = SQLQueryString(
-            "SELECT id, provider, event_id, order_id, provider_txn_id, outcome, reason, received_at FROM payment_notifications")
+        var query = SQLQueryString("SELECT \(unsafeRaw: WrittenTables.notifications.columnList) FROM payment_notifications")
         if let outcome { query.appendInterpolation(unsafeRaw: " WHERE outcome = "); query.appendInterpolation(bind: outcome.rawValue) }
         query.appendInterpolation(unsafeRaw: " ORDER BY received_at DESC, id DESC LIMIT \(limit)")
         return try await db.raw(query).all().map { row in
@@ -301,9 +300,7 @@ struct SQLSession: StoreSession {
         guard
             let row = try await db.raw(
                 """
-                SELECT receipt_no, order_id, line_id, msisdn, operator, channel, payment_method, provider, provider_txn_id, face_value,
-                  amount_paid, fee, bonus, balance_after, currency, paid_at, credited_at, keep_alive_zh, keep_alive_en
-                FROM receipts WHERE receipt_no = \(bind: number)
+                SELECT \(unsafeRaw: WrittenTables.receipts.columnList) FROM receipts WHERE receipt_no = \(bind: number)
                 """
             ).first()
         else { return nil }

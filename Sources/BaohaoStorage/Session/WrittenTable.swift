@@ -54,10 +54,12 @@ struct WrittenTable<Row>: Sendable {
     /// The columns an update assigns: all but the key.
     var assigned: ArraySlice<WrittenColumn<Row>> { columns.dropFirst() }
 
+    /// The column names, comma-separated, in order (also what a read of the whole record selects).
+    var columnList: String { columns.map(\.name).joined(separator: ", ") }
+
     /// `INSERT INTO table (columns…) VALUES` for `rows`, followed by `tail`.
     func insert(_ rows: some Collection<Row>, tail: String = "") -> RowsWrite {
-        RowsWrite(
-            "INSERT INTO \(table) (\(columns.map(\.name).joined(separator: ", "))) VALUES ", tail: tail, rows, values)
+        RowsWrite("INSERT INTO \(table) (\(columnList)) VALUES ", tail: tail, rows, values)
     }
 
     /// `INSERT INTO table (columns…) VALUES (…)` for one row, followed by `tail`, through SQLKit.
