@@ -1,5 +1,7 @@
-"""Shared helpers for the Python tests: the built `baohao` binary and a server process."""
+"""Shared helpers for the Python tests: the built `baohao` binary, a server process, and the
+test clock every process of a test reads instead of the calendar."""
 import contextlib
+import datetime
 import hashlib
 import hmac
 import json
@@ -17,6 +19,60 @@ import pytest
 BIN = os.environ.get("BAOHAO_BIN", os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "baohao"))
 SANDBOX_SECRET = "process-test-sandbox-secret-0123"
 ADMIN_TOKEN = "process-test-admin-token"
+
+
+# --- the test clock ---------------------------------------------------------------------------
+# No test may depend on the day it runs. Every `baohao` process a test starts inherits
+# BAOHAO_TEST_NOW (an instant) and BAOHAO_TEST_NOW_SET_AT (the real Unix time at which it was that
+# instant), so the server, the CLI and this file's helpers share one timeline that starts on a
+# chosen day and runs at the real rate. `pin_clock` moves a test to an awkward day.
+
+# A Tuesday afternoon in Beijing, a week before the next fee day and far from a month's end.
+DEFAULT_NOW = "2026-11-24T14:00:00+08:00"
+
+
+def parse_instant(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def set_clock(instant):
+    """Every process started from now on reads `instant` now, and runs on from it."""
+    os.environ["BAOHAO_TEST_NOW"] = instant
+    os.environ["BAOHAO_TEST_NOW_SET_AT"] = repr(time.time())
+    os.environ["BAOHAO_ALLOW_TEST_CLOCK"] = "1"
+
+
+def now():
+    """The current instant on the test clock, as Unix seconds: what `baohao` processes read."""
+    return parse_instant(os.environ["BAOHAO_TEST_NOW"]) + time.time() - float(os.environ["BAOHAO_TEST_NOW_SET_AT"])
+
+
+def now_datetime(zone=datetime.timezone.utc):
+    return datetime.datetime.fromtimestamp(now(), zone)
+
+
+BEIJING = datetime.timezone(datetime.timedelta(hours=8))
+set_clock(DEFAULT_NOW)
+
+
+@pytest.fixture(autouse=True)
+def default_clock():
+    """Each test starts on DEFAULT_NOW, whatever an earlier test pinned."""
+    set_clock(DEFAULT_NOW)
+    yield
+    set_clock(DEFAULT_NOW)
+
+
+def first_of_month_after(months, hour=9):
+    """9:00 Beijing time on the 1st, `months` months after today on the test clock (RFC 3339)."""
+    today = now_datetime(BEIJING)
+    month = today.month - 1 + months
+    return f"{today.year + month // 12:04d}-{month % 12 + 1:02d}-01T{hour:02d}:00:00+08:00"
+
+
+def pin_clock(instant):
+    """Moves the test clock to `instant` (RFC 3339) for the processes started after this call."""
+    set_clock(instant)
 
 
 def free_port():
@@ -114,7 +170,7 @@ def signed_notification(order_id, amount, txn=None, status="succeeded", event_id
         "amount": {"amount": amount, "currency": "CNY"},
         "paid_at": "2026-11-24T12:00:00Z",
     }).encode()
-    t = str(int(time.time()))
+    t = str(int(now()))
     mac = hmac.new(SANDBOX_SECRET.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
     return body, {"Baohao-Signature": f"t={t},v1={mac}", "Content-Type": "application/json"}
 

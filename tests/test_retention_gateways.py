@@ -20,10 +20,9 @@ import signal
 import sqlite3
 import subprocess
 import threading
-import time
 import urllib.parse
 
-from conftest import BIN, Server, free_port
+from conftest import BIN, Server, first_of_month_after, free_port, now
 from kannel import SMS_SECRET, Kannel, port_open, wait_for
 
 WEBHOOK_SECRET = "webhook-secret-0123456789abcdef"
@@ -37,7 +36,7 @@ class WebhookReceiver(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         parts = dict(p.split("=", 1) for p in self.headers["Baohao-Signature"].split(","))
         expected = hmac.new(WEBHOOK_SECRET.encode(), parts["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
-        ok = hmac.compare_digest(expected, parts["v1"]) and abs(time.time() - int(parts["t"])) < 300
+        ok = hmac.compare_digest(expected, parts["v1"]) and abs(now() - int(parts["t"])) < 300
         WebhookReceiver.events.append((ok, self.headers["Baohao-Event-Id"], json.loads(body)))
         self.send_response(204 if ok else 401)
         self.end_headers()
@@ -73,7 +72,8 @@ def test_reminders_by_sms_email_and_webhook_and_balance_inquiry(tmp_path):
         kannel.start_boxes()
         server.start()
         assert server.admin("POST", "/v1/admin/plans", PLAN)[0] == 201
-        # ¥3.00 does not cover the next ¥5 fee: the deadline is the next 1st, always within 31 days.
+        # The test clock reads 2026-11-24 (Beijing): ¥3.00 does not cover the ¥5 fee due on 1 December,
+        # so the deadline is 7 days away (the 7-day reminder) and the balance is low.
         assert server.admin("POST", "/v1/admin/lines", {"msisdn": "13800138000", "plan": "CN5", "holder_name": "张三",
                                                          "opening_balance": {"amount": 300, "currency": "CNY"}})[0] == 201
         status, body = server.admin("POST", "/v1/admin/lines/13800138000/contact", {
@@ -95,11 +95,12 @@ def test_reminders_by_sms_email_and_webhook_and_balance_inquiry(tmp_path):
             return reminders if reminders and all(r["status"] in ("sent", "delivered") for r in reminders) else None
         reminders = wait_for(all_sent, what="reminders sent")
         keys = {r["key"] for r in reminders}
-        assert any(k.startswith("deadline:") for k in keys) and any(k.startswith("low_balance:") for k in keys)
+        assert keys == {"deadline:7:suspended:2026-12-01", "low_balance:2026-12-01"}, keys
         assert {r["channel"] for r in reminders} == {"sms", "email", "webhook"}
         state = view()
         assert state["stage"] == "active" and state["policy"] == "cn-keep5@1"
-        assert state["action_zh"].startswith("请在 ") and "充值至少 ¥2.00" in state["action_zh"]
+        assert state["deadline"] == "2026-12-01"
+        assert state["action_zh"] == "请在 2026-12-01 前充值至少 ¥2.00", state["action_zh"]
 
         # Email: a real SMTP server got it; the RFC 2047 subject decodes to Chinese.
         box = wait_for(lambda: list(mailbox.Maildir(str(maildir), factory=None)) or None, what="mail")
@@ -145,7 +146,7 @@ def test_reminders_by_sms_email_and_webhook_and_balance_inquiry(tmp_path):
 
         # Inbound BAL through Kannel's get-url; the answer went back to the phone.
         answer = wait_for(lambda: [l for l in kannel.received() if "Balance ¥3.00" in l] or None, what="BAL answer")
-        assert "status Active" in answer[0] and "deadline 20" in answer[0]
+        assert "status Active" in answer[0] and "deadline 2026-12-01" in answer[0], answer[0]
 
         # Callbacks without the secret are refused.
         assert server.request("GET", "/v1/sms/inbound?from=13800138000&text=BAL&key=wrong")[0] == 401
@@ -187,8 +188,9 @@ def test_fee_run_killed_midway_never_charges_twice(tmp_path):
         assert result.returncode == 0, result.stderr
     db = sqlite3.connect(os.path.join(data, "baohao.sqlite"))
     fees = lambda: db.execute("SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'monthly_fee'").fetchone()[0]
-    # Lines added now owe their first fee on the next 1st; two months on, every line owes two.
-    at = time.strftime("%Y-%m-01T09:00:00+08:00", time.gmtime(time.time() + 62 * 86400))
+    # Lines added on 2026-11-24 owe their first fee on 1 December; on 1 January every line owes two.
+    at = first_of_month_after(months=2)
+    assert at == "2027-01-01T09:00:00+08:00"
     proc = subprocess.Popen([BIN, "jobs", "run", "--data-dir", data, "--at", at, "--batch-size", "200", "--no-send"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wait_for(lambda: fees() > 0, timeout=120, what="first committed batch")

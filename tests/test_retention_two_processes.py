@@ -15,9 +15,8 @@ import json
 import os
 import subprocess
 import threading
-import time
 
-from conftest import BIN, fresh_postgres_database
+from conftest import BIN, first_of_month_after, fresh_postgres_database
 
 SECRET = "webhook-secret-two-processes-0123"
 LINES = 6_000
@@ -79,8 +78,8 @@ def test_two_runner_processes_share_the_work_without_duplicates(tmp_path, postgr
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     env = dict(os.environ, BAOHAO_REMINDER_CHANNELS="webhook", BAOHAO_WEBHOOK_SECRET=SECRET,
                BAOHAO_WEBHOOK_URL=f"http://127.0.0.1:{receiver.server_address[1]}/hook")
-    # Lines added now owe their first fee on the next 1st; two months on, they owe two.
-    at = time.strftime("%Y-%m-01T09:00:00+08:00", time.gmtime(time.time() + 62 * 86400))
+    # Lines added on the test clock's 2026-11-24 owe their first fee on 1 December; on 1 January, two.
+    at = first_of_month_after(months=2)
     with fresh_postgres_database() as reference_url:
         # The reference: the same lines, reviewed by one process.
         prepare(reference_url, tmp_path / "one")

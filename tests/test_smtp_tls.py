@@ -28,14 +28,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from conftest import BIN, Server, free_port
+from conftest import BIN, Server, free_port, now_datetime
 
 PLAN = {"code": "CN5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}, "policy": "cn-keep5"}
 PASSWORD = "smtp-pass-0123456789"
 
 
 def write_certificates(directory):
-    """A private CA and a relay certificate it signed for 127.0.0.1 (PEM files)."""
+    """A private CA and a relay certificate it signed for 127.0.0.1 (PEM files).
+
+    TLS checks validity on the machine's real clock, not Baohao's test clock: the real time here."""
     now = datetime.datetime.now(datetime.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Baohao test relay CA")])
@@ -106,7 +108,6 @@ def test_email_reminders_need_starttls_a_trusted_certificate_and_auth(tmp_path):
     try:
         server.start()
         assert server.admin("POST", "/v1/admin/plans", PLAN)[0] == 201
-        # ¥3.00 does not cover the next ¥5 fee: a deadline reminder and a low-balance reminder.
         assert server.admin("POST", "/v1/admin/lines", {"msisdn": "13800138000", "plan": "CN5", "holder_name": "张三",
                                                          "opening_balance": {"amount": 300, "currency": "CNY"}})[0] == 201
         status, body = server.admin("POST", "/v1/admin/lines/13800138000/contact",
@@ -114,7 +115,9 @@ def test_email_reminders_need_starttls_a_trusted_certificate_and_auth(tmp_path):
         assert status == 200, body
         server.stop()
 
-        start = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=1)
+        # Runs a second and more on the test clock (2026-11-24, Beijing): the ¥5 fee is due on
+        # 1 December, 7 days away, so a deadline reminder and a low-balance reminder are due.
+        start = now_datetime().replace(microsecond=0) + datetime.timedelta(seconds=1)
         at = lambda minutes: (start + datetime.timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
         base = {"BAOHAO_SMTP_HOST": "127.0.0.1", "BAOHAO_SMTP_FROM": "reminders@baohao.example",
                 "BAOHAO_SMTP_USERNAME": "baohao", "BAOHAO_REMINDER_CHANNELS": "email"}

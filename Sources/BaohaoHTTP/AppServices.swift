@@ -36,7 +36,7 @@ public struct AppServices: Sendable {
     public let trustedProxies: Set<String>
 
     public init(
-        store: any RechargeStore, clock: any WallClock = SystemWallClock(), payments: PaymentProviderRegistry,
+        store: any RechargeStore, clock: any WallClock, payments: PaymentProviderRegistry,
         sandboxGateway: SandboxGateway?, adminToken: String?, publicBaseURL: String, orderTimeToLive: TimeInterval = 30 * 60,
         merchant: MerchantInfo = MerchantInfo(name: "保号 Baohao", supportLine: "—"),
         reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
@@ -80,6 +80,6 @@ extension AppServices {
 
     /// The reconciler over these services.
     public func reconciler(logger: Logger) -> Reconciler {
-        Reconciler(recharges: recharges, reconciliation: reconciliation, payments: payments, logger: logger)
+        Reconciler(recharges: recharges, reconciliation: reconciliation, payments: payments, clock: clock, logger: logger)
     }
 }

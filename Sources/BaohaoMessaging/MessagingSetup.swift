@@ -30,7 +30,10 @@ public enum MessagingSetup {
         return environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public static func configure(environment: [String: String], publicBaseURL: String, demo: Bool, logger: Logger) throws -> Result {
+    /// The senders and callback settings for `environment`; `clock` stamps what they send.
+    public static func configure(
+        environment: [String: String], publicBaseURL: String, demo: Bool, clock: any WallClock, logger: Logger
+    ) throws -> Result {
         var result = Result()
         result.smsCallbackSecret = try secret(environment, "BAOHAO_SMS_CALLBACK_SECRET")
         if let secret = result.smsCallbackSecret, secret.utf8.count < 16 {
@@ -79,7 +82,8 @@ public enum MessagingSetup {
                     client: SMTPClient(
                         configuration: SMTPConfiguration(
                             host: host, port: port, from: from, username: environment["BAOHAO_SMTP_USERNAME"],
-                            password: try secret(environment, "BAOHAO_SMTP_PASSWORD"), security: security, caFile: caFile))))
+                            password: try secret(environment, "BAOHAO_SMTP_PASSWORD"), security: security, caFile: caFile)),
+                    clock: clock))
         } else if demo {
             result.senders.append(ConsoleSender(channel: .email, logger: logger))
         }
@@ -90,7 +94,7 @@ public enum MessagingSetup {
             guard let secret = try secret(environment, "BAOHAO_WEBHOOK_SECRET"), secret.utf8.count >= 16 else {
                 throw MessagingConfigurationError(setting: "BAOHAO_WEBHOOK_SECRET", reason: "must be at least 16 characters")
             }
-            result.senders.append(WebhookSender(url: url, secret: secret))
+            result.senders.append(WebhookSender(url: url, secret: secret, clock: clock))
         }
         if let raw = environment["BAOHAO_REMINDER_CHANNELS"], !raw.isEmpty {
             var channels: [ReminderChannel] = []

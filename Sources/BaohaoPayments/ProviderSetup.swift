@@ -6,7 +6,7 @@ import Foundation
 public enum ProviderSetup {
     public static func providers(
         environment: [String: String], publicBaseURL: String, http: any ProviderHTTPClient = URLSessionProviderHTTPClient(),
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock
     ) throws -> [any PaymentProvider] {
         var providers: [any PaymentProvider] = []
         if let alipay = try AlipayConfiguration.load(environment) {

@@ -23,7 +23,9 @@ struct RetentionSimulationTests {
     static func simulate(
         policy code: String, start: String, balance: Int64, days: Int = 400, events: [String: Event] = [:]
     ) throws -> Outcome {
-        let policy = try #require(book.policy(code: code, at: Date()))
+        // The policy version in force on the simulated start day, not on the day the test runs.
+        let startInstant = try #require(Timestamp.parse(start + "T12:00:00+08:00"))
+        let policy = try #require(book.policy(code: code, at: startInstant))
         let zone = policy.timeZone
         let first = try #require(LocalDate(iso: start))
         let created = first.startOfDay(in: zone).addingTimeInterval(10 * 3600)
@@ -160,8 +162,8 @@ struct RetentionSimulationTests {
 
     @Test func cheapestActionForEachRuleKind() throws {
         let zone = TimeZone(identifier: "Asia/Shanghai")!
-        let policy = try #require(Self.book.policy(code: "cn-keep5", at: Date()))
         let created = LocalDate(iso: "2026-01-10")!.startOfDay(in: zone).addingTimeInterval(36_000)
+        let policy = try #require(Self.book.policy(code: "cn-keep5", at: created))
         let line = Line(
             id: "l", msisdn: try MSISDN(parsing: "13800138000"), mobileOperator: .chinaMobile, planCode: "P", holderName: "x",
             status: .active,
@@ -174,7 +176,7 @@ struct RetentionSimulationTests {
         #expect(assessment.action.text(.zh) == "请在 2026-04-01 前充值至少 ¥3.00")
         #expect(assessment.schedule.map(\.startsOn.iso) == ["2026-04-01", "2026-05-01", "2026-06-30"])
 
-        let giffgaff = try #require(Self.book.policy(code: "giffgaff", at: Date()))
+        let giffgaff = try #require(Self.book.policy(code: "giffgaff", at: created))
         var gLine = line
         gLine.retention = RetentionEngine.initialState(policy: giffgaff, createdAt: created, balance: .zero(Currency(code: "GBP")!))
         #expect(

@@ -71,7 +71,7 @@ struct RetentionStorageTests {
             #expect(view.history.first?.effectiveOn == LocalDate(iso: "2026-04-01"))
             #expect(view.history.first?.policy == "cn-keep5@1")
             #expect(view.assessment.action == .recharge(atLeast: Money(300, .cny), before: LocalDate(iso: "2026-05-01")!))
-            let ledger = try await AdminService(store: store).ledger(lineID: lines[0].id)
+            let ledger = try await AdminService(store: store, clock: Fixtures.clock()).ledger(lineID: lines[0].id)
             #expect(
                 ledger.filter { $0.kind == .monthlyFee }.map(\.id).sorted()
                     == ["2026-02", "2026-03", "2026-04"].map { "fee:\(lines[0].id):\($0)" })
@@ -102,7 +102,7 @@ struct RetentionStorageTests {
             let keys = try await store.read { try await $0.reminders(lineID: lines[0].id, limit: 100) }.map(\.key)
             #expect(keys.filter { $0 == "stage:active:2026-04-02" }.count == 1)
             #expect(keys.contains("stage:suspended:2026-04-01"))
-            #expect(try await AdminService(store: store).verify().ok)
+            #expect(try await AdminService(store: store, clock: Fixtures.clock()).verify().ok)
         }
     }
 
@@ -139,7 +139,7 @@ struct RetentionStorageTests {
             #expect(sent.count == 800)
             #expect(Set(sent.map(\.reminderID)).count == sent.count)
             #expect(sent.first(where: { $0.kind == .stageChange })?.text.hasPrefix("【保号通知】您的号码 138****") == true)
-            #expect(try await AdminService(store: test.store).verify().ok)
+            #expect(try await AdminService(store: test.store, clock: Fixtures.clock()).verify().ok)
         } catch {
             try? await second.shutdown()
             await test.close()

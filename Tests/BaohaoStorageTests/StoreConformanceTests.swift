@@ -26,7 +26,7 @@ struct StoreConformanceTests {
                 NewLine(msisdn: "13800138000", planCode: "KEEP5", holderName: "新用户", openingBalance: .zero(.cny)))
             #expect(second.id != line.id)
             #expect(try await lines.line(msisdn: "13800138000").id == second.id)
-            #expect(try await AdminService(store: store).verify().ok)
+            #expect(try await AdminService(store: store, clock: Fixtures.clock()).verify().ok)
         }
     }
 
@@ -35,7 +35,7 @@ struct StoreConformanceTests {
         try await withTestStore(database) { store in
             let line = try await Fixtures.seedLine(store, balance: -350, clock: clock)
             #expect(line.balance == Money(-350, .cny))
-            let transfers = try await AdminService(store: store).ledger(lineID: line.id)
+            let transfers = try await AdminService(store: store, clock: Fixtures.clock()).ledger(lineID: line.id)
             #expect(transfers.count == 1)
             #expect(transfers[0].kind == .openingBalance)
             #expect(Set(transfers[0].postings.map(\.amount.amountMinor)) == [350, -350])
@@ -47,7 +47,7 @@ struct StoreConformanceTests {
         try await withTestStore(database) { store in
             let line = try await Fixtures.seedLine(store, balance: 100, clock: clock)
             let stale = try await store.write { session in
-                try await session.setBalance(lineID: line.id, to: Money(999, .cny), expected: Money(5, .cny), at: Date())
+                try await session.setBalance(lineID: line.id, to: Money(999, .cny), expected: Money(5, .cny), at: Fixtures.clock().now())
             }
             #expect(stale == false)
             let recharges = RechargeService(store: store, clock: clock)
@@ -57,8 +57,9 @@ struct StoreConformanceTests {
             var cancelled = order
             cancelled.status = .cancelled
             let changed = cancelled
-            #expect(try await store.write { try await $0.updateOrder(changed, expected: .paid) } == false)
-            #expect(try await store.write { try await $0.updateOrder(changed, expected: .pendingPayment) } == true)
+            #expect(try await store.write { try await $0.updateOrder(changed, expected: .paid, at: Fixtures.clock().now()) } == false)
+            #expect(
+                try await store.write { try await $0.updateOrder(changed, expected: .pendingPayment, at: Fixtures.clock().now()) } == true)
             #expect(try await recharges.order(id: order.id).status == .cancelled)
         }
     }
@@ -72,14 +73,14 @@ struct StoreConformanceTests {
                     try await store.write { session in try await (session as! SQLSession).db.raw(SQLQueryString(statement)).run() }
                 }
             }
-            #expect(try await AdminService(store: store).verify().ok)
+            #expect(try await AdminService(store: store, clock: Fixtures.clock()).verify().ok)
         }
     }
 
     @Test("a failing write in a concurrent batch rolls back alone", arguments: TestDatabase.allCases)
     func isolatedFailures(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
-            try await AdminService(store: store).addPlan(Fixtures.keepAlivePlan)
+            try await AdminService(store: store, clock: Fixtures.clock()).addPlan(Fixtures.keepAlivePlan)
             let lines = LineService(store: store, clock: clock)
             let results = await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<40 {
@@ -97,7 +98,7 @@ struct StoreConformanceTests {
             #expect(results.filter { $0 }.count == 30)
             let stored = try await lines.list(status: nil, after: nil, limit: 500)
             #expect(stored.count == 30)
-            let report = try await AdminService(store: store).verify()
+            let report = try await AdminService(store: store, clock: Fixtures.clock()).verify()
             #expect(report.ok)
             #expect(report.transfersChecked == 30)
         }
@@ -115,7 +116,7 @@ struct StoreConformanceTests {
                     "INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at) VALUES ('tr_forged', 0, 'revenue:fees', 7, 'CNY', 0)"
                 ).run()
             }
-            let report = try await AdminService(store: store).verify()
+            let report = try await AdminService(store: store, clock: Fixtures.clock()).verify()
             #expect(!report.ok)
             let kinds = Set(report.problems.map(\.kind))
             #expect(kinds == ["balance_mismatch", "unbalanced_transfer", "ledger_not_zero"])
@@ -152,7 +153,7 @@ struct StoreConformanceTests {
                 applied = try await (store as! PostgresStore).migrate()
             }
             #expect(applied.isEmpty)
-            #expect(try await AdminService(store: store).plans().count == 1)
+            #expect(try await AdminService(store: store, clock: Fixtures.clock()).plans().count == 1)
         }
     }
 
@@ -178,11 +179,13 @@ struct StoreConformanceTests {
                         let result: Bool? = try? await store.write(applyingPaymentTo: key) { session in
                             let payment = PaymentRecord(
                                 provider: "sandbox", transactionID: "t-\(index)", orderID: order.id, amount: order.total,
-                                paidAt: Date(), recordedAt: Date(), needsRefund: false)
+                                paidAt: Fixtures.clock().now(), recordedAt: Fixtures.clock().now(), needsRefund: false)
                             guard try await session.insertPayment(payment) else { return false }
                             var paid = order
                             paid.status = .paid
-                            guard try await session.updateOrder(paid, expected: .pendingPayment) else { return false }
+                            guard try await session.updateOrder(paid, expected: .pendingPayment, at: Fixtures.clock().now()) else {
+                                return false
+                            }
                             if index % 3 == 0 { throw Refused() }  // after writing: all of it must vanish
                             return true
                         }
@@ -268,7 +271,7 @@ struct StoreConformanceTests {
             #expect(balance == .major(110))
             let transfers = try await store.read { try await $0.transfers(account: .line(id: line.id), limit: 20) }
             #expect(transfers.filter { $0.kind == .recharge }.count == 4)
-            let report = try await AdminService(store: store).verify()
+            let report = try await AdminService(store: store, clock: Fixtures.clock()).verify()
             #expect(report.ok)
             try await other.shutdown()
         } catch {

@@ -14,7 +14,7 @@ public enum Fixtures {
     /// Adds the keep-alive plan and one line with `balance` (minor units).
     @discardableResult
     public static func seedLine(
-        _ store: any RechargeStore, msisdn: String = "13800138000", balance: Int64 = 0, clock: any WallClock = SystemWallClock()
+        _ store: any RechargeStore, msisdn: String = "13800138000", balance: Int64 = 0, clock: any WallClock
     ) async throws -> Line {
         let admin = AdminService(store: store, clock: clock)
         if try await admin.plan(code: keepAlivePlan.code) == nil { try await admin.addPlan(keepAlivePlan) }

@@ -7,7 +7,7 @@ public struct AdminService: Sendable {
     let clock: any WallClock
     let retention: PolicyBook
 
-    public init(store: any RechargeStore, clock: any WallClock = SystemWallClock(), retention: PolicyBook = .shippedBook) {
+    public init(store: any RechargeStore, clock: any WallClock, retention: PolicyBook = .shippedBook) {
         self.store = store
         self.clock = clock
         self.retention = retention

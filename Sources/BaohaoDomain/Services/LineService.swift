@@ -12,7 +12,7 @@ public struct LineService: Sendable {
     public static let openingBalanceRange: ClosedRange<Int64> = -1_000_000...10_000_000
 
     public init(
-        store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory(),
+        store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
         retention: PolicyBook = .shippedBook
     ) {
         self.store = store

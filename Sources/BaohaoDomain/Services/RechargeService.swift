@@ -59,7 +59,7 @@ public struct RechargeService: Sendable {
     static let maximumConflictRetries = 3
 
     public init(
-        store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory(),
+        store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
         policies: [Channel: ChannelPolicy] = [.online: .onlineDefault], orderTimeToLive: TimeInterval = 30 * 60,
         retention: PolicyBook = .shippedBook
     ) {
@@ -143,7 +143,7 @@ public struct RechargeService: Sendable {
                 do { order.status = try OrderStateMachine.next(previous, on: .cancel) } catch {
                     throw DomainError.orderNotCancellable(previous)
                 }
-                guard try await session.updateOrder(order, expected: previous) else { throw StoreError.conflict }
+                guard try await session.updateOrder(order, expected: previous, at: clock.now()) else { throw StoreError.conflict }
                 return order
             }
         }
@@ -234,7 +234,7 @@ public struct RechargeService: Sendable {
                 return .ignored(order, reason: "failure_after_\(order.status.rawValue)")
             }
             order.status = try OrderStateMachine.next(.pendingPayment, on: .paymentFailed)
-            guard try await session.updateOrder(order, expected: .pendingPayment) else { throw StoreError.conflict }
+            guard try await session.updateOrder(order, expected: .pendingPayment, at: now) else { throw StoreError.conflict }
             try await record(.applied, "payment_failed")
             return .markedFailed(order)
 
@@ -269,7 +269,7 @@ public struct RechargeService: Sendable {
             order.providerTransactionID = event.providerTransactionID
             order.latePayment = late
             if !line.status.acceptsRecharge {
-                guard try await session.updateOrder(order, expected: previous) else { throw StoreError.conflict }
+                guard try await session.updateOrder(order, expected: previous, at: now) else { throw StoreError.conflict }
                 try await record(.flagged, "line_\(line.status.rawValue)")
                 return .flagged(order, reason: "line_\(line.status.rawValue)")
             }
@@ -309,7 +309,7 @@ public struct RechargeService: Sendable {
                 if let change { try await session.insertStageChange(id: ids.make("se", at: now), change, announced: false) }
             }
             try await session.insertReceipt(receipt)
-            guard try await session.updateOrder(order, expected: previous) else { throw StoreError.conflict }
+            guard try await session.updateOrder(order, expected: previous, at: now) else { throw StoreError.conflict }
             try await record(.applied, late ? "late_payment" : nil)
             return .credited(order, receipt)
         }

@@ -58,7 +58,7 @@ public protocol StoreSession: Sendable {
     func order(id: String, forUpdate: Bool) async throws -> RechargeOrder?
     func order(idempotencyKey: String) async throws -> RechargeOrder?
     /// Writes the order's mutable fields if its status still is `expected`; `false` otherwise.
-    func updateOrder(_ order: RechargeOrder, expected: OrderStatus) async throws -> Bool
+    func updateOrder(_ order: RechargeOrder, expected: OrderStatus, at: Date) async throws -> Bool
     /// A line's orders, newest first.
     func orders(lineID: String, limit: Int) async throws -> [RechargeOrder]
     /// Marks up to `limit` unpaid orders whose time ran out as expired; returns how many.

@@ -8,7 +8,7 @@ public struct ReconciliationService: Sendable {
     let clock: any WallClock
     public let policy: ReconciliationPolicy
 
-    public init(store: any RechargeStore, clock: any WallClock = SystemWallClock(), policy: ReconciliationPolicy = ReconciliationPolicy()) {
+    public init(store: any RechargeStore, clock: any WallClock, policy: ReconciliationPolicy = ReconciliationPolicy()) {
         self.store = store
         self.clock = clock
         self.policy = policy

@@ -15,7 +15,7 @@ public struct ReminderService: Sendable {
     public static let lease: TimeInterval = 120
 
     public init(
-        store: any RechargeStore, clock: any WallClock = SystemWallClock(), book: PolicyBook = .shippedBook,
+        store: any RechargeStore, clock: any WallClock, book: PolicyBook = .shippedBook,
         senders: [any ReminderSender]
     ) {
         self.store = store

@@ -17,7 +17,7 @@ public struct RetentionService: Sendable {
     public static let maximumBatchSize = 2_000
 
     public init(
-        store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory(),
+        store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
         book: PolicyBook = .shippedBook, defaultChannels: [ReminderChannel] = [.sms]
     ) {
         self.store = store

@@ -8,7 +8,7 @@ public struct SettlementService: Sendable {
     /// Most of our payments for one provider and day that one report considers.
     public static let maximumPaymentsPerDay = 500_000
 
-    public init(store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory()) {
+    public init(store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory()) {
         self.store = store
         self.clock = clock
         self.ids = ids

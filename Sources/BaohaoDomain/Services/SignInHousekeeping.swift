@@ -9,7 +9,7 @@ public struct SignInHousekeeping: Sendable {
     /// How long code records are kept.
     public static let codeRetention: TimeInterval = 24 * 3600
 
-    public init(store: any RechargeStore, clock: any WallClock = SystemWallClock()) {
+    public init(store: any RechargeStore, clock: any WallClock) {
         self.store = store
         self.clock = clock
     }

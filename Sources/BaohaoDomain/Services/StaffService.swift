@@ -22,7 +22,7 @@ public struct StaffService: Sendable {
     public static let reclaimScanLimit = 5_000
 
     public init(
-        store: any RechargeStore, hasher: any PasswordHasher, clock: any WallClock = SystemWallClock(),
+        store: any RechargeStore, hasher: any PasswordHasher, clock: any WallClock,
         ids: IdentifierFactory = IdentifierFactory(), book: PolicyBook = .shippedBook
     ) {
         self.store = store

@@ -26,7 +26,7 @@ public struct SubscriberService: Sendable {
     public static let numbersPerAccount = 20
 
     public init(
-        store: any RechargeStore, clock: any WallClock = SystemWallClock(), ids: IdentifierFactory = IdentifierFactory(),
+        store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
         sender: (any TextMessageSender)?
     ) {
         self.store = store

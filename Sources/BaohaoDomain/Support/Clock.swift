@@ -1,6 +1,7 @@
 import Foundation
 
-/// Tells the time; tests move it by hand.
+/// Tells the time. Every business time (order expiry, deadlines, fees, reminders, sessions,
+/// signature windows) is read from one of these, never from `Date()`, so that tests can pin it.
 public protocol WallClock: Sendable {
     func now() -> Date
 }
@@ -9,6 +10,21 @@ public protocol WallClock: Sendable {
 public struct SystemWallClock: WallClock {
     public init() {}
     public func now() -> Date { Date() }
+}
+
+/// The real time shifted by a fixed number of seconds: a clock that starts at a chosen instant
+/// and then runs at the real rate. Tests start server and CLI processes on it (`BAOHAO_TEST_NOW`),
+/// so that timeouts, retries and backoff still behave as they do in production.
+public struct OffsetWallClock: WallClock {
+    /// Seconds added to the real time.
+    public let offsetSeconds: TimeInterval
+
+    /// A clock that reads `instant` at the real time `realTime`.
+    public init(reading instant: Date, atRealTime realTime: Date) {
+        offsetSeconds = instant.timeIntervalSince(realTime)
+    }
+
+    public func now() -> Date { Date(timeIntervalSinceNow: offsetSeconds) }
 }
 
 /// A clock tests set and advance.

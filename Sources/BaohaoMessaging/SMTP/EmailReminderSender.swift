@@ -6,9 +6,11 @@ public struct EmailReminderSender: ReminderSender {
     public let channel = ReminderChannel.email
     public let reportsDelivery = false
     let client: SMTPClient
+    let clock: any WallClock
 
-    public init(client: SMTPClient) {
+    public init(client: SMTPClient, clock: any WallClock) {
         self.client = client
+        self.clock = clock
     }
 
     public func send(_ message: ReminderMessage) async throws(ReminderSendError) -> String? {
@@ -16,7 +18,7 @@ public struct EmailReminderSender: ReminderSender {
         let mail = MailMessage(
             from: client.configuration.from, to: to, subject: message.subject,
             body: message.text + (message.language == .zh ? "\n\n—— 保号 Baohao" : "\n\n— Baohao"),
-            messageID: "\(message.reminderID)@baohao", date: Date())
+            messageID: "\(message.reminderID)@baohao", date: clock.now())
         do {
             return try await client.send(mail)
         } catch let error as SMTPError {

@@ -14,10 +14,12 @@ public struct WebhookSender: ReminderSender {
     public let reportsDelivery = false
     let url: URL
     let secret: String
+    let clock: any WallClock
 
-    public init(url: URL, secret: String) {
+    public init(url: URL, secret: String, clock: any WallClock) {
         self.url = url
         self.secret = secret
+        self.clock = clock
     }
 
     public static func signature(body: Data, timestamp: Int, secret: String) -> String {
@@ -47,7 +49,8 @@ public struct WebhookSender: ReminderSender {
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(message.reminderID, forHTTPHeaderField: "Baohao-Event-Id")
         request.setValue(
-            Self.signature(body: body, timestamp: Int(Date().timeIntervalSince1970), secret: secret), forHTTPHeaderField: "Baohao-Signature"
+            Self.signature(body: body, timestamp: Int(clock.now().timeIntervalSince1970), secret: secret),
+            forHTTPHeaderField: "Baohao-Signature"
         )
         let response: URLResponse
         do {

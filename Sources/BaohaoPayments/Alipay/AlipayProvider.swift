@@ -16,7 +16,7 @@ public struct AlipayProvider: PaymentProvider {
     let clock: any WallClock
     static let maximumBodyBytes = 16 * 1024
 
-    public init(configuration: AlipayConfiguration, http: any ProviderHTTPClient, clock: any WallClock = SystemWallClock()) {
+    public init(configuration: AlipayConfiguration, http: any ProviderHTTPClient, clock: any WallClock) {
         self.configuration = configuration
         self.http = http
         self.clock = clock

@@ -10,10 +10,15 @@ public struct Reconciler: Sendable {
     let recharges: RechargeService
     let reconciliation: ReconciliationService
     let payments: PaymentProviderRegistry
+    let clock: any WallClock
     let logger: Logger
 
-    public init(recharges: RechargeService, reconciliation: ReconciliationService, payments: PaymentProviderRegistry, logger: Logger) {
+    public init(
+        recharges: RechargeService, reconciliation: ReconciliationService, payments: PaymentProviderRegistry, clock: any WallClock,
+        logger: Logger
+    ) {
         self.recharges = recharges
+        self.clock = clock
         self.reconciliation = reconciliation
         self.payments = payments
         self.logger = logger
@@ -81,7 +86,7 @@ public struct Reconciler: Sendable {
                     _ = try await recharges.applyPayment(
                         PaymentEvent(
                             provider: provider.name, eventID: "query:closed:\(order.id)", orderID: order.id,
-                            providerTransactionID: "closed:\(order.id)", outcome: .failed, amount: order.total, occurredAt: Date()))
+                            providerTransactionID: "closed:\(order.id)", outcome: .failed, amount: order.total, occurredAt: clock.now()))
                 }
                 run.closed += 1
                 return .closed

@@ -20,7 +20,7 @@ public actor SandboxGateway {
 
     public init(
         provider: SandboxProvider, transport: any NotificationTransport, notifyURL: String, initialDelay: Duration = .milliseconds(200),
-        clock: any WallClock = SystemWallClock(), logger: Logger
+        clock: any WallClock, logger: Logger
     ) {
         self.clock = clock
         self.provider = provider
@@ -45,7 +45,7 @@ public actor SandboxGateway {
 
     /// Records the payer's decision and schedules the notification. Returns the provider transaction id.
     @discardableResult
-    public func decide(orderID: String, total: Money, approve: Bool, delivery: Delivery = .normal, at date: Date = Date()) -> String {
+    public func decide(orderID: String, total: Money, approve: Bool, delivery: Delivery = .normal, at date: Date) -> String {
         let transactionID = provider.transactionID(orderID: orderID)
         let notification = SandboxNotification(
             eventID: "evt_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), orderID: orderID,

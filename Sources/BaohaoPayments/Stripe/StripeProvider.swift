@@ -20,7 +20,7 @@ public struct StripeProvider: PaymentProvider {
     /// Stripe refuses a Checkout Session that expires sooner than 30 minutes after creation.
     static let minimumSessionSeconds: TimeInterval = 31 * 60
 
-    public init(configuration: StripeConfiguration, http: any ProviderHTTPClient, clock: any WallClock = SystemWallClock()) {
+    public init(configuration: StripeConfiguration, http: any ProviderHTTPClient, clock: any WallClock) {
         self.configuration = configuration
         self.http = http
         self.clock = clock

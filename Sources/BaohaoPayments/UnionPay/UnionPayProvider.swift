@@ -20,7 +20,7 @@ public struct UnionPayProvider: PaymentProvider {
     let clock: any WallClock
     static let maximumBodyBytes = 32 * 1024
 
-    public init(configuration: UnionPayConfiguration, http: any ProviderHTTPClient, clock: any WallClock = SystemWallClock()) {
+    public init(configuration: UnionPayConfiguration, http: any ProviderHTTPClient, clock: any WallClock) {
         self.configuration = configuration
         self.http = http
         self.clock = clock

@@ -17,7 +17,7 @@ public struct WeChatPayProvider: PaymentProvider {
     let clock: any WallClock
     static let maximumBodyBytes = 16 * 1024
 
-    public init(configuration: WeChatPayConfiguration, http: any ProviderHTTPClient, clock: any WallClock = SystemWallClock()) {
+    public init(configuration: WeChatPayConfiguration, http: any ProviderHTTPClient, clock: any WallClock) {
         self.configuration = configuration
         self.http = http
         self.clock = clock

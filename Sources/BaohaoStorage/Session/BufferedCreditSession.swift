@@ -158,10 +158,10 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
         return true
     }
 
-    func updateOrder(_ order: RechargeOrder, expected: OrderStatus) async throws -> Bool {
+    func updateOrder(_ order: RechargeOrder, expected: OrderStatus, at: Date) async throws -> Bool {
         guard let current = try await self.order(id: order.id, forUpdate: true), current.status == expected else { return false }
         overlay.orders[order.id] = order
-        overlay.changedOrders[order.id] = Date()
+        overlay.changedOrders[order.id] = at
         return true
     }
 

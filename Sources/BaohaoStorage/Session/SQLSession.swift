@@ -170,8 +170,8 @@ struct SQLSession: StoreSession {
         ).first().map(Self.order)
     }
 
-    func updateOrder(_ order: RechargeOrder, expected: OrderStatus) async throws -> Bool {
-        let now = Date().millis
+    func updateOrder(_ order: RechargeOrder, expected: OrderStatus, at: Date) async throws -> Bool {
+        let now = at.millis
         let rows = try await db.raw(
             """
             UPDATE recharge_orders SET status = \(bind: order.status.rawValue), paid_at = \(bind: order.paidAt?.millis),

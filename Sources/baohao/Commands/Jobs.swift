@@ -30,13 +30,14 @@ struct Jobs: AsyncParsableCommand {
             let environment = ProcessInfo.processInfo.environment
             let messaging: MessagingSetup.Result
             do {
-                messaging = try MessagingSetup.configure(environment: environment, publicBaseURL: publicURL, demo: false, logger: logger)
+                messaging = try MessagingSetup.configure(
+                    environment: environment, publicBaseURL: publicURL, demo: false, clock: try ProcessClock.shared(), logger: logger)
             } catch let error as MessagingConfigurationError {
                 throw ValidationError("\(error)")
             }
             let book = try policyBook(environment)
-            let clock: any WallClock = at.flatMap(Timestamp.parse).map { ManualWallClock($0) } ?? SystemWallClock()
-            let started = Date()
+            let clock: any WallClock = try at.flatMap(Timestamp.parse).map { ManualWallClock($0) } ?? ProcessClock.shared()
+            let started = ContinuousClock.now
             let output = try await withStore(database) { store in
                 let retention = RetentionService(store: store, clock: clock, book: book, defaultChannels: messaging.defaultChannels)
                 let reviews = try await retention.runReviews(batchSize: batchSize)
@@ -58,7 +59,8 @@ struct Jobs: AsyncParsableCommand {
                     detail: "cli: \(reviews.charges) charge(s), \(reviews.stageChanges) stage change(s), \(sent.sent) reminder(s) sent")
                 return (reviews, sent)
             }
-            let seconds = Date().timeIntervalSince(started)
+            let elapsed = (ContinuousClock.now - started).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             let (reviews, sent) = output
             say(
                 String(
@@ -76,7 +78,9 @@ struct Jobs: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let runs = try await withStore(database) { try await RetentionService(store: $0).jobRuns(limit: 20) }
+            let runs = try await withStore(database) {
+                try await RetentionService(store: $0, clock: try ProcessClock.shared()).jobRuns(limit: 20)
+            }
             for run in runs {
                 say("\(Timestamp.format(run.startedAt))  \(run.job)  \(run.processed) processed  \(run.detail)")
             }

@@ -21,7 +21,7 @@ struct Lines: AsyncParsableCommand {
             }
             do {
                 let line = try await withStore(database) {
-                    try await LineService(store: $0).add(
+                    try await LineService(store: $0, clock: try ProcessClock.shared()).add(
                         NewLine(msisdn: msisdn, planCode: plan, holderName: holderName, openingBalance: balance))
                 }
                 print(
@@ -45,7 +45,7 @@ struct Lines: AsyncParsableCommand {
             let parsed = LineImportCSV.parse(text)
             do {
                 let report = try await withStore(database) {
-                    try await LineService(store: $0).importLines(parsed.rows, parseErrors: parsed.errors)
+                    try await LineService(store: $0, clock: try ProcessClock.shared()).importLines(parsed.rows, parseErrors: parsed.errors)
                 }
                 print("imported \(report.imported) line(s)")
             } catch { throw fail(error) }
@@ -60,10 +60,11 @@ struct Lines: AsyncParsableCommand {
         func run() async throws {
             do {
                 try await withStore(database) { store in
-                    let line = try await LineService(store: store).line(msisdn: msisdn)
-                    let admin = AdminService(store: store)
+                    let line = try await LineService(store: store, clock: try ProcessClock.shared()).line(msisdn: msisdn)
+                    let admin = AdminService(store: store, clock: try ProcessClock.shared())
                     let plan = try await admin.plan(code: line.planCode)
-                    let deadline = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: Date()) }
+                    let today = try ProcessClock.shared().now()
+                    let deadline = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: today) }
                     print("number     \(line.msisdn.e164)")
                     print("operator   \(line.mobileOperator.displayName(.zh)) / \(line.mobileOperator.displayName(.en))")
                     print("plan       \(line.planCode)\(plan.map { " (\($0.name), \($0.monthlyFee.formatted)/month)" } ?? "")")
@@ -94,7 +95,9 @@ struct Lines: AsyncParsableCommand {
                 guard let parsed = LineStatus(rawValue: status) else { throw ValidationError("unknown status \(status)") }
                 filter = parsed
             }
-            let lines = try await withStore(database) { try await LineService(store: $0).list(status: filter, after: after, limit: limit) }
+            let lines = try await withStore(database) {
+                try await LineService(store: $0, clock: try ProcessClock.shared()).list(status: filter, after: after, limit: limit)
+            }
             for line in lines {
                 print("\(line.msisdn.e164)\t\(line.status.rawValue)\t\(line.planCode)\t\(line.balance.formatted)\t\(line.holderName)")
             }
@@ -111,7 +114,9 @@ struct Lines: AsyncParsableCommand {
         func run() async throws {
             guard let target = LineStatus(rawValue: status) else { throw ValidationError("unknown status \(status)") }
             do {
-                let line = try await withStore(database) { try await LineService(store: $0).changeStatus(msisdn: msisdn, to: target) }
+                let line = try await withStore(database) {
+                    try await LineService(store: $0, clock: try ProcessClock.shared()).changeStatus(msisdn: msisdn, to: target)
+                }
                 print("\(line.msisdn.e164) is now \(line.status.rawValue)")
             } catch { throw fail(error) }
         }

@@ -26,17 +26,18 @@ struct Payments: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let providers = try configuredProviders(environment: ProcessInfo.processInfo.environment, publicBaseURL: publicURL)
+            let clock = try ProcessClock.shared()
+            let providers = try configuredProviders(
+                environment: ProcessInfo.processInfo.environment, publicBaseURL: publicURL, clock: clock)
             guard !providers.isEmpty else {
                 throw ValidationError("no provider is enabled (set BAOHAO_<PROVIDER>_ENABLED=1 and its settings)")
             }
             let run = try await withStore(database) { store in
-                let clock = SystemWallClock()
                 let reconciler = Reconciler(
                     recharges: RechargeService(store: store, clock: clock),
                     reconciliation: ReconciliationService(
                         store: store, clock: clock, policy: ReconciliationPolicy(firstAskAfter: TimeInterval(after))),
-                    payments: PaymentProviderRegistry(providers), logger: Logger(label: "baohao.reconciler"))
+                    payments: PaymentProviderRegistry(providers), clock: clock, logger: Logger(label: "baohao.reconciler"))
                 return try await reconciler.runOnce(limit: limit)
             }
             print(
@@ -70,7 +71,8 @@ struct Payments: AsyncParsableCommand {
             let report: SettlementReport
             do {
                 report = try await withStore(database) {
-                    try await SettlementService(store: $0).settle(provider: provider, day: day, statement: statement)
+                    try await SettlementService(store: $0, clock: try ProcessClock.shared()).settle(
+                        provider: provider, day: day, statement: statement)
                 }
             } catch DomainError.validation(let error) {
                 throw ValidationError("--\(error.field) is invalid")
@@ -102,9 +104,9 @@ struct Payments: AsyncParsableCommand {
 }
 
 /// The real providers the environment enables; a misconfigured one is a usage error naming its setting.
-func configuredProviders(environment: [String: String], publicBaseURL: String) throws -> [any PaymentProvider] {
+func configuredProviders(environment: [String: String], publicBaseURL: String, clock: any WallClock) throws -> [any PaymentProvider] {
     do {
-        return try ProviderSetup.providers(environment: environment, publicBaseURL: publicBaseURL)
+        return try ProviderSetup.providers(environment: environment, publicBaseURL: publicBaseURL, clock: clock)
     } catch let error as ProviderConfigurationError {
         throw ValidationError("payment provider misconfigured: \(error)")
     }

@@ -11,7 +11,7 @@ struct Plans: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let plans = try await withStore(database) { try await AdminService(store: $0).plans() }
+            let plans = try await withStore(database) { try await AdminService(store: $0, clock: try ProcessClock.shared()).plans() }
             for plan in plans { print("\(plan.code)\t\(plan.monthlyFee.formatted)/month\t\(plan.name)") }
         }
     }
@@ -31,7 +31,9 @@ struct Plans: AsyncParsableCommand {
             do {
                 let plan = try Plan(code: code, name: name, monthlyFee: fee, policyCode: policy)
                 let book = try policyBook(ProcessInfo.processInfo.environment)
-                try await withStore(database) { try await AdminService(store: $0, retention: book).addPlan(plan) }
+                try await withStore(database) {
+                    try await AdminService(store: $0, clock: try ProcessClock.shared(), retention: book).addPlan(plan)
+                }
                 print("added plan \(plan.code) (\(plan.monthlyFee.formatted)/month)")
             } catch let error as BaohaoDomain.ValidationError {
                 throw fail(DomainError.validation(error))

@@ -57,7 +57,8 @@ struct Serve: AsyncParsableCommand {
         if adminToken == nil { logger.warning("BAOHAO_ADMIN_TOKEN is not set: the admin API refuses every call") }
         if sandboxSecret == nil { logger.warning("BAOHAO_SANDBOX_SECRET is not set: the sandbox provider is off") }
 
-        var providers = try configuredProviders(environment: environment, publicBaseURL: baseURL)
+        let clock = try ProcessClock.shared()
+        var providers = try configuredProviders(environment: environment, publicBaseURL: baseURL, clock: clock)
         let reconcileEvery = try Self.seconds(environment, "BAOHAO_RECONCILE_INTERVAL_SECONDS", default: 60, range: 5...3600)
         let firstAsk = try Self.seconds(environment, "BAOHAO_RECONCILE_AFTER_SECONDS", default: 300, range: 0...86_400)
 
@@ -65,7 +66,8 @@ struct Serve: AsyncParsableCommand {
         let policies = try policyBook(environment)
         let messaging: MessagingSetup.Result
         do {
-            messaging = try MessagingSetup.configure(environment: environment, publicBaseURL: baseURL, demo: demo, logger: logger)
+            messaging = try MessagingSetup.configure(
+                environment: environment, publicBaseURL: baseURL, demo: demo, clock: clock, logger: logger)
         } catch let error as MessagingConfigurationError {
             throw ValidationError("\(error)")
         }
@@ -76,10 +78,10 @@ struct Serve: AsyncParsableCommand {
             providers.append(sandbox)
             gateway = SandboxGateway(
                 provider: sandbox, transport: URLSessionNotificationTransport(), notifyURL: "\(baseURL)/v1/payments/sandbox/notify",
-                logger: logger)
+                clock: clock, logger: logger)
         }
         let services = AppServices(
-            store: store, payments: PaymentProviderRegistry(providers), sandboxGateway: gateway, adminToken: adminToken,
+            store: store, clock: clock, payments: PaymentProviderRegistry(providers), sandboxGateway: gateway, adminToken: adminToken,
             publicBaseURL: baseURL, orderTimeToLive: TimeInterval(orderTtlMinutes * 60),
             merchant: MerchantInfo(
                 name: environment["BAOHAO_MERCHANT_NAME"] ?? "保号 Baohao",
@@ -98,7 +100,7 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: "baohao"),
             services: [
                 OrderExpiryService(recharges: services.recharges, logger: logger),
-                SignInHousekeepingService(housekeeping: SignInHousekeeping(store: store), logger: logger),
+                SignInHousekeepingService(housekeeping: SignInHousekeeping(store: store, clock: clock), logger: logger),
                 ReconcilerService(reconciler: services.reconciler(logger: logger), interval: reconcileEvery, logger: logger),
                 RetentionJobService(
                     retention: services.retention, reminders: services.reminders, interval: retentionEvery, logger: logger),

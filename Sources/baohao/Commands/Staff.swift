@@ -23,7 +23,7 @@ struct Staff: AsyncParsableCommand {
             let password = try readPassword(fromStdin: passwordStdin)
             do {
                 let account = try await withStore(database) {
-                    try await StaffService(store: $0, hasher: Bcrypt()).addStaff(
+                    try await StaffService(store: $0, hasher: Bcrypt(), clock: try ProcessClock.shared()).addStaff(
                         username: username, displayName: name, role: role, password: password)
                 }
                 print("added \(account.role.rawValue) \(account.username) (\(account.displayName))")
@@ -38,11 +38,13 @@ struct Staff: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let accounts = try await withStore(database) { try await StaffService(store: $0, hasher: Bcrypt()).staff() }
+            let clock = try ProcessClock.shared()
+            let accounts = try await withStore(database) { try await StaffService(store: $0, hasher: Bcrypt(), clock: clock).staff() }
             for account in accounts {
                 let state =
                     account.disabledAt != nil
-                    ? "disabled" : (account.lockedUntil.map { $0 > Date() ? "locked until \(Timestamp.format($0))" : "active" } ?? "active")
+                    ? "disabled"
+                    : (account.lockedUntil.map { $0 > clock.now() ? "locked until \(Timestamp.format($0))" : "active" } ?? "active")
                 print("\(account.username)\t\(account.role.rawValue)\t\(state)\t\(account.displayName)")
             }
         }
@@ -58,7 +60,8 @@ struct Staff: AsyncParsableCommand {
             let password = try readPassword(fromStdin: passwordStdin)
             do {
                 try await withStore(database) {
-                    try await StaffService(store: $0, hasher: Bcrypt()).setPassword(username: username, password: password)
+                    try await StaffService(store: $0, hasher: Bcrypt(), clock: try ProcessClock.shared()).setPassword(
+                        username: username, password: password)
                 }
                 print("password changed for \(username)")
             } catch {
@@ -74,7 +77,9 @@ struct Staff: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                try await withStore(database) { try await StaffService(store: $0, hasher: Bcrypt()).disable(username: username) }
+                try await withStore(database) {
+                    try await StaffService(store: $0, hasher: Bcrypt(), clock: try ProcessClock.shared()).disable(username: username)
+                }
                 print("disabled \(username)")
             } catch {
                 throw fail(error)

@@ -9,7 +9,7 @@ struct Verify: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let report = try await withStore(database) { try await AdminService(store: $0).verify() }
+        let report = try await withStore(database) { try await AdminService(store: $0, clock: try ProcessClock.shared()).verify() }
         print("checked \(report.transfersChecked) transfers, \(report.linesChecked) lines, \(report.creditedOrdersChecked) credited orders")
         if report.ok {
             print("OK: the books balance (账平)")
