@@ -170,24 +170,28 @@ struct StoreConformanceTests {
                         idempotencyKey: "batch-\(index)-key"
                     ).0)
             }
-            struct Refused: Error {}
             let snapshot = orders
+            let now = Fixtures.clock().now()
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for (index, order) in snapshot.enumerated() {
                     group.addTask {
                         let key = PaymentKey(orderID: order.id, provider: "sandbox", transactionID: "t-\(index)")
-                        let result: Bool? = try? await store.write(applyingPaymentTo: key) { session in
-                            let payment = PaymentRecord(
+                        let result: Bool? = try? await store.credit(key) { rows in
+                            #expect(rows.order?.id == order.id && rows.line?.id == order.lineID && rows.payment == nil)
+                            var changes = CreditChanges(
+                                at: now,
+                                notification: NotificationRecord(
+                                    id: "nt-\(index)", provider: "sandbox", eventID: "e-\(index)", orderID: order.id,
+                                    providerTransactionID: "t-\(index)", outcome: .applied, reason: nil, receivedAt: now))
+                            changes.payment = PaymentRecord(
                                 provider: "sandbox", transactionID: "t-\(index)", orderID: order.id, amount: order.total,
-                                paidAt: Fixtures.clock().now(), recordedAt: Fixtures.clock().now(), needsRefund: false)
-                            guard try await session.insertPayment(payment) else { return false }
+                                paidAt: now, recordedAt: now, needsRefund: false)
                             var paid = order
                             paid.status = .paid
-                            guard try await session.updateOrder(paid, expected: .pendingPayment, at: Fixtures.clock().now()) else {
-                                return false
-                            }
-                            if index % 3 == 0 { throw Refused() }  // after writing: all of it must vanish
-                            return true
+                            // Every third expects a status the order does not have: its payment is
+                            // written first, then the order update conflicts, and all of it must vanish.
+                            changes.order = .init(order: paid, expected: index % 3 == 0 ? .credited : .pendingPayment)
+                            return (true, changes)
                         }
                         return result == true
                     }

@@ -192,126 +192,17 @@ public struct RechargeService: Sendable {
         }
     }
 
-    /// Applies a verified payment event exactly once.
+    /// Applies a verified payment event exactly once: the store loads the order, line and payment
+    /// it names, ``PaymentCredit`` decides, the store writes the decision.
     public func applyPayment(_ event: PaymentEvent) async throws -> PaymentApplication {
         try await retryingConflicts {
             let now = clock.now()
             let ids = self.ids
             let retention = self.retention
             let key = PaymentKey(orderID: event.orderID, provider: event.provider, transactionID: event.providerTransactionID)
-            return try await store.write(applyingPaymentTo: key) { session in
-                try await Self.apply(event, session: session, ids: ids, now: now, retention: retention)
+            return try await store.credit(key) { snapshot in
+                try PaymentCredit.decide(event, snapshot: snapshot, ids: ids, now: now, retention: retention)
             }
-        }
-    }
-
-    static func apply(
-        _ event: PaymentEvent, session: any StoreSession, ids: IdentifierFactory, now: Date, retention: PolicyBook = .empty
-    ) async throws -> PaymentApplication {
-        func record(_ outcome: NotificationOutcome, _ reason: String?) async throws {
-            try await session.recordNotification(
-                NotificationRecord(
-                    id: ids.make("nt", at: now), provider: event.provider, eventID: event.eventID, orderID: event.orderID,
-                    providerTransactionID: event.providerTransactionID, outcome: outcome, reason: reason, receivedAt: now))
-        }
-        guard var order = try await session.order(id: event.orderID, forUpdate: true) else {
-            try await record(.rejected, "unknown_order")
-            return .rejected(reason: "unknown_order")
-        }
-        guard event.amount == order.total else {
-            try await record(.rejected, "amount_mismatch")
-            return .rejected(reason: "amount_mismatch")
-        }
-        guard event.provider == order.paymentMethod.providerName else {
-            try await record(.rejected, "wrong_provider")
-            return .rejected(reason: "wrong_provider")
-        }
-
-        switch event.outcome {
-        case .failed:
-            guard order.status == .pendingPayment else {
-                try await record(.ignored, "failure_after_\(order.status.rawValue)")
-                return .ignored(order, reason: "failure_after_\(order.status.rawValue)")
-            }
-            order.status = try OrderStateMachine.next(.pendingPayment, on: .paymentFailed)
-            guard try await session.updateOrder(order, expected: .pendingPayment, at: now) else { throw StoreError.conflict }
-            try await record(.applied, "payment_failed")
-            return .markedFailed(order)
-
-        case .succeeded:
-            if let existing = try await session.payment(provider: event.provider, transactionID: event.providerTransactionID) {
-                guard existing.orderID == order.id else {
-                    try await record(.rejected, "transaction_of_another_order")
-                    return .rejected(reason: "transaction_of_another_order")
-                }
-                try await record(.duplicate, nil)
-                return .duplicate(order)
-            }
-            let previous = order.status
-            let alreadyPaid = previous == .credited || previous == .paid
-            guard let line = try await session.line(id: order.lineID, forUpdate: true) else {
-                throw StoreError.corrupt("order \(order.id) has no line")
-            }
-            let cannotCredit = alreadyPaid || !line.status.acceptsRecharge
-            let payment = PaymentRecord(
-                provider: event.provider, transactionID: event.providerTransactionID, orderID: order.id, amount: event.amount,
-                paidAt: event.occurredAt, recordedAt: now, needsRefund: cannotCredit)
-            guard try await session.insertPayment(payment) else { throw StoreError.conflict }
-            if alreadyPaid {
-                try await record(.flagged, "second_payment_for_order")
-                return .flagged(order, reason: "second_payment_for_order")
-            }
-            // An unpaid order past its time is expired even if the sweeper has not marked it yet.
-            let effective: OrderStatus = previous == .pendingPayment && order.expiresAt <= now ? .expired : previous
-            let late = OrderStateMachine.isLatePayment(effective)
-            order.status = try OrderStateMachine.next(effective, on: .paymentSucceeded)
-            order.paidAt = event.occurredAt
-            order.providerTransactionID = event.providerTransactionID
-            order.latePayment = late
-            if !line.status.acceptsRecharge {
-                guard try await session.updateOrder(order, expected: previous, at: now) else { throw StoreError.conflict }
-                try await record(.flagged, "line_\(line.status.rawValue)")
-                return .flagged(order, reason: "line_\(line.status.rawValue)")
-            }
-            order.status = try OrderStateMachine.next(order.status, on: .credit)
-            order.creditedAt = now
-            let newBalance = try line.balance.adding(order.amount)
-            var postings = [
-                Posting(.providerClearing(provider: event.provider), try order.total.negated()),
-                Posting(.line(id: line.id), order.amount),
-            ]
-            if order.fee.amountMinor != 0 { postings.append(Posting(.feeRevenue, order.fee)) }
-            let transfer = try Transfer(id: ids.make("tr", at: now), kind: .recharge, orderID: order.id, postings: postings, createdAt: now)
-            var credited = line
-            credited.balance = newBalance
-            let policy = retention.policy(for: line, at: now)
-            let restage = policy.map { RetentionEngine.afterRecharge(credited, amount: order.amount, policy: $0, now: now) }
-            if let (updated, _) = restage { credited = updated }
-            let keepAlive = policy.map { RetentionEngine.assess(credited, policy: $0, now: now).action }
-            var receipt = Receipt(
-                number: ids.receiptNumber(at: now), orderID: order.id, lineID: line.id, msisdn: line.msisdn,
-                mobileOperator: line.mobileOperator, channel: order.channel, paymentMethod: order.paymentMethod,
-                paymentProvider: event.provider, providerTransactionID: event.providerTransactionID, faceValue: order.amount,
-                amountPaid: order.total, fee: order.fee, bonus: .zero(order.amount.currency), balanceAfter: newBalance,
-                paidAt: event.occurredAt, creditedAt: now)
-            receipt.keepAliveZh = keepAlive?.text(.zh)
-            receipt.keepAliveEn = keepAlive?.text(.en)
-            order.receiptNumber = receipt.number
-            try await session.appendTransfer(transfer)
-            guard try await session.setBalance(lineID: line.id, to: newBalance, expected: line.balance, at: now) else {
-                throw StoreError.conflict
-            }
-            if let (updated, change) = restage {
-                guard
-                    try await session.setRetention(
-                        lineID: line.id, status: updated.status, retention: updated.retention, expected: line.status, at: now)
-                else { throw StoreError.conflict }
-                if let change { try await session.insertStageChange(id: ids.make("se", at: now), change, announced: false) }
-            }
-            try await session.insertReceipt(receipt)
-            guard try await session.updateOrder(order, expected: previous, at: now) else { throw StoreError.conflict }
-            try await record(.applied, late ? "late_payment" : nil)
-            return .credited(order, receipt)
         }
     }
 

@@ -14,11 +14,13 @@ public protocol RechargeStore: Sendable {
     /// affect the others; callers cannot tell the difference.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
 
-    /// Like ``write(_:)`` for a body that applies one payment to one order. The store may load
-    /// that order, its line and the payment key for many such bodies in one go, buffer their
-    /// writes and commit them together; the body sees exactly what ``write(_:)`` would show it.
-    func write<T: Sendable>(
-        applyingPaymentTo key: PaymentKey, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    /// Applies one payment: loads the ``CreditSnapshot`` for `key`, lets `decide` turn it into a
+    /// result and ``CreditChanges``, and writes those changes durably. The store may load the
+    /// snapshots of many such calls in one go and commit their changes together; each decision
+    /// sees the changes of the ones before it, exactly as in ``write(_:)``. If `decide` throws,
+    /// nothing of it is written.
+    func credit<T: Sendable>(
+        _ key: PaymentKey, _ decide: @escaping @Sendable (CreditSnapshot) throws -> (T, CreditChanges)
     ) async throws -> T
 
     /// Succeeds when the database answers.
@@ -30,7 +32,8 @@ public protocol RechargeStore: Sendable {
 
 /// Reads and writes inside one session. Methods marked "locks" take a row lock on databases
 /// that have them, so a read-decide-write sequence in ``RechargeStore/write(_:)`` is race-free.
-public protocol StoreSession: Sendable {
+/// What a payment application reads and writes is the narrower ``CreditRows``.
+public protocol StoreSession: CreditRows {
     // Plans
     /// Inserts a plan; `false` if one with the same code exists.
     func insertPlan(_ plan: Plan, at: Date) async throws -> Bool
@@ -42,34 +45,21 @@ public protocol StoreSession: Sendable {
     func insertLine(_ line: Line) async throws
     /// The line holding this number now (reclaimed lines are history).
     func line(msisdn: MSISDN) async throws -> Line?
-    /// A line by id; locks it when `forUpdate`.
-    func line(id: String, forUpdate: Bool) async throws -> Line?
     /// Lines in number order after `cursor` (a number in E.164), at most `limit`.
     func lines(status: LineStatus?, after cursor: String?, limit: Int) async throws -> [Line]
     /// Sets a line's status if it still is `expected`; `false` otherwise.
     func setStatus(lineID: String, to status: LineStatus, expected: LineStatus, at: Date) async throws -> Bool
-    /// Sets the cached balance if it still is `expected`; `false` otherwise.
-    func setBalance(lineID: String, to balance: Money, expected: Money, at: Date) async throws -> Bool
 
     // Orders
     /// Inserts an order; `false` if its idempotency key is taken.
     func insertOrder(_ order: RechargeOrder) async throws -> Bool
-    /// An order by id; locks it when `forUpdate`.
-    func order(id: String, forUpdate: Bool) async throws -> RechargeOrder?
     func order(idempotencyKey: String) async throws -> RechargeOrder?
-    /// Writes the order's mutable fields if its status still is `expected`; `false` otherwise.
-    func updateOrder(_ order: RechargeOrder, expected: OrderStatus, at: Date) async throws -> Bool
     /// A line's orders, newest first.
     func orders(lineID: String, limit: Int) async throws -> [RechargeOrder]
     /// Marks up to `limit` unpaid orders whose time ran out as expired; returns how many.
     func expireOrders(before: Date, limit: Int) async throws -> Int
 
     // Payments and notifications
-    /// Records a successful payment; `false` if this provider transaction is already recorded.
-    func insertPayment(_ payment: PaymentRecord) async throws -> Bool
-    func payment(provider: String, transactionID: String) async throws -> PaymentRecord?
-    /// Keeps a notification and what was done with it, for the operator.
-    func recordNotification(_ record: NotificationRecord) async throws
     func notifications(outcome: NotificationOutcome?, limit: Int) async throws -> [NotificationRecord]
 
     // Payment links, reconciliation and settlement
@@ -101,9 +91,6 @@ public protocol StoreSession: Sendable {
     func unannouncedStageChanges(lineIDs: [String]) async throws -> [String: [StageChange]]
     /// A line's stage history, newest first.
     func stageChanges(lineID: String, limit: Int) async throws -> [StageChange]
-    func insertStageChange(id: String, _ change: StageChange, announced: Bool) async throws
-    /// Sets a line's stage and retention state if its stage still is `expected`; `false` otherwise.
-    func setRetention(lineID: String, status: LineStatus, retention: RetentionState, expected: LineStatus, at: Date) async throws -> Bool
     /// Whether a reclaimed line with this number is still in quarantine at `at`.
     func isQuarantined(msisdn: MSISDN, at: Date) async throws -> Bool
     func contactPreferences(lineIDs: [String]) async throws -> [String: ContactPreferences]
@@ -167,11 +154,8 @@ public protocol StoreSession: Sendable {
         async throws -> Int
 
     // Ledger and receipts
-    /// Appends a transfer; throws ``StoreError/duplicate`` if its id, or its order, already has one.
-    func appendTransfer(_ transfer: Transfer) async throws
     /// Transfers touching an account, newest first.
     func transfers(account: LedgerAccount, limit: Int) async throws -> [Transfer]
-    func insertReceipt(_ receipt: Receipt) async throws
     func receipt(number: String) async throws -> Receipt?
 
     // Verification
@@ -193,11 +177,20 @@ public struct PaymentKey: Sendable, Hashable {
 }
 
 extension RechargeStore {
-    /// Stores without batching run the body as a plain write.
-    public func write<T: Sendable>(
-        applyingPaymentTo key: PaymentKey, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    /// Stores without batching apply a payment as a plain write: snapshot, decision, changes.
+    public func credit<T: Sendable>(
+        _ key: PaymentKey, _ decide: @escaping @Sendable (CreditSnapshot) throws -> (T, CreditChanges)
     ) async throws -> T {
-        try await write(body)
+        try await write { session in try await session.credit(key, decide) }
+    }
+}
+
+extension CreditRows {
+    /// One payment application on these rows: snapshot, decision, changes.
+    public func credit<T: Sendable>(_ key: PaymentKey, _ decide: (CreditSnapshot) throws -> (T, CreditChanges)) async throws -> T {
+        let (result, changes) = try decide(try await creditSnapshot(for: key))
+        try await apply(changes)
+        return result
     }
 }
 

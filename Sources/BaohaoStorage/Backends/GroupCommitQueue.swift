@@ -29,10 +29,21 @@ actor GroupCommitQueue {
     static let maximumRetries = 3
 
     struct Job {
-        /// Set for a payment application: it runs in the batch's ``BufferedCreditSession``.
-        let payment: PaymentKey?
-        let body: @Sendable (any StoreSession) async throws -> Void
+        /// What a job does: a payment application runs in the batch's ``BufferedCreditSession``
+        /// (it can reach nothing else); any other write runs on the database session.
+        enum Work {
+            case credit(PaymentKey, @Sendable (any CreditRows) async throws -> Void)
+            case write(@Sendable (any StoreSession) async throws -> Void)
+        }
+
+        let work: Work
         let finish: @Sendable ((any Error)?) -> Void
+
+        /// The payment key of a payment application.
+        var payment: PaymentKey? {
+            if case .credit(let key, _) = work { return key }
+            return nil
+        }
     }
 
     /// Lends a connection for one batch.
@@ -82,21 +93,32 @@ actor GroupCommitQueue {
 
     /// Runs `body` in a transaction shared with whatever else is waiting, and returns its result
     /// once that transaction committed.
-    func submit<T: Sendable>(
-        payment: PaymentKey? = nil, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    func submit<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        let box = ResultBox<T>()
+        try await enqueue(.write { session in box.value = try await body(session) })
+        return box.value!
+    }
+
+    /// Applies one payment in the next batch: its snapshot is loaded with the batch's, `decide`
+    /// runs on it, and its changes are written with the batch's; returns once they are durable.
+    func submitCredit<T: Sendable>(
+        _ key: PaymentKey, _ decide: @escaping @Sendable (CreditSnapshot) throws -> (T, CreditChanges)
     ) async throws -> T {
         let box = ResultBox<T>()
+        try await enqueue(.credit(key) { rows in box.value = try await rows.credit(key, decide) })
+        return box.value!
+    }
+
+    private func enqueue(_ work: Job.Work) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             pending.append(
                 Job(
-                    payment: payment,
-                    body: { session in box.value = try await body(session) },
+                    work: work,
                     finish: { error in
                         if let error { continuation.resume(throwing: error) } else { continuation.resume() }
                     }))
             startBatches()
         }
-        return box.value!
     }
 
     /// Runs `body` with no batch in flight and none starting (migrations).
@@ -202,7 +224,10 @@ actor GroupCommitQueue {
         var failures: [(any Error)?] = Array(repeating: nil, count: batch.count)
         try await buffered.prefetchChecked(batch.compactMap(\.payment), on: connection, logger: logger)
         try await afterRead?()
-        for (index, job) in batch.enumerated() { failures[index] = await buffered.apply(job.body) }
+        for (index, job) in batch.enumerated() {
+            guard case .credit(_, let body) = job.work else { preconditionFailure("a checked batch holds payment applications only") }
+            failures[index] = await buffered.runUndoable(body)
+        }
         try await buffered.flushChecked(on: connection, logger: logger)
         return failures
     }
@@ -218,15 +243,16 @@ actor GroupCommitQueue {
             let keys = batch.compactMap(\.payment)
             if !keys.isEmpty { try await buffered.prefetch(keys) }
             for (index, job) in batch.enumerated() {
-                if job.payment != nil {
+                switch job.work {
+                case .credit(_, let body):
                     // Payment applications share the buffer; a failing one is undone in memory.
-                    failures[index] = await buffered.apply(job.body)
-                } else {
+                    failures[index] = await buffered.runUndoable(body)
+                case .write(let body):
                     // Any other write runs against the database itself, after what is buffered.
                     try await buffered.flush()
                     do {
                         try await db.raw("SAVEPOINT job").run()
-                        try await job.body(session)
+                        try await body(session)
                         try await db.raw("RELEASE job").run()
                     } catch {
                         failures[index] = error

@@ -101,10 +101,10 @@ public final class PostgresStore: RechargeStore {
             connect: { body in try await client.withConnection { connection in try await body(connection.sql()) } })
     }
 
-    public func write<T: Sendable>(
-        applyingPaymentTo key: PaymentKey, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    public func credit<T: Sendable>(
+        _ key: PaymentKey, _ decide: @escaping @Sendable (CreditSnapshot) throws -> (T, CreditChanges)
     ) async throws -> T {
-        try await queue.submit(payment: key, body)
+        try await queue.submitCredit(key, decide)
     }
 
     /// What a `postgres://` or `postgresql://` URL names; `sslmode=require` asks for TLS.

@@ -74,10 +74,10 @@ public final class SQLiteStore: RechargeStore {
         try await queue.exclusive { db in try await Migrator.run(on: db, kind: .sqlite) }
     }
 
-    public func write<T: Sendable>(
-        applyingPaymentTo key: PaymentKey, _ body: @escaping @Sendable (any StoreSession) async throws -> T
+    public func credit<T: Sendable>(
+        _ key: PaymentKey, _ decide: @escaping @Sendable (CreditSnapshot) throws -> (T, CreditChanges)
     ) async throws -> T {
-        try await queue.submit(payment: key, body)
+        try await queue.submitCredit(key, decide)
     }
 
     public func ping() async throws {

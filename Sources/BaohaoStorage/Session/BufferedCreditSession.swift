@@ -8,9 +8,9 @@ import SQLKit
 /// touch. Each body then reads and writes this in-memory overlay (its own writes visible to the
 /// bodies after it, as in one transaction); a body that throws is rolled back to the overlay as it
 /// was before it. At the end, ``flush()`` writes the batch in a few multi-row statements, inside the
-/// same database transaction. Only the operations a payment application uses are buffered; any
-/// other call is refused, so nothing can bypass the buffer.
-final class BufferedCreditSession: StoreSession, @unchecked Sendable {
+/// same database transaction. It implements only ``CreditRows``, the port a payment application
+/// goes through, so nothing else can be asked of it.
+final class BufferedCreditSession: CreditRows, @unchecked Sendable {
     struct Overlay {
         var orders: [String: RechargeOrder] = [:]
         var lines: [String: Line] = [:]
@@ -116,7 +116,7 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
 
     /// Runs one payment application against the overlay; if it throws, the overlay is put back as
     /// it was before, and the error is returned.
-    func apply(_ body: @Sendable (any StoreSession) async throws -> Void) async -> (any Error)? {
+    func runUndoable(_ body: @Sendable (any CreditRows) async throws -> Void) async -> (any Error)? {
         let before = overlay
         do {
             try await body(self)
@@ -222,83 +222,6 @@ final class BufferedCreditSession: StoreSession, @unchecked Sendable {
             ]
         try await base.run(writes)
     }
-
-    // MARK: Not part of a payment application
-
-    func refuse() -> any Error { StoreError.corrupt("operation not available in a batched payment write") }
-    func insertPlan(_ plan: Plan, at: Date) async throws -> Bool { throw refuse() }
-    func plan(code: String) async throws -> Plan? { throw refuse() }
-    func plans() async throws -> [Plan] { throw refuse() }
-    func insertLine(_ line: Line) async throws { throw refuse() }
-    func line(msisdn: MSISDN) async throws -> Line? { throw refuse() }
-    func lines(status: LineStatus?, after cursor: String?, limit: Int) async throws -> [Line] { throw refuse() }
-    func setStatus(lineID: String, to status: LineStatus, expected: LineStatus, at: Date) async throws -> Bool { throw refuse() }
-    func insertOrder(_ order: RechargeOrder) async throws -> Bool { throw refuse() }
-    func order(idempotencyKey: String) async throws -> RechargeOrder? { throw refuse() }
-    func orders(lineID: String, limit: Int) async throws -> [RechargeOrder] { throw refuse() }
-    func expireOrders(before: Date, limit: Int) async throws -> Int { throw refuse() }
-    func notifications(outcome: NotificationOutcome?, limit: Int) async throws -> [NotificationRecord] { throw refuse() }
-    func transfers(account: LedgerAccount, limit: Int) async throws -> [Transfer] { throw refuse() }
-    func receipt(number: String) async throws -> Receipt? { throw refuse() }
-    func verify() async throws -> VerificationReport { throw refuse() }
-    func insertPaymentLink(_ link: PaymentLink) async throws -> Bool { throw refuse() }
-    func paymentLink(orderID: String) async throws -> PaymentLink? { throw refuse() }
-    func claimReconciliationCandidates(
-        now: Date, createdBefore: Date, expiredAfter: Date, maximumAttempts: Int, leaseUntil: Date, limit: Int
-    ) async throws -> [ReconciliationCandidate] { throw refuse() }
-    func recordReconciliation(orderID: String, attempts: Int, result: ReconciliationResult, nextAt: Date, at: Date) async throws {
-        throw refuse()
-    }
-    func payments(provider: String, transactionIDs: [String]) async throws -> [PaymentRecord] { throw refuse() }
-    func payments(provider: String, paidFrom: Date, until: Date, limit: Int) async throws -> [PaymentRecord] { throw refuse() }
-    func insertSettlementRun(_ report: SettlementReport) async throws { throw refuse() }
-    func claimLinesForReview(now: Date, limit: Int) async throws -> [Line] { throw refuse() }
-    func applyReview(_ batch: ReviewBatch) async throws { throw refuse() }
-    func unannouncedStageChanges(lineIDs: [String]) async throws -> [String: [StageChange]] { throw refuse() }
-    func stageChanges(lineID: String, limit: Int) async throws -> [StageChange] { throw refuse() }
-    func isQuarantined(msisdn: MSISDN, at: Date) async throws -> Bool { throw refuse() }
-    func contactPreferences(lineIDs: [String]) async throws -> [String: ContactPreferences] { throw refuse() }
-    func setContactPreferences(_ preferences: ContactPreferences, at: Date) async throws { throw refuse() }
-    func claimDueReminders(now: Date, leaseUntil: Date, limit: Int) async throws -> [Reminder] { throw refuse() }
-    func recordReminderAttempt(_ attempt: ReminderAttempt, reminder: Reminder) async throws { throw refuse() }
-    func reminder(id: String) async throws -> Reminder? { throw refuse() }
-    func reminders(lineID: String, limit: Int) async throws -> [Reminder] { throw refuse() }
-    func reminderAttempts(reminderIDs: [String]) async throws -> [ReminderAttempt] { throw refuse() }
-    func insertSubscriberAccount(_ account: SubscriberAccount) async throws { throw refuse() }
-    func insertStaff(_ account: StaffAccount) async throws { throw refuse() }
-    func staff(username: String) async throws -> StaffAccount? { throw refuse() }
-    func staff(id: String) async throws -> StaffAccount? { throw refuse() }
-    func staffAccounts() async throws -> [StaffAccount] { throw refuse() }
-    func updateStaff(_ account: StaffAccount, at: Date) async throws { throw refuse() }
-    func insertStaffSession(_ session: StaffSession) async throws { throw refuse() }
-    func staffSession(tokenHash: String) async throws -> StaffSession? { throw refuse() }
-    func touchStaffSession(tokenHash: String, at: Date) async throws { throw refuse() }
-    func deleteStaffSession(tokenHash: String) async throws { throw refuse() }
-    func deleteStaffSessions(staffID: String) async throws { throw refuse() }
-    func rechargeTallies(from: Date, until: Date) async throws -> [RechargeTally] { throw refuse() }
-    func lineCountsByStatus() async throws -> [LineStatus: Int] { throw refuse() }
-    func lines(statuses: [LineStatus], limit: Int) async throws -> [Line] { throw refuse() }
-    func notificationCount(outcome: NotificationOutcome, since: Date) async throws -> Int { throw refuse() }
-    func purgeSignIns(codesCreatedBefore: Date, subscriberSessionsSeenBefore: Date, staffSessionsSeenBefore: Date, now: Date)
-        async throws -> Int
-    { throw refuse() }
-    func subscriberAccount(id: String) async throws -> SubscriberAccount? { throw refuse() }
-    func subscriberAccount(calendarKey: String) async throws -> SubscriberAccount? { throw refuse() }
-    func setCalendarKey(accountID: String, key: String) async throws { throw refuse() }
-    func linkNumber(lineID: String, accountID: String, at: Date) async throws { throw refuse() }
-    func accountID(lineID: String) async throws -> String? { throw refuse() }
-    func linkedLines(accountID: String) async throws -> [Line] { throw refuse() }
-    func insertCodeChallenge(_ challenge: CodeChallenge) async throws { throw refuse() }
-    func codeChallenge(id: String, forUpdate: Bool) async throws -> CodeChallenge? { throw refuse() }
-    func updateCodeChallenge(_ challenge: CodeChallenge) async throws { throw refuse() }
-    func codeActivity(msisdn: MSISDN, since: Date) async throws -> CodeActivity { throw refuse() }
-    func codeCount(clientKey: String, since: Date) async throws -> Int { throw refuse() }
-    func insertSubscriberSession(_ session: SubscriberSession) async throws { throw refuse() }
-    func subscriberSession(tokenHash: String) async throws -> SubscriberSession? { throw refuse() }
-    func touchSubscriberSession(tokenHash: String, at: Date) async throws { throw refuse() }
-    func deleteSubscriberSession(tokenHash: String) async throws { throw refuse() }
-    func insertJobRun(_ run: JobRun) async throws { throw refuse() }
-    func jobRuns(limit: Int) async throws -> [JobRun] { throw refuse() }
 }
 
 extension Array {
