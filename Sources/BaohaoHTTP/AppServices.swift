@@ -14,7 +14,9 @@ public struct AppServices: Sendable {
     public let payments: PaymentProviderRegistry
     /// The sandbox's provider side (payment page, notification delivery), when the sandbox is enabled.
     public let sandboxGateway: SandboxGateway?
-    public let store: any RechargeStore
+    public let store: any BaohaoDatabase
+    /// Each channel's amount, fee and payment-method rules (operator data).
+    public let channelPolicies: ChannelPolicyService
     /// `BAOHAO_ADMIN_TOKEN`; `nil` disables the admin API (every call is 401).
     public let adminToken: String?
     /// Where this server is reached, for links and notify URLs.
@@ -36,7 +38,7 @@ public struct AppServices: Sendable {
     public let trustedProxies: Set<String>
 
     public init(
-        store: any RechargeStore, clock: any WallClock, payments: PaymentProviderRegistry,
+        store: any BaohaoDatabase, clock: any WallClock, payments: PaymentProviderRegistry,
         sandboxGateway: SandboxGateway?, adminToken: String?, publicBaseURL: String, orderTimeToLive: TimeInterval = 30 * 60,
         merchant: MerchantInfo = MerchantInfo(name: "保号 Baohao", supportLine: "—"),
         reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
@@ -54,7 +56,10 @@ public struct AppServices: Sendable {
         self.store = store
         self.clock = clock
         self.lines = LineService(store: store, clock: clock, retention: policies)
-        self.recharges = RechargeService(store: store, clock: clock, orderTimeToLive: orderTimeToLive, retention: policies)
+        let channelPolicies = ChannelPolicyService(repository: store, clock: clock)
+        self.channelPolicies = channelPolicies
+        self.recharges = RechargeService(
+            store: store, clock: clock, channelPolicies: channelPolicies, orderTimeToLive: orderTimeToLive, retention: policies)
         self.admin = AdminService(store: store, clock: clock, retention: policies)
         self.reconciliation = ReconciliationService(store: store, clock: clock, policy: reconciliationPolicy)
         self.settlement = SettlementService(store: store, clock: clock)

@@ -20,6 +20,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     AccountController(services: services).addRoutes(to: router)
     StaffConsoleController(services: services).addRoutes(to: router)
     AdminController(services: services).addRoutes(to: router)
+    AdminChannelsController(channelPolicies: services.channelPolicies, adminToken: services.adminToken).addRoutes(to: router)
     AdminPaymentsController(services: services).addRoutes(to: router)
     AdminRetentionController(services: services).addRoutes(to: router)
     SMSCallbackController(services: services).addRoutes(to: router)

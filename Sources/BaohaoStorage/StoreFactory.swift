@@ -7,7 +7,7 @@ import Logging
 public enum StoreFactory {
     public static func open(
         databaseURL: String?, dataDirectory: String, maximumConnections: Int = 20, logger: Logger
-    ) async throws -> any RechargeStore {
+    ) async throws -> any BaohaoDatabase {
         if let databaseURL, !databaseURL.isEmpty {
             return try await PostgresStore.open(url: databaseURL, maximumConnections: maximumConnections, logger: logger)
         }

@@ -83,7 +83,7 @@ struct RetentionStorageTests {
             await #expect(throws: (any Error).self) { try await store.write { try await $0.appendTransfer(again) } }
 
             // Paying the arrears restores service in the same transaction as the credit.
-            let recharges = RechargeService(store: store, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
             let (order, _) = try await recharges.createOrder(
                 RechargeRequest(msisdn: lines[0].msisdn.e164, amount: .major(10), channel: .online, paymentMethod: .sandbox),
                 idempotencyKey: "restore-0000001")

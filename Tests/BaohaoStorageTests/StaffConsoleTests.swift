@@ -136,7 +136,7 @@ struct StaffConsoleTests {
             _ = try await retention.runReviews()
 
             // Two online sandbox recharges today and one yesterday (not counted).
-            let recharges = RechargeService(store: store, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
             func pay(_ amount: Int64, key: String) async throws {
                 let (order, _) = try await recharges.createOrder(
                     RechargeRequest(msisdn: paid.msisdn.e164, amount: .major(amount), channel: .online, paymentMethod: .sandbox),

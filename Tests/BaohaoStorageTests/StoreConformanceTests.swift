@@ -50,7 +50,7 @@ struct StoreConformanceTests {
                 try await session.setBalance(lineID: line.id, to: Money(999, .cny), expected: Money(5, .cny), at: Fixtures.clock().now())
             }
             #expect(stale == false)
-            let recharges = RechargeService(store: store, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
             let (order, _) = try await recharges.createOrder(
                 RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .sandbox),
                 idempotencyKey: "key-00000001")
@@ -128,7 +128,7 @@ struct StoreConformanceTests {
     func expiry(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             try await Fixtures.seedLine(store, clock: clock)
-            let recharges = RechargeService(store: store, clock: clock, orderTimeToLive: 600)
+            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock), orderTimeToLive: 600)
             for index in 0..<5 {
                 _ = try await recharges.createOrder(
                     RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .sandbox),
@@ -161,7 +161,7 @@ struct StoreConformanceTests {
     func batchedPaymentWrites(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             try await Fixtures.seedLine(store, clock: clock)
-            let recharges = RechargeService(store: store, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
             var orders: [RechargeOrder] = []
             for index in 0..<30 {
                 orders.append(
@@ -224,8 +224,8 @@ struct StoreConformanceTests {
             let store = test.store
             let other = try await test.openSecond()
             let line = try await Fixtures.seedLine(store, clock: clock)
-            let recharges = RechargeService(store: store, clock: clock)
-            let otherRecharges = RechargeService(store: other, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
+            let otherRecharges = RechargeService(store: other, clock: clock, channelPolicies: ChannelPolicyService(repository: other, clock: clock))
             func order(_ key: String, _ yuan: Int64) async throws -> RechargeOrder {
                 try await recharges.createOrder(
                     RechargeRequest(msisdn: "13800138000", amount: .major(yuan), channel: .online, paymentMethod: .sandbox),
@@ -361,7 +361,7 @@ struct ReconciliationStorageTests {
         let clock = Fixtures.clock()
         try await withTestStore(database) { store in
             _ = try await Fixtures.seedLine(store, balance: 0, clock: clock)
-            let recharges = RechargeService(store: store, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
             let (order, _) = try await recharges.createOrder(
                 RechargeRequest(msisdn: "13800138000", amount: .major(10), channel: .online, paymentMethod: .alipay),
                 idempotencyKey: "key-reconcile-1")
@@ -390,7 +390,7 @@ struct ReconciliationStorageTests {
         let clock = Fixtures.clock()
         try await withTestStore(database) { store in
             _ = try await Fixtures.seedLine(store, balance: 0, clock: clock)
-            let recharges = RechargeService(store: store, clock: clock)
+            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
             var orders: [RechargeOrder] = []
             for index in 0..<3 {
                 let (order, _) = try await recharges.createOrder(

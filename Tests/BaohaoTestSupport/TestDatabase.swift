@@ -51,12 +51,12 @@ public enum TestDatabaseError: Error, CustomStringConvertible {
 
 /// A store for one test, removed afterwards.
 public final class TestStore: Sendable {
-    public let store: any RechargeStore
+    public let store: any BaohaoDatabase
     /// The SQLite file or PostgreSQL URL, to open a second store on the same data (a second process).
     public let location: String
     let cleanup: @Sendable () async -> Void
 
-    init(store: any RechargeStore, location: String, cleanup: @escaping @Sendable () async -> Void) {
+    init(store: any BaohaoDatabase, location: String, cleanup: @escaping @Sendable () async -> Void) {
         self.store = store
         self.location = location
         self.cleanup = cleanup
@@ -70,7 +70,7 @@ public final class TestStore: Sendable {
 }
 
 /// Runs `body` with a fresh store of `kind`, always cleaning up.
-public func withTestStore<T>(_ kind: TestDatabase, _ body: (any RechargeStore) async throws -> T) async throws -> T {
+public func withTestStore<T>(_ kind: TestDatabase, _ body: (any BaohaoDatabase) async throws -> T) async throws -> T {
     let test = try await kind.open()
     do {
         let result = try await body(test.store)
@@ -84,7 +84,7 @@ public func withTestStore<T>(_ kind: TestDatabase, _ body: (any RechargeStore) a
 
 extension TestStore {
     /// Another store on the same database, as a second server process would open it.
-    public func openSecond() async throws -> any RechargeStore {
+    public func openSecond() async throws -> any BaohaoDatabase {
         var logger = Logger(label: "baohao-test-2")
         logger.logLevel = .warning
         if location.hasPrefix("postgres") { return try await PostgresStore.open(url: location, logger: logger) }

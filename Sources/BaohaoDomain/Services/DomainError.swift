@@ -22,6 +22,10 @@ public enum DomainError: Error, Equatable, Sendable {
     case numberQuarantined
     /// No member of staff has that username.
     case staffNotFound
+    /// No channel by that name.
+    case channelNotFound(String)
+    /// The channel's policy is at another version than the change expected (`current`).
+    case channelPolicyVersionConflict(current: Int)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -43,6 +47,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .policyMismatch: return "policy-mismatch"
         case .numberQuarantined: return "number-quarantined"
         case .staffNotFound: return "staff-not-found"
+        case .channelNotFound: return "channel-not-found"
+        case .channelPolicyVersionConflict: return "channel-policy-version-conflict"
         }
     }
 }

@@ -50,7 +50,8 @@ public struct RechargeService: Sendable {
     let store: any RechargeStore
     let clock: any WallClock
     let ids: IdentifierFactory
-    public let policies: [Channel: ChannelPolicy]
+    /// The channels' amount, fee and payment-method rules.
+    public let channelPolicies: ChannelPolicyService
     /// How long an unpaid order waits before it expires.
     public let orderTimeToLive: TimeInterval
     /// Retention policies: a credit may clear arrears, extend validity or count as activity.
@@ -60,7 +61,7 @@ public struct RechargeService: Sendable {
 
     public init(
         store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
-        policies: [Channel: ChannelPolicy] = [.online: .onlineDefault], orderTimeToLive: TimeInterval = 30 * 60,
+        channelPolicies: ChannelPolicyService, orderTimeToLive: TimeInterval = 30 * 60,
         retention: PolicyBook = .shippedBook
     ) {
         self.retention = retention
@@ -68,7 +69,7 @@ public struct RechargeService: Sendable {
         self.store = store
         self.clock = clock
         self.ids = ids
-        self.policies = policies
+        self.channelPolicies = channelPolicies
         self.orderTimeToLive = orderTimeToLive
     }
 
@@ -93,8 +94,10 @@ public struct RechargeService: Sendable {
         else {
             throw DomainError.validation(ValidationError(field: "Idempotency-Key", reason: .invalidFormat))
         }
-        guard let policy = policies[request.channel] else {
-            throw DomainError.validation(ValidationError(field: "channel", reason: .notAllowed))
+        let policy = try await channelPolicies.policy(for: request.channel)
+        guard policy.enabled else { throw DomainError.validation(ValidationError(field: "channel", reason: .notAllowed)) }
+        guard policy.paymentMethods.contains(request.paymentMethod) else {
+            throw DomainError.paymentMethodUnavailable(request.paymentMethod.rawValue)
         }
         let msisdn = try LineService.parseNumber(request.msisdn)
         let quote: Quote

@@ -30,6 +30,10 @@ public protocol RechargeStore: Sendable {
     func shutdown() async throws
 }
 
+/// Every port a storage backend implements: what the composition root opens and hands, port by
+/// port, to the services.
+public typealias BaohaoDatabase = RechargeStore & ChannelPolicyRepository
+
 /// Reads and writes inside one session. Methods marked "locks" take a row lock on databases
 /// that have them, so a read-decide-write sequence in ``RechargeStore/write(_:)`` is race-free.
 /// What a payment application reads and writes is the narrower ``CreditRows``.

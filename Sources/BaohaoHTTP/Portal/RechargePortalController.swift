@@ -14,7 +14,8 @@ struct RechargePortalController<Context: RequestContext> {
         router.post("/recharge", use: createOrder)
     }
 
-    var channelPolicy: ChannelPolicy { services.recharges.policies[.online] ?? .onlineDefault }
+    /// The online channel's rules as the operator set them.
+    func channelPolicy() async throws -> ChannelPolicy { try await services.channelPolicies.policy(for: .online) }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> HTMLResponse {
         homePage(request.language, number: "", error: nil, status: .ok)
@@ -65,8 +66,8 @@ struct RechargePortalController<Context: RequestContext> {
         } catch let error as DomainError {
             return homePage(language, number: number, error: Messages.problemTitle(error.code, language), status: Problem(error).status)
         }
-        let policy = channelPolicy
-        let methods = services.payments.enabledMethods
+        let policy = try await channelPolicy()
+        let methods = services.payments.enabledMethods.filter(policy.paymentMethods.contains)
         let chosenMethod = method ?? methods.first?.rawValue
         func label(_ zh: String, _ en: String) -> String { PageLayout.label(zh, en, language) }
         let feeText: String
@@ -136,7 +137,7 @@ struct RechargePortalController<Context: RequestContext> {
         }
         let number = String((form["msisdn"] ?? "").prefix(32))
         let token = form[CSRFToken.fieldName] ?? ""
-        let currency = channelPolicy.currency
+        let currency = try await channelPolicy().currency
         let amountMinor = form["amount"].flatMap { Int64($0) }
         let methodName = form["method"] ?? ""
         func again(_ message: String) async throws -> Response {
@@ -163,7 +164,7 @@ struct RechargePortalController<Context: RequestContext> {
             order = made
             _ = try await services.paymentSession(for: order, provider: provider)
         } catch DomainError.validation(let failure) where failure.field.hasPrefix("amount") {
-            let policy = channelPolicy
+            let policy = try await channelPolicy()
             return try await again(
                 language == .zh
                     ? "该金额不可用：请在 \(policy.minimumAmount.formatted) 至 \(policy.maximumAmount.formatted) 之间选择面额。"

@@ -20,6 +20,8 @@ enum Messages {
         "policy-mismatch": ("套餐与保号规则不一致", "The plan does not match its retention policy"),
         "number-quarantined": ("该号码已回收，冷却期内不能再分配", "This number was reclaimed and is in quarantine"),
         "staff-not-found": ("工作人员不存在", "No such member of staff"),
+        "channel-not-found": ("渠道不存在", "No such channel"),
+        "channel-policy-version-conflict": ("渠道规则已被他人修改，请刷新后重试", "The channel's rules were changed meanwhile; reload and retry"),
         "import-rejected": ("导入被拒绝，未导入任何数据", "Import rejected; nothing was imported"),
         "malformed-json": ("JSON 格式错误", "The body is not valid JSON of the expected shape"),
         "unsupported-media-type": ("不支持的内容类型", "Unsupported content type"),

@@ -15,6 +15,11 @@ final class MethodTable: @unchecked Sendable {
         }
     }
 
+    /// Whether any route serves `method`.
+    func serves(_ method: HTTPRequest.Method) -> Bool {
+        lock.withLock { routes.contains { $0.methods.contains(method.rawValue) } }
+    }
+
     /// The methods served at `path`, or `nil` when no route matches it.
     func allowed(at path: String) -> [String]? {
         let requested = Self.segments(path)

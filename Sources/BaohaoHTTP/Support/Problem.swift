@@ -94,6 +94,10 @@ extension Problem {
             self.init(.conflict, error.code, field: "msisdn")
         case .staffNotFound:
             self.init(.notFound, error.code, field: "username")
+        case .channelNotFound(let name):
+            self.init(.notFound, error.code, detail: name, field: "channel")
+        case .channelPolicyVersionConflict(let current):
+            self.init(.conflict, error.code, detail: "current version \(current)", field: "version")
         case .importRejected(let report):
             self.init(
                 .unprocessableContent, error.code, detail: "\(report.errors.count) bad row(s); nothing imported",

@@ -13,8 +13,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         let language = request.language
         let response: Response
         do {
-            // Baohao serves GET and POST only: any other method is refused before routing.
-            guard [.get, .post, .head].contains(request.method) else {
+            // Baohao serves GET and POST, and PUT where a route has it: any other method is refused
+            // before routing.
+            guard [.get, .post, .head].contains(request.method) || (request.method == .put && methods.serves(.put)) else {
                 return methodNotAllowed(request, language: language)
             }
             response = try await next(request, context)

@@ -26,7 +26,7 @@ struct DatabaseOptions: ParsableArguments {
         return "SQLite \((dataDir as NSString).appendingPathComponent("baohao.sqlite"))"
     }
 
-    func open(logger: Logger) async throws -> any RechargeStore {
+    func open(logger: Logger) async throws -> any BaohaoDatabase {
         guard (1...200).contains(dbConnections) else { throw ValidationError("--db-connections must be 1–200") }
         return try await StoreFactory.open(
             databaseURL: resolvedURL, dataDirectory: dataDir, maximumConnections: dbConnections, logger: logger)
@@ -34,7 +34,7 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 /// Runs `body` with an open store and always closes it.
-func withStore<T>(_ options: DatabaseOptions, _ body: (any RechargeStore) async throws -> T) async throws -> T {
+func withStore<T>(_ options: DatabaseOptions, _ body: (any BaohaoDatabase) async throws -> T) async throws -> T {
     var logger = Logger(label: "baohao")
     logger.logLevel = .warning
     let store = try await options.open(logger: logger)

@@ -34,7 +34,8 @@ struct Payments: AsyncParsableCommand {
             }
             let run = try await withStore(database) { store in
                 let reconciler = Reconciler(
-                    recharges: RechargeService(store: store, clock: clock),
+                    recharges: RechargeService(
+                        store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock)),
                     reconciliation: ReconciliationService(
                         store: store, clock: clock, policy: ReconciliationPolicy(firstAskAfter: TimeInterval(after))),
                     payments: PaymentProviderRegistry(providers), clock: clock, logger: Logger(label: "baohao.reconciler"))

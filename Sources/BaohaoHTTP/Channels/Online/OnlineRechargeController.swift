@@ -64,7 +64,7 @@ struct OnlineRechargeController<Context: RequestContext> {
     }
 
     @Sendable func channelRules(_ request: Request, context: Context) async throws -> JSONResponse<ChannelRules> {
-        let policy = services.recharges.policies[.online] ?? .onlineDefault
+        let policy = try await services.channelPolicies.policy(for: .online)
         let fee: String
         switch policy.fee {
         case .none: fee = "none"
@@ -75,7 +75,7 @@ struct OnlineRechargeController<Context: RequestContext> {
             ChannelRules(
                 channel: policy.channel.rawValue, denominations: policy.denominations, minimum: policy.minimumAmount,
                 maximum: policy.maximumAmount, stepMinor: policy.freeAmountStepMinor, fee: fee,
-                paymentMethods: services.payments.enabledMethods.map(\.rawValue)))
+                paymentMethods: services.payments.enabledMethods.filter(policy.paymentMethods.contains).map(\.rawValue)))
     }
 
     struct CreateBody: Decodable {
