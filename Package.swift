@@ -164,6 +164,7 @@ let package = Package(
             name: "BaohaoHTTPTests",
             dependencies: [
                 "BaohaoDomain",
+                "BaohaoSecurity",
                 "BaohaoStorage",
                 "BaohaoPayments",
                 "BaohaoHTTP",

@@ -1,6 +1,7 @@
 import BaohaoDomain
 import BaohaoHTTP
 import BaohaoPayments
+import BaohaoSecurity
 import BaohaoTestSupport
 import Crypto
 import Foundation
@@ -80,7 +81,8 @@ struct Harness: Sendable {
             }
             let services = AppServices(
                 store: store, clock: clock, payments: PaymentProviderRegistry([sandbox]), sandboxGateway: gateway,
-                adminToken: adminToken, publicBaseURL: "http://127.0.0.1", orderTimeToLive: 30 * 60)
+                adminToken: adminToken, publicBaseURL: "http://127.0.0.1", orderTimeToLive: 30 * 60,
+                passwordHasher: Bcrypt(cost: 4))
             try await Fixtures.seedLine(store, balance: 2350, clock: clock)
             let app = Application(router: buildRouter(services: services), logger: logs.logger)
             try await app.test(live ? .live : .router) { client in

@@ -52,7 +52,7 @@ struct StaffConsoleTests {
             // Locked: even the right password is turned away until the time is up.
             #expect(try await staff.signIn(username: "wang.li", password: Self.password) == .locked(until: lockedUntil))
             clock.advance(by: StaffService.lockDuration + 1)
-            guard case .signedIn(let token, let account) = try await staff.signIn(username: "WANG.LI", password: Self.password) else {
+            guard case .signedIn(let token, let account, _) = try await staff.signIn(username: "WANG.LI", password: Self.password) else {
                 Issue.record("the right password after the lock did not sign in")
                 return
             }
@@ -63,7 +63,7 @@ struct StaffConsoleTests {
             try await staff.setPassword(username: "wang.li", password: "another long password")
             #expect(try await staff.authenticate(token: token) == nil)
             #expect(try await staff.signIn(username: "wang.li", password: Self.password) == .refused)
-            guard case .signedIn(let second, _) = try await staff.signIn(username: "wang.li", password: "another long password") else {
+            guard case .signedIn(let second, _, _) = try await staff.signIn(username: "wang.li", password: "another long password") else {
                 Issue.record("the new password did not sign in")
                 return
             }
@@ -81,7 +81,7 @@ struct StaffConsoleTests {
             let staff = StaffService(store: store, hasher: Self.hasher, clock: clock)
             _ = try await staff.addStaff(username: "admin", displayName: "管理员", role: .admin, password: Self.password)
             func signIn() async throws -> String {
-                guard case .signedIn(let token, _) = try await staff.signIn(username: "admin", password: Self.password) else {
+                guard case .signedIn(let token, _, _) = try await staff.signIn(username: "admin", password: Self.password) else {
                     throw DomainError.staffNotFound
                 }
                 return token

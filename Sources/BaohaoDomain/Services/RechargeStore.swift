@@ -154,8 +154,10 @@ public protocol StoreSession: CreditRows {
     func lines(statuses: [LineStatus], limit: Int) async throws -> [Line]
     func notificationCount(outcome: NotificationOutcome, since: Date) async throws -> Int
     /// Deletes code challenges created before the cutoff and sessions idle past theirs or expired; returns rows deleted.
-    func purgeSignIns(codesCreatedBefore: Date, subscriberSessionsSeenBefore: Date, staffSessionsSeenBefore: Date, now: Date)
-        async throws -> Int
+    func purgeSignIns(
+        codesCreatedBefore: Date, subscriberSessionsSeenBefore: Date, staffSessionsSeenBefore: Date, staffTokensSeenBefore: Date,
+        now: Date
+    ) async throws -> Int
 
     // Ledger and receipts
     /// Transfers touching an account, newest first.

@@ -22,7 +22,8 @@ public struct SignInHousekeeping: Sendable {
             try await session.purgeSignIns(
                 codesCreatedBefore: now.addingTimeInterval(-Self.codeRetention),
                 subscriberSessionsSeenBefore: now.addingTimeInterval(-SubscriberService.sessionIdle),
-                staffSessionsSeenBefore: now.addingTimeInterval(-StaffService.sessionIdle), now: now)
+                staffSessionsSeenBefore: now.addingTimeInterval(-StaffService.sessionIdle),
+                staffTokensSeenBefore: now.addingTimeInterval(-StaffService.tokenIdle), now: now)
         }
     }
 }

@@ -17,6 +17,12 @@ public struct StaffService: Sendable {
     public static let sessionLifetime: TimeInterval = 8 * 3600
     public static let sessionIdle: TimeInterval = 30 * 60
     static let sessionRules = SessionRules(lifetime: sessionLifetime, idle: sessionIdle)
+    /// A staff token (a counter terminal, a script) lasts a shift at most and ends after 2 idle hours.
+    public static let tokenLifetime: TimeInterval = 8 * 3600
+    public static let tokenIdle: TimeInterval = 2 * 3600
+    static let tokenRules = SessionRules(lifetime: tokenLifetime, idle: tokenIdle)
+
+    static func rules(_ kind: StaffSession.Kind) -> SessionRules { kind == .browser ? sessionRules : tokenRules }
     public static let reclaimWindowDays = 30
     /// Lapsed lines examined for the reclaim list, soonest review first.
     public static let reclaimScanLimit = 5_000
@@ -107,14 +113,17 @@ public struct StaffService: Sendable {
     // MARK: Sign-in
 
     public enum SignIn: Sendable, Hashable {
-        case signedIn(token: String, staff: StaffAccount)
+        /// The secret to present (a cookie or a bearer token), and when it ends at the latest.
+        case signedIn(token: String, staff: StaffAccount, expiresAt: Date)
         /// Wrong username or password (never which).
         case refused
         /// Too many wrong passwords: wait until then.
         case locked(until: Date)
     }
 
-    public func signIn(username raw: String, password: String) async throws -> SignIn {
+    /// Checks a password and opens a console session (`.browser`) or issues a bearer token
+    /// (`.token`); both count wrong passwords towards the same lock.
+    public func signIn(username raw: String, password: String, kind: StaffSession.Kind = .browser) async throws -> SignIn {
         let username = String(raw.lowercased().prefix(32))
         let found = try await store.read { try await $0.staff(username: username) }
         let now = clock.now()
@@ -141,29 +150,36 @@ public struct StaffService: Sendable {
             current.failedSignIns = 0
             current.lockedUntil = nil
             try await session.updateStaff(current, at: now)
+            let expiresAt = now.addingTimeInterval(Self.rules(kind).lifetime)
             try await session.insertStaffSession(
                 StaffSession(
-                    tokenHash: SessionToken.hash(token), staffID: current.id, createdAt: now,
-                    expiresAt: now.addingTimeInterval(Self.sessionLifetime), lastSeenAt: now))
-            return .signedIn(token: token, staff: current)
+                    tokenHash: SessionToken.hash(token), staffID: current.id, kind: kind, createdAt: now, expiresAt: expiresAt,
+                    lastSeenAt: now))
+            return .signedIn(token: token, staff: current, expiresAt: expiresAt)
         }
     }
 
-    /// The member of staff a cookie token belongs to, or `nil` if unknown, expired, idle or disabled.
-    public func authenticate(token: String) async throws -> StaffAccount? {
+    /// The member of staff a secret of this kind belongs to (with the session), or `nil` if
+    /// unknown, of the other kind, expired, idle or disabled.
+    public func authenticate(token: String, kind: StaffSession.Kind = .browser) async throws -> StaffAccount? {
+        try await session(token: token, kind: kind)?.account
+    }
+
+    /// Like ``authenticate(token:kind:)``, with the session (for its expiry).
+    public func session(token: String, kind: StaffSession.Kind) async throws -> (account: StaffAccount, session: StaffSession)? {
         guard token.count == SessionToken.length else { return nil }
         let now = clock.now()
         let hash = SessionToken.hash(token)
         return try await store.write { session in
-            guard let found = try await session.staffSession(tokenHash: hash) else { return nil }
-            let check = Self.sessionRules.check(expiresAt: found.expiresAt, lastSeenAt: found.lastSeenAt, now: now)
+            guard let found = try await session.staffSession(tokenHash: hash), found.kind == kind else { return nil }
+            let check = Self.rules(kind).check(expiresAt: found.expiresAt, lastSeenAt: found.lastSeenAt, now: now)
             guard case .live(let touch) = check, let account = try await session.staff(id: found.staffID), account.disabledAt == nil
             else {
                 try await session.deleteStaffSession(tokenHash: hash)
                 return nil
             }
             if touch { try await session.touchStaffSession(tokenHash: hash, at: now) }
-            return account
+            return (account, found)
         }
     }
 

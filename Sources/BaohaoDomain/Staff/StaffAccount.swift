@@ -49,13 +49,21 @@ public struct StaffAccount: Sendable, Hashable {
 
 /// A signed-in console browser: the cookie holds a random token, the database only its SHA-256.
 public struct StaffSession: Sendable, Hashable {
+    /// How the secret is presented: a console cookie, or a bearer token of a terminal or script.
+    public enum Kind: String, Sendable, Hashable {
+        case browser
+        case token
+    }
+
     public let tokenHash: String
     public let staffID: String
+    public let kind: Kind
     public let createdAt: Date
     public let expiresAt: Date
     public var lastSeenAt: Date
 
-    public init(tokenHash: String, staffID: String, createdAt: Date, expiresAt: Date, lastSeenAt: Date) {
+    public init(tokenHash: String, staffID: String, kind: Kind = .browser, createdAt: Date, expiresAt: Date, lastSeenAt: Date) {
+        self.kind = kind
         self.tokenHash = tokenHash
         self.staffID = staffID
         self.createdAt = createdAt

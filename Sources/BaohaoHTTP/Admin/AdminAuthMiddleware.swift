@@ -4,21 +4,33 @@ import Crypto
 import Foundation
 import Hummingbird
 
-/// Guards `/v1/admin`: `Authorization: Bearer <BAOHAO_ADMIN_TOKEN>`, compared in constant time.
-/// Without a valid token the answer is 401 and nothing else; no token configured means no access.
-struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Guards `/v1/admin`: `Authorization: Bearer <BAOHAO_ADMIN_TOKEN>` (compared in constant time),
+/// or the bearer token of a member of staff with the admin role (`POST /v1/staff/tokens`). Without
+/// either the answer is 401 and nothing else; an operator's token is 403. Sets the context's actor.
+struct AdminAuthMiddleware<Context: StaffIdentityContext>: RouterMiddleware {
     let tokenDigest: [UInt8]?
+    let staff: StaffService?
 
-    init(token: String?) {
+    init(token: String?, staff: StaffService?) {
         tokenDigest = token.flatMap { $0.isEmpty ? nil : Array(SHA256.hash(data: Data($0.utf8))) }
+        self.staff = staff
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let tokenDigest, let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.utf8.count <= 512 else {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.utf8.count <= 512 else {
             throw Self.unauthorized
         }
-        let presented = Array(SHA256.hash(data: Data(header.dropFirst(7).utf8)))
-        guard ConstantTime.equal(presented, tokenDigest) else { throw Self.unauthorized }
+        let presented = String(header.dropFirst(7))
+        var context = context
+        if let tokenDigest, ConstantTime.equal(Array(SHA256.hash(data: Data(presented.utf8))), tokenDigest) {
+            context.actor = "admin-token"
+        } else if let staff, let account = try await staff.authenticate(token: presented, kind: .token) {
+            guard account.role == .admin else { throw Problem(.forbidden, "forbidden") }
+            context.actor = "staff:\(account.username)"
+            context.staff = account
+        } else {
+            throw Self.unauthorized
+        }
         return try await next(request, context)
     }
 

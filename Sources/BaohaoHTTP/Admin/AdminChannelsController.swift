@@ -5,12 +5,13 @@ import Hummingbird
 /// Channel policies as operator data: `GET /v1/admin/channels`, `PUT /v1/admin/channels/{channel}`
 /// (validated, versioned, each version kept with who set it) and
 /// `GET /v1/admin/channels/{channel}/history`.
-struct AdminChannelsController<Context: RequestContext> {
+struct AdminChannelsController<Context: StaffIdentityContext> {
     let channelPolicies: ChannelPolicyService
     let adminToken: String?
+    let staff: StaffService
 
     func addRoutes(to router: Router<Context>) {
-        let group = router.group("/v1/admin/channels").add(middleware: AdminAuthMiddleware<Context>(token: adminToken))
+        let group = router.group("/v1/admin/channels").add(middleware: AdminAuthMiddleware<Context>(token: adminToken, staff: staff))
         group.get(use: list)
         group.put("/:channel", use: update)
         group.get("/:channel/history", use: history)
@@ -25,7 +26,7 @@ struct AdminChannelsController<Context: RequestContext> {
         let body = try await request.decodeJSON(UpdateBody.self)
         let policy: ChannelPolicy
         do { policy = try body.rules.policy(for: channel) } catch { throw DomainError.validation(error) }
-        let record = try await channelPolicies.update(channel, to: policy, expectedVersion: body.version, by: "admin-token")
+        let record = try await channelPolicies.update(channel, to: policy, expectedVersion: body.version, by: context.actor ?? "unknown")
         return JSONResponse(ChannelPolicyView(record))
     }
 

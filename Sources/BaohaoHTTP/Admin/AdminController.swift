@@ -3,13 +3,14 @@ import Foundation
 import Hummingbird
 
 /// The operator's API under `/v1/admin`, behind ``AdminAuthMiddleware``.
-struct AdminController<Context: RequestContext> {
+struct AdminController<Context: StaffIdentityContext> {
     let services: AppServices
     /// Largest CSV import body.
     static var maximumImportBytes: Int { 2 * 1024 * 1024 }
 
     func addRoutes(to router: Router<Context>) {
-        let group = router.group("/v1/admin").add(middleware: AdminAuthMiddleware<Context>(token: services.adminToken))
+        let group = router.group("/v1/admin").add(
+            middleware: AdminAuthMiddleware<Context>(token: services.adminToken, staff: services.staff))
         group.get("/plans", use: plans)
         group.post("/plans", use: addPlan)
         group.post("/lines", use: addLine)

@@ -6,13 +6,14 @@ import Logging
 
 /// The operator's payment tools under `/v1/admin`: daily settlement against a provider's
 /// statement, and a reconciliation run on demand.
-struct AdminPaymentsController<Context: RequestContext> {
+struct AdminPaymentsController<Context: StaffIdentityContext> {
     let services: AppServices
     /// Largest statement body (about 200,000 lines).
     static var maximumStatementBytes: Int { 32 * 1024 * 1024 }
 
     func addRoutes(to router: Router<Context>) {
-        let group = router.group("/v1/admin").add(middleware: AdminAuthMiddleware<Context>(token: services.adminToken))
+        let group = router.group("/v1/admin").add(
+            middleware: AdminAuthMiddleware<Context>(token: services.adminToken, staff: services.staff))
         group.post("/settlements/:provider", use: settle)
         group.post("/reconciliation/run", use: reconcile)
     }

@@ -4,11 +4,12 @@ import Hummingbird
 
 /// The operator's view of retention: where a line stands, its stage history and reminders;
 /// reminder preferences; reported uses; policies; job runs.
-struct AdminRetentionController<Context: RequestContext> {
+struct AdminRetentionController<Context: StaffIdentityContext> {
     let services: AppServices
 
     func addRoutes(to router: Router<Context>) {
-        let group = router.group("/v1/admin").add(middleware: AdminAuthMiddleware<Context>(token: services.adminToken))
+        let group = router.group("/v1/admin").add(
+            middleware: AdminAuthMiddleware<Context>(token: services.adminToken, staff: services.staff))
         group.get("/policies", use: policies)
         group.get("/lines/:msisdn/retention", use: retention)
         group.post("/lines/:msisdn/contact", use: setContact)

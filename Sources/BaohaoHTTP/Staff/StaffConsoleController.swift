@@ -70,7 +70,7 @@ struct StaffConsoleController<Context: RequestContext> {
         let username = String((form["username"] ?? "").prefix(32))
         let password = String((form["password"] ?? "").prefix(128))
         switch try await services.staff.signIn(username: username, password: password) {
-        case .signedIn(let token, _):
+        case .signedIn(let token, _, _):
             var response = Response(status: .seeOther, headers: [.location: "/staff"])
             response.setCookie(
                 Cookie(

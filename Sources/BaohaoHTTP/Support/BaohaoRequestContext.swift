@@ -1,11 +1,14 @@
+import BaohaoDomain
 import Hummingbird
 import NIOCore
 
 /// The context of every request: Hummingbird's core plus the peer's address, which the sign-in
-/// rate limits use (see ``ClientAddress``).
-public struct BaohaoRequestContext: RequestContext, RemoteAddressRequestContext {
+/// rate limits use (see ``ClientAddress``), and who is acting once a middleware authenticated them.
+public struct BaohaoRequestContext: RequestContext, RemoteAddressRequestContext, StaffIdentityContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    public var actor: String?
+    public var staff: StaffAccount?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -12,10 +12,15 @@ public struct Problem: Error, Sendable {
     public let field: String?
     /// Extra members, e.g. the rows of a rejected import.
     public let extensions: [String: ProblemValue]
+    /// Extra response headers, e.g. `Retry-After`.
+    public let headers: HTTPFields
 
     public init(
-        _ status: HTTPResponse.Status, _ code: String, detail: String? = nil, field: String? = nil, extensions: [String: ProblemValue] = [:]
+        _ status: HTTPResponse.Status, _ code: String, detail: String? = nil, field: String? = nil,
+        extensions: [String: ProblemValue] = [:],
+        headers: HTTPFields = [:]
     ) {
+        self.headers = headers
         self.status = status
         self.code = code
         self.detail = detail
@@ -35,7 +40,7 @@ public struct Problem: Error, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(object)) ?? Data()
-        var headers = HTTPFields()
+        var headers = self.headers
         headers[.contentType] = "application/problem+json; charset=utf-8"
         headers[.contentLanguage] = language == .zh ? "zh-CN" : "en"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

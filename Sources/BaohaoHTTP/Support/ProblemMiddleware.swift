@@ -13,9 +13,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         let language = request.language
         let response: Response
         do {
-            // Baohao serves GET and POST, and PUT where a route has it: any other method is refused
-            // before routing.
-            guard [.get, .post, .head].contains(request.method) || (request.method == .put && methods.serves(.put)) else {
+            // Baohao serves GET and POST, and PUT or DELETE where a route has them: any other
+            // method is refused before routing.
+            guard [.get, .post, .head].contains(request.method) || methods.serves(request.method) else {
                 return methodNotAllowed(request, language: language)
             }
             response = try await next(request, context)

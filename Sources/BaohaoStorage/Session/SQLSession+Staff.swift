@@ -59,20 +59,22 @@ extension SQLSession {
     func insertStaffSession(_ s: StaffSession) async throws {
         try await db.raw(
             """
-            INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at, last_seen_at)
-            VALUES (\(bind: s.tokenHash), \(bind: s.staffID), \(bind: s.createdAt.millis), \(bind: s.expiresAt.millis),
-                    \(bind: s.lastSeenAt.millis))
+            INSERT INTO staff_sessions (token_hash, staff_id, kind, created_at, expires_at, last_seen_at)
+            VALUES (\(bind: s.tokenHash), \(bind: s.staffID), \(bind: s.kind.rawValue), \(bind: s.createdAt.millis),
+                    \(bind: s.expiresAt.millis), \(bind: s.lastSeenAt.millis))
             """
         ).run()
     }
 
     func staffSession(tokenHash: String) async throws -> StaffSession? {
         try await db.raw(
-            "SELECT token_hash, staff_id, created_at, expires_at, last_seen_at FROM staff_sessions WHERE token_hash = \(bind: tokenHash)"
+            "SELECT token_hash, staff_id, kind, created_at, expires_at, last_seen_at FROM staff_sessions WHERE token_hash = \(bind: tokenHash)"
         ).first().map { row in
-            StaffSession(
+            let kind = try row.decode(column: "kind", as: String.self)
+            guard let parsed = StaffSession.Kind(rawValue: kind) else { throw StoreError.corrupt("staff session kind \(kind)") }
+            return StaffSession(
                 tokenHash: try row.decode(column: "token_hash", as: String.self),
-                staffID: try row.decode(column: "staff_id", as: String.self),
+                staffID: try row.decode(column: "staff_id", as: String.self), kind: parsed,
                 createdAt: try Self.date(row, "created_at"), expiresAt: try Self.date(row, "expires_at"),
                 lastSeenAt: try Self.date(row, "last_seen_at"))
         }
@@ -134,9 +136,10 @@ extension SQLSession {
         return Int(try row?.decode(column: "n", as: Int64.self) ?? 0)
     }
 
-    func purgeSignIns(codesCreatedBefore: Date, subscriberSessionsSeenBefore: Date, staffSessionsSeenBefore: Date, now: Date)
-        async throws -> Int
-    {
+    func purgeSignIns(
+        codesCreatedBefore: Date, subscriberSessionsSeenBefore: Date, staffSessionsSeenBefore: Date, staffTokensSeenBefore: Date,
+        now: Date
+    ) async throws -> Int {
         var deleted = 0
         let statements: [SQLQueryString] = [
             "DELETE FROM code_challenges WHERE created_at < \(bind: codesCreatedBefore.millis) RETURNING id",
@@ -145,8 +148,9 @@ extension SQLSession {
               OR expires_at <= \(bind: now.millis) RETURNING token_hash
             """,
             """
-            DELETE FROM staff_sessions WHERE last_seen_at < \(bind: staffSessionsSeenBefore.millis)
-              OR expires_at <= \(bind: now.millis) RETURNING token_hash
+            DELETE FROM staff_sessions WHERE (kind = 'browser' AND last_seen_at < \(bind: staffSessionsSeenBefore.millis))
+              OR (kind = 'token' AND last_seen_at < \(bind: staffTokensSeenBefore.millis)) OR expires_at <= \(bind: now.millis)
+              RETURNING token_hash
             """,
         ]
         for statement in statements { deleted += try await db.raw(statement).all().count }
