@@ -98,9 +98,26 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BaohaoApp",
+            dependencies: [
+                "BaohaoDomain",
+                "BaohaoSecurity",
+                "BaohaoStorage",
+                "BaohaoPayments",
+                "BaohaoHTTP",
+                "BaohaoMessaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "baohao",
             dependencies: [
+                "BaohaoApp",
                 "BaohaoDomain",
                 "BaohaoSecurity",
                 "BaohaoStorage",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BaohaoApp
 import BaohaoDomain
 import BaohaoMessaging
 import Foundation
@@ -91,10 +92,9 @@ struct Jobs: AsyncParsableCommand {
 /// The shipped policies plus `BAOHAO_POLICY_DIR`'s files; a bad file stops the command, named.
 func policyBook(_ environment: [String: String]) throws -> PolicyBook {
     do {
-        return try PolicyBook.standard(
-            extraDirectory: environment["BAOHAO_POLICY_DIR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) })
-    } catch let error as PolicyLoadError {
-        throw ValidationError("policy file refused: \(error)")
+        return try loadPolicyBook(environment)
+    } catch {
+        throw ValidationError(error.description)
     }
 }
 
@@ -136,34 +136,6 @@ struct Policies: AsyncParsableCommand {
                 }
             }
             if failed { throw ExitCode(1) }
-        }
-    }
-}
-
-/// Reviews due lines and sends due reminders every `interval` seconds inside `baohao serve`.
-struct RetentionJobService: Service {
-    let retention: RetentionService
-    let reminders: ReminderService
-    let interval: Int
-    let logger: Logger
-
-    func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                let reviews = try await retention.runReviews(maximumBatches: 200)
-                let sent = try await reminders.dispatch(limit: 500)
-                if reviews.reviewed > 0 || sent.claimed > 0 {
-                    logger.info(
-                        "retention run",
-                        metadata: [
-                            "reviewed": "\(reviews.reviewed)", "charges": "\(reviews.charges)", "stage_changes": "\(reviews.stageChanges)",
-                            "reminders_sent": "\(sent.sent)", "reminders_failed": "\(sent.failed)",
-                        ])
-                }
-            } catch {
-                logger.warning("retention run failed", metadata: ["error": "\(String(describing: type(of: error)))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BaohaoApp
 import BaohaoDomain
 import BaohaoHTTP
 import BaohaoPayments
@@ -107,8 +108,8 @@ struct Payments: AsyncParsableCommand {
 /// The real providers the environment enables; a misconfigured one is a usage error naming its setting.
 func configuredProviders(environment: [String: String], publicBaseURL: String, clock: any WallClock) throws -> [any PaymentProvider] {
     do {
-        return try ProviderSetup.providers(environment: environment, publicBaseURL: publicBaseURL, clock: clock)
-    } catch let error as ProviderConfigurationError {
-        throw ValidationError("payment provider misconfigured: \(error)")
+        return try loadPaymentProviders(environment, publicBaseURL: publicBaseURL, clock: clock)
+    } catch {
+        throw ValidationError(error.description)
     }
 }

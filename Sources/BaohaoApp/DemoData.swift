@@ -5,7 +5,7 @@ import Foundation
 /// Demo data for `serve --demo`: a ¥5/month keep-alive plan and lines in different states.
 /// Seeded once; a data folder that already has the plan is left alone.
 enum DemoData {
-    static func seed(_ services: AppServices) async throws {
+    static func seed(_ services: AppServices, announce: @Sendable (String) -> Void) async throws {
         let plan = try Plan(code: "KEEP5", name: "保号套餐 5元/月", monthlyFee: .major(5))
         do {
             try await services.admin.addPlan(plan)
@@ -24,7 +24,7 @@ enum DemoData {
                 NewLine(msisdn: number, planCode: plan.code, holderName: holder, openingBalance: Money(balance, .cny)))
             if status != .active { _ = try await services.lines.changeStatus(msisdn: line.msisdn.e164, to: status) }
         }
-        say(
+        announce(
             "demo data: plan KEEP5 (¥5.00/month), lines 13800138000 (active), 18612345678 (active, ¥0), 13312345678 (suspended), 19212345678 (barred), +447700900123"
         )
     }

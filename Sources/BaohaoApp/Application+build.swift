@@ -1,0 +1,138 @@
+import BaohaoDomain
+import BaohaoHTTP
+import BaohaoMessaging
+import BaohaoPayments
+import BaohaoSecurity
+import BaohaoStorage
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// The composition root: opens the database, sets up payment providers and reminder senders,
+/// builds the services and the router, and attaches every background job and the resources to
+/// close, in the order a service group must shut them down (last listed, first stopped: the HTTP
+/// server, then the jobs, then the sandbox's deliveries, then the database).
+///
+/// `announce` prints what an operator must see once (demo secrets, the address).
+public func buildApplication(
+    _ config: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    announce: @escaping @Sendable (String) -> Void
+) async throws -> some ApplicationProtocol {
+    let environment = config.environment
+    let clock = config.clock
+    let baseURL = config.baseURL
+    guard (0...65535).contains(config.port) else { throw AppConfigurationError("--port must be 0–65535") }
+    guard (1...24 * 60).contains(config.orderTimeToLiveMinutes) else {
+        throw AppConfigurationError("--order-ttl-minutes must be 1–1440")
+    }
+    guard (1...200).contains(config.databaseConnections) else { throw AppConfigurationError("--db-connections must be 1–200") }
+
+    var adminToken = environment["BAOHAO_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    var sandboxSecret = environment["BAOHAO_SANDBOX_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+    if config.demo {
+        if adminToken == nil {
+            let token = SessionToken.make()
+            adminToken = token
+            announce("demo admin token (shown once): \(token)")
+        }
+        if sandboxSecret == nil {
+            let secret = SessionToken.make()
+            sandboxSecret = secret
+            announce("demo sandbox secret (shown once): \(secret)")
+        }
+    }
+    if let secret = sandboxSecret, secret.utf8.count < 16 {
+        throw AppConfigurationError("BAOHAO_SANDBOX_SECRET must be at least 16 characters")
+    }
+    if adminToken == nil { logger.warning("BAOHAO_ADMIN_TOKEN is not set: the admin API refuses every call but admins' staff tokens") }
+    if sandboxSecret == nil { logger.warning("BAOHAO_SANDBOX_SECRET is not set: the sandbox provider is off") }
+
+    var providers = try loadPaymentProviders(environment, publicBaseURL: baseURL, clock: clock)
+    let reconcileEvery = try config.seconds("BAOHAO_RECONCILE_INTERVAL_SECONDS", default: 60, range: 5...3600)
+    let firstAsk = try config.seconds("BAOHAO_RECONCILE_AFTER_SECONDS", default: 300, range: 0...86_400)
+    let retentionEvery = try config.seconds("BAOHAO_RETENTION_INTERVAL_SECONDS", default: 60, range: 1...3600)
+    let policies = try loadPolicyBook(environment)
+    let messaging: MessagingSetup.Result
+    do {
+        messaging = try MessagingSetup.configure(
+            environment: environment, publicBaseURL: baseURL, demo: config.demo, clock: clock, logger: logger)
+    } catch let error as MessagingConfigurationError {
+        throw AppConfigurationError("\(error)")
+    }
+
+    let store = try await StoreFactory.open(
+        databaseURL: config.databaseURL, dataDirectory: config.dataDirectory, maximumConnections: config.databaseConnections,
+        logger: logger)
+    var gateway: SandboxGateway? = nil
+    if let sandboxSecret {
+        let sandbox = SandboxProvider(secret: sandboxSecret, publicBaseURL: baseURL)
+        providers.append(sandbox)
+        gateway = SandboxGateway(
+            provider: sandbox, transport: URLSessionNotificationTransport(), notifyURL: "\(baseURL)/v1/payments/sandbox/notify",
+            clock: clock, logger: logger)
+    }
+    let services = AppServices(
+        store: store, clock: clock, payments: PaymentProviderRegistry(providers), sandboxGateway: gateway, adminToken: adminToken,
+        publicBaseURL: baseURL, orderTimeToLive: TimeInterval(config.orderTimeToLiveMinutes * 60),
+        merchant: MerchantInfo(
+            name: environment["BAOHAO_MERCHANT_NAME"] ?? "保号 Baohao", supportLine: environment["BAOHAO_SUPPORT_LINE"] ?? "—"),
+        reconciliationPolicy: ReconciliationPolicy(firstAskAfter: TimeInterval(firstAsk)), registry: registry, policies: policies,
+        reminderSenders: messaging.senders, defaultReminderChannels: messaging.defaultChannels,
+        smsCallbackSecret: messaging.smsCallbackSecret, codeSender: messaging.textSender,
+        trustedProxies: ClientAddress.trustedProxies(from: environment["BAOHAO_TRUSTED_PROXIES"]))
+    for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
+    if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
+    for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
+    if config.demo { try await DemoData.seed(services, announce: announce) }
+
+    var resources: [any Service] = [CloseOnShutdown("database", logger: logger) { try await store.shutdown() }]
+    if let gateway { resources.append(CloseOnShutdown("sandbox deliveries", logger: logger) { await gateway.shutdown() }) }
+    let host = config.host
+    let port = config.port
+    return Application(
+        router: buildRouter(services: services),
+        configuration: .init(address: .hostname(host, port: port), serverName: "baohao"),
+        services: resources + backgroundJobs(services, reconcileEvery: reconcileEvery, retentionEvery: retentionEvery, logger: logger),
+        onServerRunning: { _ in
+            announce("Baohao is listening on \(baseURL) (\(config.databaseDescription))")
+            announce("  try: curl \(baseURL)/v1/lines/13800138000/confirm")
+        },
+        logger: logger)
+}
+
+/// The jobs `serve` runs beside the HTTP server.
+func backgroundJobs(_ services: AppServices, reconcileEvery: Int, retentionEvery: Int, logger: Logger) -> [any Service] {
+    let recharges = services.recharges
+    let housekeeping = SignInHousekeeping(store: services.store, clock: services.clock)
+    let reconciler = services.reconciler(logger: logger)
+    let retention = services.retention
+    let reminders = services.reminders
+    return [
+        PeriodicJob(name: "order expiry", every: .seconds(30), logger: logger) {
+            let expired = try await recharges.expireDueOrders()
+            return expired > 0 ? ["expired": "\(expired)"] : nil
+        },
+        PeriodicJob(name: "sign-in housekeeping", every: .seconds(600), logger: logger) {
+            let deleted = try await housekeeping.run()
+            return deleted > 0 ? ["purged": "\(deleted)"] : nil
+        },
+        PeriodicJob(name: "reconciliation", every: .seconds(reconcileEvery), logger: logger) {
+            let run = try await reconciler.runOnce()
+            guard run.asked > 0 else { return nil }
+            return [
+                "asked": "\(run.asked)", "credited": "\(run.credited)", "closed": "\(run.closed)", "errors": "\(run.errors)",
+            ]
+        },
+        PeriodicJob(name: "retention", every: .seconds(retentionEvery), logger: logger) {
+            let reviews = try await retention.runReviews(maximumBatches: 200)
+            let sent = try await reminders.dispatch(limit: 500)
+            guard reviews.reviewed > 0 || sent.claimed > 0 else { return nil }
+            return [
+                "reviewed": "\(reviews.reviewed)", "charges": "\(reviews.charges)", "stage_changes": "\(reviews.stageChanges)",
+                "reminders_sent": "\(sent.sent)", "reminders_failed": "\(sent.failed)",
+            ]
+        },
+    ]
+}
