@@ -29,7 +29,7 @@ public enum TestDatabase: String, CaseIterable, Sendable {
         case .postgres:
             guard let server = Self.postgresServerURL else { throw TestDatabaseError.postgresNotConfigured }
             let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            try await PostgresDatabaseAdmin.create(serverURL: server, name: name, logger: logger)
+            try await PostgresTemplate.shared.create(name, serverURL: server, logger: logger)
             let url = try PostgresDatabaseAdmin.url(server, database: name)
             let store = try await PostgresStore.open(url: url, logger: logger)
             let quiet = logger
@@ -89,5 +89,20 @@ extension TestStore {
         logger.logLevel = .warning
         if location.hasPrefix("postgres") { return try await PostgresStore.open(url: location, logger: logger) }
         return try await SQLiteStore.open(path: location, logger: logger)
+    }
+}
+
+/// Copies of one migrated template database, made one at a time (PostgreSQL refuses to copy a
+/// database another session is copying or using).
+actor PostgresTemplate {
+    static let shared = PostgresTemplate()
+    private var template: Task<String, any Error>?
+
+    func create(_ name: String, serverURL: String, logger: Logger) async throws {
+        if template == nil {
+            template = Task { try await PostgresDatabaseAdmin.migratedTemplate(serverURL: serverURL, logger: logger) }
+        }
+        let source = try await template!.value
+        try await PostgresDatabaseAdmin.create(serverURL: serverURL, name: name, template: source, logger: logger)
     }
 }

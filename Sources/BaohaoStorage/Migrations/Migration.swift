@@ -24,6 +24,18 @@ enum Migrator {
         Migration_0007_ChannelPolicies.migration, Migration_0008_StaffTokens.migration,
     ]
 
+    /// A digest of every migration's statements for `kind` (FNV-1a, 64 bits, hex): it names a
+    /// template database migrated by exactly this code, so a changed migration list never reuses one.
+    static func fingerprint(_ kind: DatabaseKind) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for migration in all {
+            for byte in "\(migration.version)|\(migration.name)|\(migration.statements(kind).joined(separator: ";"))\n".utf8 {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        return String(hash, radix: 16)
+    }
+
     static func run(on database: any SQLDatabase, kind: DatabaseKind) async throws -> [Int] {
         try await database.raw(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
