@@ -1,0 +1,15 @@
+import Foundation
+
+/// Recharge orders beyond what a credit touches: creation, idempotency keys, history, expiry.
+///
+/// One of the narrow ports ``StoreSession`` is made of; methods marked "locks" take a row lock on
+/// databases that have them.
+public protocol OrderRows: Sendable {
+    /// Inserts an order; `false` if its idempotency key is taken.
+    func insertOrder(_ order: RechargeOrder) async throws -> Bool
+    func order(idempotencyKey: String) async throws -> RechargeOrder?
+    /// A line's orders, newest first.
+    func orders(lineID: String, limit: Int) async throws -> [RechargeOrder]
+    /// Marks up to `limit` unpaid orders whose time ran out as expired; returns how many.
+    func expireOrders(before: Date, limit: Int) async throws -> Int
+}

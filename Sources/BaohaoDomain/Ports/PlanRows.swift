@@ -1,0 +1,12 @@
+import Foundation
+
+/// Keep-alive plans (保号套餐).
+///
+/// One of the narrow ports ``StoreSession`` is made of; methods marked "locks" take a row lock on
+/// databases that have them.
+public protocol PlanRows: Sendable {
+    /// Inserts a plan; `false` if one with the same code exists.
+    func insertPlan(_ plan: Plan, at: Date) async throws -> Bool
+    func plan(code: String) async throws -> Plan?
+    func plans() async throws -> [Plan]
+}
