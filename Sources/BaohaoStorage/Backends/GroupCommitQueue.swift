@@ -69,9 +69,9 @@ actor GroupCommitQueue {
     /// on a connection lost mid-way (a database restart) can wedge; the callers retry, and should
     /// the wedged transaction commit after all, their retry is a harmless duplicate.
     let batchTimeout: Duration?
-    private var pending: [Job] = []
-    private var inFlight = 0
-    private var paused = false
+    private var state: GroupCommitState<Job>
+    /// Exclusive requests waiting for their grant, in arrival order.
+    private var exclusiveWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(
         kind: DatabaseKind, maximumInFlight: Int, batchTimeout: Duration? = nil, logger: Logger,
@@ -87,6 +87,7 @@ actor GroupCommitQueue {
         self.batchTimeout = batchTimeout
         self.kind = kind
         self.maximumInFlight = maximumInFlight
+        self.state = GroupCommitState(maximumBatch: Self.maximumBatch, maximumInFlight: maximumInFlight)
         self.isRetryable = isRetryable
         self.connect = connect
     }
@@ -111,44 +112,38 @@ actor GroupCommitQueue {
 
     private func enqueue(_ work: Job.Work) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            pending.append(
-                Job(
-                    work: work,
-                    finish: { error in
-                        if let error { continuation.resume(throwing: error) } else { continuation.resume() }
-                    }))
-            startBatches()
+            let job = Job(
+                work: work,
+                finish: { error in
+                    if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+                })
+            perform(state.submit(job))
         }
     }
 
     /// Runs `body` with no batch in flight and none starting (migrations).
     func exclusive<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        while paused || inFlight > 0 { await Task.yield() }
-        paused = true
-        defer {
-            paused = false
-            startBatches()
+        if !state.requestExclusive() {
+            await withCheckedContinuation { exclusiveWaiters.append($0) }
         }
+        defer { perform(state.exclusiveFinished()) }
         let box = ResultBox<T>()
         try await connect { db in box.value = try await body(db) }
         return box.value!
     }
 
-    private func startBatches() {
-        while !paused, inFlight < maximumInFlight, !pending.isEmpty {
-            let batch = Array(pending.prefix(Self.maximumBatch))
-            pending.removeFirst(batch.count)
-            inFlight += 1
+    /// Does what a transition of ``state`` asks: starts batches, grants waiting exclusive work.
+    private func perform(_ actions: GroupCommitState<Job>.Actions) {
+        for batch in actions.start {
             Task {
                 await self.run(batch)
-                self.finished()
+                self.perform(self.state.batchFinished())
             }
         }
-    }
-
-    private func finished() {
-        inFlight -= 1
-        startBatches()
+        for _ in 0..<actions.grantExclusive {
+            precondition(!exclusiveWaiters.isEmpty, "exclusive work granted with nobody waiting")
+            exclusiveWaiters.removeFirst().resume()
+        }
     }
 
     /// For tests: `hook` runs between each checked batch's read and write.
