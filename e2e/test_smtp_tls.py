@@ -37,20 +37,21 @@ PASSWORD = "smtp-pass-0123456789"
 def write_certificates(directory):
     """A private CA and a relay certificate it signed for 127.0.0.1 (PEM files).
 
-    TLS checks validity on the machine's real clock, not Baohao's test clock: the real time here."""
+    TLS checks validity on the machine's clock, not Baohao's test clock, and scripts/test-at-dates
+    moves that clock by up to a few years: valid from five years ago to five years on."""
     now = datetime.datetime.now(datetime.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Baohao test relay CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-          .not_valid_after(now + datetime.timedelta(days=30))
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=5 * 365))
+          .not_valid_after(now + datetime.timedelta(days=5 * 365))
           .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
           .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
           .sign(ca_key, hashes.SHA256()))
     key = ec.generate_private_key(ec.SECP256R1())
     leaf = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "relay.test")]))
             .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+            .not_valid_before(now - datetime.timedelta(days=5 * 365)).not_valid_after(now + datetime.timedelta(days=5 * 365))
             .add_extension(x509.SubjectAlternativeName([x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]),
                            critical=False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
