@@ -35,22 +35,16 @@ def parse_instant(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-# scripts/test-at-dates runs the baohao processes with the machine's clock moved by this many
-# seconds (libfaketime); SET_AT is given in their frame.
-MACHINE_CLOCK_OFFSET = float(os.environ.get("BAOHAO_TEST_FAKETIME_OFFSET") or 0)
-
-
 def set_clock(instant):
     """Every process started from now on reads `instant` now, and runs on from it."""
     os.environ["BAOHAO_TEST_NOW"] = instant
-    os.environ["BAOHAO_TEST_NOW_SET_AT"] = repr(time.time() + MACHINE_CLOCK_OFFSET)
+    os.environ["BAOHAO_TEST_NOW_SET_AT"] = repr(time.time())
     os.environ["BAOHAO_ALLOW_TEST_CLOCK"] = "1"
 
 
 def now():
     """The current instant on the test clock, as Unix seconds: what `baohao` processes read."""
-    set_at = float(os.environ["BAOHAO_TEST_NOW_SET_AT"]) - MACHINE_CLOCK_OFFSET
-    return parse_instant(os.environ["BAOHAO_TEST_NOW"]) + time.time() - set_at
+    return parse_instant(os.environ["BAOHAO_TEST_NOW"]) + time.time() - float(os.environ["BAOHAO_TEST_NOW_SET_AT"])
 
 
 def now_datetime(zone=datetime.timezone.utc):
