@@ -83,6 +83,11 @@ extension AppServices {
             expiresAt: order.expiresAt)
     }
 
+    /// The payment methods a payer may choose on a channel: enabled here and allowed by its policy.
+    func paymentMethods(for policy: ChannelPolicy) -> [PaymentMethod] {
+        payments.enabledMethods.filter(policy.paymentMethods.contains)
+    }
+
     /// The reconciler over these services.
     public func reconciler(logger: Logger) -> Reconciler {
         Reconciler(recharges: recharges, reconciliation: reconciliation, payments: payments, clock: clock, logger: logger)

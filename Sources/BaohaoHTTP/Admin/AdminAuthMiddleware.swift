@@ -17,10 +17,7 @@ struct AdminAuthMiddleware<Context: StaffIdentityContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.utf8.count <= 512 else {
-            throw Self.unauthorized
-        }
-        let presented = String(header.dropFirst(7))
+        guard let presented = request.bearerToken else { throw Self.unauthorized }
         var context = context
         if let tokenDigest, ConstantTime.equal(Array(SHA256.hash(data: Data(presented.utf8))), tokenDigest) {
             context.actor = "admin-token"

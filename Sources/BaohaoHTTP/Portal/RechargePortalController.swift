@@ -67,7 +67,7 @@ struct RechargePortalController<Context: RequestContext> {
             return homePage(language, number: number, error: Messages.problemTitle(error.code, language), status: Problem(error).status)
         }
         let policy = try await channelPolicy()
-        let methods = services.payments.enabledMethods.filter(policy.paymentMethods.contains)
+        let methods = services.paymentMethods(for: policy)
         let chosenMethod = method ?? methods.first?.rawValue
         func label(_ zh: String, _ en: String) -> String { PageLayout.label(zh, en, language) }
         let feeText: String

@@ -75,10 +75,8 @@ struct StaffTokenController<Context: StaffIdentityContext> {
     }
 
     @Sendable func revoke(_ request: Request, context: Context) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw Problem(.unauthorized, "unauthorized")
-        }
-        try await staff.signOut(token: String(header.dropFirst(7)))
+        guard let token = request.bearerToken else { throw Problem(.unauthorized, "unauthorized") }
+        try await staff.signOut(token: token)
         return Response(status: .noContent)
     }
 }

@@ -9,8 +9,7 @@ struct StaffTokenMiddleware<Context: StaffIdentityContext>: RouterMiddleware {
     let staff: StaffService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.utf8.count <= 512,
-            let account = try await staff.authenticate(token: String(header.dropFirst(7)), kind: .token)
+        guard let token = request.bearerToken, let account = try await staff.authenticate(token: token, kind: .token)
         else { throw Problem(.unauthorized, "unauthorized") }
         var context = context
         context.staff = account

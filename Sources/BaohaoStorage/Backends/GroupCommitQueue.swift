@@ -53,7 +53,6 @@ actor GroupCommitQueue {
 
     let connect: Connect
     let kind: DatabaseKind
-    let maximumInFlight: Int
     let isRetryable: @Sendable (any Error) -> Bool
     /// Set on PostgreSQL: batches of payment applications run as checked writes on its connections.
     let checkedConnect: CheckedConnect?
@@ -86,7 +85,6 @@ actor GroupCommitQueue {
         self.isCheckedConflict = isCheckedConflict
         self.batchTimeout = batchTimeout
         self.kind = kind
-        self.maximumInFlight = maximumInFlight
         self.state = GroupCommitState(maximumBatch: Self.maximumBatch, maximumInFlight: maximumInFlight)
         self.isRetryable = isRetryable
         self.connect = connect

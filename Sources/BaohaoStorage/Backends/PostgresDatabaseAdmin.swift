@@ -18,10 +18,12 @@ public enum PostgresDatabaseAdmin {
     public static func migratedTemplate(serverURL: String, logger: Logger) async throws -> String {
         let name = "baohao_tpl_" + Migrator.fingerprint(.postgres)
         let settings = try PostgresStore.URLSettings(url: serverURL)
-        let exists = try await PostgresStore.withConnection(settings, logger: logger) { connection in
-            try await connection.sql().raw("SELECT 1 AS one FROM pg_database WHERE datname = \(bind: name)").first() != nil
+        func exists() async throws -> Bool {
+            try await PostgresStore.withConnection(settings, logger: logger) { connection in
+                try await connection.sql().raw("SELECT 1 AS one FROM pg_database WHERE datname = \(bind: name)").first() != nil
+            }
         }
-        if exists { return name }
+        if try await exists() { return name }
         let building = name + "_" + String(UInt32.random(in: .min ... .max), radix: 16)
         try await create(serverURL: serverURL, name: building, logger: logger)
         do {
@@ -32,10 +34,7 @@ public enum PostgresDatabaseAdmin {
         } catch {
             // Another process may have made it first; either way this copy is not needed.
             try? await drop(serverURL: serverURL, name: building, logger: logger)
-            let madeMeanwhile = try await PostgresStore.withConnection(settings, logger: logger) { connection in
-                try await connection.sql().raw("SELECT 1 AS one FROM pg_database WHERE datname = \(bind: name)").first() != nil
-            }
-            guard madeMeanwhile else { throw error }
+            guard try await exists() else { throw error }
         }
         return name
     }

@@ -46,7 +46,7 @@ enum ProcessClock {
 
     private static let cached: Result<any WallClock, ArgumentParser.ValidationError> = {
         let environment = ProcessInfo.processInfo.environment
-        do {
+        do throws(ArgumentParser.ValidationError) {
             let clock = try make(environment: environment)
             if let offset = clock as? OffsetWallClock {
                 FileHandle.standardError.write(
@@ -55,10 +55,8 @@ enum ProcessClock {
                             .utf8))
             }
             return .success(clock)
-        } catch let error as ArgumentParser.ValidationError {
-            return .failure(error)
         } catch {
-            return .failure(ArgumentParser.ValidationError("\(error)"))
+            return .failure(error)
         }
     }()
 }

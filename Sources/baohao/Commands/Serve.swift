@@ -18,11 +18,6 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Minutes an unpaid order waits before it expires.") var orderTtlMinutes: Int = 30
     @Flag(help: "Seed demo data (a ¥5/month plan, a few lines) and make missing secrets, printing them once.") var demo = false
 
-    func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
-        guard (1...24 * 60).contains(orderTtlMinutes) else { throw ValidationError("--order-ttl-minutes must be 1–1440") }
-    }
-
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -75,7 +75,7 @@ struct OnlineRechargeController<Context: RequestContext> {
             ChannelRules(
                 channel: policy.channel.rawValue, denominations: policy.denominations, minimum: policy.minimumAmount,
                 maximum: policy.maximumAmount, stepMinor: policy.freeAmountStepMinor, fee: fee,
-                paymentMethods: services.payments.enabledMethods.filter(policy.paymentMethods.contains).map(\.rawValue)))
+                paymentMethods: services.paymentMethods(for: policy).map(\.rawValue)))
     }
 
     struct CreateBody: Decodable {
