@@ -4,7 +4,6 @@ import BaohaoDomain
 import BaohaoMessaging
 import Foundation
 import Logging
-import ServiceLifecycle
 
 /// `baohao jobs`: the retention runner from the command line.
 struct Jobs: AsyncParsableCommand {
