@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Admin API and receipts")
 struct AdminAndReceiptTests {
-    @Test("without a valid token: 401 and nothing else", arguments: [TestDatabase.sqlite])
+    @Test("without a valid token: 401 and nothing else", arguments: [TestDatabase.memory])
     func unauthorized(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             for headers: HTTPFields in [
@@ -24,7 +24,7 @@ struct AdminAndReceiptTests {
         }
     }
 
-    @Test("plans, lines, balance and first deadline", arguments: TestDatabase.allCases)
+    @Test("plans, lines, balance and first deadline", arguments: TestDatabase.all)
     func linesAndPlans(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let plans = try await h.admin(.get, "/v1/admin/plans").array
@@ -67,7 +67,7 @@ struct AdminAndReceiptTests {
         }
     }
 
-    @Test("CSV import: every row or none, with line-numbered errors", arguments: TestDatabase.allCases)
+    @Test("CSV import: every row or none, with line-numbered errors", arguments: TestDatabase.all)
     func importCSV(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let bad = """
@@ -96,7 +96,7 @@ struct AdminAndReceiptTests {
         }
     }
 
-    @Test("the receipt: JSON and a printable bilingual page, without the balance", arguments: [TestDatabase.sqlite])
+    @Test("the receipt: JSON and a printable bilingual page, without the balance", arguments: [TestDatabase.memory])
     func receipt(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let id = try await h.recharge(key: "receipt-order1").json["id"] as! String

@@ -11,7 +11,7 @@ struct ChannelPolicyAdminTests {
          "fee":{"kind":"percentage","basis_points":100,"minimum":{"amount":50,"currency":"CNY"}},"payment_methods":["card"]}
         """#
 
-    @Test("every channel is listed with its shipped default at version 0; online is today's rules", arguments: [TestDatabase.sqlite])
+    @Test("every channel is listed with its shipped default at version 0; online is today's rules", arguments: [TestDatabase.memory])
     func defaults(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let channels = try await h.admin(.get, "/v1/admin/channels").array
@@ -28,7 +28,7 @@ struct ChannelPolicyAdminTests {
         }
     }
 
-    @Test("a change is validated, versioned, kept with who made it, and used by the next order", arguments: TestDatabase.allCases)
+    @Test("a change is validated, versioned, kept with who made it, and used by the next order", arguments: TestDatabase.all)
     func changeOnline(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             // ¥5–¥100 in whole yuan, a fixed ¥1 fee, sandbox only.
@@ -58,7 +58,7 @@ struct ChannelPolicyAdminTests {
         }
     }
 
-    @Test("bad rules get a 422 naming the field, and change nothing", arguments: [TestDatabase.sqlite])
+    @Test("bad rules get a 422 naming the field, and change nothing", arguments: [TestDatabase.memory])
     func badRules(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let cases: [(String, String)] = [

@@ -7,7 +7,7 @@ struct ConcurrentCreditTests {
     /// 50 payers recharge one line at once; every notification arrives 3 times, shuffled, all in
     /// flight together. A duplicate is proven harmless by the totals: the balance is exactly the
     /// sum of the 50 amounts, there are 50 receipts and 50 recharge transfers, and verify passes.
-    @Test("50 recharges, each notification 3 times in shuffled order", arguments: TestDatabase.allCases)
+    @Test("50 recharges, each notification 3 times in shuffled order", arguments: TestDatabase.all)
     func fiftyTimesThree(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let amounts: [Int64] = (0..<50).map { [1000, 2000, 3000, 5000, 10000, 1100, 4700][$0 % 7] }

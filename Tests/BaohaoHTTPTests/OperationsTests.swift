@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Operations: health, metrics, events, sandbox page, logs")
 struct OperationsTests {
-    @Test("healthz, readyz, metrics and the OpenAPI document", arguments: [TestDatabase.sqlite])
+    @Test("healthz, readyz, metrics and the OpenAPI document", arguments: [TestDatabase.memory])
     func health(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             #expect(try await h.call(.get, "/healthz").json["status"] as? String == "ok")
@@ -32,7 +32,7 @@ struct OperationsTests {
         }
     }
 
-    @Test("the event stream ends when the money arrives", arguments: TestDatabase.allCases)
+    @Test("the event stream ends when the money arrives", arguments: TestDatabase.all)
     func serverSentEvents(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let id = try await h.recharge(key: "sse-order-001").json["id"] as! String
@@ -50,7 +50,7 @@ struct OperationsTests {
         }
     }
 
-    @Test("the sandbox page: the payer approves, a signed notification follows, the order is credited", arguments: TestDatabase.allCases)
+    @Test("the sandbox page: the payer approves, a signed notification follows, the order is credited", arguments: TestDatabase.all)
     func sandboxPage(_ database: TestDatabase) async throws {
         let relay = RelayTransport()
         try await Harness.run(database, relay: relay) { h in
@@ -98,7 +98,7 @@ struct OperationsTests {
         }
     }
 
-    @Test("logs never hold a full number, a signature or a secret", arguments: [TestDatabase.sqlite])
+    @Test("logs never hold a full number, a signature or a secret", arguments: [TestDatabase.memory])
     func logsAreClean(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             _ = try await h.call(.get, "/v1/lines/13800138000/confirm")
@@ -119,7 +119,7 @@ struct OperationsTests {
 
 @Suite("HTTP methods and query parameters")
 struct MethodAndQueryTests {
-    @Test("a method a path does not serve is 405 with Allow; an unknown path is 404", arguments: [TestDatabase.sqlite])
+    @Test("a method a path does not serve is 405 with Allow; an unknown path is 404", arguments: [TestDatabase.memory])
     func methodNotAllowed(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let post = try await h.call(.post, "/healthz")
@@ -134,7 +134,7 @@ struct MethodAndQueryTests {
         }
     }
 
-    @Test("limits outside their range are refused, not silently clamped", arguments: [TestDatabase.sqlite])
+    @Test("limits outside their range are refused, not silently clamped", arguments: [TestDatabase.memory])
     func limits(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             for uri in [

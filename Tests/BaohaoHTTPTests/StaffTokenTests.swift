@@ -12,7 +12,7 @@ struct StaffTokenTests {
         try await h.call(.post, "/v1/staff/tokens", body: #"{"username":"\#(username)","password":"\#(password)"}"#)
     }
 
-    @Test("a token is issued for a shift, stored only as a hash, and names its bearer", arguments: TestDatabase.allCases)
+    @Test("a token is issued for a shift, stored only as a hash, and names its bearer", arguments: TestDatabase.all)
     func issue(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             _ = try await h.services.staff.addStaff(username: "clerk01", displayName: "柜员一", role: .operator, password: Self.password)
@@ -38,7 +38,7 @@ struct StaffTokenTests {
         }
     }
 
-    @Test("wrong passwords: 401 without saying which part; five lock the account like the console", arguments: [TestDatabase.sqlite])
+    @Test("wrong passwords: 401 without saying which part; five lock the account like the console", arguments: [TestDatabase.memory])
     func lockout(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             _ = try await h.services.staff.addStaff(username: "clerk02", displayName: "柜员二", role: .operator, password: Self.password)
@@ -58,7 +58,7 @@ struct StaffTokenTests {
         }
     }
 
-    @Test("an admin's token works on the admin API and is named in what it changes; an operator's is 403", arguments: TestDatabase.allCases)
+    @Test("an admin's token works on the admin API and is named in what it changes; an operator's is 403", arguments: TestDatabase.all)
     func admin(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             _ = try await h.services.staff.addStaff(username: "boss", displayName: "主管", role: .admin, password: Self.password)
@@ -81,7 +81,7 @@ struct StaffTokenTests {
         }
     }
 
-    @Test("a token ends when it is revoked, when the password changes, and when the account is disabled", arguments: [TestDatabase.sqlite])
+    @Test("a token ends when it is revoked, when the password changes, and when the account is disabled", arguments: [TestDatabase.memory])
     func revoke(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             _ = try await h.services.staff.addStaff(username: "clerk04", displayName: "柜员四", role: .operator, password: Self.password)

@@ -42,7 +42,7 @@ struct RetentionStorageTests {
     }
 
     @Test(
-        "monthly fees are ledger transfers, once per line and month; arrears suspend, a recharge restores", arguments: TestDatabase.allCases
+        "monthly fees are ledger transfers, once per line and month; arrears suspend, a recharge restores", arguments: TestDatabase.all
     )
     func feesStagesAndRestore(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
@@ -106,7 +106,7 @@ struct RetentionStorageTests {
         }
     }
 
-    @Test("two runners share one database without a double charge or a duplicate reminder", arguments: TestDatabase.allCases)
+    @Test("two runners share one database without a double charge or a duplicate reminder", arguments: TestDatabase.all)
     func twoRunners(_ database: TestDatabase) async throws {
         let test = try await database.open()
         let second = try await test.openSecond()
@@ -149,7 +149,7 @@ struct RetentionStorageTests {
         await test.close()
     }
 
-    @Test("quiet hours defer, failures retry with backoff, opt-out stops, delivery reports are kept", arguments: [TestDatabase.sqlite])
+    @Test("quiet hours defer, failures retry with backoff, opt-out stops, delivery reports are kept", arguments: [TestDatabase.memory])
     func reminderDelivery(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let clock = ManualWallClock(Self.at("2026-01-10", hour: 10))

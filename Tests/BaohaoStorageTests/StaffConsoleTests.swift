@@ -27,7 +27,7 @@ struct StaffConsoleTests {
         #expect(throws: PasswordHashError.self) { try Self.hasher.hash(password: String(repeating: "x", count: 73)) }
     }
 
-    @Test("accounts: checked usernames and passwords; five wrong passwords lock for 15 minutes", arguments: TestDatabase.allCases)
+    @Test("accounts: checked usernames and passwords; five wrong passwords lock for 15 minutes", arguments: TestDatabase.all)
     func accountsAndLockout(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let clock = Fixtures.clock()
@@ -74,7 +74,7 @@ struct StaffConsoleTests {
         }
     }
 
-    @Test("console sessions end after 30 idle minutes or 8 hours", arguments: TestDatabase.allCases)
+    @Test("console sessions end after 30 idle minutes or 8 hours", arguments: TestDatabase.all)
     func sessions(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let clock = Fixtures.clock()
@@ -102,7 +102,7 @@ struct StaffConsoleTests {
         }
     }
 
-    @Test("dashboard: today's credits by channel and method, lines by stage, reclaims within 30 days", arguments: TestDatabase.allCases)
+    @Test("dashboard: today's credits by channel and method, lines by stage, reclaims within 30 days", arguments: TestDatabase.all)
     func dashboard(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let zone = Deadline.mainlandTimeZone

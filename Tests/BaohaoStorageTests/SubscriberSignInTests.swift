@@ -53,7 +53,7 @@ struct SubscriberSignInTests {
         init(_ description: String) { self.description = description }
     }
 
-    @Test("a code signs in once; a wrong code counts down; sign-out ends the session", arguments: TestDatabase.allCases)
+    @Test("a code signs in once; a wrong code counts down; sign-out ends the session", arguments: TestDatabase.all)
     func signInJourney(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let clock = Fixtures.clock()
@@ -96,7 +96,7 @@ struct SubscriberSignInTests {
         }
     }
 
-    @Test("an unknown number gets the same answer and no text; its codes never match", arguments: TestDatabase.allCases)
+    @Test("an unknown number gets the same answer and no text; its codes never match", arguments: TestDatabase.all)
     func noEnumeration(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let (_, outbox, service) = try await Self.world(store)
@@ -119,7 +119,7 @@ struct SubscriberSignInTests {
         }
     }
 
-    @Test("one code a minute, five an hour per number, twenty an hour per client", arguments: TestDatabase.allCases)
+    @Test("one code a minute, five an hour per number, twenty an hour per client", arguments: TestDatabase.all)
     func rateLimits(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let (clock, outbox, service) = try await Self.world(store)
@@ -150,7 +150,7 @@ struct SubscriberSignInTests {
         }
     }
 
-    @Test("ten wrong codes in an hour lock the number; codes expire after five minutes", arguments: TestDatabase.allCases)
+    @Test("ten wrong codes in an hour lock the number; codes expire after five minutes", arguments: TestDatabase.all)
     func lockoutAndExpiry(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let (clock, outbox, service) = try await Self.world(store)
@@ -186,7 +186,7 @@ struct SubscriberSignInTests {
         }
     }
 
-    @Test("sessions end after 30 idle minutes or 12 hours", arguments: TestDatabase.allCases)
+    @Test("sessions end after 30 idle minutes or 12 hours", arguments: TestDatabase.all)
     func sessionExpiry(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let (clock, outbox, service) = try await Self.world(store)
@@ -210,7 +210,7 @@ struct SubscriberSignInTests {
         }
     }
 
-    @Test("a second number is added only with its own code, and other accounts cannot see it", arguments: TestDatabase.allCases)
+    @Test("a second number is added only with its own code, and other accounts cannot see it", arguments: TestDatabase.all)
     func addNumberAndAccess(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let clock = Fixtures.clock()
@@ -252,7 +252,7 @@ struct SubscriberSignInTests {
         }
     }
 
-    @Test("housekeeping deletes day-old code records and ended sessions, and keeps live ones", arguments: TestDatabase.allCases)
+    @Test("housekeeping deletes day-old code records and ended sessions, and keeps live ones", arguments: TestDatabase.all)
     func housekeeping(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let (clock, outbox, service) = try await Self.world(store)

@@ -2,11 +2,33 @@ import BaohaoDomain
 import BaohaoStorage
 import Foundation
 import Logging
+import Testing
 
-/// The databases every storage and HTTP test runs on.
+/// The databases every storage and HTTP test runs on: the in-memory store (the fast tier), SQLite
+/// and PostgreSQL.
 public enum TestDatabase: String, CaseIterable, Sendable {
+    case memory
     case sqlite
     case postgres
+
+    /// The tiers this run covers: the in-memory store and SQLite always; PostgreSQL when the test
+    /// command started one (`BAOHAO_TEST_POSTGRES_URL`) or demands it (`BAOHAO_TEST_REQUIRE_POSTGRES=1`,
+    /// set by scripts/test and CI, so that a missing server fails the run instead of shrinking it).
+    /// Plain `swift test` on a machine without PostgreSQL runs the first two tiers.
+    /// `BAOHAO_TEST_TIERS=memory` (a comma-separated list) runs only the named tiers, e.g. the fast
+    /// tier alone while editing.
+    public static var all: [TestDatabase] {
+        let environment = ProcessInfo.processInfo.environment
+        if let tiers = environment["BAOHAO_TEST_TIERS"], !tiers.isEmpty {
+            return tiers.split(separator: ",").compactMap { TestDatabase(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        }
+        let required = environment["BAOHAO_TEST_REQUIRE_POSTGRES"] == "1"
+        return postgresServerURL != nil || required ? [.memory, .sqlite, .postgres] : [.memory, .sqlite]
+    }
+
+    /// The tiers with a real database file or server: for tests of SQL itself, of a second process
+    /// on the same database, or of a restart.
+    public static var persistent: [TestDatabase] { all.filter { $0 != .memory } }
 
     /// The PostgreSQL server the test command started; its absence fails the PostgreSQL tests
     /// (they are never skipped).
@@ -19,6 +41,9 @@ public enum TestDatabase: String, CaseIterable, Sendable {
         var logger = Logger(label: "baohao-test")
         logger.logLevel = .warning
         switch self {
+        case .memory:
+            let store = InMemoryStore()
+            return TestStore(store: store, location: "memory:", cleanup: {}, second: { store.sharingTables() })
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baohao-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -55,11 +80,16 @@ public final class TestStore: Sendable {
     /// The SQLite file or PostgreSQL URL, to open a second store on the same data (a second process).
     public let location: String
     let cleanup: @Sendable () async -> Void
+    let second: (@Sendable () -> any BaohaoDatabase)?
 
-    init(store: any BaohaoDatabase, location: String, cleanup: @escaping @Sendable () async -> Void) {
+    init(
+        store: any BaohaoDatabase, location: String, cleanup: @escaping @Sendable () async -> Void,
+        second: (@Sendable () -> any BaohaoDatabase)? = nil
+    ) {
         self.store = store
         self.location = location
         self.cleanup = cleanup
+        self.second = second
     }
 
     /// Closes the store and deletes its data.
@@ -87,6 +117,7 @@ extension TestStore {
     public func openSecond() async throws -> any BaohaoDatabase {
         var logger = Logger(label: "baohao-test-2")
         logger.logLevel = .warning
+        if let second { return second() }
         if location.hasPrefix("postgres") { return try await PostgresStore.open(url: location, logger: logger) }
         return try await SQLiteStore.open(path: location, logger: logger)
     }
@@ -104,5 +135,13 @@ actor PostgresTemplate {
         }
         let source = try await template!.value
         try await PostgresDatabaseAdmin.create(serverURL: serverURL, name: name, template: source, logger: logger)
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// For tests of PostgreSQL alone: they run whenever the PostgreSQL tier does (always under
+    /// scripts/test and CI) and are reported as skipped, with this reason, by a plain `swift test`.
+    public static var postgresTier: Self {
+        .enabled(if: TestDatabase.all.contains(.postgres), "the PostgreSQL tier is off: scripts/test starts PostgreSQL")
     }
 }

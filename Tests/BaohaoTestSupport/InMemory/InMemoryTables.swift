@@ -1,0 +1,56 @@
+import BaohaoDomain
+import Foundation
+
+/// Every table of the database as plain values: copied at the start of a write, kept whole when
+/// the write succeeds. The same constraints as the SQL schema are checked by the session.
+struct InMemoryTables: Sendable {
+    var plans: [String: Plan] = [:]
+    var lines: [String: Line] = [:]
+    var orders: [String: RechargeOrder] = [:]
+    var payments: [PaymentIdentity: PaymentRecord] = [:]
+    var notifications: [NotificationRecord] = []
+    var transfers: [Transfer] = []
+    var receipts: [String: Receipt] = [:]
+    var paymentLinks: [String: PaymentLink] = [:]
+    var reconciliations: [String: Reconciliation] = [:]
+    var settlementRuns: [SettlementReport] = []
+    var stageChanges: [StoredStageChange] = []
+    var contacts: [String: ContactPreferences] = [:]
+    var reminders: [String: Reminder] = [:]
+    var reminderAttempts: [ReminderAttempt] = []
+    var jobRuns: [JobRun] = []
+    var subscriberAccounts: [String: SubscriberAccount] = [:]
+    var subscriberLines: [String: LinkedNumber] = [:]
+    var codeChallenges: [String: CodeChallenge] = [:]
+    var subscriberSessions: [String: SubscriberSession] = [:]
+    var staff: [String: StaffAccount] = [:]
+    var staffSessions: [String: StaffSession] = [:]
+    var channelPolicies: [Channel: ChannelPolicyRecord] = [:]
+    var channelPolicyHistory: [ChannelPolicyRecord] = []
+
+    /// The primary key of a payment.
+    struct PaymentIdentity: Hashable, Sendable {
+        let provider: String
+        let transactionID: String
+    }
+
+    /// The reconciler's memory of one order.
+    struct Reconciliation: Sendable {
+        var attempts: Int
+        var lastResult: ReconciliationResult?
+        var nextAt: Date
+    }
+
+    /// A stage change row with its id and whether a reminder announced it.
+    struct StoredStageChange: Sendable {
+        let id: String
+        let change: StageChange
+        var announced: Bool
+    }
+
+    /// A line proven by a subscriber account.
+    struct LinkedNumber: Sendable {
+        let accountID: String
+        let verifiedAt: Date
+    }
+}
