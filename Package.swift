@@ -150,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BaohaoDomainTests",
-            dependencies: ["BaohaoDomain"],
+            dependencies: ["BaohaoDomain", "BaohaoTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,6 +12,8 @@ public struct AppServices: Sendable {
     public let recharges: RechargeService
     public let admin: AdminService
     public let payments: PaymentProviderRegistry
+    /// Starting an order's payment at its provider, and the payment kept for it.
+    public let checkout: PaymentService
     /// The sandbox's provider side (payment page, notification delivery), when the sandbox is enabled.
     public let sandboxGateway: SandboxGateway?
     public let store: any BaohaoDatabase
@@ -64,6 +66,7 @@ public struct AppServices: Sendable {
         self.reconciliation = ReconciliationService(store: store, clock: clock, policy: reconciliationPolicy)
         self.settlement = SettlementService(store: store, clock: clock)
         self.payments = payments
+        self.checkout = PaymentService(store: store, clock: clock, publicBaseURL: publicBaseURL)
         self.sandboxGateway = sandboxGateway
         self.adminToken = adminToken
         self.publicBaseURL = publicBaseURL
@@ -75,14 +78,6 @@ extension AppServices {
     /// Cookies are marked Secure when payers reach the server over https.
     var secureCookies: Bool { publicBaseURL.hasPrefix("https://") }
 
-    /// What a provider is told when an order's payment starts.
-    public func paymentRequest(for order: RechargeOrder, provider: any PaymentProvider) -> PaymentRequest {
-        PaymentRequest(
-            orderID: order.id, total: order.total, subject: "话费充值 \(order.msisdn.masked) \(order.amount.formatted)",
-            notifyURL: "\(publicBaseURL)/v1/payments/\(provider.name)/notify", returnURL: "\(publicBaseURL)/orders/\(order.id)",
-            expiresAt: order.expiresAt)
-    }
-
     /// The payment methods a payer may choose on a channel: enabled here and allowed by its policy.
     func paymentMethods(for policy: ChannelPolicy) -> [PaymentMethod] {
         payments.enabledMethods.filter(policy.paymentMethods.contains)
@@ -90,6 +85,8 @@ extension AppServices {
 
     /// The reconciler over these services.
     public func reconciler(logger: Logger) -> Reconciler {
-        Reconciler(recharges: recharges, reconciliation: reconciliation, payments: payments, clock: clock, logger: logger)
+        Reconciler(
+            recharges: recharges, reconciliation: reconciliation, gateways: payments.gateways, clock: clock,
+            note: Reconciler.log(to: logger))
     }
 }

@@ -1,6 +1,7 @@
 import BaohaoDomain
 
-/// The enabled providers, looked up by payment method or by name.
+/// The enabled providers, looked up by payment method or by name; seen by the domain as
+/// ``PaymentGateways``.
 public struct PaymentProviderRegistry: Sendable {
     public let providers: [any PaymentProvider]
 
@@ -8,10 +9,11 @@ public struct PaymentProviderRegistry: Sendable {
         self.providers = providers
     }
 
+    /// The same providers as the domain's gateways.
+    public var gateways: PaymentGateways { PaymentGateways(providers) }
+
     /// The methods a payer may choose, in a stable order.
-    public var enabledMethods: [PaymentMethod] {
-        PaymentMethod.allCases.filter { method in providers.contains { $0.methods.contains(method) } }
-    }
+    public var enabledMethods: [PaymentMethod] { gateways.enabledMethods }
 
     public func provider(for method: PaymentMethod) -> (any PaymentProvider)? {
         providers.first { $0.methods.contains(method) }

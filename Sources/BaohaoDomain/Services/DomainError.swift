@@ -26,6 +26,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case channelNotFound(String)
     /// The channel's policy is at another version than the change expected (`current`).
     case channelPolicyVersionConflict(current: Int)
+    /// The payment provider could not be reached, or refused to start the payment.
+    case providerUnavailable(String)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -49,6 +51,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .staffNotFound: return "staff-not-found"
         case .channelNotFound: return "channel-not-found"
         case .channelPolicyVersionConflict: return "channel-policy-version-conflict"
+        case .providerUnavailable: return "provider-unavailable"
         }
     }
 }

@@ -181,20 +181,6 @@ public struct RechargeService: Sendable {
     }
 
     /// The payment started for an order, if any.
-    public func paymentLink(orderID: String) async throws -> PaymentLink? {
-        try await store.read { try await $0.paymentLink(orderID: orderID) }
-    }
-
-    /// Keeps the payment a provider started for an order; if another request kept one first,
-    /// that one is returned, so an order never shows two different payments.
-    public func keepPaymentLink(_ link: PaymentLink) async throws -> PaymentLink {
-        try await store.write { session in
-            if try await session.insertPaymentLink(link) { return link }
-            guard let existing = try await session.paymentLink(orderID: link.orderID) else { throw StoreError.conflict }
-            return existing
-        }
-    }
-
     /// Applies a verified payment event exactly once: the store loads the order, line and payment
     /// it names, ``PaymentCredit`` decides, the store writes the decision.
     public func applyPayment(_ event: PaymentEvent) async throws -> PaymentApplication {

@@ -50,7 +50,7 @@ struct OrderPageController<Context: RequestContext> {
                 ? "正在等待支付结果，到账后本页自动更新。" : "Waiting for the payment result; this page updates when the money arrives.",
         ]
         if let receiptNo = order.receiptNumber { values["receiptNo"] = receiptNo }
-        if order.status == .pendingPayment, let link = try await services.recharges.paymentLink(orderID: order.id) {
+        if order.status == .pendingPayment, let link = try await services.checkout.link(orderID: order.id) {
             values["payURL"] = link.payURL
             values["payLabel"] = language == .zh ? "去支付 \(order.total.formatted)" : "Pay \(order.total.formatted)"
         }

@@ -162,7 +162,7 @@ struct RechargePortalController<Context: RequestContext> {
                 idempotencyKey: key)
             if created { services.metrics.orderCreated(channel: Channel.online.rawValue) }
             order = made
-            _ = try await services.paymentSession(for: order, provider: provider)
+            _ = try await services.checkout.start(order, at: provider)
         } catch DomainError.validation(let failure) where failure.field.hasPrefix("amount") {
             let policy = try await channelPolicy()
             return try await again(

@@ -103,6 +103,8 @@ extension Problem {
             self.init(.notFound, error.code, detail: name, field: "channel")
         case .channelPolicyVersionConflict(let current):
             self.init(.conflict, error.code, detail: "current version \(current)", field: "version")
+        case .providerUnavailable(let provider):
+            self.init(.badGateway, error.code, detail: provider)
         case .importRejected(let report):
             self.init(
                 .unprocessableContent, error.code, detail: "\(report.errors.count) bad row(s); nothing imported",

@@ -39,7 +39,7 @@ struct Payments: AsyncParsableCommand {
                         store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock)),
                     reconciliation: ReconciliationService(
                         store: store, clock: clock, policy: ReconciliationPolicy(firstAskAfter: TimeInterval(after))),
-                    payments: PaymentProviderRegistry(providers), clock: clock, logger: Logger(label: "baohao.reconciler"))
+                    gateways: PaymentGateways(providers), clock: clock, note: Reconciler.log(to: Logger(label: "baohao.reconciler")))
                 return try await reconciler.runOnce(limit: limit)
             }
             print(

@@ -104,7 +104,7 @@ struct OnlineRechargeController<Context: RequestContext> {
         let (order, created) = try await services.recharges.createOrder(
             RechargeRequest(msisdn: body.msisdn, amount: body.amount, channel: channel, paymentMethod: method), idempotencyKey: key)
         if created { services.metrics.orderCreated(channel: channel.rawValue) }
-        let payment = try await services.paymentSession(for: order, provider: provider)
+        let payment = OrderRepresentation.Payment(try await services.checkout.start(order, at: provider))
         return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment), status: created ? .created : .ok)
     }
 
@@ -112,7 +112,7 @@ struct OnlineRechargeController<Context: RequestContext> {
         let order = try await services.recharges.order(id: try Self.orderID(context))
         var payment: OrderRepresentation.Payment? = nil
         if order.status == .pendingPayment, let provider = services.payments.provider(for: order.paymentMethod) {
-            payment = try await services.paymentSession(for: order, provider: provider)
+            payment = OrderRepresentation.Payment(try await services.checkout.start(order, at: provider))
         }
         return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment))
     }

@@ -16,6 +16,13 @@ struct OrderRepresentation: Encodable, Sendable {
             case payURL = "pay_url"
             case qrCode = "qr_code"
         }
+
+        /// The payment kept for the order, as the payer's device needs it.
+        init(_ link: PaymentLink) {
+            provider = link.provider
+            payURL = link.payURL
+            qrCode = link.qrCode
+        }
     }
 
     let id: String

@@ -19,7 +19,7 @@ struct UnionPayFrontPageController<Context: RequestContext> {
         let language = request.language
         let id = try context.parameters.require("id")
         guard id.count <= 64, let order = try? await services.recharges.order(id: id), order.paymentMethod == .unionPay,
-            let link = try await services.recharges.paymentLink(orderID: id), let txnTime = link.providerReference
+            let link = try await services.checkout.link(orderID: id), let txnTime = link.providerReference
         else {
             return HTMLResponse(
                 html: MessagePage.render(
@@ -32,7 +32,7 @@ struct UnionPayFrontPageController<Context: RequestContext> {
                     title: Messages.orderStatus(order.status, language),
                     message: language == .zh ? "该订单已不能支付。" : "This order can no longer be paid.", language: language), status: .conflict)
         }
-        let form = try provider.frontForm(services.paymentRequest(for: order, provider: provider), txnTime: txnTime)
+        let form = try provider.frontForm(services.checkout.paymentRequest(for: order, gateway: provider), txnTime: txnTime)
         let content = UnionPayFrontPageTemplate.template.render([
             "heading": language == .zh ? "正在前往银联支付" : "Going to UnionPay",
             "amount": order.total.formatted, "action": form.action,

@@ -1,27 +1,38 @@
-import BaohaoDomain
 import Foundation
-import Logging
 
 /// Asks providers about orders whose result never arrived, and applies what they say exactly as a
 /// notification would be applied: a payment the provider reports is credited once even if its
 /// notification is lost; a closed one fails the order. Bounded: a batch size per run, a number of
 /// asks per order, exponential backoff between asks.
+///
+/// An application job: it reaches providers only through the ``PaymentGateway`` port, and tells
+/// its caller what deserves an operator's attention through `note` (the caller logs it).
 public struct Reconciler: Sendable {
     let recharges: RechargeService
     let reconciliation: ReconciliationService
-    let payments: PaymentProviderRegistry
+    let gateways: PaymentGateways
     let clock: any WallClock
-    let logger: Logger
+    let note: @Sendable (Note) -> Void
+
+    /// What one ask found that an operator should hear about.
+    public enum Note: Sendable {
+        /// A payment whose notification was lost, credited now.
+        case recovered(orderID: String)
+        /// The provider reports a payment that does not match the order.
+        case mismatch(orderID: String, reason: String)
+        /// The provider could not be asked.
+        case askFailed(provider: String, orderID: String, error: any Error)
+    }
 
     public init(
-        recharges: RechargeService, reconciliation: ReconciliationService, payments: PaymentProviderRegistry, clock: any WallClock,
-        logger: Logger
+        recharges: RechargeService, reconciliation: ReconciliationService, gateways: PaymentGateways, clock: any WallClock,
+        note: @escaping @Sendable (Note) -> Void = { _ in }
     ) {
         self.recharges = recharges
         self.clock = clock
         self.reconciliation = reconciliation
-        self.payments = payments
-        self.logger = logger
+        self.gateways = gateways
+        self.note = note
     }
 
     /// What one run did.
@@ -54,7 +65,7 @@ public struct Reconciler: Sendable {
 
     func ask(_ candidate: ReconciliationCandidate, run: inout Run) async -> ReconciliationResult {
         let order = candidate.order
-        guard let provider = payments.provider(for: order.paymentMethod) else {
+        guard let provider = gateways.gateway(for: order.paymentMethod) else {
             run.errors += 1
             return .error
         }
@@ -70,12 +81,10 @@ public struct Reconciler: Sendable {
                 switch try await recharges.applyPayment(event) {
                 case .credited:
                     run.credited += 1
-                    logger.notice("reconciler credited a payment whose notification was lost", metadata: ["order_id": "\(order.id)"])
+                    note(.recovered(orderID: order.id))
                 case .rejected(let reason):
                     run.errors += 1
-                    logger.error(
-                        "provider reports a payment that does not match the order",
-                        metadata: ["order_id": "\(order.id)", "reason": "\(reason)"])
+                    note(.mismatch(orderID: order.id, reason: "\(reason)"))
                     return .error
                 default:
                     run.alreadyApplied += 1
@@ -99,16 +108,8 @@ public struct Reconciler: Sendable {
             }
         } catch {
             run.errors += 1
-            logger.warning(
-                "reconciler could not ask the provider",
-                metadata: ["provider": "\(provider.name)", "order_id": "\(order.id)", "error": "\(Self.describe(error))"])
+            note(.askFailed(provider: provider.name, orderID: order.id, error: error))
             return .error
         }
-    }
-
-    /// A short description safe for logs (no URLs with secrets, no bodies).
-    static func describe(_ error: any Error) -> String {
-        if let call = error as? ProviderCallError { return "\(call)" }
-        return String(describing: type(of: error))
     }
 }
