@@ -6,18 +6,18 @@ import Mustache
 /// A signed-in subscriber's pages: their numbers (soonest deadline first), each number's
 /// recharges and receipts, reminder preferences, and the calendar feed of deadlines.
 /// Every page checks the session, and every line page that the line is the account's.
-struct AccountController<Context: RequestContext> {
+struct AccountController<Context: BrowserSessionContext> {
     let services: AppServices
 
     func addRoutes(to router: Router<Context>) {
-        router.get("/me", use: dashboard)
-        router.get("/me/lines/:id", use: history)
-        router.get("/me/lines/:id/reminders", use: reminderForm)
-        router.post("/me/lines/:id/reminders", use: saveReminders)
+        router.group().add(middleware: BrowserSessionMiddleware(.subscriber(services.subscribers), required: true))
+            .get("/me", use: dashboard)
+            .get("/me/lines/:id", use: history)
+            .get("/me/lines/:id/reminders", use: reminderForm)
+            .post("/me/lines/:id/reminders", use: saveReminders)
+        // The key in the URL is the only credential: calendar apps send no cookies.
         router.get("/me/calendar.ics", use: calendar)
     }
-
-    func signInRedirect() -> Response { Response(status: .seeOther, headers: [.location: "/signin"]) }
 
     func assessment(_ line: Line) -> RetentionAssessment {
         services.retention.book.assess(line, at: services.clock.now())
@@ -32,7 +32,7 @@ struct AccountController<Context: RequestContext> {
     }
 
     @Sendable func dashboard(_ request: Request, context: Context) async throws -> Response {
-        guard let session = try await SignInController<Context>.session(request, services: services) else { return signInRedirect() }
+        let session = try context.signedInSubscriber
         let language = request.language
         let lines = try await services.subscribers.lines(accountID: session.accountID)
         let assessed = lines.map { ($0, assessment($0)) }.sorted {
@@ -92,7 +92,7 @@ struct AccountController<Context: RequestContext> {
     }
 
     @Sendable func history(_ request: Request, context: Context) async throws -> Response {
-        guard let session = try await SignInController<Context>.session(request, services: services) else { return signInRedirect() }
+        let session = try context.signedInSubscriber
         guard let line = try await ownedLine(request, context: context, session: session) else {
             return try notFound(request, context: context)
         }
@@ -152,7 +152,7 @@ struct AccountController<Context: RequestContext> {
     }
 
     @Sendable func reminderForm(_ request: Request, context: Context) async throws -> Response {
-        guard let session = try await SignInController<Context>.session(request, services: services) else { return signInRedirect() }
+        let session = try context.signedInSubscriber
         guard let line = try await ownedLine(request, context: context, session: session) else {
             return try notFound(request, context: context)
         }
@@ -161,7 +161,7 @@ struct AccountController<Context: RequestContext> {
     }
 
     @Sendable func saveReminders(_ request: Request, context: Context) async throws -> Response {
-        guard let session = try await SignInController<Context>.session(request, services: services) else { return signInRedirect() }
+        let session = try context.signedInSubscriber
         let body = String(decoding: try await request.bodyBytes(limit: 4 * 1024), as: UTF8.self)
         let form = FormDecoding.decode(body)
         guard CSRFToken.isValid(request, form: form) else { return try SignInController<Context>.expiredPage(request, context: context) }

@@ -3,27 +3,23 @@ import Foundation
 import Hummingbird
 
 /// Sign-in by SMS one-time code, and proving another number for a signed-in account.
-struct SignInController<Context: RequestContext> {
+struct SignInController<Context: BrowserSessionContext> {
     let services: AppServices
 
-    static var sessionCookie: String { "bh_session" }
+    static var sessionCookie: String { BrowserSessionAudience.subscriberCookie }
 
     func addRoutes(to router: Router<Context>) {
-        router.get("/signin", use: signInForm)
+        router.group().add(middleware: BrowserSessionMiddleware(.subscriber(services.subscribers), required: false))
+            .get("/signin", use: signInForm)
         router.post("/signin", use: requestSignInCode)
         router.get("/signin/verify", use: signInCodeForm)
         router.post("/signin/verify", use: verifySignIn)
         router.post("/signout", use: signOut)
-        router.get("/me/add", use: addForm)
-        router.post("/me/add", use: requestAddCode)
-        router.get("/me/add/verify", use: addCodeForm)
-        router.post("/me/add/verify", use: verifyAdd)
-    }
-
-    /// The signed-in session, if the cookie names a live one.
-    static func session(_ request: Request, services: AppServices) async throws -> SubscriberSession? {
-        guard let token = request.cookies[sessionCookie]?.value else { return nil }
-        return try await services.subscribers.authenticate(token: token)
+        router.group().add(middleware: BrowserSessionMiddleware(.subscriber(services.subscribers), required: true))
+            .get("/me/add", use: addForm)
+            .post("/me/add", use: requestAddCode)
+            .get("/me/add/verify", use: addCodeForm)
+            .post("/me/add/verify", use: verifyAdd)
     }
 
     /// The per-client key for rate limits: a hash of the client's address (see ``ClientAddress``).
@@ -94,7 +90,7 @@ struct SignInController<Context: RequestContext> {
     // MARK: Sign in
 
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
-        if try await Self.session(request, services: services) != nil { return Response(status: .seeOther, headers: [.location: "/me"]) }
+        if context.subscriber != nil { return Response(status: .seeOther, headers: [.location: "/me"]) }
         return try numberPage(request, context: context, adding: false, form: Form())
     }
 
@@ -199,31 +195,19 @@ struct SignInController<Context: RequestContext> {
     // MARK: Add a number
 
     @Sendable func addForm(_ request: Request, context: Context) async throws -> Response {
-        guard try await Self.session(request, services: services) != nil else {
-            return Response(status: .seeOther, headers: [.location: "/signin"])
-        }
         return try numberPage(request, context: context, adding: true, form: Form())
     }
 
     @Sendable func requestAddCode(_ request: Request, context: Context) async throws -> Response {
-        guard let session = try await Self.session(request, services: services) else {
-            return Response(status: .seeOther, headers: [.location: "/signin"])
-        }
-        return try await requestCode(request, context: context, accountID: session.accountID)
+        try await requestCode(request, context: context, accountID: try context.signedInSubscriber.accountID)
     }
 
     @Sendable func addCodeForm(_ request: Request, context: Context) async throws -> Response {
-        guard try await Self.session(request, services: services) != nil else {
-            return Response(status: .seeOther, headers: [.location: "/signin"])
-        }
         let challenge = String(request.uri.queryParameters.get("c") ?? "").prefix(64)
         return try codePage(request, context: context, adding: true, challenge: String(challenge), error: nil)
     }
 
     @Sendable func verifyAdd(_ request: Request, context: Context) async throws -> Response {
-        guard let session = try await Self.session(request, services: services) else {
-            return Response(status: .seeOther, headers: [.location: "/signin"])
-        }
-        return try await verify(request, context: context, accountID: session.accountID)
+        try await verify(request, context: context, accountID: try context.signedInSubscriber.accountID)
     }
 }

@@ -5,26 +5,23 @@ import Mustache
 
 /// The staff console under `/staff`: sign-in by username and password, the dashboard, line lookup
 /// (ledger, orders, stage history) and, for administrators, the staff list.
-struct StaffConsoleController<Context: RequestContext> {
+struct StaffConsoleController<Context: BrowserSessionContext> {
     let services: AppServices
 
-    static var sessionCookie: String { "bh_staff" }
+    static var sessionCookie: String { BrowserSessionAudience.staffCookie }
 
     func addRoutes(to router: Router<Context>) {
-        router.get("/staff/signin", use: signInForm)
+        router.group().add(middleware: BrowserSessionMiddleware(.staff(services.staff), required: false))
+            .get("/staff/signin", use: signInForm)
         router.post("/staff/signin", use: signIn)
         router.post("/staff/signout", use: signOut)
-        router.get("/staff", use: dashboard)
-        router.get("/staff/lines", use: line)
-        router.get("/staff/accounts", use: accounts)
+        router.group().add(middleware: BrowserSessionMiddleware(.staff(services.staff), required: true))
+            .get("/staff", use: dashboard)
+            .get("/staff/lines", use: line)
+            .get("/staff/accounts", use: accounts)
     }
 
     static func signInRedirect() -> Response { Response(status: .seeOther, headers: [.location: "/staff/signin"]) }
-
-    func viewer(_ request: Request) async throws -> StaffAccount? {
-        guard let token = request.cookies[Self.sessionCookie]?.value else { return nil }
-        return try await services.staff.authenticate(token: token)
-    }
 
     func page(
         _ request: Request, context: Context, title: String, template: MustacheTemplate, values: [String: Any], viewer: StaffAccount?,
@@ -59,7 +56,7 @@ struct StaffConsoleController<Context: RequestContext> {
     }
 
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
-        if try await viewer(request) != nil { return Response(status: .seeOther, headers: [.location: "/staff"]) }
+        if context.staff != nil { return Response(status: .seeOther, headers: [.location: "/staff"]) }
         return try signInPage(request, context: context, username: "", error: nil, status: .ok)
     }
 
@@ -122,7 +119,7 @@ struct StaffConsoleController<Context: RequestContext> {
     }
 
     @Sendable func dashboard(_ request: Request, context: Context) async throws -> Response {
-        guard let viewer = try await viewer(request) else { return Self.signInRedirect() }
+        let viewer = try context.signedInStaff
         let language = request.language
         let board = try await services.staff.dashboard(for: viewer)
         let zh = language == .zh
@@ -182,7 +179,7 @@ struct StaffConsoleController<Context: RequestContext> {
     // MARK: Line lookup
 
     @Sendable func line(_ request: Request, context: Context) async throws -> Response {
-        guard let viewer = try await viewer(request) else { return Self.signInRedirect() }
+        let viewer = try context.signedInStaff
         let language = request.language
         let zh = language == .zh
         // Form decoding: a browser sends a typed space as "+", and a typed "+" as "%2B".
@@ -257,7 +254,7 @@ struct StaffConsoleController<Context: RequestContext> {
     // MARK: Staff list (administrators)
 
     @Sendable func accounts(_ request: Request, context: Context) async throws -> Response {
-        guard let viewer = try await viewer(request) else { return Self.signInRedirect() }
+        let viewer = try context.signedInStaff
         let language = request.language
         let zh = language == .zh
         guard viewer.role == .admin else {
