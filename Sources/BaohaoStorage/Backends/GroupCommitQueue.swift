@@ -68,12 +68,16 @@ actor GroupCommitQueue {
     /// on a connection lost mid-way (a database restart) can wedge; the callers retry, and should
     /// the wedged transaction commit after all, their retry is a harmless duplicate.
     let batchTimeout: Duration?
+    /// Measures the batch timeout and the backoff between retries: `ContinuousClock` in
+    /// production, a test's own clock in tests.
+    let clock: any Clock<Duration>
     private var state: GroupCommitState<Job>
     /// Exclusive requests waiting for their grant, in arrival order.
     private var exclusiveWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(
-        kind: DatabaseKind, maximumInFlight: Int, batchTimeout: Duration? = nil, logger: Logger,
+        kind: DatabaseKind, maximumInFlight: Int, batchTimeout: Duration? = nil, clock: any Clock<Duration>,
+        logger: Logger,
         isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in false },
         isCheckedConflict: @escaping @Sendable (any Error) -> Bool = { _ in false }, checkedConnect: CheckedConnect? = nil,
         connect: @escaping Connect
@@ -84,6 +88,7 @@ actor GroupCommitQueue {
         self.logger = logger
         self.isCheckedConflict = isCheckedConflict
         self.batchTimeout = batchTimeout
+        self.clock = clock
         self.kind = kind
         self.state = GroupCommitState(maximumBatch: Self.maximumBatch, maximumInFlight: maximumInFlight)
         self.isRetryable = isRetryable
@@ -162,7 +167,7 @@ actor GroupCommitQueue {
                 checkedConflicts += 1
             case .failed(let error) where attempt < Self.maximumRetries && isRetryable(error):
                 attempt += 1
-                try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+                try? await clock.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
             case .failed(let error):
                 for job in batch { job.finish(error) }
                 return
@@ -196,11 +201,12 @@ actor GroupCommitQueue {
                 }
             }
             if let batchTimeout {
+                let clock = self.clock
                 // The timer ends as soon as the batch is answered: a sleeping timer would keep the
                 // finished batch (and every caller's request) alive for the whole timeout.
                 once.attach(
                     timer: Task {
-                        try? await Task.sleep(for: batchTimeout)
+                        try? await clock.sleep(for: batchTimeout)
                         if !Task.isCancelled, once.resume(.failed(StoreError.timedOut)) { work.cancel() }
                     })
             }

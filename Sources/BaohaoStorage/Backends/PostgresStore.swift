@@ -91,7 +91,7 @@ public final class PostgresStore: RechargeStore {
         self.runTask = runTask
         self.batchRunTask = batchRunTask
         self.queue = GroupCommitQueue(
-            kind: .postgres, maximumInFlight: Self.batchesInFlight, batchTimeout: .seconds(20), logger: logger,
+            kind: .postgres, maximumInFlight: Self.batchesInFlight, batchTimeout: .seconds(20), clock: ContinuousClock(), logger: logger,
             isRetryable: { ($0 as? PSQLError).map(PostgresStore.isRetryable) ?? false },
             isCheckedConflict: { error in
                 guard let error = error as? PSQLError else { return false }

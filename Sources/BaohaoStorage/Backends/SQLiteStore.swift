@@ -49,7 +49,7 @@ public final class SQLiteStore: RechargeStore {
     private init(writer: SQLiteDirectDatabase, readers: ReaderPool, logger: Logger) {
         self.writer = writer
         self.readers = readers
-        self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1, logger: logger) { body in try await writer.onThread(body) }
+        self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1, clock: ContinuousClock(), logger: logger) { body in try await writer.onThread(body) }
         self.logger = logger
     }
 
