@@ -3,12 +3,13 @@ import Foundation
 /// What the operator sees and does beyond a single line: plans, a line's ledger and orders,
 /// notifications, verification.
 public struct AdminService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any PlanRows & OrderRows & PaymentRows & LedgerRows>
     let clock: any WallClock
     let retention: PolicyBook
 
     public init(store: any RechargeStore, clock: any WallClock, retention: PolicyBook = .shippedBook) {
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.clock = clock
         self.retention = retention
     }

@@ -3,7 +3,8 @@ import Foundation
 /// Adds, imports and looks up lines. Every opening balance is a ledger transfer in the same
 /// transaction as the line it opens.
 public struct LineService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any PlanRows & LineRows & CreditRows & RetentionRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     let retention: PolicyBook
@@ -15,7 +16,7 @@ public struct LineService: Sendable {
         store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
         retention: PolicyBook = .shippedBook
     ) {
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.clock = clock
         self.ids = ids
         self.retention = retention
@@ -136,7 +137,8 @@ public struct LineService: Sendable {
     }
 
     static func insert(
-        _ prepared: PreparedLine, plan: Plan, session: any StoreSession, ids: IdentifierFactory, at now: Date, retention: PolicyBook
+        _ prepared: PreparedLine, plan: Plan, session: any PlanRows & LineRows & CreditRows & RetentionRows, ids: IdentifierFactory,
+        at now: Date, retention: PolicyBook
     ) async throws -> Line {
         var line = prepared.line
         if let code = plan.policyCode {

@@ -4,13 +4,14 @@ import Foundation
 /// portal: the request the provider is sent, and the payment kept so that every later look at the
 /// order shows the same one.
 public struct PaymentService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any PaymentRows>
     let clock: any WallClock
     /// Where this server is reached: the provider's notify URL and the payer's return page.
     let publicBaseURL: String
 
     public init(store: any RechargeStore, clock: any WallClock, publicBaseURL: String) {
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.clock = clock
         self.publicBaseURL = publicBaseURL
     }

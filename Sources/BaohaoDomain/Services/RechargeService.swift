@@ -47,7 +47,8 @@ public enum PaymentApplication: Sendable, Hashable {
 /// receipt are written in the same transaction; any duplicate or race finds the key taken or the
 /// status moved on and changes nothing.
 public struct RechargeService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any PlanRows & LineRows & OrderRows & CreditRows & LedgerRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     /// The channels' amount, fee and payment-method rules.
@@ -66,7 +67,7 @@ public struct RechargeService: Sendable {
     ) {
         self.retention = retention
         precondition(orderTimeToLive > 0)
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.clock = clock
         self.ids = ids
         self.channelPolicies = channelPolicies

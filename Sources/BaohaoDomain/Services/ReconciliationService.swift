@@ -4,12 +4,13 @@ import Foundation
 /// asks found. The asking itself is done by the payment module, which applies any payment it
 /// finds through ``RechargeService/applyPayment(_:)``, exactly as a notification would be.
 public struct ReconciliationService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any PaymentRows>
     let clock: any WallClock
     public let policy: ReconciliationPolicy
 
     public init(store: any RechargeStore, clock: any WallClock, policy: ReconciliationPolicy = ReconciliationPolicy()) {
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.clock = clock
         self.policy = policy
     }

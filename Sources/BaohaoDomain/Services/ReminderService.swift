@@ -7,7 +7,8 @@ import Foundation
 /// runner that dies mid-send leaves the lease to expire and the reminder is tried again (a
 /// gateway may then deliver it twice: at-least-once, as SMS gateways are).
 public struct ReminderService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any ReminderRows & RetentionRows & LineRows & CreditRows>
     let clock: any WallClock
     let book: PolicyBook
     let senders: [ReminderChannel: any ReminderSender]
@@ -18,7 +19,7 @@ public struct ReminderService: Sendable {
         store: any RechargeStore, clock: any WallClock, book: PolicyBook = .shippedBook,
         senders: [any ReminderSender]
     ) {
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.clock = clock
         self.book = book
         self.senders = Dictionary(senders.map { ($0.channel, $0) }, uniquingKeysWith: { first, _ in first })

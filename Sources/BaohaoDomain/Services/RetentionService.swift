@@ -8,7 +8,8 @@ import Foundation
 /// transfer id is `fee:<line>:<period>`, so the same fee can never be written twice; a reminder
 /// is unique per line, key and channel.
 public struct RetentionService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any RetentionRows & ReminderRows & LineRows & CreditRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     public let book: PolicyBook
@@ -20,7 +21,7 @@ public struct RetentionService: Sendable {
         store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
         book: PolicyBook = .shippedBook, defaultChannels: [ReminderChannel] = [.sms]
     ) {
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.clock = clock
         self.ids = ids
         self.book = book

@@ -2,14 +2,15 @@ import Foundation
 
 /// Daily settlement: a provider's statement for one day compared with the payments Baohao recorded.
 public struct SettlementService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any PaymentRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     /// Most of our payments for one provider and day that one report considers.
     public static let maximumPaymentsPerDay = 500_000
 
     public init(store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory()) {
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.clock = clock
         self.ids = ids
     }

@@ -6,7 +6,8 @@ import Foundation
 ///   disabled username costs the same hash computation as a known one.
 /// - A session lasts 8 hours at most and ends after 30 idle minutes.
 public struct StaffService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any StaffRows & LineRows & CreditRows & OrderRows & PaymentRows & RetentionRows & LedgerRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     let hasher: any PasswordHasher
@@ -31,7 +32,7 @@ public struct StaffService: Sendable {
         store: any RechargeStore, hasher: any PasswordHasher, clock: any WallClock,
         ids: IdentifierFactory = IdentifierFactory(), book: PolicyBook = .shippedBook
     ) {
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.hasher = hasher
         self.clock = clock
         self.ids = ids

@@ -9,7 +9,8 @@ import Foundation
 ///   enumeration); a code is only sent to a number in service.
 /// - A session lasts 12 hours at most and ends after 30 idle minutes.
 public struct SubscriberService: Sendable {
-    let store: any RechargeStore
+    /// The ports this service uses, and no others.
+    let store: Transactions<any SubscriberRows & LineRows & CreditRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     let sender: (any TextMessageSender)?
@@ -29,7 +30,7 @@ public struct SubscriberService: Sendable {
         store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
         sender: (any TextMessageSender)?
     ) {
-        self.store = store
+        self.store = Transactions(store) { $0 }
         self.clock = clock
         self.ids = ids
         self.sender = sender
