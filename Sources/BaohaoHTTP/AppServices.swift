@@ -78,11 +78,6 @@ extension AppServices {
     /// Cookies are marked Secure when payers reach the server over https.
     var secureCookies: Bool { publicBaseURL.hasPrefix("https://") }
 
-    /// The payment methods a payer may choose on a channel: enabled here and allowed by its policy.
-    func paymentMethods(for policy: ChannelPolicy) -> [PaymentMethod] {
-        payments.enabledMethods.filter(policy.paymentMethods.contains)
-    }
-
     /// The reconciler over these services.
     public func reconciler(logger: Logger) -> Reconciler {
         Reconciler(

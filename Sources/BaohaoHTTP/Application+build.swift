@@ -10,27 +10,47 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     let methods = MethodTable()
     router.add(middleware: ProblemMiddleware(methods: methods))
     router.add(middleware: MetricsMiddleware())
-    HealthController(services: services).addRoutes(to: router)
-    OnlineRechargeController(services: services).addRoutes(to: router)
-    PaymentNotificationController(services: services).addRoutes(to: router)
-    ReceiptController(services: services).addRoutes(to: router)
-    OrderPageController(services: services).addRoutes(to: router)
-    RechargePortalController(services: services).addRoutes(to: router)
-    SignInController(services: services).addRoutes(to: router)
-    AccountController(services: services).addRoutes(to: router)
-    StaffConsoleController(services: services).addRoutes(to: router)
-    AdminController(services: services).addRoutes(to: router)
+    HealthController(metrics: services.metrics, store: services.store).addRoutes(to: router)
+    OnlineRechargeController(
+        channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
+        recharges: services.recharges
+    ).addRoutes(to: router)
+    PaymentNotificationController(
+        clock: services.clock, metrics: services.metrics, payments: services.payments, recharges: services.recharges
+    ).addRoutes(to: router)
+    ReceiptController(clock: services.clock, merchant: services.merchant, recharges: services.recharges).addRoutes(to: router)
+    OrderPageController(checkout: services.checkout, recharges: services.recharges).addRoutes(to: router)
+    RechargePortalController(
+        channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
+        recharges: services.recharges, secureCookies: services.secureCookies
+    ).addRoutes(to: router)
+    SignInController(secureCookies: services.secureCookies, subscribers: services.subscribers, trustedProxies: services.trustedProxies)
+        .addRoutes(to: router)
+    AccountController(
+        admin: services.admin, clock: services.clock, retention: services.retention, secureCookies: services.secureCookies,
+        subscribers: services.subscribers
+    ).addRoutes(to: router)
+    StaffConsoleController(clock: services.clock, secureCookies: services.secureCookies, staff: services.staff).addRoutes(to: router)
+    AdminController(
+        admin: services.admin, adminToken: services.adminToken, clock: services.clock, lines: services.lines, staff: services.staff
+    ).addRoutes(to: router)
     StaffTokenController(staff: services.staff, clock: services.clock).addRoutes(to: router)
     AdminChannelsController(channelPolicies: services.channelPolicies, adminToken: services.adminToken, staff: services.staff)
         .addRoutes(to: router)
-    AdminPaymentsController(services: services).addRoutes(to: router)
-    AdminRetentionController(services: services).addRoutes(to: router)
-    SMSCallbackController(services: services).addRoutes(to: router)
+    AdminPaymentsController(
+        adminToken: services.adminToken, payments: services.payments, reconciler: { services.reconciler(logger: $0) },
+        settlement: services.settlement, staff: services.staff
+    ).addRoutes(to: router)
+    AdminRetentionController(
+        adminToken: services.adminToken, clock: services.clock, reminders: services.reminders, retention: services.retention,
+        staff: services.staff
+    ).addRoutes(to: router)
+    SMSCallbackController(reminders: services.reminders, smsCallbackSecret: services.smsCallbackSecret).addRoutes(to: router)
     if let gateway = services.sandboxGateway, let sandbox = services.payments.provider(named: "sandbox") as? SandboxProvider {
-        SandboxPayPageController(services: services, provider: sandbox, gateway: gateway).addRoutes(to: router)
+        SandboxPayPageController(clock: services.clock, provider: sandbox, gateway: gateway).addRoutes(to: router)
     }
     if let unionPay = services.payments.provider(named: "unionpay") as? UnionPayProvider {
-        UnionPayFrontPageController(services: services, provider: unionPay).addRoutes(to: router)
+        UnionPayFrontPageController(checkout: services.checkout, recharges: services.recharges, provider: unionPay).addRoutes(to: router)
     }
     methods.fill(from: router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router

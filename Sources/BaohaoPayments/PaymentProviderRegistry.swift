@@ -22,4 +22,9 @@ public struct PaymentProviderRegistry: Sendable {
     public func provider(named name: String) -> (any PaymentProvider)? {
         providers.first { $0.name == name }
     }
+
+    /// The payment methods a payer may choose on a channel: enabled here and allowed by its policy.
+    public func methods(allowedBy policy: ChannelPolicy) -> [PaymentMethod] {
+        enabledMethods.filter(policy.paymentMethods.contains)
+    }
 }

@@ -4,13 +4,18 @@ import Hummingbird
 
 /// The operator's API under `/v1/admin`, behind ``AdminAuthMiddleware``.
 struct AdminController<Context: StaffIdentityContext> {
-    let services: AppServices
+    let admin: AdminService
+    /// `BAOHAO_ADMIN_TOKEN`; `nil`: only admins' staff tokens are accepted.
+    let adminToken: String?
+    let clock: any WallClock
+    let lines: LineService
+    let staff: StaffService
     /// Largest CSV import body.
     static var maximumImportBytes: Int { 2 * 1024 * 1024 }
 
     func addRoutes(to router: Router<Context>) {
         let group = router.group("/v1/admin").add(
-            middleware: AdminAuthMiddleware<Context>(token: services.adminToken, staff: services.staff))
+            middleware: AdminAuthMiddleware<Context>(token: self.adminToken, staff: self.staff))
         group.get("/plans", use: plans)
         group.post("/plans", use: addPlan)
         group.post("/lines", use: addLine)
@@ -24,7 +29,7 @@ struct AdminController<Context: StaffIdentityContext> {
     }
 
     @Sendable func plans(_ request: Request, context: Context) async throws -> JSONResponse<[PlanRepresentation]> {
-        JSONResponse(try await services.admin.plans().map(PlanRepresentation.init))
+        JSONResponse(try await self.admin.plans().map(PlanRepresentation.init))
     }
 
     @Sendable func addPlan(_ request: Request, context: Context) async throws -> JSONResponse<PlanRepresentation> {
@@ -33,7 +38,7 @@ struct AdminController<Context: StaffIdentityContext> {
         do {
             plan = try Plan(code: body.code, name: body.name, monthlyFee: body.monthlyFee, policyCode: body.policy)
         } catch { throw DomainError.validation(error) }
-        try await services.admin.addPlan(plan)
+        try await self.admin.addPlan(plan)
         return JSONResponse(PlanRepresentation(plan), status: .created)
     }
 
@@ -61,12 +66,12 @@ struct AdminController<Context: StaffIdentityContext> {
             }
             mobileOperator = parsed
         }
-        let line = try await services.lines.add(
+        let line = try await self.lines.add(
             NewLine(
                 msisdn: body.msisdn, planCode: body.plan, holderName: body.holderName,
                 openingBalance: body.openingBalance ?? .zero(.cny), mobileOperator: mobileOperator))
-        let plan = try await services.admin.plan(code: line.planCode)
-        return JSONResponse(LineRepresentation(line, plan: plan, now: services.clock.now()), status: .created)
+        let plan = try await self.admin.plan(code: line.planCode)
+        return JSONResponse(LineRepresentation(line, plan: plan, now: self.clock.now()), status: .created)
     }
 
     struct ImportResult: Encodable, Sendable {
@@ -90,7 +95,7 @@ struct AdminController<Context: StaffIdentityContext> {
             throw Problem(.unprocessableContent, "validation-error", detail: "the file is not UTF-8", field: "body")
         }
         let parsed = LineImportCSV.parse(text)
-        let report = try await services.lines.importLines(parsed.rows, parseErrors: parsed.errors)
+        let report = try await self.lines.importLines(parsed.rows, parseErrors: parsed.errors)
         return JSONResponse(ImportResult(imported: report.imported, rowsRead: report.rowsRead), status: .created)
     }
 
@@ -115,9 +120,9 @@ struct AdminController<Context: StaffIdentityContext> {
         }
         let limit = try request.queryInteger("limit", in: 1...500, default: 100)
         let cursor = query.get("cursor")
-        let lines = try await services.lines.list(status: status, after: cursor, limit: limit)
-        let plans = Dictionary(uniqueKeysWithValues: try await services.admin.plans().map { ($0.code, $0) })
-        let now = services.clock.now()
+        let lines = try await self.lines.list(status: status, after: cursor, limit: limit)
+        let plans = Dictionary(uniqueKeysWithValues: try await self.admin.plans().map { ($0.code, $0) })
+        let now = self.clock.now()
         return JSONResponse(
             LinePage(
                 lines: lines.map { LineRepresentation($0, plan: plans[$0.planCode], now: now) },
@@ -126,19 +131,19 @@ struct AdminController<Context: StaffIdentityContext> {
 
     func line(_ context: Context) async throws -> Line {
         let raw = try context.parameters.require("msisdn")
-        return try await services.lines.line(msisdn: raw.removingPercentEncoding ?? raw)
+        return try await self.lines.line(msisdn: raw.removingPercentEncoding ?? raw)
     }
 
     @Sendable func showLine(_ request: Request, context: Context) async throws -> JSONResponse<LineRepresentation> {
         let line = try await line(context)
-        let plan = try await services.admin.plan(code: line.planCode)
-        return JSONResponse(LineRepresentation(line, plan: plan, now: services.clock.now()))
+        let plan = try await self.admin.plan(code: line.planCode)
+        return JSONResponse(LineRepresentation(line, plan: plan, now: self.clock.now()))
     }
 
     @Sendable func ledger(_ request: Request, context: Context) async throws -> JSONResponse<[TransferRepresentation]> {
         let line = try await line(context)
         let limit = try request.queryInteger("limit", in: 1...1_000, default: 100)
-        return JSONResponse(try await services.admin.ledger(lineID: line.id, limit: limit).map(TransferRepresentation.init))
+        return JSONResponse(try await self.admin.ledger(lineID: line.id, limit: limit).map(TransferRepresentation.init))
     }
 
     @Sendable func orders(_ request: Request, context: Context) async throws -> JSONResponse<[OrderRepresentation]> {
@@ -146,7 +151,7 @@ struct AdminController<Context: StaffIdentityContext> {
         let limit = try request.queryInteger("limit", in: 1...1_000, default: 100)
         let language = request.language
         return JSONResponse(
-            try await services.admin.orders(lineID: line.id, limit: limit).map { OrderRepresentation($0, language: language) })
+            try await self.admin.orders(lineID: line.id, limit: limit).map { OrderRepresentation($0, language: language) })
     }
 
     @Sendable func notifications(_ request: Request, context: Context) async throws -> JSONResponse<[NotificationRepresentation]> {
@@ -158,10 +163,10 @@ struct AdminController<Context: StaffIdentityContext> {
             outcome = parsed
         }
         let limit = try request.queryInteger("limit", in: 1...1_000, default: 100)
-        return JSONResponse(try await services.admin.notifications(outcome: outcome, limit: limit).map(NotificationRepresentation.init))
+        return JSONResponse(try await self.admin.notifications(outcome: outcome, limit: limit).map(NotificationRepresentation.init))
     }
 
     @Sendable func verify(_ request: Request, context: Context) async throws -> JSONResponse<VerificationRepresentation> {
-        JSONResponse(VerificationRepresentation(try await services.admin.verify()))
+        JSONResponse(VerificationRepresentation(try await self.admin.verify()))
     }
 }

@@ -7,13 +7,19 @@ import Logging
 /// The operator's payment tools under `/v1/admin`: daily settlement against a provider's
 /// statement, and a reconciliation run on demand.
 struct AdminPaymentsController<Context: StaffIdentityContext> {
-    let services: AppServices
+    /// `BAOHAO_ADMIN_TOKEN`; `nil`: only admins' staff tokens are accepted.
+    let adminToken: String?
+    let payments: PaymentProviderRegistry
+    /// Makes the reconciler, its notes logged to the given logger.
+    let reconciler: @Sendable (Logger) -> Reconciler
+    let settlement: SettlementService
+    let staff: StaffService
     /// Largest statement body (about 200,000 lines).
     static var maximumStatementBytes: Int { 32 * 1024 * 1024 }
 
     func addRoutes(to router: Router<Context>) {
         let group = router.group("/v1/admin").add(
-            middleware: AdminAuthMiddleware<Context>(token: services.adminToken, staff: services.staff))
+            middleware: AdminAuthMiddleware<Context>(token: self.adminToken, staff: self.staff))
         group.post("/settlements/:provider", use: settle)
         group.post("/reconciliation/run", use: reconcile)
     }
@@ -21,7 +27,7 @@ struct AdminPaymentsController<Context: StaffIdentityContext> {
     /// `text/csv` statement for `?day=YYYY-MM-DD`: `provider_txn_id,order_id,amount,currency,paid_at`.
     @Sendable func settle(_ request: Request, context: Context) async throws -> JSONResponse<SettlementRepresentation> {
         let provider = try context.parameters.require("provider")
-        guard services.payments.provider(named: provider) != nil else { throw Problem(.notFound, "unknown-provider") }
+        guard self.payments.provider(named: provider) != nil else { throw Problem(.notFound, "unknown-provider") }
         guard let day = request.uri.queryParameters.get("day") else {
             throw Problem(.badRequest, "validation-error", detail: "day=YYYY-MM-DD is required", field: "day")
         }
@@ -40,13 +46,13 @@ struct AdminPaymentsController<Context: StaffIdentityContext> {
                 .unprocessableContent, "statement-rejected",
                 detail: error.problems.prefix(20).map { "line \($0.line): \($0.reason)" }.joined(separator: "; "))
         }
-        let report = try await services.settlement.settle(provider: provider, day: day, statement: statement)
+        let report = try await self.settlement.settle(provider: provider, day: day, statement: statement)
         return JSONResponse(SettlementRepresentation(report))
     }
 
     @Sendable func reconcile(_ request: Request, context: Context) async throws -> JSONResponse<Reconciler.Run> {
         let limit = try request.queryInteger("limit", in: 1...500, default: 100)
-        return JSONResponse(try await services.reconciler(logger: context.logger).runOnce(limit: limit))
+        return JSONResponse(try await self.reconciler(context.logger).runOnce(limit: limit))
     }
 }
 

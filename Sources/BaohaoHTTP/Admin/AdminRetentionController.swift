@@ -5,11 +5,16 @@ import Hummingbird
 /// The operator's view of retention: where a line stands, its stage history and reminders;
 /// reminder preferences; reported uses; policies; job runs.
 struct AdminRetentionController<Context: StaffIdentityContext> {
-    let services: AppServices
+    /// `BAOHAO_ADMIN_TOKEN`; `nil`: only admins' staff tokens are accepted.
+    let adminToken: String?
+    let clock: any WallClock
+    let reminders: ReminderService
+    let retention: RetentionService
+    let staff: StaffService
 
     func addRoutes(to router: Router<Context>) {
         let group = router.group("/v1/admin").add(
-            middleware: AdminAuthMiddleware<Context>(token: services.adminToken, staff: services.staff))
+            middleware: AdminAuthMiddleware<Context>(token: self.adminToken, staff: self.staff))
         group.get("/policies", use: policies)
         group.get("/lines/:msisdn/retention", use: retention)
         group.post("/lines/:msisdn/contact", use: setContact)
@@ -24,11 +29,11 @@ struct AdminRetentionController<Context: StaffIdentityContext> {
     }
 
     @Sendable func policies(_ request: Request, context: Context) async throws -> JSONResponse<[PolicyRepresentation]> {
-        JSONResponse(services.retention.book.all.map(PolicyRepresentation.init))
+        JSONResponse(self.retention.book.all.map(PolicyRepresentation.init))
     }
 
     @Sendable func retention(_ request: Request, context: Context) async throws -> JSONResponse<RetentionRepresentation> {
-        let view = try await services.retention.view(msisdn: try msisdn(context))
+        let view = try await self.retention.view(msisdn: try msisdn(context))
         return JSONResponse(RetentionRepresentation(view))
     }
 
@@ -72,7 +77,7 @@ struct AdminRetentionController<Context: StaffIdentityContext> {
             }
             return zone
         }
-        let saved = try await services.retention.setContact(msisdn: try msisdn(context)) { lineID in
+        let saved = try await self.retention.setContact(msisdn: try msisdn(context)) { lineID in
             ContactPreferences(
                 lineID: lineID, channels: channels, email: body.email, language: language, quietStart: body.quietStart,
                 quietEnd: body.quietEnd, timeZone: zone, optedOut: body.optedOut ?? false)
@@ -92,7 +97,7 @@ struct AdminRetentionController<Context: StaffIdentityContext> {
                 .unprocessableContent, "validation-error", detail: ActivityKind.allCases.map(\.rawValue).joined(separator: ", "),
                 field: "kind")
         }
-        var at = services.clock.now()
+        var at = self.clock.now()
         if let raw = body.at {
             guard let parsed = Timestamp.parse(raw) else {
                 throw Problem(.unprocessableContent, "validation-error", detail: "an RFC 3339 time", field: "at")
@@ -100,8 +105,8 @@ struct AdminRetentionController<Context: StaffIdentityContext> {
             at = parsed
         }
         let number = try msisdn(context)
-        _ = try await services.retention.recordActivity(msisdn: number, kind: kind, at: at)
-        return JSONResponse(RetentionRepresentation(try await services.retention.view(msisdn: number)))
+        _ = try await self.retention.recordActivity(msisdn: number, kind: kind, at: at)
+        return JSONResponse(RetentionRepresentation(try await self.retention.view(msisdn: number)))
     }
 
     struct JobRunResult: Encodable, Sendable {
@@ -110,10 +115,10 @@ struct AdminRetentionController<Context: StaffIdentityContext> {
     }
 
     @Sendable func runJobs(_ request: Request, context: Context) async throws -> JSONResponse<JobRunResult> {
-        let started = services.clock.now()
-        let reviews = try await services.retention.runReviews(maximumBatches: 50)
-        let reminders = try await services.reminders.dispatch(limit: 500)
-        try await services.retention.recordJobRun(
+        let started = self.clock.now()
+        let reviews = try await self.retention.runReviews(maximumBatches: 50)
+        let reminders = try await self.reminders.dispatch(limit: 500)
+        try await self.retention.recordJobRun(
             job: "retention", startedAt: started, processed: reviews.reviewed + reminders.claimed,
             detail: "admin api: \(reviews.charges) charge(s), \(reviews.stageChanges) stage change(s), \(reminders.sent) reminder(s) sent")
         return JSONResponse(JobRunResult(reviews: reviews, reminders: reminders))
@@ -137,7 +142,7 @@ struct AdminRetentionController<Context: StaffIdentityContext> {
     @Sendable func jobRuns(_ request: Request, context: Context) async throws -> JSONResponse<[JobRunRepresentation]> {
         let limit = try request.queryInteger("limit", in: 1...500, default: 50)
         return JSONResponse(
-            try await services.retention.jobRuns(limit: limit).map {
+            try await self.retention.jobRuns(limit: limit).map {
                 JobRunRepresentation(
                     id: $0.id, job: $0.job, startedAt: Timestamp.format($0.startedAt), finishedAt: Timestamp.format($0.finishedAt),
                     processed: $0.processed, detail: $0.detail)

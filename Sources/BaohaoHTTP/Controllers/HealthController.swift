@@ -1,9 +1,11 @@
+import BaohaoDomain
 import Foundation
 import Hummingbird
 
 /// `/healthz` (process up), `/readyz` (database answers), `/metrics` (Prometheus), `/openapi.yaml`.
 struct HealthController<Context: RequestContext> {
-    let services: AppServices
+    let metrics: BaohaoMetrics
+    let store: any RechargeStore
 
     func addRoutes(to router: Router<Context>) {
         router.get("/healthz") { _, _ in JSONResponse(["status": "ok"]) }
@@ -14,7 +16,7 @@ struct HealthController<Context: RequestContext> {
 
     @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
         do {
-            try await services.store.ping()
+            try await self.store.ping()
             return try JSONResponse(["status": "ready"]).response(from: request, context: context)
         } catch {
             context.logger.warning("database not reachable")
@@ -25,7 +27,7 @@ struct HealthController<Context: RequestContext> {
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
         var buffer: [UInt8] = []
-        services.metrics.registry.emit(into: &buffer)
+        self.metrics.registry.emit(into: &buffer)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: buffer)))

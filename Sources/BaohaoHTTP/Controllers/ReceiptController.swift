@@ -5,7 +5,9 @@ import Hummingbird
 /// Receipts for the payer: JSON at `/v1/receipts/{no}`, a printable page at `/receipts/{no}`, and
 /// a PDF at `/receipts/{no}/pdf`.
 struct ReceiptController<Context: RequestContext> {
-    let services: AppServices
+    let clock: any WallClock
+    let merchant: MerchantInfo
+    let recharges: RechargeService
 
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/receipts/:number", use: json)
@@ -50,23 +52,23 @@ struct ReceiptController<Context: RequestContext> {
     }
 
     @Sendable func json(_ request: Request, context: Context) async throws -> JSONResponse<ReceiptRepresentation> {
-        let receipt = try await services.recharges.receipt(number: try context.parameters.require("number"))
+        let receipt = try await self.recharges.receipt(number: try context.parameters.require("number"))
         return JSONResponse(
             ReceiptRepresentation(
-                receiptNo: receipt.number, merchant: services.merchant.name, orderID: receipt.orderID,
+                receiptNo: receipt.number, merchant: self.merchant.name, orderID: receipt.orderID,
                 providerTransactionID: receipt.providerTransactionID, msisdnMasked: receipt.msisdn.masked,
                 operator: receipt.mobileOperator.rawValue, channel: receipt.channel.rawValue, paymentMethod: receipt.paymentMethod.rawValue,
                 faceValue: receipt.faceValue, amountPaid: receipt.amountPaid, fee: receipt.fee, bonus: receipt.bonus,
                 paidAt: ISO8601.string(receipt.paidAt), creditedAt: ISO8601.string(receipt.creditedAt),
                 status: OrderStatus.credited.rawValue,
-                supportLine: services.merchant.supportLine, taxInvoice: false))
+                supportLine: self.merchant.supportLine, taxInvoice: false))
     }
 
     @Sendable func page(_ request: Request, context: Context) async throws -> HTMLResponse {
         let language = request.language
         do {
-            let receipt = try await services.recharges.receipt(number: try context.parameters.require("number"))
-            return HTMLResponse(html: ReceiptPage.render(receipt, merchant: services.merchant, language: language))
+            let receipt = try await self.recharges.receipt(number: try context.parameters.require("number"))
+            return HTMLResponse(html: ReceiptPage.render(receipt, merchant: self.merchant, language: language))
         } catch DomainError.receiptNotFound {
             return HTMLResponse(
                 html: MessagePage.render(
@@ -79,11 +81,11 @@ struct ReceiptController<Context: RequestContext> {
         let number: String = try context.parameters.require("number")
         let receipt: Receipt
         do {
-            receipt = try await services.recharges.receipt(number: number)
+            receipt = try await self.recharges.receipt(number: number)
         } catch DomainError.receiptNotFound {
             return try await page(request, context: context).response(from: request, context: context)
         }
-        let bytes = ReceiptPDF.render(receipt, merchant: services.merchant, language: request.language, now: services.clock.now())
+        let bytes = ReceiptPDF.render(receipt, merchant: self.merchant, language: request.language, now: self.clock.now())
         let safeName = String(
             receipt.number.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
                 .map(Character.init))

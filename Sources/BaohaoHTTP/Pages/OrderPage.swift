@@ -6,7 +6,8 @@ import Mustache
 /// `/orders/{id}`: where the payer waits for 到账. It follows the order's event stream and
 /// reloads when the status changes; without JavaScript it refreshes every few seconds.
 struct OrderPageController<Context: RequestContext> {
-    let services: AppServices
+    let checkout: PaymentService
+    let recharges: RechargeService
 
     func addRoutes(to router: Router<Context>) {
         router.get("/orders/:id", use: page)
@@ -18,7 +19,7 @@ struct OrderPageController<Context: RequestContext> {
         let order: RechargeOrder
         do {
             guard id.count <= 64 else { throw DomainError.orderNotFound }
-            order = try await services.recharges.order(id: id)
+            order = try await self.recharges.order(id: id)
         } catch DomainError.orderNotFound {
             return HTMLResponse(
                 html: MessagePage.render(
@@ -50,7 +51,7 @@ struct OrderPageController<Context: RequestContext> {
                 ? "正在等待支付结果，到账后本页自动更新。" : "Waiting for the payment result; this page updates when the money arrives.",
         ]
         if let receiptNo = order.receiptNumber { values["receiptNo"] = receiptNo }
-        if order.status == .pendingPayment, let link = try await services.checkout.link(orderID: order.id) {
+        if order.status == .pendingPayment, let link = try await self.checkout.link(orderID: order.id) {
             values["payURL"] = link.payURL
             values["payLabel"] = language == .zh ? "去支付 \(order.total.formatted)" : "Pay \(order.total.formatted)"
         }

@@ -10,7 +10,10 @@ import Hummingbird
 /// exactly once. Every notification, refused or not, is recorded for the operator; signatures and
 /// secrets are never logged or stored.
 struct PaymentNotificationController<Context: RequestContext> {
-    let services: AppServices
+    let clock: any WallClock
+    let metrics: BaohaoMetrics
+    let payments: PaymentProviderRegistry
+    let recharges: RechargeService
     /// Largest notification body read (Alipay's form posts are the largest, a few KB).
     static var maximumBodyBytes: Int { 64 * 1024 }
 
@@ -20,39 +23,39 @@ struct PaymentNotificationController<Context: RequestContext> {
 
     @Sendable func notify(_ request: Request, context: Context) async throws -> Response {
         let name = try context.parameters.require("provider")
-        guard let provider = services.payments.provider(named: name) else { throw Problem(.notFound, "unknown-provider") }
+        guard let provider = self.payments.provider(named: name) else { throw Problem(.notFound, "unknown-provider") }
         let body = try await request.bodyBytes(limit: Self.maximumBodyBytes)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let now = services.clock.now()
+        let now = self.clock.now()
 
         let event: PaymentEvent
         do {
             event = try await provider.verifyNotification(IncomingNotification(body: body, headers: headers), now: now)
         } catch {
             if error.harmless {
-                try await services.recharges.recordUnappliedNotification(
+                try await self.recharges.recordUnappliedNotification(
                     provider: provider.name, eventID: error.eventID, orderID: error.orderID, outcome: .ignored, reason: error.reason)
-                services.metrics.notification(provider: provider.name, outcome: "ignored")
+                self.metrics.notification(provider: provider.name, outcome: "ignored")
                 return Self.reply(provider.acknowledgement(.accepted))
             }
-            try await services.recharges.recordUnappliedNotification(
+            try await self.recharges.recordUnappliedNotification(
                 provider: provider.name, eventID: error.eventID, orderID: error.orderID, reason: error.reason)
-            services.metrics.notification(provider: provider.name, outcome: "rejected")
+            self.metrics.notification(provider: provider.name, outcome: "rejected")
             context.logger.warning(
                 "payment notification rejected", metadata: ["provider": "\(provider.name)", "reason": "\(error.reason)"])
             let status = error.isAuthenticationFailure ? 401 : 400
             return Self.reply(provider.acknowledgement(.rejected(status: status, reason: error.reason)))
         }
 
-        let application = try await services.recharges.applyPayment(event)
+        let application = try await self.recharges.applyPayment(event)
         let acknowledgement: NotificationAcknowledgement
         let outcome: String
         switch application {
         case .credited(let order, _):
             outcome = "applied"
             acknowledgement = .accepted
-            services.metrics.credited(channel: order.channel.rawValue, amountMinor: order.amount.amountMinor)
+            self.metrics.credited(channel: order.channel.rawValue, amountMinor: order.amount.amountMinor)
         case .markedFailed:
             outcome = "applied"
             acknowledgement = .accepted
@@ -74,7 +77,7 @@ struct PaymentNotificationController<Context: RequestContext> {
                 "payment notification rejected",
                 metadata: ["provider": "\(provider.name)", "order_id": "\(event.orderID)", "reason": "\(reason)"])
         }
-        services.metrics.notification(provider: provider.name, outcome: outcome)
+        self.metrics.notification(provider: provider.name, outcome: outcome)
         return Self.reply(provider.acknowledgement(acknowledgement))
     }
 

@@ -7,10 +7,15 @@ import Mustache
 /// recharges and receipts, reminder preferences, and the calendar feed of deadlines.
 /// Every page checks the session, and every line page that the line is the account's.
 struct AccountController<Context: BrowserSessionContext> {
-    let services: AppServices
+    let admin: AdminService
+    let clock: any WallClock
+    let retention: RetentionService
+    /// Cookies are marked Secure when payers reach the server over https.
+    let secureCookies: Bool
+    let subscribers: SubscriberService
 
     func addRoutes(to router: Router<Context>) {
-        router.group().add(middleware: BrowserSessionMiddleware(.subscriber(services.subscribers), required: true))
+        router.group().add(middleware: BrowserSessionMiddleware(.subscriber(self.subscribers), required: true))
             .get("/me", use: dashboard)
             .get("/me/lines/:id", use: history)
             .get("/me/lines/:id/reminders", use: reminderForm)
@@ -20,21 +25,21 @@ struct AccountController<Context: BrowserSessionContext> {
     }
 
     func assessment(_ line: Line) -> RetentionAssessment {
-        services.retention.book.assess(line, at: services.clock.now())
+        self.retention.book.assess(line, at: self.clock.now())
     }
 
     func page(
         _ request: Request, context: Context, title: String, template: MustacheTemplate, values: [String: Any],
         status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: services.secureCookies)
+        try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: self.secureCookies)
             .response(from: request, context: context)
     }
 
     @Sendable func dashboard(_ request: Request, context: Context) async throws -> Response {
         let session = try context.signedInSubscriber
         let language = request.language
-        let lines = try await services.subscribers.lines(accountID: session.accountID)
+        let lines = try await self.subscribers.lines(accountID: session.accountID)
         let assessed = lines.map { ($0, assessment($0)) }.sorted {
             switch ($0.1.deadline, $1.1.deadline) {
             case (let a?, let b?): return a < b
@@ -42,7 +47,7 @@ struct AccountController<Context: BrowserSessionContext> {
             default: return false
             }
         }
-        let key = try await services.subscribers.calendarKey(accountID: session.accountID)
+        let key = try await self.subscribers.calendarKey(accountID: session.accountID)
         let cards: [[String: Any]] = assessed.map { line, a in
             [
                 "number": line.msisdn.masked, "id": line.id, "msisdn": line.msisdn.e164,
@@ -75,7 +80,7 @@ struct AccountController<Context: BrowserSessionContext> {
         let id = try context.parameters.require("id")
         guard id.count <= 64 else { return nil }
         do {
-            return try await services.subscribers.line(id: id, accountID: session.accountID)
+            return try await self.subscribers.line(id: id, accountID: session.accountID)
         } catch DomainError.lineNotFound {
             return nil
         }
@@ -97,7 +102,7 @@ struct AccountController<Context: BrowserSessionContext> {
             return try notFound(request, context: context)
         }
         let language = request.language
-        let orders = try await services.admin.orders(lineID: line.id, limit: 100)
+        let orders = try await self.admin.orders(lineID: line.id, limit: 100)
         let rows: [[String: Any]] = orders.map { order in
             var row: [String: Any] = [
                 "date": ISO8601.local(order.createdAt), "amount": order.amount.formatted,
@@ -156,7 +161,7 @@ struct AccountController<Context: BrowserSessionContext> {
         guard let line = try await ownedLine(request, context: context, session: session) else {
             return try notFound(request, context: context)
         }
-        let view = try await services.retention.view(msisdn: line.msisdn.e164)
+        let view = try await self.retention.view(msisdn: line.msisdn.e164)
         return try reminderPage(request, context: context, line: line, contact: view.contact, message: nil, error: false)
     }
 
@@ -191,7 +196,7 @@ struct AccountController<Context: BrowserSessionContext> {
             return try refuse("请同时设置免打扰的开始和结束。", "Set both ends of the quiet hours.")
         }
         do {
-            let saved = try await services.retention.setContact(msisdn: line.msisdn.e164) { _ in draft }
+            let saved = try await self.retention.setContact(msisdn: line.msisdn.e164) { _ in draft }
             return try reminderPage(
                 request, context: context, line: line, contact: saved, message: language == .zh ? "已保存。" : "Saved.", error: false)
         } catch DomainError.validation {
@@ -203,9 +208,9 @@ struct AccountController<Context: BrowserSessionContext> {
     /// before. The key in the URL is the only credential (calendar apps send no cookies).
     @Sendable func calendar(_ request: Request, context: Context) async throws -> Response {
         guard let key = request.uri.queryParameters.get("key"),
-            let account = try await services.subscribers.account(calendarKey: String(key))
+            let account = try await self.subscribers.account(calendarKey: String(key))
         else { throw Problem(.notFound, "not-found") }
-        let lines = try await services.subscribers.lines(accountID: account.id)
+        let lines = try await self.subscribers.lines(accountID: account.id)
         let events = lines.compactMap { line -> DeadlineCalendar.Event? in
             let a = assessment(line)
             guard let deadline = a.deadline else { return nil }
@@ -213,7 +218,7 @@ struct AccountController<Context: BrowserSessionContext> {
                 uid: "\(line.id)-\(deadline.iso)@baohao", day: deadline, summary: "保号截止 \(line.msisdn.masked) / Keep-alive deadline",
                 description: "\(a.action.text(.zh))\n\(a.action.text(.en))")
         }
-        let body = DeadlineCalendar.render(events, stamp: services.clock.now())
+        let body = DeadlineCalendar.render(events, stamp: self.clock.now())
         return Response(
             status: .ok,
             headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, max-age=3600"],

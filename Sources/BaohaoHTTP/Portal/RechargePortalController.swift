@@ -6,7 +6,13 @@ import Hummingbird
 /// The subscriber's recharge journey without signing in: number → confirmation with the amount
 /// grid and payment methods → order (then the order page: pay, wait for 到账, receipt).
 struct RechargePortalController<Context: RequestContext> {
-    let services: AppServices
+    let channelPolicies: ChannelPolicyService
+    let checkout: PaymentService
+    let metrics: BaohaoMetrics
+    let payments: PaymentProviderRegistry
+    let recharges: RechargeService
+    /// Cookies are marked Secure when payers reach the server over https.
+    let secureCookies: Bool
 
     func addRoutes(to router: Router<Context>) {
         router.get("/", use: home)
@@ -15,7 +21,7 @@ struct RechargePortalController<Context: RequestContext> {
     }
 
     /// The online channel's rules as the operator set them.
-    func channelPolicy() async throws -> ChannelPolicy { try await services.channelPolicies.policy(for: .online) }
+    func channelPolicy() async throws -> ChannelPolicy { try await self.channelPolicies.policy(for: .online) }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> HTMLResponse {
         homePage(request.language, number: "", error: nil, status: .ok)
@@ -50,7 +56,7 @@ struct RechargePortalController<Context: RequestContext> {
         }
         let (token, isNew) = CSRFToken.current(request)
         var page = try await formPage(request, number: number, token: token, selected: nil, method: nil, error: nil)
-        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: services.secureCookies)) }
+        if isNew { page.cookies.append(CSRFToken.cookie(token, secure: self.secureCookies)) }
         return try page.response(from: request, context: context)
     }
 
@@ -62,12 +68,12 @@ struct RechargePortalController<Context: RequestContext> {
         let language = request.language
         let confirmation: LineConfirmation
         do {
-            confirmation = try await services.recharges.confirm(msisdn: number)
+            confirmation = try await self.recharges.confirm(msisdn: number)
         } catch let error as DomainError {
             return homePage(language, number: number, error: Messages.problemTitle(error.code, language), status: Problem(error).status)
         }
         let policy = try await channelPolicy()
-        let methods = services.paymentMethods(for: policy)
+        let methods = self.payments.methods(allowedBy: policy)
         let chosenMethod = method ?? methods.first?.rawValue
         func label(_ zh: String, _ en: String) -> String { PageLayout.label(zh, en, language) }
         let feeText: String
@@ -149,7 +155,7 @@ struct RechargePortalController<Context: RequestContext> {
         guard let amountMinor, (1...Int64(100_000_000)).contains(amountMinor) else {
             return try await again(language == .zh ? "请选择充值金额。" : "Choose an amount.")
         }
-        guard let method = PaymentMethod(rawValue: methodName), let provider = services.payments.provider(for: method) else {
+        guard let method = PaymentMethod(rawValue: methodName), let provider = self.payments.provider(for: method) else {
             return try await again(Messages.problemTitle("payment-method-unavailable", language))
         }
         guard let key = form["key"], key.hasPrefix("web-"), key.count <= 64 else {
@@ -157,12 +163,12 @@ struct RechargePortalController<Context: RequestContext> {
         }
         let order: RechargeOrder
         do {
-            let (made, created) = try await services.recharges.createOrder(
+            let (made, created) = try await self.recharges.createOrder(
                 RechargeRequest(msisdn: number, amount: Money(amountMinor, currency), channel: .online, paymentMethod: method),
                 idempotencyKey: key)
-            if created { services.metrics.orderCreated(channel: Channel.online.rawValue) }
+            if created { self.metrics.orderCreated(channel: Channel.online.rawValue) }
             order = made
-            _ = try await services.checkout.start(order, at: provider)
+            _ = try await self.checkout.start(order, at: provider)
         } catch DomainError.validation(let failure) where failure.field.hasPrefix("amount") {
             let policy = try await channelPolicy()
             return try await again(

@@ -4,18 +4,22 @@ import Hummingbird
 
 /// Sign-in by SMS one-time code, and proving another number for a signed-in account.
 struct SignInController<Context: BrowserSessionContext> {
-    let services: AppServices
+    /// Cookies are marked Secure when payers reach the server over https.
+    let secureCookies: Bool
+    let subscribers: SubscriberService
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    let trustedProxies: Set<String>
 
     static var sessionCookie: String { BrowserSessionAudience.subscriberCookie }
 
     func addRoutes(to router: Router<Context>) {
-        router.group().add(middleware: BrowserSessionMiddleware(.subscriber(services.subscribers), required: false))
+        router.group().add(middleware: BrowserSessionMiddleware(.subscriber(self.subscribers), required: false))
             .get("/signin", use: signInForm)
         router.post("/signin", use: requestSignInCode)
         router.get("/signin/verify", use: signInCodeForm)
         router.post("/signin/verify", use: verifySignIn)
         router.post("/signout", use: signOut)
-        router.group().add(middleware: BrowserSessionMiddleware(.subscriber(services.subscribers), required: true))
+        router.group().add(middleware: BrowserSessionMiddleware(.subscriber(self.subscribers), required: true))
             .get("/me/add", use: addForm)
             .post("/me/add", use: requestAddCode)
             .get("/me/add/verify", use: addCodeForm)
@@ -24,7 +28,7 @@ struct SignInController<Context: BrowserSessionContext> {
 
     /// The per-client key for rate limits: a hash of the client's address (see ``ClientAddress``).
     func clientKey(_ request: Request, context: Context) -> String {
-        ClientAddress.key(request, context: context, trustedProxies: services.trustedProxies)
+        ClientAddress.key(request, context: context, trustedProxies: self.trustedProxies)
     }
 
     // MARK: Pages
@@ -47,13 +51,13 @@ struct SignInController<Context: BrowserSessionContext> {
             "action": adding ? "/me/add" : "/signin", "number": form.number,
             "numberLabel": language == .zh ? "手机号码" : "Phone number",
             "submit": language == .zh ? "获取验证码" : "Send me a code",
-            "unavailable": !services.subscribers.canSendCodes,
+            "unavailable": !self.subscribers.canSendCodes,
             "unavailableText": language == .zh ? "短信登录暂未开通。" : "SMS sign-in is not available on this server.",
             "error": form.error ?? "", "hasError": form.error != nil,
         ]
         return try CSRFToken.page(
             request, title: language == .zh ? "保号 · 登录" : "Baohao · Sign in", template: AccountTemplates.number, values: values,
-            status: form.status, secure: services.secureCookies
+            status: form.status, secure: self.secureCookies
         ).response(from: request, context: context)
     }
 
@@ -73,7 +77,7 @@ struct SignInController<Context: BrowserSessionContext> {
         ]
         return try CSRFToken.page(
             request, title: language == .zh ? "保号 · 验证码" : "Baohao · Code", template: AccountTemplates.code, values: values,
-            status: status, secure: services.secureCookies
+            status: status, secure: self.secureCookies
         ).response(from: request, context: context)
     }
 
@@ -106,7 +110,7 @@ struct SignInController<Context: BrowserSessionContext> {
         let adding = accountID != nil
         let result: SubscriberService.CodeRequest
         do {
-            result = try await services.subscribers.requestCode(
+            result = try await self.subscribers.requestCode(
                 msisdn: number, purpose: adding ? .addNumber : .signIn, accountID: accountID,
                 clientKey: clientKey(request, context: context),
                 language: language)
@@ -154,7 +158,7 @@ struct SignInController<Context: BrowserSessionContext> {
         guard CSRFToken.isValid(request, form: form) else { return try Self.expiredPage(request, context: context) }
         let challenge = String((form["challenge"] ?? "").prefix(64))
         let adding = accountID != nil
-        switch try await services.subscribers.verify(
+        switch try await self.subscribers.verify(
             challengeID: challenge, code: String((form["code"] ?? "").prefix(12)), accountID: accountID)
         {
         case .signedIn(let token, _):
@@ -162,7 +166,7 @@ struct SignInController<Context: BrowserSessionContext> {
             response.setCookie(
                 Cookie(
                     name: Self.sessionCookie, value: token, maxAge: Int(SubscriberService.sessionLifetime), path: "/",
-                    secure: services.secureCookies,
+                    secure: self.secureCookies,
                     httpOnly: true, sameSite: .lax))
             return response
         case .numberAdded:
@@ -184,11 +188,11 @@ struct SignInController<Context: BrowserSessionContext> {
     @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
         let form = FormDecoding.decode(String(decoding: try await request.bodyBytes(limit: 1024), as: UTF8.self))
         guard CSRFToken.isValid(request, form: form) else { return try Self.expiredPage(request, context: context) }
-        if let token = request.cookies[Self.sessionCookie]?.value { try await services.subscribers.signOut(token: token) }
+        if let token = request.cookies[Self.sessionCookie]?.value { try await self.subscribers.signOut(token: token) }
         var response = Response(status: .seeOther, headers: [.location: "/"])
         response.setCookie(
             Cookie(
-                name: Self.sessionCookie, value: "", maxAge: 0, path: "/", secure: services.secureCookies, httpOnly: true, sameSite: .lax))
+                name: Self.sessionCookie, value: "", maxAge: 0, path: "/", secure: self.secureCookies, httpOnly: true, sameSite: .lax))
         return response
     }
 

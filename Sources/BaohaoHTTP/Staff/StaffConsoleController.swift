@@ -6,16 +6,19 @@ import Mustache
 /// The staff console under `/staff`: sign-in by username and password, the dashboard, line lookup
 /// (ledger, orders, stage history) and, for administrators, the staff list.
 struct StaffConsoleController<Context: BrowserSessionContext> {
-    let services: AppServices
+    let clock: any WallClock
+    /// Cookies are marked Secure when payers reach the server over https.
+    let secureCookies: Bool
+    let staff: StaffService
 
     static var sessionCookie: String { BrowserSessionAudience.staffCookie }
 
     func addRoutes(to router: Router<Context>) {
-        router.group().add(middleware: BrowserSessionMiddleware(.staff(services.staff), required: false))
+        router.group().add(middleware: BrowserSessionMiddleware(.staff(self.staff), required: false))
             .get("/staff/signin", use: signInForm)
         router.post("/staff/signin", use: signIn)
         router.post("/staff/signout", use: signOut)
-        router.group().add(middleware: BrowserSessionMiddleware(.staff(services.staff), required: true))
+        router.group().add(middleware: BrowserSessionMiddleware(.staff(self.staff), required: true))
             .get("/staff", use: dashboard)
             .get("/staff/lines", use: line)
             .get("/staff/accounts", use: accounts)
@@ -37,7 +40,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             values["menuStaff"] = language == .zh ? "工作人员" : "Staff"
             values["signOut"] = language == .zh ? "退出" : "Sign out"
         }
-        return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: services.secureCookies)
+        return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: self.secureCookies)
             .response(from: request, context: context)
     }
 
@@ -66,13 +69,13 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         guard CSRFToken.isValid(request, form: form) else { return try SignInController<Context>.expiredPage(request, context: context) }
         let username = String((form["username"] ?? "").prefix(32))
         let password = String((form["password"] ?? "").prefix(128))
-        switch try await services.staff.signIn(username: username, password: password) {
+        switch try await self.staff.signIn(username: username, password: password) {
         case .signedIn(let token, _, _):
             var response = Response(status: .seeOther, headers: [.location: "/staff"])
             response.setCookie(
                 Cookie(
                     name: Self.sessionCookie, value: token, maxAge: Int(StaffService.sessionLifetime), path: "/staff",
-                    secure: services.secureCookies,
+                    secure: self.secureCookies,
                     httpOnly: true, sameSite: .strict))
             return response
         case .refused:
@@ -80,7 +83,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
                 request, context: context, username: username,
                 error: language == .zh ? "用户名或密码不正确。" : "Wrong username or password.", status: .unauthorized)
         case .locked(let until):
-            let minutes = max(1, Int((until.timeIntervalSince(services.clock.now()) / 60).rounded(.up)))
+            let minutes = max(1, Int((until.timeIntervalSince(self.clock.now()) / 60).rounded(.up)))
             return try signInPage(
                 request, context: context, username: username,
                 error: language == .zh ? "密码错误次数过多，请 \(minutes) 分钟后再试。" : "Too many wrong passwords; try again in \(minutes) minutes.",
@@ -91,11 +94,11 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
     @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
         let form = FormDecoding.decode(String(decoding: try await request.bodyBytes(limit: 1024), as: UTF8.self))
         guard CSRFToken.isValid(request, form: form) else { return try SignInController<Context>.expiredPage(request, context: context) }
-        if let token = request.cookies[Self.sessionCookie]?.value { try await services.staff.signOut(token: token) }
+        if let token = request.cookies[Self.sessionCookie]?.value { try await self.staff.signOut(token: token) }
         var response = Self.signInRedirect()
         response.setCookie(
             Cookie(
-                name: Self.sessionCookie, value: "", maxAge: 0, path: "/staff", secure: services.secureCookies, httpOnly: true,
+                name: Self.sessionCookie, value: "", maxAge: 0, path: "/staff", secure: self.secureCookies, httpOnly: true,
                 sameSite: .strict)
         )
         return response
@@ -121,7 +124,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
     @Sendable func dashboard(_ request: Request, context: Context) async throws -> Response {
         let viewer = try context.signedInStaff
         let language = request.language
-        let board = try await services.staff.dashboard(for: viewer)
+        let board = try await self.staff.dashboard(for: viewer)
         let zh = language == .zh
         var tallies: [[String: Any]] = board.tallies.map {
             [
@@ -197,7 +200,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         var status = HTTPResponse.Status.ok
         if !query.isEmpty {
             do {
-                let dossier = try await services.staff.dossier(msisdn: query)
+                let dossier = try await self.staff.dossier(msisdn: query)
                 values.merge(Self.dossierValues(dossier, language: language)) { $1 }
                 values["found"] = true
             } catch let error as DomainError {
@@ -264,8 +267,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
                     language: language), status: .forbidden
             ).response(from: request, context: context)
         }
-        let now = services.clock.now()
-        let accounts = try await services.staff.staff().map { s -> [String: Any] in
+        let now = self.clock.now()
+        let accounts = try await self.staff.staff().map { s -> [String: Any] in
             let state: String
             if s.disabledAt != nil {
                 state = zh ? "已停用" : "Disabled"

@@ -5,7 +5,11 @@ import Hummingbird
 
 /// 线上充值: the online channel's public API. No login: anyone may top up any number.
 struct OnlineRechargeController<Context: RequestContext> {
-    let services: AppServices
+    let channelPolicies: ChannelPolicyService
+    let checkout: PaymentService
+    let metrics: BaohaoMetrics
+    let payments: PaymentProviderRegistry
+    let recharges: RechargeService
     /// Longest an SSE stream stays open.
     static var maximumStreamSeconds: Int { 15 * 60 }
 
@@ -39,7 +43,7 @@ struct OnlineRechargeController<Context: RequestContext> {
         let raw = try context.parameters.require("msisdn")
         let input = raw.removingPercentEncoding ?? raw
         let language = request.language
-        let confirmation = try await services.recharges.confirm(msisdn: input)
+        let confirmation = try await self.recharges.confirm(msisdn: input)
         return JSONResponse(
             Confirmation(
                 msisdnMasked: confirmation.msisdnMasked, operator: confirmation.mobileOperator.rawValue,
@@ -64,7 +68,7 @@ struct OnlineRechargeController<Context: RequestContext> {
     }
 
     @Sendable func channelRules(_ request: Request, context: Context) async throws -> JSONResponse<ChannelRules> {
-        let policy = try await services.channelPolicies.policy(for: .online)
+        let policy = try await self.channelPolicies.policy(for: .online)
         let fee: String
         switch policy.fee {
         case .none: fee = "none"
@@ -75,7 +79,7 @@ struct OnlineRechargeController<Context: RequestContext> {
             ChannelRules(
                 channel: policy.channel.rawValue, denominations: policy.denominations, minimum: policy.minimumAmount,
                 maximum: policy.maximumAmount, stepMinor: policy.freeAmountStepMinor, fee: fee,
-                paymentMethods: services.paymentMethods(for: policy).map(\.rawValue)))
+                paymentMethods: self.payments.methods(allowedBy: policy).map(\.rawValue)))
     }
 
     struct CreateBody: Decodable {
@@ -98,27 +102,27 @@ struct OnlineRechargeController<Context: RequestContext> {
         guard let channel = Channel(rawValue: body.channel), channel == .online else {
             throw Problem(.unprocessableContent, "validation-error", detail: "only online is accepted here", field: "channel")
         }
-        guard let method = PaymentMethod(rawValue: body.paymentMethod), let provider = services.payments.provider(for: method) else {
+        guard let method = PaymentMethod(rawValue: body.paymentMethod), let provider = self.payments.provider(for: method) else {
             throw DomainError.paymentMethodUnavailable(body.paymentMethod)
         }
-        let (order, created) = try await services.recharges.createOrder(
+        let (order, created) = try await self.recharges.createOrder(
             RechargeRequest(msisdn: body.msisdn, amount: body.amount, channel: channel, paymentMethod: method), idempotencyKey: key)
-        if created { services.metrics.orderCreated(channel: channel.rawValue) }
-        let payment = OrderRepresentation.Payment(try await services.checkout.start(order, at: provider))
+        if created { self.metrics.orderCreated(channel: channel.rawValue) }
+        let payment = OrderRepresentation.Payment(try await self.checkout.start(order, at: provider))
         return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment), status: created ? .created : .ok)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> JSONResponse<OrderRepresentation> {
-        let order = try await services.recharges.order(id: try Self.orderID(context))
+        let order = try await self.recharges.order(id: try Self.orderID(context))
         var payment: OrderRepresentation.Payment? = nil
-        if order.status == .pendingPayment, let provider = services.payments.provider(for: order.paymentMethod) {
-            payment = OrderRepresentation.Payment(try await services.checkout.start(order, at: provider))
+        if order.status == .pendingPayment, let provider = self.payments.provider(for: order.paymentMethod) {
+            payment = OrderRepresentation.Payment(try await self.checkout.start(order, at: provider))
         }
         return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment))
     }
 
     @Sendable func cancel(_ request: Request, context: Context) async throws -> JSONResponse<OrderRepresentation> {
-        let order = try await services.recharges.cancel(orderID: try Self.orderID(context))
+        let order = try await self.recharges.cancel(orderID: try Self.orderID(context))
         return JSONResponse(OrderRepresentation(order, language: request.language))
     }
 
@@ -127,7 +131,7 @@ struct OnlineRechargeController<Context: RequestContext> {
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {
         let id = try Self.orderID(context)
         let language = request.language
-        let recharges = services.recharges
+        let recharges = self.recharges
         _ = try await recharges.order(id: id)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"

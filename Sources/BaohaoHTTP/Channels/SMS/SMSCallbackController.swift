@@ -7,7 +7,9 @@ import Hummingbird
 /// back to the sender) and delivery reports (`dlr-url`). Both are refused without the shared
 /// secret (`key=` for inbound, a per-reminder token for reports).
 struct SMSCallbackController<Context: RequestContext> {
-    let services: AppServices
+    let reminders: ReminderService
+    /// Authenticates Kannel's callbacks; `nil` turns them off.
+    let smsCallbackSecret: String?
 
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/sms/inbound", use: inbound)
@@ -17,13 +19,13 @@ struct SMSCallbackController<Context: RequestContext> {
     func refuse() -> Problem { Problem(.unauthorized, "unauthorized") }
 
     @Sendable func inbound(_ request: Request, context: Context) async throws -> Response {
-        guard let secret = services.smsCallbackSecret, let key = request.uri.queryParameters.get("key"),
+        guard let secret = self.smsCallbackSecret, let key = request.uri.queryParameters.get("key"),
             ConstantTime.equal(Array(key.utf8), Array(secret.utf8))
         else { throw refuse() }
         let from = String((request.uri.queryParameters.get("from") ?? "").prefix(32))
         let text = String((request.uri.queryParameters.get("text") ?? "").prefix(160))
         let reply =
-            try await services.reminders.balanceReply(from: from, text: text)
+            try await self.reminders.balanceReply(from: from, text: text)
             ?? "发送“余额”或 BAL 查询余额、状态和保号截止日。Send BAL for balance, status and deadline."
         var response = Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: reply)))
@@ -32,14 +34,14 @@ struct SMSCallbackController<Context: RequestContext> {
     }
 
     @Sendable func deliveryReport(_ request: Request, context: Context) async throws -> Response {
-        guard let secret = services.smsCallbackSecret, let reminder = request.uri.queryParameters.get("reminder"), reminder.count <= 64,
+        guard let secret = self.smsCallbackSecret, let reminder = request.uri.queryParameters.get("reminder"), reminder.count <= 64,
             let token = request.uri.queryParameters.get("token"),
             ConstantTime.equal(Array(token.utf8), Array(KannelConfiguration.token(reminderID: String(reminder), secret: secret).utf8))
         else { throw refuse() }
         guard let code = request.uri.queryParameters.get("status").flatMap({ Int($0) }), (0...64).contains(code) else {
             throw Problem(.unprocessableContent, "validation-error", detail: "status must be Kannel's %d code", field: "status")
         }
-        _ = try await services.reminders.recordDeliveryReport(reminderID: String(reminder), code: code)
+        _ = try await self.reminders.recordDeliveryReport(reminderID: String(reminder), code: code)
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: "ok")))
     }
 }

@@ -8,7 +8,7 @@ import Mustache
 /// the amount and approves or declines; the result reaches Baohao only through the signed
 /// notification the ``SandboxGateway`` sends afterwards.
 struct SandboxPayPageController<Context: RequestContext> {
-    let services: AppServices
+    let clock: any WallClock
     let provider: SandboxProvider
     let gateway: SandboxGateway
 
@@ -66,7 +66,7 @@ struct SandboxPayPageController<Context: RequestContext> {
         let link = try payLink(id: id, fields: fields)
         let approve = fields["decision"] == "approve"
         let delivery = fields["delivery"].flatMap(SandboxGateway.Delivery.init(rawValue:)) ?? .normal
-        await gateway.decide(orderID: id, total: link.total, approve: approve, delivery: delivery, at: services.clock.now())
+        await gateway.decide(orderID: id, total: link.total, approve: approve, delivery: delivery, at: self.clock.now())
         return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
     }
 }

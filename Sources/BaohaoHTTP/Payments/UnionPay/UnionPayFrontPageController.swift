@@ -8,7 +8,8 @@ import Mustache
 /// consume request is a signed form the payer's browser must POST, so this page holds it and
 /// submits it (at once with JavaScript, or with the button without).
 struct UnionPayFrontPageController<Context: RequestContext> {
-    let services: AppServices
+    let checkout: PaymentService
+    let recharges: RechargeService
     let provider: UnionPayProvider
 
     func addRoutes(to router: Router<Context>) {
@@ -18,8 +19,8 @@ struct UnionPayFrontPageController<Context: RequestContext> {
     @Sendable func page(_ request: Request, context: Context) async throws -> HTMLResponse {
         let language = request.language
         let id = try context.parameters.require("id")
-        guard id.count <= 64, let order = try? await services.recharges.order(id: id), order.paymentMethod == .unionPay,
-            let link = try await services.checkout.link(orderID: id), let txnTime = link.providerReference
+        guard id.count <= 64, let order = try? await self.recharges.order(id: id), order.paymentMethod == .unionPay,
+            let link = try await self.checkout.link(orderID: id), let txnTime = link.providerReference
         else {
             return HTMLResponse(
                 html: MessagePage.render(
@@ -32,7 +33,7 @@ struct UnionPayFrontPageController<Context: RequestContext> {
                     title: Messages.orderStatus(order.status, language),
                     message: language == .zh ? "该订单已不能支付。" : "This order can no longer be paid.", language: language), status: .conflict)
         }
-        let form = try provider.frontForm(services.checkout.paymentRequest(for: order, gateway: provider), txnTime: txnTime)
+        let form = try provider.frontForm(self.checkout.paymentRequest(for: order, gateway: provider), txnTime: txnTime)
         let content = UnionPayFrontPageTemplate.template.render([
             "heading": language == .zh ? "正在前往银联支付" : "Going to UnionPay",
             "amount": order.total.formatted, "action": form.action,
