@@ -2,6 +2,7 @@
 """Prints the benchmark table (markdown) from bench/run's results.tsv."""
 import platform
 import subprocess
+import os
 import sys
 from datetime import datetime, timezone
 
@@ -33,6 +34,8 @@ for db, clients, side, t, p50, p99, disk, note in rows:
         ratio = f"{tps(t) / anchor[(db, clients)]:.2f}×"
     print(f"| {db} | {clients} | {side} | {t} | {p50} | {p99} | {disk} | {ratio} | {note} |")
 print()
-print(f"Start-up to ready (1M lines): SQLite {start_sq} ms, PostgreSQL {start_pg} ms. "
+lines = os.environ.get("LINES", "1000000")
+lines = "1M" if lines == "1000000" else f"{int(lines):,}"
+print(f"Start-up to ready ({lines} lines): SQLite {start_sq} ms, PostgreSQL {start_pg} ms. "
       f"Server peak RSS (VmHWM) after the runs: SQLite {int(peak_sq) // 1024} MiB, PostgreSQL {int(peak_pg) // 1024} MiB.")
 print(f"After the runs, `baohao verify`: SQLite: {verify_sq} PostgreSQL: {verify_pg}")
