@@ -13,7 +13,9 @@ import ServiceLifecycle
 /// The composition root: opens the database, sets up payment providers and reminder senders,
 /// builds the services and the router, and attaches every background job and the resources to
 /// close, in the order a service group must shut them down (last listed, first stopped: the HTTP
-/// server, then the jobs, then the sandbox's deliveries, then the database).
+/// server, then the jobs, then the sandbox's deliveries, then the database, and last PostgreSQL's
+/// connection pools, which run as services of the same group). Demo data is written after the
+/// group has started the pools and before the server accepts a request.
 ///
 /// `announce` prints what an operator must see once (demo secrets, the address).
 public func buildApplication(
@@ -64,7 +66,8 @@ public func buildApplication(
 
     let store = try await StoreFactory.open(
         databaseURL: config.databaseURL, dataDirectory: config.dataDirectory, maximumConnections: config.databaseConnections,
-        logger: logger)
+        runsClients: false, logger: logger)
+    let pools = (store as? PostgresStore)?.clientServices ?? []
     var gateway: SandboxGateway? = nil
     if let sandboxSecret {
         let sandbox = SandboxProvider(secret: sandboxSecret, publicBaseURL: baseURL)
@@ -85,13 +88,11 @@ public func buildApplication(
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
-    if config.demo { try await DemoData.seed(services, announce: announce) }
-
-    var resources: [any Service] = [CloseOnShutdown("database", logger: logger) { try await store.shutdown() }]
+    var resources: [any Service] = pools + [CloseOnShutdown("database", logger: logger) { try await store.shutdown() }]
     if let gateway { resources.append(CloseOnShutdown("sandbox deliveries", logger: logger) { await gateway.shutdown() }) }
     let host = config.host
     let port = config.port
-    return Application(
+    var app = Application(
         router: buildRouter(services: services),
         configuration: .init(address: .hostname(host, port: port), serverName: "baohao"),
         services: resources + backgroundJobs(services, reconcileEvery: reconcileEvery, retentionEvery: retentionEvery, logger: logger),
@@ -100,6 +101,8 @@ public func buildApplication(
             announce("  try: curl \(baseURL)/v1/lines/13800138000/confirm")
         },
         logger: logger)
+    if config.demo { app.beforeServerStarts { try await DemoData.seed(services, announce: announce) } }
+    return app
 }
 
 /// The jobs `serve` runs beside the HTTP server.

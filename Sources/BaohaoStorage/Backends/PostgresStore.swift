@@ -4,6 +4,7 @@ import Logging
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import ServiceLifecycle
 
 /// PostgreSQL, for several server processes sharing one database. Each write is its own
 /// transaction (PostgreSQL groups concurrent commits itself); rows are locked with
@@ -16,8 +17,9 @@ public final class PostgresStore: RechargeStore {
     /// PostgreSQL keeps re-planning them, because a plan for the bound arrays' real length always
     /// looks cheaper than the generic plan's guess of 100 rows per array.
     let batchClient: PostgresClient
-    let runTask: Task<Void, Never>
-    let batchRunTask: Task<Void, Never>
+    /// The clients' run loops when the store runs them itself (one-shot commands); empty when a
+    /// service group runs them (``clientServices``).
+    let runTasks: [Task<Void, Never>]
     let logger: Logger
     let queue: GroupCommitQueue
     /// Batches of payment applications in flight at once. One: each checked batch is only two
@@ -29,7 +31,14 @@ public final class PostgresStore: RechargeStore {
     static let maximumRetries = 5
 
     /// Connects to `url` (`postgres://user:password@host:port/database`) and runs pending migrations.
-    public static func open(url: String, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresStore {
+    ///
+    /// With `runsClients` (one-shot commands, tests) the store runs its connection pools itself
+    /// until ``shutdown()``. Without it the pools are ``clientServices`` for a service group to run
+    /// and to stop on graceful shutdown, after everything listed after them (`baohao serve`);
+    /// nothing may use the store before the group runs.
+    public static func open(url: String, maximumConnections: Int = 20, runsClients: Bool = true, logger: Logger) async throws
+        -> PostgresStore
+    {
         let settings = try URLSettings(url: url)
         var configuration = configuration(settings)
         // Migrations run on a connection of their own, before the pools exist: a pool leased
@@ -44,9 +53,8 @@ public final class PostgresStore: RechargeStore {
         batchConfiguration.options.maximumConnections = batchesInFlight * 2 + 2
         batchConfiguration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         let batchClient = PostgresClient(configuration: batchConfiguration, backgroundLogger: logger)
-        return PostgresStore(
-            client: client, runTask: await running(client), batchClient: batchClient, batchRunTask: await running(batchClient),
-            logger: logger)
+        let runTasks = runsClients ? [await running(client), await running(batchClient)] : []
+        return PostgresStore(client: client, batchClient: batchClient, runTasks: runTasks, logger: logger)
     }
 
     /// Starts `client.run()` and returns once its task has begun, so that a lease right after
@@ -82,14 +90,11 @@ public final class PostgresStore: RechargeStore {
         }
     }
 
-    private init(
-        client: PostgresClient, runTask: Task<Void, Never>, batchClient: PostgresClient, batchRunTask: Task<Void, Never>, logger: Logger
-    ) {
+    private init(client: PostgresClient, batchClient: PostgresClient, runTasks: [Task<Void, Never>], logger: Logger) {
         self.client = client
         self.batchClient = batchClient
         self.logger = logger
-        self.runTask = runTask
-        self.batchRunTask = batchRunTask
+        self.runTasks = runTasks
         self.queue = GroupCommitQueue(
             kind: .postgres, maximumInFlight: Self.batchesInFlight, batchTimeout: .seconds(20), clock: ContinuousClock(), logger: logger,
             isRetryable: { ($0 as? PSQLError).map(PostgresStore.isRetryable) ?? false },
@@ -203,11 +208,14 @@ public final class PostgresStore: RechargeStore {
         }
     }
 
+    /// The connection pools as services, when the store was opened without `runsClients`: a
+    /// service group runs them, and stops them on graceful shutdown.
+    public var clientServices: [any Service] { runTasks.isEmpty ? [client, batchClient] : [] }
+
+    /// Stops the pools the store runs itself; pools run by a service group stop with the group.
     public func shutdown() async throws {
-        runTask.cancel()
-        batchRunTask.cancel()
-        await runTask.value
-        await batchRunTask.value
+        for task in runTasks { task.cancel() }
+        for task in runTasks { await task.value }
     }
 }
 
