@@ -37,6 +37,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     StaffTokenController(staff: services.staff, clock: services.clock).addRoutes(to: router)
     AdminChannelsController(channelPolicies: services.channelPolicies, adminToken: services.adminToken, staff: services.staff)
         .addRoutes(to: router)
+    AdminOutletsController(outlets: services.outlets, adminToken: services.adminToken, staff: services.staff).addRoutes(to: router)
     AdminPaymentsController(
         adminToken: services.adminToken, payments: services.payments, reconciler: { services.reconciler(logger: $0) },
         settlement: services.settlement, staff: services.staff

@@ -28,6 +28,10 @@ public enum DomainError: Error, Equatable, Sendable {
     case channelPolicyVersionConflict(current: Int)
     /// The payment provider could not be reached, or refused to start the payment.
     case providerUnavailable(String)
+    /// An outlet with this code exists already.
+    case outletExists(String)
+    /// No outlet with this code.
+    case outletNotFound(String)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -52,6 +56,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .channelNotFound: return "channel-not-found"
         case .channelPolicyVersionConflict: return "channel-policy-version-conflict"
         case .providerUnavailable: return "provider-unavailable"
+        case .outletExists: return "outlet-exists"
+        case .outletNotFound: return "outlet-not-found"
         }
     }
 }

@@ -39,7 +39,8 @@ public typealias BaohaoDatabase = RechargeStore & ChannelPolicyRepository
 /// ``RechargeStore/write(_:)`` is race-free. A payment application goes through the narrower
 /// ``CreditRows`` only.
 public protocol StoreSession:
-    CreditRows, PlanRows, LineRows, OrderRows, PaymentRows, RetentionRows, ReminderRows, SubscriberRows, StaffRows, LedgerRows
+    CreditRows, PlanRows, LineRows, OrderRows, PaymentRows, RetentionRows, ReminderRows, SubscriberRows, StaffRows, LedgerRows,
+    OutletRows
 {}
 
 /// What a payment-applying write will touch: its order and its (provider, transaction id).

@@ -7,7 +7,7 @@ import Foundation
 /// - A session lasts 8 hours at most and ends after 30 idle minutes.
 public struct StaffService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any StaffRows & LineRows & CreditRows & OrderRows & PaymentRows & RetentionRows & LedgerRows>
+    let store: Transactions<any StaffRows & LineRows & CreditRows & OrderRows & PaymentRows & RetentionRows & LedgerRows & OutletRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     let hasher: any PasswordHasher
@@ -41,8 +41,18 @@ public struct StaffService: Sendable {
 
     // MARK: Accounts (the CLI)
 
-    /// Adds a member of staff; the username is 3–32 of `a-z 0-9 . _ -`.
-    public func addStaff(username: String, displayName: String, role: StaffRole, password: String) async throws -> StaffAccount {
+    /// Adds a member of staff; the username is 3–32 of `a-z 0-9 . _ -`. A clerk needs an enabled
+    /// `outlet` (its code); other roles take none.
+    public func addStaff(
+        username: String, displayName: String, role: StaffRole, password: String, outlet: String? = nil
+    ) async throws -> StaffAccount {
+        let outletCode = try outlet.map { try Outlet.checkedCode($0) }
+        guard (role == .clerk) == (outletCode != nil) else {
+            throw DomainError.validation(
+                ValidationError(
+                    field: "outlet", reason: role == .clerk ? .missing : .notAllowed,
+                    detail: role == .clerk ? "a clerk sells at one outlet" : "only clerks are bound to an outlet"))
+        }
         let username = try Self.checkedUsername(username)
         let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...64).contains(name.count) else {
@@ -51,8 +61,14 @@ public struct StaffService: Sendable {
         let hash = try checkedHash(password)
         let account = StaffAccount(
             id: ids.make("st", at: clock.now()), username: username, displayName: name, role: role, passwordHash: hash,
-            createdAt: clock.now())
+            createdAt: clock.now(), outletCode: outletCode)
         try await store.write { session in
+            if let outletCode {
+                guard let outlet = try await session.outlet(code: outletCode) else { throw DomainError.outletNotFound(outletCode) }
+                guard outlet.isEnabled else {
+                    throw DomainError.validation(ValidationError(field: "outlet", reason: .notAllowed, detail: "\(outletCode) is disabled"))
+                }
+            }
             guard try await session.staff(username: username) == nil else {
                 throw DomainError.validation(ValidationError(field: "username", reason: .notAllowed, detail: "already taken"))
             }

@@ -6,6 +6,8 @@ public enum StaffRole: String, Sendable, Hashable, CaseIterable {
     case admin
     /// The dashboard's totals and line lookup (ledger, orders, stage history).
     case `operator`
+    /// Sells at the counter of one outlet; sees no dashboard and no admin API.
+    case clerk
 
     public func displayName(_ language: Language) -> String {
         switch (self, language) {
@@ -13,6 +15,8 @@ public enum StaffRole: String, Sendable, Hashable, CaseIterable {
         case (.admin, .en): return "Administrator"
         case (.operator, .zh): return "操作员"
         case (.operator, .en): return "Operator"
+        case (.clerk, .zh): return "营业员"
+        case (.clerk, .en): return "Clerk"
         }
     }
 }
@@ -30,11 +34,14 @@ public struct StaffAccount: Sendable, Hashable {
     public var lockedUntil: Date?
     public var disabledAt: Date?
     public let createdAt: Date
+    /// The outlet a clerk sells at; `nil` for other roles.
+    public var outletCode: String?
 
     public init(
         id: String, username: String, displayName: String, role: StaffRole, passwordHash: String, failedSignIns: Int = 0,
-        lockedUntil: Date? = nil, disabledAt: Date? = nil, createdAt: Date
+        lockedUntil: Date? = nil, disabledAt: Date? = nil, createdAt: Date, outletCode: String? = nil
     ) {
+        self.outletCode = outletCode
         self.id = id
         self.username = username
         self.displayName = displayName

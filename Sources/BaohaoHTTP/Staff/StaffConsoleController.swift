@@ -18,9 +18,11 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             .get("/staff/signin", use: signInForm)
         router.post("/staff/signin", use: signIn)
         router.post("/staff/signout", use: signOut)
-        router.group().add(middleware: BrowserSessionMiddleware(.staff(self.staff), required: true))
+        let console = router.group().add(middleware: BrowserSessionMiddleware(.staff(self.staff), required: true))
+        console.group().add(middleware: StaffRolePages(allowed: [.admin, .operator]))
             .get("/staff", use: dashboard)
             .get("/staff/lines", use: line)
+        console.group().add(middleware: StaffRolePages(allowed: [.admin]))
             .get("/staff/accounts", use: accounts)
     }
 
@@ -260,13 +262,6 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         let viewer = try context.signedInStaff
         let language = request.language
         let zh = language == .zh
-        guard viewer.role == .admin else {
-            return try HTMLResponse(
-                html: MessagePage.render(
-                    title: zh ? "无权访问" : "Not allowed", message: zh ? "此页面仅管理员可见。" : "Only administrators may see this page.",
-                    language: language), status: .forbidden
-            ).response(from: request, context: context)
-        }
         let now = self.clock.now()
         let accounts = try await self.staff.staff().map { s -> [String: Any] in
             let state: String

@@ -103,6 +103,10 @@ extension Problem {
             self.init(.notFound, error.code, detail: name, field: "channel")
         case .channelPolicyVersionConflict(let current):
             self.init(.conflict, error.code, detail: "current version \(current)", field: "version")
+        case .outletExists(let code):
+            self.init(.conflict, error.code, detail: code, field: "code")
+        case .outletNotFound(let code):
+            self.init(.notFound, error.code, detail: code, field: "outlet")
         case .providerUnavailable(let provider):
             self.init(.badGateway, error.code, detail: provider)
         case .importRejected(let report):

@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLSession {
     static let staffColumns =
-        "id, username, display_name, role, password_hash, failed_sign_ins, locked_until, disabled_at, created_at"
+        "id, username, display_name, role, password_hash, failed_sign_ins, locked_until, disabled_at, created_at, outlet_code"
 
     static func staffAccount(_ row: any SQLRow) throws -> StaffAccount {
         let role = try row.decode(column: "role", as: String.self)
@@ -15,17 +15,17 @@ extension SQLSession {
             passwordHash: try row.decode(column: "password_hash", as: String.self),
             failedSignIns: Int(try row.decode(column: "failed_sign_ins", as: Int64.self)),
             lockedUntil: try optionalDate(row, "locked_until"), disabledAt: try optionalDate(row, "disabled_at"),
-            createdAt: try date(row, "created_at"))
+            createdAt: try date(row, "created_at"), outletCode: try row.decode(column: "outlet_code", as: String?.self))
     }
 
     func insertStaff(_ a: StaffAccount) async throws {
         try await db.raw(
             """
             INSERT INTO staff_accounts (id, username, display_name, role, password_hash, failed_sign_ins, locked_until, disabled_at,
-                                        created_at, updated_at)
+                                        created_at, updated_at, outlet_code)
             VALUES (\(bind: a.id), \(bind: a.username), \(bind: a.displayName), \(bind: a.role.rawValue), \(bind: a.passwordHash),
                     \(bind: Int64(a.failedSignIns)), \(bind: a.lockedUntil?.millis), \(bind: a.disabledAt?.millis),
-                    \(bind: a.createdAt.millis), \(bind: a.createdAt.millis))
+                    \(bind: a.createdAt.millis), \(bind: a.createdAt.millis), \(bind: a.outletCode))
             """
         ).run()
     }
@@ -50,7 +50,8 @@ extension SQLSession {
             """
             UPDATE staff_accounts SET display_name = \(bind: a.displayName), role = \(bind: a.role.rawValue),
               password_hash = \(bind: a.passwordHash), failed_sign_ins = \(bind: Int64(a.failedSignIns)),
-              locked_until = \(bind: a.lockedUntil?.millis), disabled_at = \(bind: a.disabledAt?.millis), updated_at = \(bind: at.millis)
+              locked_until = \(bind: a.lockedUntil?.millis), disabled_at = \(bind: a.disabledAt?.millis), updated_at = \(bind: at.millis),
+              outlet_code = \(bind: a.outletCode)
             WHERE id = \(bind: a.id)
             """
         ).run()

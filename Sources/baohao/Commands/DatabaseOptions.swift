@@ -62,6 +62,8 @@ func fail(_ error: any Error) -> ExitCode {
         case .lineExists: message = "this number already has a line in service (号码已存在)"
         case .planNotFound(let code): message = "no such plan (套餐不存在): \(code)"
         case .planExists(let code): message = "plan exists (套餐已存在): \(code)"
+        case .outletExists(let code): message = "outlet exists (营业厅已存在): \(code)"
+        case .outletNotFound(let code): message = "no such outlet (营业厅不存在): \(code)"
         default: message = error.code
         }
     default:

@@ -6,7 +6,8 @@ import Foundation
 /// `baohao staff add|list|password|disable`: console accounts.
 struct Staff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Staff accounts for the console at /staff (bcrypt-hashed passwords; roles admin and operator).",
+        abstract:
+            "Staff accounts for the console at /staff and counter terminals (bcrypt-hashed passwords; roles admin, operator and clerk).",
         subcommands: [Add.self, List.self, Password.self, Disable.self])
 
     struct Add: AsyncParsableCommand {
@@ -15,18 +16,22 @@ struct Staff: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Sign-in name: 3–32 of a-z, 0-9, dot, dash, underscore.") var username: String
         @Option(help: "Name shown in the console.") var name: String
-        @Option(help: "admin or operator.") var role: String = "operator"
+        @Option(help: "admin, operator or clerk.") var role: String = "operator"
+        @Option(help: "The outlet a clerk sells at (its code, e.g. BJ-XD-01); clerks only.") var outlet: String?
         @Flag(help: "Read the password from the first line of standard input (for scripts).") var passwordStdin = false
 
         func run() async throws {
-            guard let role = StaffRole(rawValue: role) else { throw ValidationError("--role must be admin or operator") }
+            guard let role = StaffRole(rawValue: role) else { throw ValidationError("--role must be admin, operator or clerk") }
+            if role == .clerk, outlet == nil { throw ValidationError("a clerk needs --outlet CODE") }
+            if role != .clerk, outlet != nil { throw ValidationError("--outlet is for clerks only") }
             let password = try readPassword(fromStdin: passwordStdin)
             do {
                 let account = try await withStore(database) {
                     try await StaffService(store: $0, hasher: Bcrypt(), clock: try ProcessClock.shared()).addStaff(
-                        username: username, displayName: name, role: role, password: password)
+                        username: username, displayName: name, role: role, password: password, outlet: outlet)
                 }
-                print("added \(account.role.rawValue) \(account.username) (\(account.displayName))")
+                let at = account.outletCode.map { " at \($0)" } ?? ""
+                print("added \(account.role.rawValue) \(account.username) (\(account.displayName))\(at)")
             } catch {
                 throw fail(error)
             }
@@ -45,7 +50,7 @@ struct Staff: AsyncParsableCommand {
                     account.disabledAt != nil
                     ? "disabled"
                     : (account.lockedUntil.map { $0 > clock.now() ? "locked until \(Timestamp.format($0))" : "active" } ?? "active")
-                print("\(account.username)\t\(account.role.rawValue)\t\(state)\t\(account.displayName)")
+                print("\(account.username)\t\(account.role.rawValue)\t\(state)\t\(account.displayName)\t\(account.outletCode ?? "-")")
             }
         }
     }

@@ -98,6 +98,9 @@ extension InMemorySession {
 
     func insertStaff(_ account: StaffAccount) async throws {
         try mutate { t in
+            if let code = account.outletCode, t.outlets[code] == nil {
+                throw StoreError.corrupt("staff_accounts.outlet_code: no outlet \(code)")
+            }
             if t.staff[account.id] != nil || t.staff.values.contains(where: { $0.username == account.username }) {
                 throw StoreError.duplicate("staff_accounts.username")
             }

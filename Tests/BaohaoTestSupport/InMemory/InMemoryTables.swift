@@ -25,6 +25,7 @@ struct InMemoryTables: Sendable {
     var subscriberSessions: [String: SubscriberSession] = [:]
     var staff: [String: StaffAccount] = [:]
     var staffSessions: [String: StaffSession] = [:]
+    var outlets: [String: Outlet] = [:]
     var channelPolicies: [Channel: ChannelPolicyRecord] = [:]
     var channelPolicyHistory: [ChannelPolicyRecord] = []
 
