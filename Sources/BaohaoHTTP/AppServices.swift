@@ -38,6 +38,8 @@ public struct AppServices: Sendable {
     public let staff: StaffService
     /// Business halls (营业厅).
     public let outlets: OutletService
+    /// Clerks' shifts at the counter.
+    public let shifts: ShiftService
     /// Reverse proxies whose `X-Forwarded-For` names the client (for per-client limits).
     public let trustedProxies: Set<String>
 
@@ -53,6 +55,7 @@ public struct AppServices: Sendable {
         self.trustedProxies = trustedProxies
         self.subscribers = SubscriberService(store: store, clock: clock, sender: codeSender)
         self.outlets = OutletService(store: store, clock: clock)
+        self.shifts = ShiftService(store: store, clock: clock)
         self.staff = StaffService(store: store, hasher: passwordHasher, clock: clock, book: policies)
         self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)
         self.reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)

@@ -32,6 +32,14 @@ public enum DomainError: Error, Equatable, Sendable {
     case outletExists(String)
     /// No outlet with this code.
     case outletNotFound(String)
+    /// The clerk has an open shift already.
+    case shiftAlreadyOpen(String)
+    /// No shift with this id that the caller may see.
+    case shiftNotFound
+    /// The shift is closed: no sales, voids or second close.
+    case shiftClosed
+    /// The member of staff's role may not do this (a clerk's own counter work, an operator's reading).
+    case staffRoleNotAllowed(StaffRole)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -58,6 +66,10 @@ public enum DomainError: Error, Equatable, Sendable {
         case .providerUnavailable: return "provider-unavailable"
         case .outletExists: return "outlet-exists"
         case .outletNotFound: return "outlet-not-found"
+        case .shiftAlreadyOpen: return "shift-already-open"
+        case .shiftNotFound: return "shift-not-found"
+        case .shiftClosed: return "shift-closed"
+        case .staffRoleNotAllowed: return "forbidden"
         }
     }
 }

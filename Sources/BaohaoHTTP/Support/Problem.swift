@@ -103,6 +103,14 @@ extension Problem {
             self.init(.notFound, error.code, detail: name, field: "channel")
         case .channelPolicyVersionConflict(let current):
             self.init(.conflict, error.code, detail: "current version \(current)", field: "version")
+        case .shiftAlreadyOpen(let id):
+            self.init(.conflict, error.code, detail: "open shift \(id)")
+        case .shiftNotFound:
+            self.init(.notFound, error.code)
+        case .shiftClosed:
+            self.init(.conflict, error.code)
+        case .staffRoleNotAllowed(let role):
+            self.init(.forbidden, error.code, detail: role.rawValue)
         case .outletExists(let code):
             self.init(.conflict, error.code, detail: code, field: "code")
         case .outletNotFound(let code):

@@ -26,6 +26,8 @@ struct InMemoryTables: Sendable {
     var staff: [String: StaffAccount] = [:]
     var staffSessions: [String: StaffSession] = [:]
     var outlets: [String: Outlet] = [:]
+    var lastZNumbers: [String: Int] = [:]
+    var shifts: [String: Shift] = [:]
     var channelPolicies: [Channel: ChannelPolicyRecord] = [:]
     var channelPolicyHistory: [ChannelPolicyRecord] = []
 

@@ -1,0 +1,108 @@
+import Foundation
+
+/// A clerk's shift at the counter: opened with a float, read as an X report at any time, closed
+/// with the cash counted into a numbered Z report that never changes.
+///
+/// Who may do what: a clerk opens, reads and closes its own shifts (and reads its outlet's);
+/// operators and administrators read every outlet's shifts and never sell.
+public struct ShiftService: Sendable {
+    /// The ports this service uses, and no others.
+    let store: Transactions<any ShiftRows & OutletRows>
+    let clock: any WallClock
+    let ids: IdentifierFactory
+
+    /// The largest float or count accepted: ¥100,000.
+    public static let maximumCash = Money.major(100_000)
+
+    public init(store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory()) {
+        self.store = Transactions(store) { $0 }
+        self.clock = clock
+        self.ids = ids
+    }
+
+    /// Opens a shift for `clerk` at its outlet. One open shift per clerk
+    /// (``DomainError/shiftAlreadyOpen(_:)``); the outlet must be enabled.
+    public func open(by clerk: StaffAccount, openingFloat: Money) async throws -> Shift {
+        guard clerk.role == .clerk, let outletCode = clerk.outletCode else { throw DomainError.staffRoleNotAllowed(clerk.role) }
+        try Self.checkCash(openingFloat, field: "opening_float")
+        let now = clock.now()
+        let shift = Shift(
+            id: ids.make("sh", at: now), outletCode: outletCode, clerkID: clerk.id, status: .open, openedAt: now, openingFloat: openingFloat
+        )
+        return try await store.write { session in
+            guard let outlet = try await session.outlet(code: outletCode), outlet.isEnabled else {
+                throw DomainError.validation(ValidationError(field: "outlet", reason: .notAllowed, detail: "\(outletCode) is disabled"))
+            }
+            guard try await session.insertShift(shift) else {
+                throw DomainError.shiftAlreadyOpen(try await session.openShift(clerkID: clerk.id)?.id ?? "")
+            }
+            return shift
+        }
+    }
+
+    /// A shift as `viewer` may see it: a clerk its own outlet's, operators and admins any.
+    public func shift(id: String, viewer: StaffAccount) async throws -> Shift {
+        guard id.count <= 64, let shift = try await store.read({ try await $0.shift(id: id, forUpdate: false) }),
+            Self.maySee(shift, viewer)
+        else { throw DomainError.shiftNotFound }
+        return shift
+    }
+
+    /// The X report now (the Z report once closed): it resets nothing.
+    public func report(shiftID: String, viewer: StaffAccount) async throws -> ShiftReport {
+        let shift = try await shift(id: shiftID, viewer: viewer)
+        return shift.zReport ?? Self.xReport(shift, at: clock.now())
+    }
+
+    /// Closes the clerk's own open shift with the cash counted; the Z report takes the outlet's
+    /// next number and is frozen. Closing twice is ``DomainError/shiftClosed``.
+    public func close(shiftID: String, by clerk: StaffAccount, countedCash: Money, note: String?) async throws -> ShiftReport {
+        guard clerk.role == .clerk else { throw DomainError.staffRoleNotAllowed(clerk.role) }
+        try Self.checkCash(countedCash, field: "counted_cash")
+        let note = note?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500).description
+        let now = clock.now()
+        return try await store.write { session in
+            guard shiftID.count <= 64, var shift = try await session.shift(id: shiftID, forUpdate: true), shift.clerkID == clerk.id else {
+                throw DomainError.shiftNotFound
+            }
+            guard shift.status == .open else { throw DomainError.shiftClosed }
+            guard countedCash.currency == shift.openingFloat.currency else {
+                throw DomainError.validation(ValidationError(field: "counted_cash", reason: .notAllowed, detail: "currency of the float"))
+            }
+            var report = Self.xReport(shift, at: now)
+            report.number = try await session.takeZNumber(outletCode: shift.outletCode)
+            report.countedCash = countedCash
+            report.overShort = try countedCash.subtracting(report.expectedCash)
+            report.note = note?.isEmpty == false ? note : nil
+            shift.status = .closed
+            shift.closedAt = now
+            shift.zReport = report
+            guard try await session.closeShift(shift) else { throw DomainError.shiftClosed }
+            return report
+        }
+    }
+
+    /// A shift's figures at `at`. Counter sales are not taken yet, so a shift's cash is its float.
+    static func xReport(_ shift: Shift, at: Date) -> ShiftReport {
+        let zero = Money.zero(shift.openingFloat.currency)
+        return ShiftReport(
+            shiftID: shift.id, outletCode: shift.outletCode, openingFloat: shift.openingFloat, salesCount: 0, salesTotal: zero, fees: zero,
+            voidsCount: 0, voidsTotal: zero, expectedCash: shift.openingFloat, at: at)
+    }
+
+    static func maySee(_ shift: Shift, _ viewer: StaffAccount) -> Bool {
+        switch viewer.role {
+        case .admin, .operator: return true
+        case .clerk: return viewer.outletCode == shift.outletCode
+        }
+    }
+
+    static func checkCash(_ amount: Money, field: String) throws {
+        guard amount.currency == .cny else {
+            throw DomainError.validation(ValidationError(field: field, reason: .notAllowed, detail: "CNY only"))
+        }
+        guard amount.amountMinor >= 0, amount.amountMinor <= maximumCash.amountMinor else {
+            throw DomainError.validation(ValidationError(field: field, reason: .outOfRange, detail: "0 to \(maximumCash.formatted)"))
+        }
+    }
+}
