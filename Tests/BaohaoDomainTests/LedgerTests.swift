@@ -42,10 +42,14 @@ struct LedgerTests {
     }
 
     @Test func accountCodesRoundTrip() {
-        for account in [LedgerAccount.line(id: "line_1"), .providerClearing(provider: "alipay"), .feeRevenue, .openingBalances] {
+        for account in [
+            LedgerAccount.line(id: "line_1"), .providerClearing(provider: "alipay"), .feeRevenue, .openingBalances, .serviceRevenue,
+            .till(shiftID: "sh_01KB", tender: "cash"), .till(shiftID: "sh_01KB", tender: "card"),
+        ] {
             #expect(LedgerAccount(code: account.code) == account)
         }
-        #expect(LedgerAccount(code: "bogus") == nil)
+        #expect(LedgerAccount(code: "till:sh_01KB:cash")?.code == "till:sh_01KB:cash")
+        for bogus in ["bogus", "till:", "till:cash"] { #expect(LedgerAccount(code: bogus) == nil, "\(bogus)") }
     }
 
     @Test func firstDeadline() throws {

@@ -17,6 +17,13 @@ public enum PaymentMethod: String, Sendable, Codable, CaseIterable {
     case wechatPay = "wechat_pay"
     case unionPay = "unionpay"
     case card
+    /// Cash at a counter.
+    case cash
+    /// A bank card on the counter's POS terminal (card present).
+    case cardPresent = "card_present"
+
+    /// The methods a payer uses at a provider, away from any counter.
+    public static let online: [PaymentMethod] = [.sandbox, .alipay, .wechatPay, .unionPay, .card]
 
     public func displayName(_ language: Language) -> String {
         switch (self, language) {
@@ -30,6 +37,10 @@ public enum PaymentMethod: String, Sendable, Codable, CaseIterable {
         case (.unionPay, .en): return "UnionPay"
         case (.card, .zh): return "银行卡"
         case (.card, .en): return "Bank card"
+        case (.cash, .zh): return "现金"
+        case (.cash, .en): return "Cash"
+        case (.cardPresent, .zh): return "银行卡（刷卡）"
+        case (.cardPresent, .en): return "Bank card (POS)"
         }
     }
 }

@@ -22,7 +22,7 @@ public struct ChannelPolicy: Sendable, Hashable {
     /// checks operator input).
     public init(
         channel: Channel, enabled: Bool = true, currency: Currency, denominations: [Money], minimumAmount: Money, maximumAmount: Money,
-        freeAmountStepMinor: Int64?, fee: FeeRule, paymentMethods: [PaymentMethod] = PaymentMethod.allCases
+        freeAmountStepMinor: Int64?, fee: FeeRule, paymentMethods: [PaymentMethod] = PaymentMethod.online
     ) {
         precondition(minimumAmount.amountMinor > 0 && minimumAmount.amountMinor <= maximumAmount.amountMinor)
         precondition(denominations.allSatisfy { $0.currency == currency })
@@ -41,7 +41,8 @@ public struct ChannelPolicy: Sendable, Hashable {
     public static let onlineDefault = ChannelPolicy(
         channel: .online, currency: .cny,
         denominations: [10, 20, 30, 50, 100, 200, 300, 500].map { Money.major($0) },
-        minimumAmount: .major(10), maximumAmount: .major(500), freeAmountStepMinor: 100, fee: .none)
+        minimumAmount: .major(10), maximumAmount: .major(500), freeAmountStepMinor: 100, fee: .none,
+        paymentMethods: PaymentMethod.online)
 
     /// The policy a channel has until an operator sets one. Only the online channel is built and
     /// enabled; the others are listed (so their rules can be set ahead) but take no recharge yet.
@@ -52,7 +53,8 @@ public struct ChannelPolicy: Sendable, Hashable {
         case .counter:
             return ChannelPolicy(
                 channel: .counter, enabled: false, currency: .cny, denominations: [20, 30, 50, 100, 200, 300, 500].map { Money.major($0) },
-                minimumAmount: .major(1), maximumAmount: .major(1000), freeAmountStepMinor: 100, fee: .none, paymentMethods: [])
+                minimumAmount: .major(1), maximumAmount: .major(1000), freeAmountStepMinor: 100, fee: .none,
+                paymentMethods: [.cash, .cardPresent])
         case .ivr:
             return ChannelPolicy(
                 channel: .ivr, enabled: false, currency: .cny, denominations: [10, 20, 30, 50, 100].map { Money.major($0) },

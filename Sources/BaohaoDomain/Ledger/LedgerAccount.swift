@@ -13,6 +13,9 @@ public enum LedgerAccount: Hashable, Sendable {
     case openingBalances
     /// Monthly fees and validity charges earned.
     case serviceRevenue
+    /// What a counter shift took in one tender (`cash`, `card`): the drawer, or the bank POS
+    /// terminal's takings until the acquirer settles.
+    case till(shiftID: String, tender: String)
 
     public var code: String {
         switch self {
@@ -21,6 +24,7 @@ public enum LedgerAccount: Hashable, Sendable {
         case .feeRevenue: return "revenue:fees"
         case .openingBalances: return "equity:opening_balances"
         case .serviceRevenue: return "revenue:service"
+        case .till(let shift, let tender): return "till:\(shift):\(tender)"
         }
     }
 
@@ -29,6 +33,10 @@ public enum LedgerAccount: Hashable, Sendable {
             self = .line(id: String(code.dropFirst(5)))
         } else if code.hasPrefix("clearing:") {
             self = .providerClearing(provider: String(code.dropFirst(9)))
+        } else if code.hasPrefix("till:"), let separator = code.lastIndex(of: ":"), separator > code.index(code.startIndex, offsetBy: 4) {
+            self = .till(
+                shiftID: String(code[code.index(code.startIndex, offsetBy: 5)..<separator]),
+                tender: String(code[code.index(after: separator)...]))
         } else if code == "revenue:fees" {
             self = .feeRevenue
         } else if code == "revenue:service" {

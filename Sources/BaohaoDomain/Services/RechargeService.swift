@@ -226,6 +226,7 @@ extension PaymentMethod {
         case .wechatPay: return "wechatpay"
         case .unionPay: return "unionpay"
         case .card: return "stripe"
+        case .cash, .cardPresent: return "counter"
         }
     }
 }

@@ -13,8 +13,12 @@ public enum PaymentCredit {
     ///   retention state, receipt) unless the order was paid already or the line takes no
     ///   recharge, in which case it is flagged for a refund;
     /// - every event leaves one notification record.
+    ///
+    /// The money comes from `source`: the provider's clearing account unless another is named (a
+    /// counter shift's till).
     public static func decide(
-        _ event: PaymentEvent, snapshot: CreditSnapshot, ids: IdentifierFactory, now: Date, retention: PolicyBook
+        _ event: PaymentEvent, snapshot: CreditSnapshot, ids: IdentifierFactory, now: Date, retention: PolicyBook,
+        source: LedgerAccount? = nil
     ) throws -> (PaymentApplication, CreditChanges) {
         func changes(_ outcome: NotificationOutcome, _ reason: String?) -> CreditChanges {
             CreditChanges(
@@ -81,14 +85,15 @@ public enum PaymentCredit {
             }
             return try credit(
                 order: order, previous: previous, line: line, payment: payment, event: event, late: late, ids: ids, now: now,
-                retention: retention, changes: changes(.applied, late ? "late_payment" : nil))
+                retention: retention, source: source ?? .providerClearing(provider: event.provider),
+                changes: changes(.applied, late ? "late_payment" : nil))
         }
     }
 
     /// 到账: the transfer, the new balance, the retention state a recharge restores, the receipt.
     static func credit(
         order paid: RechargeOrder, previous: OrderStatus, line: Line, payment: PaymentRecord, event: PaymentEvent, late: Bool,
-        ids: IdentifierFactory, now: Date, retention: PolicyBook, changes: CreditChanges
+        ids: IdentifierFactory, now: Date, retention: PolicyBook, source: LedgerAccount, changes: CreditChanges
     ) throws -> (PaymentApplication, CreditChanges) {
         var order = paid
         var result = changes
@@ -96,7 +101,7 @@ public enum PaymentCredit {
         order.creditedAt = now
         let newBalance = try line.balance.adding(order.amount)
         var postings = [
-            Posting(.providerClearing(provider: event.provider), try order.total.negated()),
+            Posting(source, try order.total.negated()),
             Posting(.line(id: line.id), order.amount),
         ]
         if order.fee.amountMinor != 0 { postings.append(Posting(.feeRevenue, order.fee)) }
