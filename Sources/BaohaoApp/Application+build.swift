@@ -56,6 +56,16 @@ public func buildApplication(
     let firstAsk = try config.seconds("BAOHAO_RECONCILE_AFTER_SECONDS", default: 300, range: 0...86_400)
     let retentionEvery = try config.seconds("BAOHAO_RETENTION_INTERVAL_SECONDS", default: 60, range: 1...3600)
     let policies = try loadPolicyBook(environment)
+    var idHashKey = environment["BAOHAO_ID_HASH_KEY"].flatMap { $0.isEmpty ? nil : Data($0.utf8) }
+    if let key = idHashKey, key.count < 32 { throw AppConfigurationError("BAOHAO_ID_HASH_KEY must be at least 32 characters") }
+    if idHashKey == nil, config.demo { idHashKey = Data(SessionToken.make().utf8) }
+    let realName = environment["BAOHAO_COUNTER_REAL_NAME"] ?? "required"
+    guard realName == "required" || realName == "off" else {
+        throw AppConfigurationError("BAOHAO_COUNTER_REAL_NAME must be required or off")
+    }
+    if idHashKey == nil, realName == "required" {
+        logger.warning("BAOHAO_ID_HASH_KEY is not set: counter sales, which need the real-name check, are refused (503)")
+    }
     let messaging: MessagingSetup.Result
     do {
         messaging = try MessagingSetup.configure(
@@ -84,7 +94,8 @@ public func buildApplication(
         reconciliationPolicy: ReconciliationPolicy(firstAskAfter: TimeInterval(firstAsk)), registry: registry, policies: policies,
         reminderSenders: messaging.senders, defaultReminderChannels: messaging.defaultChannels,
         smsCallbackSecret: messaging.smsCallbackSecret, codeSender: messaging.textSender,
-        trustedProxies: ClientAddress.trustedProxies(from: environment["BAOHAO_TRUSTED_PROXIES"]))
+        trustedProxies: ClientAddress.trustedProxies(from: environment["BAOHAO_TRUSTED_PROXIES"]), idHashKey: idHashKey,
+        counterRealNameRequired: realName == "required")
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }

@@ -40,6 +40,8 @@ public struct AppServices: Sendable {
     public let outlets: OutletService
     /// Clerks' shifts at the counter.
     public let shifts: ShiftService
+    /// Sales at the counter.
+    public let counterSales: CounterSaleService
     /// Reverse proxies whose `X-Forwarded-For` names the client (for per-client limits).
     public let trustedProxies: Set<String>
 
@@ -50,7 +52,8 @@ public struct AppServices: Sendable {
         reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), policies: PolicyBook = .shippedBook,
         reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
-        codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), trustedProxies: Set<String> = []
+        codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), trustedProxies: Set<String> = [],
+        idHashKey: Data? = nil, counterRealNameRequired: Bool = true
     ) {
         self.trustedProxies = trustedProxies
         self.subscribers = SubscriberService(store: store, clock: clock, sender: codeSender)
@@ -69,6 +72,9 @@ public struct AppServices: Sendable {
         self.recharges = RechargeService(
             store: store, clock: clock, channelPolicies: channelPolicies, orderTimeToLive: orderTimeToLive, retention: policies)
         self.admin = AdminService(store: store, clock: clock, retention: policies)
+        self.counterSales = CounterSaleService(
+            store: store, recharges: recharges, clock: clock, idHashKey: idHashKey, realNameRequired: counterRealNameRequired,
+            retention: policies)
         self.reconciliation = ReconciliationService(store: store, clock: clock, policy: reconciliationPolicy)
         self.settlement = SettlementService(store: store, clock: clock)
         self.payments = payments

@@ -39,6 +39,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         .addRoutes(to: router)
     AdminOutletsController(outlets: services.outlets, adminToken: services.adminToken, staff: services.staff).addRoutes(to: router)
     CounterShiftController(shifts: services.shifts, staff: services.staff).addRoutes(to: router)
+    CounterSaleController(sales: services.counterSales, staff: services.staff).addRoutes(to: router)
     AdminPaymentsController(
         adminToken: services.adminToken, payments: services.payments, reconciler: { services.reconciler(logger: $0) },
         settlement: services.settlement, staff: services.staff

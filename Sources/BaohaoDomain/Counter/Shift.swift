@@ -34,6 +34,19 @@ public struct Shift: Sendable, Hashable {
     }
 }
 
+/// What one tender took in a shift.
+public struct TenderTotal: Sendable, Hashable, Codable {
+    public let tender: String
+    public let count: Int
+    public let total: Money
+
+    public init(tender: String, count: Int, total: Money) {
+        self.tender = tender
+        self.count = count
+        self.total = total
+    }
+}
+
 /// A shift's figures: the X report at any time (it resets nothing), frozen as the Z report at
 /// close with the counted cash and the difference.
 public struct ShiftReport: Sendable, Hashable, Codable {
@@ -42,10 +55,13 @@ public struct ShiftReport: Sendable, Hashable, Codable {
     public let shiftID: String
     public let outletCode: String
     public let openingFloat: Money
-    /// Sales taken (voided ones included), and their face value, fees and totals.
+    /// Sales taken (voided ones included): how many, what the payers paid (face value + fees),
+    /// and the fees in it.
     public let salesCount: Int
     public let salesTotal: Money
     public let fees: Money
+    /// The same by tender, in the order of ``Tender``, tenders without sales left out.
+    public var byTender: [TenderTotal] = []
     /// Voided sales and what they gave back.
     public let voidsCount: Int
     public let voidsTotal: Money
@@ -66,6 +82,7 @@ public struct ShiftReport: Sendable, Hashable, Codable {
         case salesCount = "sales_count"
         case salesTotal = "sales_total"
         case fees
+        case byTender = "by_tender"
         case voidsCount = "voids_count"
         case voidsTotal = "voids_total"
         case expectedCash = "expected_cash"

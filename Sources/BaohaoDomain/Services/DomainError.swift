@@ -38,6 +38,10 @@ public enum DomainError: Error, Equatable, Sendable {
     case shiftNotFound
     /// The shift is closed: no sales, voids or second close.
     case shiftClosed
+    /// The clerk has no open shift to sell in.
+    case noOpenShift
+    /// Real-name checks are required but the server has no key to keep ID numbers as hashes.
+    case idCheckUnavailable
     /// The member of staff's role may not do this (a clerk's own counter work, an operator's reading).
     case staffRoleNotAllowed(StaffRole)
 
@@ -70,6 +74,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .shiftNotFound: return "shift-not-found"
         case .shiftClosed: return "shift-closed"
         case .staffRoleNotAllowed: return "forbidden"
+        case .noOpenShift: return "no-open-shift"
+        case .idCheckUnavailable: return "id-check-unavailable"
         }
     }
 }

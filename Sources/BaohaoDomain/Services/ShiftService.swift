@@ -7,7 +7,7 @@ import Foundation
 /// operators and administrators read every outlet's shifts and never sell.
 public struct ShiftService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any ShiftRows & OutletRows>
+    let store: Transactions<any ShiftRows & OutletRows & CounterSaleRows>
     let clock: any WallClock
     let ids: IdentifierFactory
 
@@ -51,7 +51,9 @@ public struct ShiftService: Sendable {
     /// The X report now (the Z report once closed): it resets nothing.
     public func report(shiftID: String, viewer: StaffAccount) async throws -> ShiftReport {
         let shift = try await shift(id: shiftID, viewer: viewer)
-        return shift.zReport ?? Self.xReport(shift, at: clock.now())
+        if let z = shift.zReport { return z }
+        let sales = try await store.read { try await $0.sales(shiftID: shift.id) }
+        return try Self.xReport(shift, sales: sales, at: clock.now())
     }
 
     /// Closes the clerk's own open shift with the cash counted; the Z report takes the outlet's
@@ -69,7 +71,7 @@ public struct ShiftService: Sendable {
             guard countedCash.currency == shift.openingFloat.currency else {
                 throw DomainError.validation(ValidationError(field: "counted_cash", reason: .notAllowed, detail: "currency of the float"))
             }
-            var report = Self.xReport(shift, at: now)
+            var report = try Self.xReport(shift, sales: try await session.sales(shiftID: shift.id), at: now)
             report.number = try await session.takeZNumber(outletCode: shift.outletCode)
             report.countedCash = countedCash
             report.overShort = try countedCash.subtracting(report.expectedCash)
@@ -82,12 +84,26 @@ public struct ShiftService: Sendable {
         }
     }
 
-    /// A shift's figures at `at`. Counter sales are not taken yet, so a shift's cash is its float.
-    static func xReport(_ shift: Shift, at: Date) -> ShiftReport {
+    /// A shift's figures at `at`, from its sales: expected cash is the float plus cash taken.
+    static func xReport(_ shift: Shift, sales: [CounterSale], at: Date) throws -> ShiftReport {
         let zero = Money.zero(shift.openingFloat.currency)
-        return ShiftReport(
-            shiftID: shift.id, outletCode: shift.outletCode, openingFloat: shift.openingFloat, salesCount: 0, salesTotal: zero, fees: zero,
-            voidsCount: 0, voidsTotal: zero, expectedCash: shift.openingFloat, at: at)
+        var total = zero
+        var fees = zero
+        var byTender: [TenderTotal] = []
+        for tender in Tender.allCases {
+            let taken = sales.filter { $0.tender == tender }
+            guard !taken.isEmpty else { continue }
+            let sum = try taken.reduce(zero) { try $0.adding($1.total) }
+            byTender.append(TenderTotal(tender: tender.rawValue, count: taken.count, total: sum))
+            total = try total.adding(sum)
+            fees = try taken.reduce(fees) { try $0.adding($1.fee) }
+        }
+        let cash = byTender.first { $0.tender == Tender.cash.rawValue }?.total ?? zero
+        var report = ShiftReport(
+            shiftID: shift.id, outletCode: shift.outletCode, openingFloat: shift.openingFloat, salesCount: sales.count, salesTotal: total,
+            fees: fees, voidsCount: 0, voidsTotal: zero, expectedCash: try shift.openingFloat.adding(cash), at: at)
+        report.byTender = byTender
+        return report
     }
 
     static func maySee(_ shift: Shift, _ viewer: StaffAccount) -> Bool {

@@ -105,6 +105,10 @@ extension Problem {
             self.init(.conflict, error.code, detail: "current version \(current)", field: "version")
         case .shiftAlreadyOpen(let id):
             self.init(.conflict, error.code, detail: "open shift \(id)")
+        case .noOpenShift:
+            self.init(.conflict, error.code)
+        case .idCheckUnavailable:
+            self.init(.serviceUnavailable, error.code, detail: "BAOHAO_ID_HASH_KEY is not set")
         case .shiftNotFound:
             self.init(.notFound, error.code)
         case .shiftClosed:

@@ -92,6 +92,31 @@ extension SQLSession {
                 ))
         }
 
+        // Every counter shift's till holds what its sales took, per tender (cash, card), and no till
+        // holds money without sales.
+        for row in try await db.raw(
+            """
+            SELECT s.account, s.expected, COALESCE(p.total, 0) AS ledger FROM
+              (SELECT 'till:' || shift_id || ':' || CASE WHEN tender = 'cash' THEN 'cash' ELSE 'card' END AS account,
+                 CAST(-SUM(total) AS BIGINT) AS expected FROM counter_sales GROUP BY 1) s
+            LEFT JOIN (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'till:%'
+                       GROUP BY account) p ON p.account = s.account
+            WHERE COALESCE(p.total, 0) <> s.expected
+            UNION ALL
+            SELECT p.account, 0 AS expected, p.total AS ledger FROM
+              (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'till:%' GROUP BY account) p
+            WHERE NOT EXISTS (SELECT 1 FROM counter_sales c WHERE p.account =
+                                'till:' || c.shift_id || ':' || CASE WHEN c.tender = 'cash' THEN 'cash' ELSE 'card' END)
+            ORDER BY 1 LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all() {
+            problems.append(
+                .init(
+                    kind: "till_mismatch", subject: try row.decode(column: "account", as: String.self),
+                    detail:
+                        "sales \(try row.decode(column: "expected", as: Int64.self)), ledger \(try row.decode(column: "ledger", as: Int64.self))"
+                ))
+        }
         // The whole ledger sums to zero per currency.
         for row in try await db.raw(
             "SELECT currency, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0"

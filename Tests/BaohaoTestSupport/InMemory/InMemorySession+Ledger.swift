@@ -100,6 +100,21 @@ extension InMemorySession {
                         ))
                 }
             }
+            var tills: [String: Int64] = [:]
+            for posting in t.transfers.flatMap(\.postings) {
+                if case .till = posting.account { tills[posting.account.code, default: 0] += posting.amount.amountMinor }
+            }
+            var expected: [String: Int64] = [:]
+            for sale in t.sales.values {
+                let account = LedgerAccount.till(shiftID: sale.shiftID, tender: sale.tender == .cash ? "cash" : "card").code
+                expected[account, default: 0] -= sale.total.amountMinor
+            }
+            for account in Set(tills.keys).union(expected.keys).sorted() where tills[account, default: 0] != expected[account, default: 0] {
+                problems.append(
+                    .init(
+                        kind: "till_mismatch", subject: account,
+                        detail: "sales \(expected[account, default: 0]), ledger \(tills[account, default: 0])"))
+            }
             for (code, total) in ledgerTotals.sorted(by: { $0.key < $1.key }) where total != 0 {
                 problems.append(.init(kind: "ledger_not_zero", subject: code, detail: "sum \(total)"))
             }

@@ -28,6 +28,7 @@ struct InMemoryTables: Sendable {
     var outlets: [String: Outlet] = [:]
     var lastZNumbers: [String: Int] = [:]
     var shifts: [String: Shift] = [:]
+    var sales: [String: CounterSale] = [:]
     var channelPolicies: [Channel: ChannelPolicyRecord] = [:]
     var channelPolicyHistory: [ChannelPolicyRecord] = []
 

@@ -102,6 +102,7 @@ struct ShiftReportView: Encodable, Sendable {
         case salesCount = "sales_count"
         case salesTotal = "sales_total"
         case fees
+        case byTender = "by_tender"
         case voidsCount = "voids_count"
         case voidsTotal = "voids_total"
         case expectedCash = "expected_cash"
@@ -122,6 +123,7 @@ struct ShiftReportView: Encodable, Sendable {
         try c.encode(report.salesCount, forKey: .salesCount)
         try c.encode(report.salesTotal, forKey: .salesTotal)
         try c.encode(report.fees, forKey: .fees)
+        try c.encode(report.byTender, forKey: .byTender)
         try c.encode(report.voidsCount, forKey: .voidsCount)
         try c.encode(report.voidsTotal, forKey: .voidsTotal)
         try c.encode(report.expectedCash, forKey: .expectedCash)

@@ -1,0 +1,79 @@
+import BaohaoDomain
+import Foundation
+import Hummingbird
+
+/// `POST /v1/counter/sales` with a clerk's staff token and an `Idempotency-Key`: recharges a
+/// number for cash or a card on the POS terminal; the line is credited at once. 201 for a new
+/// sale, 200 for a retry of the same one.
+struct CounterSaleController<Context: StaffIdentityContext> {
+    let sales: CounterSaleService
+    let staff: StaffService
+
+    func addRoutes(to router: Router<Context>) {
+        router.group("/v1/counter/sales").add(middleware: StaffTokenMiddleware<Context>(staff: staff)).post(use: sell)
+    }
+
+    @Sendable func sell(_ request: Request, context: Context) async throws -> JSONResponse<SaleView> {
+        guard let clerk = context.staff else { throw Problem(.unauthorized, "unauthorized") }
+        guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
+            throw Problem(.badRequest, "idempotency-key-missing", field: "Idempotency-Key")
+        }
+        let body = try await request.decodeJSON(SaleBody.self)
+        guard let tender = Tender(rawValue: body.tender) else {
+            throw DomainError.validation(
+                ValidationError(field: "tender", reason: .notAllowed, detail: Tender.allCases.map(\.rawValue).joined(separator: ", ")))
+        }
+        let result = try await sales.sell(
+            CounterSaleRequest(
+                msisdn: body.msisdn, amount: body.amount, tender: tender, tendered: body.tendered, idNumber: body.idNumber,
+                cardTerminalRef: body.cardTerminalRef, paymentCode: body.paymentCode),
+            by: clerk, idempotencyKey: key)
+        return JSONResponse(SaleView(result), status: result.created ? .created : .ok)
+    }
+
+    struct SaleBody: Decodable {
+        let msisdn: String
+        let amount: Money
+        let tender: String
+        let tendered: Money?
+        let idNumber: String?
+        let cardTerminalRef: String?
+        let paymentCode: String?
+
+        enum CodingKeys: String, CodingKey {
+            case msisdn, amount, tender, tendered
+            case idNumber = "id_number"
+            case cardTerminalRef = "card_terminal_ref"
+            case paymentCode = "payment_code"
+        }
+    }
+}
+
+/// A counter sale as the terminal sees it; `change` is `null` unless the tender is cash.
+struct SaleView: Encodable, Sendable {
+    let result: CounterSaleService.Result
+
+    init(_ result: CounterSaleService.Result) { self.result = result }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, amount, fee, total, change, shift, tender
+        case msisdnMasked = "msisdn_masked"
+        case receiptNo = "receipt_no"
+        case idMasked = "id_masked"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(result.sale.id, forKey: .id)
+        try c.encode(result.order.status.rawValue, forKey: .status)
+        try c.encode(result.order.msisdn.masked, forKey: .msisdnMasked)
+        try c.encode(result.sale.amount, forKey: .amount)
+        try c.encode(result.sale.fee, forKey: .fee)
+        try c.encode(result.sale.total, forKey: .total)
+        try c.encode(result.sale.change, forKey: .change)
+        try c.encode(result.order.receiptNumber, forKey: .receiptNo)
+        try c.encode(result.sale.shiftID, forKey: .shift)
+        try c.encode(result.sale.tender.rawValue, forKey: .tender)
+        try c.encode(result.sale.idMasked, forKey: .idMasked)
+    }
+}

@@ -1,0 +1,50 @@
+import BaohaoDomain
+import Foundation
+import SQLKit
+
+/// Counter sales.
+extension SQLSession {
+    static let saleColumns = """
+        id, order_id, shift_id, clerk_id, tender, amount, fee, total, currency, tendered, change_given, card_terminal_ref, id_hash, \
+        id_masked, fingerprint, created_at
+        """
+
+    static func sale(_ row: any SQLRow) throws -> CounterSale {
+        let currency = try Self.currency(row, "currency")
+        func money(_ column: String) throws -> Money? { try row.decode(column: column, as: Int64?.self).map { Money($0, currency) } }
+        return CounterSale(
+            id: try row.decode(column: "id", as: String.self), orderID: try row.decode(column: "order_id", as: String.self),
+            shiftID: try row.decode(column: "shift_id", as: String.self), clerkID: try row.decode(column: "clerk_id", as: String.self),
+            tender: try enumValue(row, "tender", Tender.self), amount: Money(try row.decode(column: "amount", as: Int64.self), currency),
+            fee: Money(try row.decode(column: "fee", as: Int64.self), currency),
+            total: Money(try row.decode(column: "total", as: Int64.self), currency), tendered: try money("tendered"),
+            change: try money("change_given"), cardTerminalRef: try row.decode(column: "card_terminal_ref", as: String?.self),
+            idHash: try row.decode(column: "id_hash", as: String?.self), idMasked: try row.decode(column: "id_masked", as: String?.self),
+            fingerprint: try row.decode(column: "fingerprint", as: String.self), createdAt: try date(row, "created_at"))
+    }
+
+    func insertSale(_ s: CounterSale) async throws -> Bool {
+        !(try await db.raw(
+            """
+            INSERT INTO counter_sales (id, order_id, shift_id, clerk_id, tender, amount, fee, total, currency, tendered, change_given,
+              card_terminal_ref, id_hash, id_masked, fingerprint, created_at)
+            VALUES (\(bind: s.id), \(bind: s.orderID), \(bind: s.shiftID), \(bind: s.clerkID), \(bind: s.tender.rawValue),
+              \(bind: s.amount.amountMinor), \(bind: s.fee.amountMinor), \(bind: s.total.amountMinor), \(bind: s.total.currency.code),
+              \(bind: s.tendered?.amountMinor), \(bind: s.change?.amountMinor), \(bind: s.cardTerminalRef), \(bind: s.idHash),
+              \(bind: s.idMasked), \(bind: s.fingerprint), \(bind: s.createdAt.millis))
+            ON CONFLICT DO NOTHING RETURNING id
+            """
+        ).all().isEmpty)
+    }
+
+    func sale(orderID: String) async throws -> CounterSale? {
+        try await db.raw("SELECT \(unsafeRaw: Self.saleColumns) FROM counter_sales WHERE order_id = \(bind: orderID)").first()
+            .map(Self.sale)
+    }
+
+    func sales(shiftID: String) async throws -> [CounterSale] {
+        try await db.raw(
+            "SELECT \(unsafeRaw: Self.saleColumns) FROM counter_sales WHERE shift_id = \(bind: shiftID) ORDER BY created_at, id LIMIT 100000"
+        ).all().map(Self.sale)
+    }
+}

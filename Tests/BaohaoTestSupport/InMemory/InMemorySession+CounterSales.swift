@@ -1,0 +1,22 @@
+import BaohaoDomain
+import Foundation
+
+/// Counter sales on the in-memory tables.
+extension InMemorySession {
+    func insertSale(_ sale: CounterSale) async throws -> Bool {
+        try mutate { t in
+            guard t.orders[sale.orderID] != nil, t.shifts[sale.shiftID] != nil else {
+                throw StoreError.corrupt("counter_sales: no order \(sale.orderID) or shift \(sale.shiftID)")
+            }
+            guard t.sales[sale.id] == nil, !t.sales.values.contains(where: { $0.orderID == sale.orderID }) else { return false }
+            t.sales[sale.id] = sale
+            return true
+        }
+    }
+
+    func sale(orderID: String) async throws -> CounterSale? { look { $0.sales.values.first { $0.orderID == orderID } } }
+
+    func sales(shiftID: String) async throws -> [CounterSale] {
+        look { t in t.sales.values.filter { $0.shiftID == shiftID }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) } }
+    }
+}
