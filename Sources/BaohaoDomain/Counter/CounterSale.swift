@@ -18,6 +18,12 @@ public enum Tender: String, Sendable, Hashable, CaseIterable {
         case .alipayCode, .wechatCode: return nil
         }
     }
+
+    /// The shift's till account this tender's takings go to: cash in the drawer, everything else
+    /// (`card`) at the acquirer until it settles.
+    public func till(shiftID: String) -> LedgerAccount {
+        .till(shiftID: shiftID, tender: self == .cash ? "cash" : "card")
+    }
 }
 
 /// One sale at the counter: a recharge order credited at once from the shift's till, with what

@@ -66,9 +66,9 @@ public struct Reconciler: Sendable {
     func ask(_ candidate: ReconciliationCandidate, run: inout Run) async -> ReconciliationResult {
         let order = candidate.order
         guard let provider = gateways.gateway(for: order.paymentMethod) else {
-            // A counter order left unpaid by a sale that did not complete: there is no provider to
-            // ask, and the money, if any, is in the drawer; the order just expires.
-            if order.paymentMethod.providerName == PaymentMethod.cash.providerName {
+            // A method no provider serves by design (cash, a card on the counter's terminal): an
+            // order left unpaid by a sale that did not complete has nobody to ask; it just expires.
+            if !PaymentMethod.online.contains(order.paymentMethod) {
                 run.notFound += 1
                 return .notFound
             }

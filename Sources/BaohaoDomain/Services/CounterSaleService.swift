@@ -73,7 +73,6 @@ public struct CounterSaleService: Sendable {
             change: change, cardTerminalRef: reference, idHash: idHash, idMasked: idMasked, fingerprint: fingerprint, createdAt: now)
         let ids = self.ids
         let retention = self.retention
-        let tender = request.tender == .cash ? "cash" : "card"
         return try await store.write { session in
             // The order's row lock orders two terminals sending the same sale: the second waits,
             // then finds the first one's sale.
@@ -91,7 +90,7 @@ public struct CounterSaleService: Sendable {
             let application = try await session.credit(PaymentKey(orderID: order.id, provider: event.provider, transactionID: sale.id)) {
                 snapshot in
                 let (outcome, changes) = try PaymentCredit.decide(
-                    event, snapshot: snapshot, ids: ids, now: now, retention: retention, source: .till(shiftID: shift.id, tender: tender))
+                    event, snapshot: snapshot, ids: ids, now: now, retention: retention, source: request.tender.till(shiftID: shift.id))
                 guard case .credited = outcome else {
                     throw DomainError.validation(
                         ValidationError(field: "msisdn", reason: .notAllowed, detail: "the line takes no recharge now"))

@@ -70,7 +70,7 @@ struct StaffTokenController<Context: StaffIdentityContext> {
     }
 
     @Sendable func me(_ request: Request, context: Context) async throws -> JSONResponse<Me> {
-        guard let account = context.staff else { throw Problem(.unauthorized, "unauthorized") }
+        let account = try context.signedInStaff
         return JSONResponse(Me(username: account.username, displayName: account.displayName, role: account.role.rawValue))
     }
 

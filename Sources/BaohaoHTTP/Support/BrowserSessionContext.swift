@@ -10,15 +10,6 @@ public protocol BrowserSessionContext: StaffIdentityContext {
 }
 
 extension BrowserSessionContext {
-    /// The member of staff on a route that ``BrowserSessionMiddleware`` guards; a route outside
-    /// such a group is a programming error, answered 401.
-    var signedInStaff: StaffAccount {
-        get throws {
-            guard let staff else { throw Problem(.unauthorized, "unauthorized") }
-            return staff
-        }
-    }
-
     /// The subscriber's session on a route that ``BrowserSessionMiddleware`` guards.
     var signedInSubscriber: SubscriberSession {
         get throws {

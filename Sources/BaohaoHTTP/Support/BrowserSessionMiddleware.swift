@@ -19,21 +19,18 @@ struct BrowserSessionMiddleware<Context: BrowserSessionContext>: RouterMiddlewar
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = request.cookies[audience.cookie]?.value {
-            switch audience {
-            case .staff(let staff):
-                if let account = try await staff.authenticate(token: token, kind: .browser) {
-                    context.staff = account
-                    context.actor = "staff:\(account.username)"
-                }
-            case .subscriber(let subscribers):
-                context.subscriber = try await subscribers.authenticate(token: token)
-            }
-        }
+        let token = request.cookies[audience.cookie]?.value
         let signedIn: Bool
         switch audience {
-        case .staff: signedIn = context.staff != nil
-        case .subscriber: signedIn = context.subscriber != nil
+        case .staff(let staff):
+            if let token, let account = try await staff.authenticate(token: token, kind: .browser) {
+                context.staff = account
+                context.actor = "staff:\(account.username)"
+            }
+            signedIn = context.staff != nil
+        case .subscriber(let subscribers):
+            if let token { context.subscriber = try await subscribers.authenticate(token: token) }
+            signedIn = context.subscriber != nil
         }
         if required && !signedIn { return Response(status: .seeOther, headers: [.location: audience.signInPath]) }
         return try await next(request, context)

@@ -10,3 +10,14 @@ public protocol StaffIdentityContext: RequestContext {
     /// The member of staff behind a staff token, when the request carried one.
     var staff: StaffAccount? { get set }
 }
+
+extension StaffIdentityContext {
+    /// The member of staff on a route that ``StaffTokenMiddleware`` or ``BrowserSessionMiddleware``
+    /// guards; a route outside such a group is a programming error, answered 401.
+    var signedInStaff: StaffAccount {
+        get throws {
+            guard let staff else { throw Problem(.unauthorized, "unauthorized") }
+            return staff
+        }
+    }
+}

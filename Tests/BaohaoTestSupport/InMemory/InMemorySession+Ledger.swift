@@ -47,6 +47,7 @@ extension InMemorySession {
             var lineTotals: [String: Int64] = [:]
             var ledgerTotals: [String: Int64] = [:]
             var orderTransfers: [String: [Transfer]] = [:]
+            var tills: [String: Int64] = [:]
             for transfer in t.transfers.sorted(by: { $0.id < $1.id }) {
                 if transfer.postings.isEmpty {
                     problems.append(.init(kind: "empty_transfer", subject: transfer.id, detail: "no postings"))
@@ -57,7 +58,11 @@ extension InMemorySession {
                     byCurrency[code, default: (0, 0)].sum += posting.amount.amountMinor
                     byCurrency[code, default: (0, 0)].count += 1
                     ledgerTotals[code, default: 0] += posting.amount.amountMinor
-                    if case .line(let id) = posting.account { lineTotals[id, default: 0] += posting.amount.amountMinor }
+                    switch posting.account {
+                    case .line(let id): lineTotals[id, default: 0] += posting.amount.amountMinor
+                    case .till: tills[posting.account.code, default: 0] += posting.amount.amountMinor
+                    default: break
+                    }
                 }
                 for (code, total) in byCurrency.sorted(by: { $0.key < $1.key }) where total.sum != 0 || total.count < 2 {
                     problems.append(
@@ -100,13 +105,9 @@ extension InMemorySession {
                         ))
                 }
             }
-            var tills: [String: Int64] = [:]
-            for posting in t.transfers.flatMap(\.postings) {
-                if case .till = posting.account { tills[posting.account.code, default: 0] += posting.amount.amountMinor }
-            }
             var expected: [String: Int64] = [:]
             for sale in t.sales.values {
-                let account = LedgerAccount.till(shiftID: sale.shiftID, tender: sale.tender == .cash ? "cash" : "card").code
+                let account = sale.tender.till(shiftID: sale.shiftID).code
                 expected[account, default: 0] -= sale.total.amountMinor
             }
             for account in Set(tills.keys).union(expected.keys).sorted() where tills[account, default: 0] != expected[account, default: 0] {

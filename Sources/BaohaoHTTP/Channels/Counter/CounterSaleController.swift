@@ -14,10 +14,8 @@ struct CounterSaleController<Context: StaffIdentityContext> {
     }
 
     @Sendable func sell(_ request: Request, context: Context) async throws -> JSONResponse<SaleView> {
-        guard let clerk = context.staff else { throw Problem(.unauthorized, "unauthorized") }
-        guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
-            throw Problem(.badRequest, "idempotency-key-missing", field: "Idempotency-Key")
-        }
+        let clerk = try context.signedInStaff
+        let key = try request.idempotencyKey
         let body = try await request.decodeJSON(SaleBody.self)
         guard let tender = Tender(rawValue: body.tender) else {
             throw DomainError.validation(

@@ -19,27 +19,20 @@ struct CounterShiftController<Context: StaffIdentityContext> {
     }
 
     @Sendable func open(_ request: Request, context: Context) async throws -> JSONResponse<ShiftView> {
-        let clerk = try Self.member(context)
+        let clerk = try context.signedInStaff
         let body = try await request.decodeJSON(OpenBody.self)
         return JSONResponse(ShiftView(try await shifts.open(by: clerk, openingFloat: body.openingFloat), clerk: clerk), status: .created)
     }
 
     @Sendable func report(_ request: Request, context: Context) async throws -> JSONResponse<ShiftReportView> {
-        let viewer = try Self.member(context)
-        let shift = try await shifts.shift(id: Self.id(context), viewer: viewer)
-        return JSONResponse(ShiftReportView(try await shifts.report(shiftID: shift.id, viewer: viewer), status: shift.status))
+        JSONResponse(ShiftReportView(try await shifts.report(shiftID: Self.id(context), viewer: try context.signedInStaff)))
     }
 
     @Sendable func close(_ request: Request, context: Context) async throws -> JSONResponse<ShiftReportView> {
         let body = try await request.decodeJSON(CloseBody.self)
         let report = try await shifts.close(
-            shiftID: Self.id(context), by: try Self.member(context), countedCash: body.countedCash, note: body.note)
-        return JSONResponse(ShiftReportView(report, status: .closed))
-    }
-
-    static func member(_ context: Context) throws -> StaffAccount {
-        guard let staff = context.staff else { throw Problem(.unauthorized, "unauthorized") }
-        return staff
+            shiftID: Self.id(context), by: try context.signedInStaff, countedCash: body.countedCash, note: body.note)
+        return JSONResponse(ShiftReportView(report))
     }
 
     static func id(_ context: Context) -> String { String((context.parameters.get("id") ?? "").prefix(65)) }
@@ -85,14 +78,12 @@ struct ShiftView: Encodable, Sendable {
 }
 
 /// An X or Z report as the counter API shows it; `z_number`, `counted_cash`, `over_short` and
-/// `note` are `null` in an X report.
+/// `note` are `null` in an X report. Only a closed shift has a Z report, so its status follows.
 struct ShiftReportView: Encodable, Sendable {
     let report: ShiftReport
-    let status: Shift.Status
 
-    init(_ report: ShiftReport, status: Shift.Status) {
+    init(_ report: ShiftReport) {
         self.report = report
-        self.status = status
     }
 
     enum CodingKeys: String, CodingKey {
@@ -116,7 +107,7 @@ struct ShiftReportView: Encodable, Sendable {
         try c.encode(report.number == nil ? "x" : "z", forKey: .kind)
         try c.encode(report.shiftID, forKey: .shift)
         try c.encode(report.outletCode, forKey: .outlet)
-        try c.encode(status.rawValue, forKey: .status)
+        try c.encode((report.number == nil ? Shift.Status.open : .closed).rawValue, forKey: .status)
         try c.encode(Timestamp.format(report.at), forKey: .at)
         try c.encode(report.number, forKey: .zNumber)
         try c.encode(report.openingFloat, forKey: .openingFloat)

@@ -95,9 +95,7 @@ struct OnlineRechargeController<Context: RequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> JSONResponse<OrderRepresentation> {
-        guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
-            throw Problem(.badRequest, "idempotency-key-missing", field: "Idempotency-Key")
-        }
+        let key = try request.idempotencyKey
         let body = try await request.decodeJSON(CreateBody.self)
         guard let channel = Channel(rawValue: body.channel), channel == .online else {
             throw Problem(.unprocessableContent, "validation-error", detail: "only online is accepted here", field: "channel")
