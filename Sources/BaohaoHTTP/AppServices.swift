@@ -42,6 +42,8 @@ public struct AppServices: Sendable {
     public let shifts: ShiftService
     /// Sales at the counter.
     public let counterSales: CounterSaleService
+    /// Receipts with their counter details, and the thermal printer's log.
+    public let receipts: ReceiptService
     /// Reverse proxies whose `X-Forwarded-For` names the client (for per-client limits).
     public let trustedProxies: Set<String>
 
@@ -59,6 +61,7 @@ public struct AppServices: Sendable {
         self.subscribers = SubscriberService(store: store, clock: clock, sender: codeSender)
         self.outlets = OutletService(store: store, clock: clock)
         self.shifts = ShiftService(store: store, clock: clock)
+        self.receipts = ReceiptService(store: store, clock: clock)
         self.staff = StaffService(store: store, hasher: passwordHasher, clock: clock, book: policies)
         self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)
         self.reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)

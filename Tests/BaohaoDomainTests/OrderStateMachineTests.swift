@@ -7,7 +7,8 @@ struct OrderStateMachineTests {
     static let expected: [OrderStatus: [OrderEvent: OrderStatus]] = [
         .pendingPayment: [.paymentSucceeded: .paid, .paymentFailed: .failed, .expire: .expired, .cancel: .cancelled],
         .paid: [.credit: .credited],
-        .credited: [:],
+        .credited: [.void: .voided],
+        .voided: [:],
         .failed: [.paymentSucceeded: .paid],
         .expired: [.paymentSucceeded: .paid],
         .cancelled: [.paymentSucceeded: .paid],
@@ -27,9 +28,13 @@ struct OrderStateMachineTests {
         }
     }
 
-    @Test func creditedIsTerminal() {
-        for event in OrderEvent.allCases {
+    /// A credited order only leaves by a void (the counter, same shift); a voided one never leaves.
+    @Test func creditedOnlyVoids() {
+        for event in OrderEvent.allCases where event != .void {
             #expect(throws: OrderTransitionError.self) { try OrderStateMachine.next(.credited, on: event) }
+        }
+        for event in OrderEvent.allCases {
+            #expect(throws: OrderTransitionError.self) { try OrderStateMachine.next(.voided, on: event) }
         }
     }
 
@@ -41,6 +46,6 @@ struct OrderStateMachineTests {
     }
 
     @Test func finalStatesForThePayer() {
-        #expect(OrderStatus.allCases.filter(\.isFinalForPayer) == [.credited, .failed, .expired, .cancelled])
+        #expect(OrderStatus.allCases.filter(\.isFinalForPayer) == [.credited, .failed, .expired, .cancelled, .voided])
     }
 }

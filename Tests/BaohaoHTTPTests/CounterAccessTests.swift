@@ -23,9 +23,23 @@ struct CounterAccessTests {
                 Issue.record("no console session")
                 return
             }
+            // A subscriber signed in to the portal (the holder of 138 0013 8000) is nobody at the counter.
+            let outbox = TextOutbox()
+            let subscribers = SubscriberService(store: h.services.store, clock: h.clock, sender: outbox)
+            guard
+                case .sent(let challenge) = try await subscribers.requestCode(
+                    msisdn: "13800138000", purpose: .signIn, accountID: nil, clientKey: "matrix", language: .zh),
+                case .signedIn(let subscriber, _) = try await subscribers.verify(
+                    challengeID: challenge, code: outbox.code(for: "+8613800138000") ?? "", accountID: nil)
+            else {
+                Issue.record("no subscriber session")
+                return
+            }
             let callers: [(String, HTTPFields)] = [
                 ("clerk", clerk), ("operator", ops), ("admin", admin), ("admin token", [.authorization: "Bearer \(adminToken)"]),
                 ("console cookie", [.cookie: "bh_staff=\(console)"]), ("console secret as bearer", [.authorization: "Bearer \(console)"]),
+                ("subscriber cookie", [.cookie: "bh_session=\(subscriber)"]),
+                ("subscriber secret as bearer", [.authorization: "Bearer \(subscriber)"]),
                 ("anonymous", [:]),
             ]
             // The clerk's open shift, for the routes that name one.
@@ -34,33 +48,52 @@ struct CounterAccessTests {
                     .json["id"] as? String)
             let sale =
                 #"{"msisdn":"13800138000","amount":{"amount":1000,"currency":"CNY"},"tender":"cash","tendered":{"amount":1000,"currency":"CNY"},"id_number":"11010519491231002X"}"#
+            var keyed = clerk
+            keyed[HTTPField.Name("Idempotency-Key")!] = "matrix-to-void"
+            let toVoid = try #require(try await h.call(.post, "/v1/counter/sales", body: sale, headers: keyed).json["id"] as? String)
             // Expected status per caller, in the order above. The clerk's open shift is already open,
             // so its own second open is 409; its sale is 201.
             let routes: [(HTTPRequest.Method, String, String?, [HTTPResponse.Status])] = [
                 (
                     .post, "/v1/counter/shifts", #"{"opening_float":{"amount":0,"currency":"CNY"}}"#,
-                    [.conflict, .forbidden, .forbidden, .unauthorized, .unauthorized, .unauthorized, .unauthorized]
+                    [
+                        .conflict, .forbidden, .forbidden, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized,
+                        .unauthorized,
+                    ]
                 ),
                 (
                     .post, "/v1/counter/sales", sale,
-                    [.created, .forbidden, .forbidden, .unauthorized, .unauthorized, .unauthorized, .unauthorized]
+                    [
+                        .created, .forbidden, .forbidden, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized,
+                        .unauthorized,
+                    ]
                 ),
                 (
                     .get, "/v1/counter/shifts/\(shift)/report", nil,
-                    [.ok, .ok, .ok, .unauthorized, .unauthorized, .unauthorized, .unauthorized]
+                    [.ok, .ok, .ok, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized]
                 ),
-                (.get, "/v1/admin/outlets", nil, [.forbidden, .forbidden, .ok, .ok, .unauthorized, .unauthorized, .unauthorized]),
+                (
+                    .get, "/v1/admin/outlets", nil,
+                    [.forbidden, .forbidden, .ok, .ok, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized]
+                ),
                 (
                     .post, "/v1/admin/outlets", #"{"code":"GZ-TH-03","name":"天河营业厅","address":"广州市天河区"}"#,
-                    [.forbidden, .forbidden, .created, .conflict, .unauthorized, .unauthorized, .unauthorized]
+                    [
+                        .forbidden, .forbidden, .created, .conflict, .unauthorized, .unauthorized, .unauthorized, .unauthorized,
+                        .unauthorized,
+                    ]
                 ),
                 (
                     .post, "/v1/admin/outlets/GZ-TH-03/disable", nil,
-                    [.forbidden, .forbidden, .ok, .ok, .unauthorized, .unauthorized, .unauthorized]
+                    [.forbidden, .forbidden, .ok, .ok, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized]
+                ),
+                (
+                    .post, "/v1/counter/sales/\(toVoid)/void", #"{"reason":"顾客改主意"}"#,
+                    [.ok, .forbidden, .forbidden, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized]
                 ),
                 (
                     .post, "/v1/counter/shifts/\(shift)/close", #"{"counted_cash":{"amount":1000,"currency":"CNY"}}"#,
-                    [.ok, .forbidden, .forbidden, .unauthorized, .unauthorized, .unauthorized, .unauthorized]
+                    [.ok, .forbidden, .forbidden, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized, .unauthorized]
                 ),
             ]
             for (method, path, body, expected) in routes {

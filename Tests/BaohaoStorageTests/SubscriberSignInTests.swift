@@ -8,17 +8,7 @@ import Testing
 /// numbers it proved.
 @Suite("Subscriber sign-in")
 struct SubscriberSignInTests {
-    final class Outbox: TextMessageSender, @unchecked Sendable {
-        private let lock = NSLock()
-        private var texts: [(MSISDN, String)] = []
-        func sendText(to msisdn: MSISDN, text: String) async throws { lock.withLock { texts.append((msisdn, text)) } }
-        var sent: [(MSISDN, String)] { lock.withLock { texts } }
-        /// The six-digit code in the last text to `number`.
-        func code(for number: String) -> String? {
-            guard let text = sent.last(where: { $0.0.e164 == number })?.1 else { return nil }
-            return text.split(whereSeparator: { !$0.isNumber }).first(where: { $0.count == 6 }).map(String.init)
-        }
-    }
+    typealias Outbox = TextOutbox
 
     static func service(_ store: any RechargeStore, _ clock: ManualWallClock, _ outbox: Outbox) -> SubscriberService {
         SubscriberService(store: store, clock: clock, sender: outbox)

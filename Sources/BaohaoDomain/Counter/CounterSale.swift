@@ -19,6 +19,20 @@ public enum Tender: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The tender's name on receipts and reports.
+    public func displayName(_ language: Language) -> String {
+        switch (self, language) {
+        case (.cash, .zh): return "现金"
+        case (.cash, .en): return "Cash"
+        case (.card, .zh): return "银行卡（POS）"
+        case (.card, .en): return "Bank card (POS)"
+        case (.alipayCode, .zh): return "支付宝付款码"
+        case (.alipayCode, .en): return "Alipay payment code"
+        case (.wechatCode, .zh): return "微信付款码"
+        case (.wechatCode, .en): return "WeChat Pay payment code"
+        }
+    }
+
     /// The shift's till account this tender's takings go to: cash in the drawer, everything else
     /// (`card`) at the acquirer until it settles.
     public func till(shiftID: String) -> LedgerAccount {
@@ -49,6 +63,12 @@ public struct CounterSale: Sendable, Hashable {
     /// hashed: a retry with the same key must say the same.
     public let fingerprint: String
     public let createdAt: Date
+    /// The line's validity (lapse day) before and after this sale, when its policy has validity by
+    /// amount: a void gives back what the sale added.
+    public var validUntilBefore: LocalDate?
+    public var validUntilAfter: LocalDate?
+    /// Set once when the clerk voids the sale in its shift; never cleared.
+    public var voided: CounterVoid?
 
     public init(
         id: String, orderID: String, shiftID: String, clerkID: String, tender: Tender, amount: Money, fee: Money, total: Money,
@@ -70,6 +90,19 @@ public struct CounterSale: Sendable, Hashable {
         self.idMasked = idMasked
         self.fingerprint = fingerprint
         self.createdAt = createdAt
+    }
+}
+
+/// A void: when, why, and the reversing transfer.
+public struct CounterVoid: Sendable, Hashable {
+    public let at: Date
+    public let reason: String
+    public let transferID: String
+
+    public init(at: Date, reason: String, transferID: String) {
+        self.at = at
+        self.reason = reason
+        self.transferID = transferID
     }
 }
 

@@ -19,6 +19,8 @@ public enum TransferKind: String, Sendable, Codable, CaseIterable {
     case monthlyFee = "monthly_fee"
     /// A minimum-balance validity extension, one per line and due day.
     case extensionCharge = "extension_charge"
+    /// A counter sale voided in its own shift: the sale's recharge transfer reversed.
+    case void
 }
 
 /// An immutable double-entry transfer: at least two postings that sum to zero per currency.
@@ -28,11 +30,14 @@ public struct Transfer: Hashable, Sendable {
     public let kind: TransferKind
     /// The recharge order this transfer settles, if any. At most one transfer per order.
     public let orderID: String?
+    /// The transfer this one reverses (a void or refund), never an edit of it. A reversing
+    /// transfer names no order: the order's one transfer is the one it reverses.
+    public let reverses: String?
     public let postings: [Posting]
     public let createdAt: Date
 
     /// Builds a transfer, checking that it balances.
-    public init(id: String, kind: TransferKind, orderID: String?, postings: [Posting], createdAt: Date)
+    public init(id: String, kind: TransferKind, orderID: String?, reverses: String? = nil, postings: [Posting], createdAt: Date)
         throws(LedgerError)
     {
         guard postings.count >= 2 else { throw .tooFewPostings }
@@ -48,8 +53,17 @@ public struct Transfer: Hashable, Sendable {
         self.id = id
         self.kind = kind
         self.orderID = orderID
+        self.reverses = reverses
         self.postings = postings
         self.createdAt = createdAt
+    }
+
+    /// The transfer that undoes this one in full: every posting negated, pointing at this one.
+    public func reversal(id: String, kind: TransferKind, at: Date) throws -> Transfer {
+        try Transfer(
+            id: id, kind: kind, orderID: nil, reverses: self.id,
+            postings: try postings.map { Posting($0.account, try $0.amount.negated()) },
+            createdAt: at)
     }
 }
 

@@ -25,6 +25,11 @@ public struct Receipt: Sendable, Hashable {
     /// The cheapest keep-alive action right after the credit (保号提示), Chinese and English; `nil` without a policy.
     public var keepAliveZh: String?
     public var keepAliveEn: String?
+    /// When the sale behind it was voided, and why; a voided receipt proves nothing was kept.
+    public var voidedAt: Date?
+    public var voidReason: String?
+    /// Set for a counter sale's receipt.
+    public var counter: CounterReceiptDetails?
 
     public init(
         number: String, orderID: String, lineID: String, msisdn: MSISDN, mobileOperator: MobileOperator,

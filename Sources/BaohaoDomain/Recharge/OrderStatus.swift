@@ -12,11 +12,13 @@ public enum OrderStatus: String, Sendable, Codable, CaseIterable {
     case expired
     /// The payer cancelled before paying.
     case cancelled
+    /// A counter sale undone by its clerk in the same shift: the credit reversed, the money handed back.
+    case voided
 
     /// A status a waiting payer stops waiting at.
     public var isFinalForPayer: Bool {
         switch self {
-        case .credited, .failed, .expired, .cancelled: return true
+        case .credited, .failed, .expired, .cancelled, .voided: return true
         case .pendingPayment, .paid: return false
         }
     }
@@ -34,6 +36,8 @@ public enum OrderEvent: String, Sendable, CaseIterable {
     case expire
     /// The payer gave up before paying.
     case cancel
+    /// The clerk undid a credited counter sale in its shift.
+    case void
 }
 
 /// The recharge order state machine: the only place that decides which transitions exist.
@@ -50,6 +54,7 @@ public enum OrderStateMachine {
         case (.pendingPayment, .expire): return .expired
         case (.pendingPayment, .cancel): return .cancelled
         case (.paid, .credit): return .credited
+        case (.credited, .void): return .voided
         case (.failed, .paymentSucceeded), (.expired, .paymentSucceeded), (.cancelled, .paymentSucceeded): return .paid
         default: throw OrderTransitionError(from: status, event: event)
         }

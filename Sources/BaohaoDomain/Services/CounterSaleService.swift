@@ -9,7 +9,7 @@ import Foundation
 /// sale; the same key with another request is ``DomainError/idempotencyKeyReused``.
 public struct CounterSaleService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any ShiftRows & CounterSaleRows & CreditRows>
+    let store: Transactions<any ShiftRows & CounterSaleRows & CreditRows & LedgerRows>
     let recharges: RechargeService
     let clock: any WallClock
     let ids: IdentifierFactory
@@ -84,6 +84,7 @@ public struct CounterSaleService: Sendable {
             guard let current = try await session.shift(id: shift.id, forUpdate: true), current.status == .open else {
                 throw DomainError.shiftClosed
             }
+            let validUntilBefore = try await session.line(id: order.lineID, forUpdate: true)?.retention.validUntil
             let event = PaymentEvent(
                 provider: PaymentMethod.cash.providerName, eventID: "counter:\(sale.id)", orderID: order.id, providerTransactionID: sale.id,
                 outcome: .succeeded, amount: order.total, occurredAt: now)
@@ -98,9 +99,81 @@ public struct CounterSaleService: Sendable {
                 return (outcome, changes)
             }
             guard case .credited(let credited, _) = application else { throw StoreError.corrupt("counter sale not credited") }
+            var sale = sale
+            sale.validUntilBefore = validUntilBefore
+            sale.validUntilAfter = try await session.line(id: order.lineID, forUpdate: false)?.retention.validUntil
             guard try await session.insertSale(sale) else { throw StoreError.conflict }
             return Result(sale: sale, order: credited, created: true)
         }
+    }
+
+    /// The longest void reason kept.
+    public static let maximumReason = 200
+
+    /// Voids the clerk's own sale in its still-open shift: a transfer reversing the sale's credit
+    /// (never an edit), the line's balance and any validity the sale bought given back, the order
+    /// `voided` and the receipt marked voided, in one transaction. Refused while the line's balance
+    /// no longer covers the face value (``DomainError/voidNotCovered(available:)``); after the
+    /// shift closes it is a refund, not a void. Voiding a voided sale again answers the same void.
+    public func void(saleID: String, reason: String, by clerk: StaffAccount) async throws -> Result {
+        guard clerk.role == .clerk else { throw DomainError.staffRoleNotAllowed(clerk.role) }
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...Self.maximumReason).contains(reason.count),
+            !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw DomainError.validation(
+                ValidationError(field: "reason", reason: .invalidFormat, detail: "1–\(Self.maximumReason) characters, one line"))
+        }
+        let now = clock.now()
+        let ids = self.ids
+        return try await store.write { session in
+            guard saleID.count <= 64, var sale = try await session.sale(id: saleID), sale.clerkID == clerk.id else {
+                throw DomainError.saleNotFound
+            }
+            guard var order = try await session.order(id: sale.orderID, forUpdate: true) else {
+                throw StoreError.corrupt("sale \(sale.id) has no order")
+            }
+            if sale.voided != nil { return Result(sale: sale, order: order, created: false) }
+            guard let shift = try await session.shift(id: sale.shiftID, forUpdate: true), shift.status == .open else {
+                throw DomainError.shiftClosed
+            }
+            guard order.status == .credited, let line = try await session.line(id: order.lineID, forUpdate: true),
+                let original = try await session.transfer(orderID: order.id)
+            else { throw StoreError.corrupt("sale \(sale.id): order \(order.id) is \(order.status.rawValue) without its credit") }
+            guard line.balance.amountMinor >= sale.amount.amountMinor else {
+                throw DomainError.voidNotCovered(available: line.balance)
+            }
+            let reversal = try original.reversal(id: ids.make("tr", at: now), kind: .void, at: now)
+            try await session.appendTransfer(reversal)
+            guard
+                try await session.setBalance(
+                    lineID: line.id, to: try line.balance.subtracting(sale.amount), expected: line.balance, at: now)
+            else { throw StoreError.conflict }
+            if let after = sale.validUntilAfter, let current = line.retention.validUntil, after != sale.validUntilBefore {
+                var retention = line.retention
+                retention.validUntil = Self.validityAfterVoid(current: current, before: sale.validUntilBefore, after: after)
+                retention.reviewAt = now
+                guard
+                    try await session.setRetention(
+                        lineID: line.id, status: line.status, retention: retention, expected: line.status, at: now)
+                else { throw StoreError.conflict }
+            }
+            order.status = try OrderStateMachine.next(order.status, on: .void)
+            guard try await session.updateOrder(order, expected: .credited, at: now) else { throw StoreError.conflict }
+            let void = CounterVoid(at: now, reason: reason, transferID: reversal.id)
+            guard try await session.markVoided(saleID: sale.id, void) else { throw StoreError.conflict }
+            if let number = order.receiptNumber { _ = try await session.voidReceipt(number: number, at: now, reason: reason) }
+            sale.voided = void
+            return Result(sale: sale, order: order, created: true)
+        }
+    }
+
+    /// The lapse day after a void: what the sale added is taken off again (a later recharge's
+    /// extension stays), never earlier than before the sale.
+    static func validityAfterVoid(current: LocalDate, before: LocalDate?, after: LocalDate) -> LocalDate? {
+        if current == after { return before }
+        guard let before else { return current }
+        return max(before, current.adding(days: before.dayNumber - after.dayNumber))
     }
 
     func checkedID(_ input: String?) throws -> (hash: String?, masked: String?) {

@@ -44,6 +44,10 @@ public enum DomainError: Error, Equatable, Sendable {
     case idCheckUnavailable
     /// The member of staff's role may not do this (a clerk's own counter work, an operator's reading).
     case staffRoleNotAllowed(StaffRole)
+    /// No counter sale with this id that the clerk may void.
+    case saleNotFound
+    /// A void would take the line below zero: it holds only `available` of the sale's face value.
+    case voidNotCovered(available: Money)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -76,6 +80,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .staffRoleNotAllowed: return "forbidden"
         case .noOpenShift: return "no-open-shift"
         case .idCheckUnavailable: return "id-check-unavailable"
+        case .saleNotFound: return "sale-not-found"
+        case .voidNotCovered: return "void-not-covered"
         }
     }
 }

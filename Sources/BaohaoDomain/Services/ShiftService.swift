@@ -84,7 +84,8 @@ public struct ShiftService: Sendable {
         }
     }
 
-    /// A shift's figures at `at`, from its sales: expected cash is the float plus cash taken.
+    /// A shift's figures at `at`, from its sales: expected cash is the float plus cash taken less
+    /// cash given back by voids.
     static func xReport(_ shift: Shift, sales: [CounterSale], at: Date) throws -> ShiftReport {
         let zero = Money.zero(shift.openingFloat.currency)
         var total = zero
@@ -99,9 +100,13 @@ public struct ShiftService: Sendable {
             fees = try taken.reduce(fees) { try $0.adding($1.fee) }
         }
         let cash = byTender.first { $0.tender == Tender.cash.rawValue }?.total ?? zero
+        let voided = sales.filter { $0.voided != nil }
+        let voidsTotal = try voided.reduce(zero) { try $0.adding($1.total) }
+        let cashVoids = try voided.filter { $0.tender == .cash }.reduce(zero) { try $0.adding($1.total) }
         var report = ShiftReport(
             shiftID: shift.id, outletCode: shift.outletCode, openingFloat: shift.openingFloat, salesCount: sales.count, salesTotal: total,
-            fees: fees, voidsCount: 0, voidsTotal: zero, expectedCash: try shift.openingFloat.adding(cash), at: at)
+            fees: fees, voidsCount: voided.count, voidsTotal: voidsTotal,
+            expectedCash: try shift.openingFloat.adding(cash).subtracting(cashVoids), at: at)
         report.byTender = byTender
         return report
     }

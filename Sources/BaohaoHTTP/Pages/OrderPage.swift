@@ -32,7 +32,7 @@ struct OrderPageController<Context: RequestContext> {
         let statusClass: String
         switch order.status {
         case .credited: statusClass = "ok"
-        case .failed, .expired, .cancelled: statusClass = "bad"
+        case .failed, .expired, .cancelled, .voided: statusClass = "bad"
         case .pendingPayment, .paid: statusClass = "wait"
         }
         let waiting = !order.status.isFinalForPayer
@@ -77,6 +77,9 @@ extension OrderPageController {
             return "The order timed out. If you did pay, the money is credited or refunded automatically once the payment notice arrives."
         case (.cancelled, .zh): return "订单已取消，没有扣款。"
         case (.cancelled, .en): return "The order was cancelled; nothing was charged."
+        case (.voided, .zh): return "营业员已在当班撤销这笔充值：金额已从号码余额中扣回，款项已当面退还。"
+        case (.voided, .en):
+            return "The clerk voided this recharge in the same shift: the amount was taken back from the balance and the money handed back."
         default: return nil
         }
     }

@@ -11,7 +11,7 @@ enum ReceiptPDF {
         var y = pdf.height - 56
         pdf.text("充值凭证  Recharge receipt", x: left, y: y, size: 16)
         y -= 24
-        pdf.text(language == .zh ? "充值成功，已到账" : "Recharge successful - credited", x: left, y: y, size: 11)
+        pdf.text(ReceiptPage.statusText(receipt, language).replacingOccurrences(of: "—", with: "-"), x: left, y: y, size: 11)
         y -= 12
         pdf.rule(fromX: left, toX: right, y: y)
         y -= 22

@@ -9,7 +9,7 @@ enum ReceiptPage {
         string: """
             <h1>{{heading}}</h1>
             <div class="card">
-            <p class="status ok">{{statusText}}</p>
+            <p class="status {{statusClass}}" id="status">{{statusText}}</p>
             <table>
             {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
             {{/rows}}
@@ -22,10 +22,15 @@ enum ReceiptPage {
             <script>document.getElementById("print").addEventListener("click", () => window.print())</script>
             """)
 
-    /// The receipt's lines as (Chinese label, English label, value), shared by the page and the PDF.
+    /// The receipt's lines as (Chinese label, English label, value), shared by the page, the PDF
+    /// and the thermal printer.
     static func fields(_ receipt: Receipt, merchant: MerchantInfo, language: Language) -> [(zh: String, en: String, value: String)] {
-        [
-            ("商户", "Merchant", merchant.name),
+        var fields: [(zh: String, en: String, value: String)] = [("商户", "Merchant", merchant.name)]
+        if let counter = receipt.counter {
+            fields.append(("营业厅", "Outlet", "\(counter.outletName) (\(counter.outletCode))"))
+            fields.append(("营业员", "Clerk", counter.clerkName))
+        }
+        fields += [
             ("凭证号", "Receipt no.", receipt.number),
             ("订单号", "Order no.", receipt.orderID),
             ("支付流水号", "Payment transaction no.", receipt.providerTransactionID),
@@ -35,12 +40,37 @@ enum ReceiptPage {
             ("实付金额", "Amount paid", receipt.amountPaid.formatted),
             ("手续费", "Fee", receipt.fee.formatted),
             ("赠送", "Bonus", receipt.bonus.formatted),
-            ("支付方式", "Payment method", receipt.paymentMethod.displayName(language)),
+        ]
+        if let counter = receipt.counter {
+            fields.append(("付款方式", "Tender", counter.tender.displayName(language)))
+            if let tendered = counter.tendered { fields.append(("收款", "Tendered", tendered.formatted)) }
+            if let change = counter.change { fields.append(("找零", "Change", change.formatted)) }
+            if let reference = counter.cardTerminalRef { fields.append(("POS 参考号", "POS reference", reference)) }
+            if let id = counter.idMasked { fields.append(("证件号码", "ID number", id)) }
+        } else {
+            fields.append(("支付方式", "Payment method", receipt.paymentMethod.displayName(language)))
+        }
+        fields += [
             ("支付时间", "Paid at", ISO8601.local(receipt.paidAt) + " (UTC+8)"),
             ("到账时间", "Credited at", ISO8601.local(receipt.creditedAt) + " (UTC+8)"),
-            ("状态", "Status", Messages.orderStatus(.credited, language)),
-            ("客服电话", "Support", merchant.supportLine),
+            ("状态", "Status", Messages.orderStatus(receipt.voidedAt == nil ? .credited : .voided, language)),
         ]
+        if let voidedAt = receipt.voidedAt {
+            fields.append(("撤销时间", "Voided at", ISO8601.local(voidedAt) + " (UTC+8)"))
+            fields.append(("撤销原因", "Void reason", receipt.voidReason ?? ""))
+        }
+        fields.append(("客服电话", "Support", merchant.supportLine))
+        return fields
+    }
+
+    /// The line under the title: credited, or voided.
+    static func statusText(_ receipt: Receipt, _ language: Language) -> String {
+        switch (receipt.voidedAt == nil, language) {
+        case (true, .zh): return "充值成功，已到账"
+        case (true, .en): return "Recharge successful — credited"
+        case (false, .zh): return "本笔充值已撤销，金额已扣回"
+        case (false, .en): return "This recharge was voided; the amount was taken back"
+        }
     }
 
     static func render(_ receipt: Receipt, merchant: MerchantInfo, language: Language) -> String {
@@ -49,7 +79,7 @@ enum ReceiptPage {
         }
         let content = template.render([
             "heading": language == .zh ? "充值凭证" : "Recharge receipt",
-            "statusText": language == .zh ? "充值成功，已到账" : "Recharge successful — credited",
+            "statusText": statusText(receipt, language), "statusClass": receipt.voidedAt == nil ? "ok" : "bad",
             "rows": rows, "number": receipt.number,
             "notInvoice": language == .zh
                 ? "本凭证不是税务发票。如需发票，请向商户申请。 Not a tax invoice." : "This receipt is not a tax invoice; ask the merchant for an invoice.",

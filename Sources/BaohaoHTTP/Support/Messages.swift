@@ -62,6 +62,8 @@ enum Messages {
         case (.expired, .en): return "Expired"
         case (.cancelled, .zh): return "已取消"
         case (.cancelled, .en): return "Cancelled"
+        case (.voided, .zh): return "已撤销"
+        case (.voided, .en): return "Voided"
         }
     }
 }

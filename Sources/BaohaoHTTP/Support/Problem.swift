@@ -113,6 +113,12 @@ extension Problem {
             self.init(.notFound, error.code)
         case .shiftClosed:
             self.init(.conflict, error.code)
+        case .saleNotFound:
+            self.init(.notFound, error.code)
+        case .voidNotCovered(let available):
+            self.init(
+                .conflict, error.code,
+                detail: "the line's balance \(available.formatted) no longer covers the sale; a refund is the way back now")
         case .staffRoleNotAllowed(let role):
             self.init(.forbidden, error.code, detail: role.rawValue)
         case .outletExists(let code):

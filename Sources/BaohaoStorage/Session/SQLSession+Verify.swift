@@ -73,13 +73,17 @@ extension SQLSession {
               CAST((SELECT COALESCE(SUM(p.amount), 0) FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
                  WHERE t.order_id = o.id AND p.account = 'line:' || o.line_id) AS BIGINT) AS credited
             FROM recharge_orders o
-            WHERE (o.status = 'credited' AND (
+            WHERE (o.status IN ('credited', 'voided') AND (
                      (SELECT COUNT(*) FROM ledger_transfers t WHERE t.order_id = o.id) <> 1
                   OR (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id AND r.face_value = o.amount AND r.amount_paid = o.total) <> 1
                   OR (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id) <> 1
                   OR (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
                         WHERE t.order_id = o.id AND p.account = 'line:' || o.line_id) <> o.amount))
-               OR (o.status <> 'credited' AND (EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.order_id = o.id)
+               OR (o.status = 'voided' AND (
+                     (SELECT COUNT(*) FROM ledger_transfers t JOIN ledger_transfers v ON v.reverses = t.id
+                        WHERE t.order_id = o.id AND v.kind = 'void') <> 1
+                  OR NOT EXISTS (SELECT 1 FROM receipts r JOIN receipt_voids rv ON rv.receipt_no = r.receipt_no WHERE r.order_id = o.id)))
+               OR (o.status NOT IN ('credited', 'voided') AND (EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.order_id = o.id)
                                              OR EXISTS (SELECT 1 FROM receipts r WHERE r.order_id = o.id)))
             ORDER BY o.id LIMIT \(unsafeRaw: String(limit))
             """
@@ -92,13 +96,47 @@ extension SQLSession {
                 ))
         }
 
-        // Every counter shift's till holds what its sales took, per tender (cash, card), and no till
-        // holds money without sales.
+        // A reversing transfer only gives back what its original moved, account by account; a void
+        // reverses a voided order's transfer; only a voided order's receipt is marked voided.
+        for row in try await db.raw(
+            """
+            SELECT v.reverses AS subject, p.account AS account, CAST(SUM(p.amount) AS BIGINT) AS reversed,
+              CAST((SELECT SUM(o.amount) FROM ledger_postings o WHERE o.transfer_id = v.reverses AND o.account = p.account) AS BIGINT) AS original
+            FROM ledger_transfers v JOIN ledger_postings p ON p.transfer_id = v.id
+            WHERE v.reverses IS NOT NULL GROUP BY v.reverses, p.account
+            HAVING (SELECT SUM(o.amount) FROM ledger_postings o WHERE o.transfer_id = v.reverses AND o.account = p.account) IS NULL
+               OR (SELECT SUM(o.amount) FROM ledger_postings o WHERE o.transfer_id = v.reverses AND o.account = p.account) * SUM(p.amount) > 0
+               OR ABS(SUM(p.amount)) > ABS((SELECT SUM(o.amount) FROM ledger_postings o WHERE o.transfer_id = v.reverses AND o.account = p.account))
+            UNION ALL
+            SELECT v.id AS subject, 'void' AS account, 0 AS reversed, 0 AS original
+            FROM ledger_transfers v JOIN ledger_transfers t ON t.id = v.reverses LEFT JOIN recharge_orders o ON o.id = t.order_id
+            WHERE v.reverses IS NOT NULL AND v.kind = 'void' AND (o.id IS NULL OR o.status <> 'voided')
+            UNION ALL
+            SELECT rv.receipt_no AS subject, 'receipt_void' AS account, 0 AS reversed, 0 AS original
+            FROM receipt_voids rv JOIN receipts r ON r.receipt_no = rv.receipt_no JOIN recharge_orders o ON o.id = r.order_id
+            WHERE o.status <> 'voided'
+            ORDER BY 1, 2 LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all() {
+            let account = try row.decode(column: "account", as: String.self)
+            let detail: String
+            switch account {
+            case "void": detail = "a void of a transfer whose order is not voided"
+            case "receipt_void": detail = "a voided receipt of an order that is not voided"
+            default:
+                let original = try row.decode(column: "original", as: Int64?.self).map(String.init) ?? "nothing"
+                detail = "\(account): reversed \(try row.decode(column: "reversed", as: Int64.self)) of \(original)"
+            }
+            problems.append(.init(kind: "reversal_mismatch", subject: try row.decode(column: "subject", as: String.self), detail: detail))
+        }
+
+        // Every counter shift's till holds what its sales took less what voids gave back, per tender
+        // (cash, card), and no till holds money without sales.
         for row in try await db.raw(
             """
             SELECT s.account, s.expected, COALESCE(p.total, 0) AS ledger FROM
               (SELECT 'till:' || shift_id || ':' || CASE WHEN tender = 'cash' THEN 'cash' ELSE 'card' END AS account,
-                 CAST(-SUM(total) AS BIGINT) AS expected FROM counter_sales GROUP BY 1) s
+                 CAST(-SUM(CASE WHEN voided_at IS NULL THEN total ELSE 0 END) AS BIGINT) AS expected FROM counter_sales GROUP BY 1) s
             LEFT JOIN (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'till:%'
                        GROUP BY account) p ON p.account = s.account
             WHERE COALESCE(p.total, 0) <> s.expected
@@ -130,7 +168,7 @@ extension SQLSession {
         let counts = try await db.raw(
             """
             SELECT (SELECT COUNT(*) FROM ledger_transfers) AS transfers, (SELECT COUNT(*) FROM lines) AS lines,
-                   (SELECT COUNT(*) FROM recharge_orders WHERE status = 'credited') AS credited
+                   (SELECT COUNT(*) FROM recharge_orders WHERE status IN ('credited', 'voided')) AS credited
             """
         ).first()
         return VerificationReport(

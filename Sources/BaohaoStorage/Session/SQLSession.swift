@@ -256,20 +256,38 @@ struct SQLSession: StoreSession {
     }
 
     func transfers(account: LedgerAccount, limit: Int) async throws -> [Transfer] {
-        let rows = try await db.raw(
-            """
-            SELECT t.id, t.kind, t.order_id, t.created_at, p.seq, p.account, p.amount, p.currency
-            FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
-            WHERE t.id IN (SELECT transfer_id FROM ledger_postings WHERE account = \(bind: account.code)
-                           ORDER BY created_at DESC, transfer_id DESC LIMIT \(unsafeRaw: String(limit)))
-            ORDER BY t.created_at DESC, t.id DESC, p.seq
-            """
-        ).all()
+        try Self.transfers(
+            from: try await db.raw(
+                """
+                SELECT t.id, t.kind, t.order_id, t.reverses, t.created_at, p.seq, p.account, p.amount, p.currency
+                FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
+                WHERE t.id IN (SELECT transfer_id FROM ledger_postings WHERE account = \(bind: account.code)
+                               ORDER BY created_at DESC, transfer_id DESC LIMIT \(unsafeRaw: String(limit)))
+                ORDER BY t.created_at DESC, t.id DESC, p.seq
+                """
+            ).all())
+    }
+
+    func transfer(orderID: String) async throws -> Transfer? {
+        try Self.transfers(
+            from: try await db.raw(
+                """
+                SELECT t.id, t.kind, t.order_id, t.reverses, t.created_at, p.seq, p.account, p.amount, p.currency
+                FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
+                WHERE t.order_id = \(bind: orderID) ORDER BY p.seq
+                """
+            ).all()
+        ).first
+    }
+
+    /// Transfers from rows of a transfer joined with its postings, grouped in row order.
+    static func transfers(from rows: [any SQLRow]) throws -> [Transfer] {
         var transfers: [Transfer] = []
-        var current: (id: String, kind: TransferKind, orderID: String?, at: Date, postings: [Posting])? = nil
+        var current: (id: String, kind: TransferKind, orderID: String?, reverses: String?, at: Date, postings: [Posting])? = nil
         func flush() throws {
             if let c = current {
-                transfers.append(try Transfer(id: c.id, kind: c.kind, orderID: c.orderID, postings: c.postings, createdAt: c.at))
+                transfers.append(
+                    try Transfer(id: c.id, kind: c.kind, orderID: c.orderID, reverses: c.reverses, postings: c.postings, createdAt: c.at))
             }
         }
         for row in rows {
@@ -278,7 +296,7 @@ struct SQLSession: StoreSession {
                 try flush()
                 current = (
                     id, try Self.enumValue(row, "kind", TransferKind.self), try row.decode(column: "order_id", as: String?.self),
-                    try Self.date(row, "created_at"), []
+                    try row.decode(column: "reverses", as: String?.self), try Self.date(row, "created_at"), []
                 )
             }
             let code = try row.decode(column: "account", as: String.self)
@@ -306,7 +324,7 @@ struct SQLSession: StoreSession {
         else { return nil }
         let currency = try Self.currency(row, "currency")
         func money(_ column: String) throws -> Money { Money(try row.decode(column: column, as: Int64.self), currency) }
-        return Receipt(
+        var receipt = Receipt(
             number: try row.decode(column: "receipt_no", as: String.self), orderID: try row.decode(column: "order_id", as: String.self),
             lineID: try row.decode(column: "line_id", as: String.self), msisdn: try Self.msisdn(row, "msisdn"),
             mobileOperator: try Self.enumValue(row, "operator", MobileOperator.self),
@@ -318,6 +336,36 @@ struct SQLSession: StoreSession {
             balanceAfter: try money("balance_after"), paidAt: try Self.date(row, "paid_at"), creditedAt: try Self.date(row, "credited_at"),
             keepAliveZh: try row.decode(column: "keep_alive_zh", as: String?.self),
             keepAliveEn: try row.decode(column: "keep_alive_en", as: String?.self))
+        if let void = try await db.raw("SELECT voided_at, reason FROM receipt_voids WHERE receipt_no = \(bind: number)").first() {
+            receipt.voidedAt = try Self.date(void, "voided_at")
+            receipt.voidReason = try void.decode(column: "reason", as: String.self)
+        }
+        return receipt
+    }
+
+    func recordPrint(number: String, format: String, at: Date, by staffID: String?) async throws -> ReceiptPrint? {
+        let next =
+            try await db.raw(
+                "SELECT COALESCE(MAX(copy_no), 0) + 1 AS next FROM receipt_prints WHERE receipt_no = \(bind: number)"
+            ).first()?.decode(column: "next", as: Int64.self) ?? 1
+        let inserted = try await db.raw(
+            """
+            INSERT INTO receipt_prints (receipt_no, copy_no, format, printed_at, printed_by)
+            VALUES (\(bind: number), \(bind: next), \(bind: format), \(bind: at.millis), \(bind: staffID))
+            ON CONFLICT DO NOTHING RETURNING copy_no
+            """
+        ).all()
+        guard !inserted.isEmpty else { return nil }
+        return ReceiptPrint(receiptNumber: number, copyNumber: Int(next), format: format, printedAt: at, printedBy: staffID)
+    }
+
+    func voidReceipt(number: String, at: Date, reason: String) async throws -> Bool {
+        !(try await db.raw(
+            """
+            INSERT INTO receipt_voids (receipt_no, voided_at, reason) VALUES (\(bind: number), \(bind: at.millis), \(bind: reason))
+            ON CONFLICT DO NOTHING RETURNING receipt_no
+            """
+        ).all().isEmpty)
     }
 }
 

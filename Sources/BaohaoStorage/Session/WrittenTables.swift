@@ -16,7 +16,7 @@ enum WrittenTables {
         table: "ledger_transfers",
         columns: [
             .text("id") { $0.id }, .text("kind") { $0.kind.rawValue }, .optionalText("order_id") { $0.orderID },
-            .int("created_at") { $0.createdAt.millis },
+            .optionalText("reverses") { $0.reverses }, .int("created_at") { $0.createdAt.millis },
         ])
 
     /// A posting with its transfer and its position in it (`seq`), as ``SQLSession/postingRows(_:)`` lists them.

@@ -16,6 +16,20 @@ extension InMemorySession {
 
     func sale(orderID: String) async throws -> CounterSale? { look { $0.sales.values.first { $0.orderID == orderID } } }
 
+    func sale(id: String) async throws -> CounterSale? { look { $0.sales[id] } }
+
+    func markVoided(saleID: String, _ void: CounterVoid) async throws -> Bool {
+        try mutate { t in
+            guard var sale = t.sales[saleID], sale.voided == nil else { return false }
+            guard t.transfers.contains(where: { $0.id == void.transferID }) else {
+                throw StoreError.corrupt("counter_sales: no transfer \(void.transferID)")
+            }
+            sale.voided = void
+            t.sales[saleID] = sale
+            return true
+        }
+    }
+
     func sales(shiftID: String) async throws -> [CounterSale] {
         look { t in t.sales.values.filter { $0.shiftID == shiftID }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) } }
     }

@@ -14,6 +14,9 @@ extension InMemorySession {
         var orders = Set(t.transfers.compactMap(\.orderID))
         for transfer in transfers {
             guard ids.insert(transfer.id).inserted else { throw StoreError.duplicate("ledger_transfers") }
+            if let reversed = transfer.reverses, !ids.contains(reversed) {
+                throw StoreError.corrupt("ledger_transfers: reverses unknown \(reversed)")
+            }
             if let order = transfer.orderID {
                 guard orders.insert(order).inserted else { throw StoreError.duplicate("ledger_transfers") }
             }
@@ -39,7 +42,36 @@ extension InMemorySession {
         }
     }
 
-    func receipt(number: String) async throws -> Receipt? { look { $0.receipts[number] } }
+    func transfer(orderID: String) async throws -> Transfer? { look { $0.transfers.first { $0.orderID == orderID } } }
+
+    func receipt(number: String) async throws -> Receipt? {
+        look { t in
+            guard var receipt = t.receipts[number] else { return nil }
+            receipt.voidedAt = t.receiptVoids[number]?.at
+            receipt.voidReason = t.receiptVoids[number]?.reason
+            return receipt
+        }
+    }
+
+    func recordPrint(number: String, format: String, at: Date, by staffID: String?) async throws -> ReceiptPrint? {
+        try mutate { t in
+            guard t.receipts[number] != nil else { throw StoreError.corrupt("receipt_prints: no receipt \(number)") }
+            let print = ReceiptPrint(
+                receiptNumber: number, copyNumber: (t.receiptPrints[number]?.count ?? 0) + 1, format: format, printedAt: at,
+                printedBy: staffID)
+            t.receiptPrints[number, default: []].append(print)
+            return print
+        }
+    }
+
+    func voidReceipt(number: String, at: Date, reason: String) async throws -> Bool {
+        try mutate { t in
+            guard t.receipts[number] != nil else { throw StoreError.corrupt("receipt_voids: no receipt \(number)") }
+            guard t.receiptVoids[number] == nil else { return false }
+            t.receiptVoids[number] = (at, reason)
+            return true
+        }
+    }
 
     func verify() async throws -> VerificationReport {
         look { t in
@@ -92,10 +124,14 @@ extension InMemorySession {
                 let credited = transfers.flatMap(\.postings).filter { $0.account == .line(id: order.lineID) }.reduce(Int64(0)) {
                     $0 + $1.amount.amountMinor
                 }
-                let wrong =
-                    order.status == .credited
+                let reversals = t.transfers.filter { $0.kind == .void && $0.reverses != nil && $0.reverses == transfers.first?.id }
+                var wrong =
+                    order.status == .credited || order.status == .voided
                     ? transfers.count != 1 || matching != 1 || receipts.count != 1 || credited != order.amount.amountMinor
                     : !transfers.isEmpty || !receipts.isEmpty
+                if order.status == .voided {
+                    wrong = wrong || reversals.count != 1 || !receipts.contains { t.receiptVoids[$0.number] != nil }
+                }
                 if wrong {
                     problems.append(
                         .init(
@@ -105,8 +141,39 @@ extension InMemorySession {
                         ))
                 }
             }
+            let byID = Dictionary(uniqueKeysWithValues: t.transfers.map { ($0.id, $0) })
+            var reversalProblems: [VerificationReport.Problem] = []
+            var reversed: [String: [String: Int64]] = [:]
+            for transfer in t.transfers {
+                guard let original = transfer.reverses else { continue }
+                for posting in transfer.postings {
+                    reversed[original, default: [:]][posting.account.code, default: 0] += posting.amount.amountMinor
+                }
+                if transfer.kind == .void, byID[original]?.orderID.flatMap({ t.orders[$0] })?.status != .voided {
+                    reversalProblems.append(
+                        .init(kind: "reversal_mismatch", subject: transfer.id, detail: "a void of a transfer whose order is not voided"))
+                }
+            }
+            for (original, accounts) in reversed {
+                for (account, amount) in accounts {
+                    let moved = byID[original]?.postings.filter { $0.account.code == account }.reduce(Int64(0)) {
+                        $0 + $1.amount.amountMinor
+                    }
+                    if moved == nil || moved == 0 || moved! * amount > 0 || abs(amount) > abs(moved!) {
+                        reversalProblems.append(
+                            .init(
+                                kind: "reversal_mismatch", subject: original,
+                                detail: "\(account): reversed \(amount) of \(moved.map(String.init) ?? "nothing")"))
+                    }
+                }
+            }
+            for (number, _) in t.receiptVoids where t.receipts[number].flatMap({ t.orders[$0.orderID] })?.status != .voided {
+                reversalProblems.append(
+                    .init(kind: "reversal_mismatch", subject: number, detail: "a voided receipt of an order that is not voided"))
+            }
+            problems += reversalProblems.sorted { ($0.subject, $0.detail) < ($1.subject, $1.detail) }
             var expected: [String: Int64] = [:]
-            for sale in t.sales.values {
+            for sale in t.sales.values where sale.voided == nil {
                 let account = sale.tender.till(shiftID: sale.shiftID).code
                 expected[account, default: 0] -= sale.total.amountMinor
             }
@@ -121,7 +188,7 @@ extension InMemorySession {
             }
             return VerificationReport(
                 transfersChecked: t.transfers.count, linesChecked: t.lines.count,
-                creditedOrdersChecked: t.orders.values.filter { $0.status == .credited }.count, problems: problems)
+                creditedOrdersChecked: t.orders.values.filter { $0.status == .credited || $0.status == .voided }.count, problems: problems)
         }
     }
 }

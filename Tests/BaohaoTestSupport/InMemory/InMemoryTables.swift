@@ -11,6 +11,9 @@ struct InMemoryTables: Sendable {
     var notifications: [NotificationRecord] = []
     var transfers: [Transfer] = []
     var receipts: [String: Receipt] = [:]
+    /// Receipt voids by receipt number: when and why (kept apart, as the append-only table is).
+    var receiptVoids: [String: (at: Date, reason: String)] = [:]
+    var receiptPrints: [String: [ReceiptPrint]] = [:]
     var paymentLinks: [String: PaymentLink] = [:]
     var reconciliations: [String: Reconciliation] = [:]
     var settlementRuns: [SettlementReport] = []

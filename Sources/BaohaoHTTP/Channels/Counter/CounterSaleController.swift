@@ -10,7 +10,22 @@ struct CounterSaleController<Context: StaffIdentityContext> {
     let staff: StaffService
 
     func addRoutes(to router: Router<Context>) {
-        router.group("/v1/counter/sales").add(middleware: StaffTokenMiddleware<Context>(staff: staff)).post(use: sell)
+        let group = router.group("/v1/counter/sales").add(middleware: StaffTokenMiddleware<Context>(staff: staff))
+        group.post(use: sell)
+        group.post("/{id}/void", use: void)
+    }
+
+    /// `POST /v1/counter/sales/{id}/void` `{"reason"}`: the clerk's own sale in its open shift;
+    /// 200 with the voided sale (again 200, unchanged, for a repeat).
+    @Sendable func void(_ request: Request, context: Context) async throws -> JSONResponse<SaleView> {
+        let clerk = try context.signedInStaff
+        let id = try context.parameters.require("id")
+        let body = try await request.decodeJSON(VoidBody.self)
+        return JSONResponse(SaleView(try await sales.void(saleID: id, reason: body.reason, by: clerk)), status: .ok)
+    }
+
+    struct VoidBody: Decodable {
+        let reason: String
     }
 
     @Sendable func sell(_ request: Request, context: Context) async throws -> JSONResponse<SaleView> {
@@ -58,6 +73,8 @@ struct SaleView: Encodable, Sendable {
         case msisdnMasked = "msisdn_masked"
         case receiptNo = "receipt_no"
         case idMasked = "id_masked"
+        case voidedAt = "voided_at"
+        case voidReason = "void_reason"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -73,5 +90,7 @@ struct SaleView: Encodable, Sendable {
         try c.encode(result.sale.shiftID, forKey: .shift)
         try c.encode(result.sale.tender.rawValue, forKey: .tender)
         try c.encode(result.sale.idMasked, forKey: .idMasked)
+        try c.encode(result.sale.voided.map { Timestamp.format($0.at) }, forKey: .voidedAt)
+        try c.encode(result.sale.voided?.reason, forKey: .voidReason)
     }
 }
