@@ -47,6 +47,16 @@ public struct AppServices: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` names the client (for per-client limits).
     public let trustedProxies: Set<String>
 
+    /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
+    /// sandbox's codes wherever the sandbox is enabled (demos and tests).
+    static func codeGateways(_ payments: PaymentProviderRegistry, clock: any WallClock) -> [any CodePaymentGateway] {
+        payments.providers.flatMap { provider -> [any CodePaymentGateway] in
+            if let sandbox = provider as? SandboxProvider { return [SandboxCodePayments(provider: sandbox, clock: clock)] }
+            if let gateway = provider as? any CodePaymentGateway { return [gateway] }
+            return []
+        }.sorted { $0.name != "sandbox" && $1.name == "sandbox" }
+    }
+
     public init(
         store: any BaohaoDatabase, clock: any WallClock, payments: PaymentProviderRegistry,
         sandboxGateway: SandboxGateway?, adminToken: String?, publicBaseURL: String, orderTimeToLive: TimeInterval = 30 * 60,
@@ -55,7 +65,8 @@ public struct AppServices: Sendable {
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), policies: PolicyBook = .shippedBook,
         reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
         codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), trustedProxies: Set<String> = [],
-        idHashKey: Data? = nil, counterRealNameRequired: Bool = true
+        idHashKey: Data? = nil, counterRealNameRequired: Bool = true, codeSchedule: CodePaymentSchedule = .standard,
+        sleeper: any Clock<Duration> = ContinuousClock()
     ) {
         self.trustedProxies = trustedProxies
         self.subscribers = SubscriberService(store: store, clock: clock, sender: codeSender)
@@ -77,7 +88,7 @@ public struct AppServices: Sendable {
         self.admin = AdminService(store: store, clock: clock, retention: policies)
         self.counterSales = CounterSaleService(
             store: store, recharges: recharges, clock: clock, idHashKey: idHashKey, realNameRequired: counterRealNameRequired,
-            retention: policies)
+            retention: policies, codeGateways: Self.codeGateways(payments, clock: clock), schedule: codeSchedule, sleeper: sleeper)
         self.reconciliation = ReconciliationService(store: store, clock: clock, policy: reconciliationPolicy)
         self.settlement = SettlementService(store: store, clock: clock)
         self.payments = payments

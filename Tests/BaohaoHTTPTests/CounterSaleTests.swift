@@ -111,8 +111,8 @@ struct CounterSaleTests {
                     "tendered"
                 ),
                 (
-                    #"{"msisdn":"13800138000",\#(money),"tender":"alipay_code","payment_code":"287654321012345678","id_number":"\#(Self.idNumber)"}"#,
-                    "tender"
+                    #"{"msisdn":"13800138000",\#(money),"tender":"alipay_code","payment_code":"137654321012345678","id_number":"\#(Self.idNumber)"}"#,
+                    "payment_code"
                 ),
                 (#"{"msisdn":"13800138000",\#(money),"tender":"cheque","id_number":"\#(Self.idNumber)"}"#, "tender"),
                 (

@@ -54,7 +54,7 @@ public struct ChannelPolicy: Sendable, Hashable {
             return ChannelPolicy(
                 channel: .counter, enabled: false, currency: .cny, denominations: [20, 30, 50, 100, 200, 300, 500].map { Money.major($0) },
                 minimumAmount: .major(1), maximumAmount: .major(1000), freeAmountStepMinor: 100, fee: .none,
-                paymentMethods: [.cash, .cardPresent])
+                paymentMethods: [.cash, .cardPresent, .alipay, .wechatPay, .sandbox])
         case .ivr:
             return ChannelPolicy(
                 channel: .ivr, enabled: false, currency: .cny, denominations: [10, 20, 30, 50, 100].map { Money.major($0) },

@@ -10,12 +10,22 @@ public enum Tender: String, Sendable, Hashable, CaseIterable {
     /// The payer shows a WeChat Pay payment code.
     case wechatCode = "wechat_code"
 
-    /// The order's payment method, for the tenders taken today (money in hand).
+    /// The order's payment method for money in hand; `nil` for payment codes, whose method is the
+    /// provider's that charges them.
     public var paymentMethod: PaymentMethod? {
         switch self {
         case .cash: return .cash
         case .card: return .cardPresent
         case .alipayCode, .wechatCode: return nil
+        }
+    }
+
+    /// The wallet a payment-code tender charges.
+    public var wallet: CodeWallet? {
+        switch self {
+        case .alipayCode: return .alipay
+        case .wechatCode: return .wechat
+        case .cash, .card: return nil
         }
     }
 
@@ -33,10 +43,15 @@ public enum Tender: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The shift's till account this tender's takings go to: cash in the drawer, everything else
-    /// (`card`) at the acquirer until it settles.
-    public func till(shiftID: String) -> LedgerAccount {
-        .till(shiftID: shiftID, tender: self == .cash ? "cash" : "card")
+    /// The shift's till account this tender's takings go to: cash in the drawer, card at the
+    /// acquirer until it settles; `nil` for payment codes, which the provider's clearing account
+    /// holds as it does for online payments.
+    public func till(shiftID: String) -> LedgerAccount? {
+        switch self {
+        case .cash: return .till(shiftID: shiftID, tender: "cash")
+        case .card: return .till(shiftID: shiftID, tender: "card")
+        case .alipayCode, .wechatCode: return nil
+        }
     }
 }
 
@@ -69,6 +84,12 @@ public struct CounterSale: Sendable, Hashable {
     public var validUntilAfter: LocalDate?
     /// Set once when the clerk voids the sale in its shift; never cleared.
     public var voided: CounterVoid?
+    /// The order's status when the sale was read (a payment-code sale waits for the payer); not
+    /// stored with the sale.
+    public var orderStatus: OrderStatus?
+
+    /// Whether the sale's money is in: credited (voided ones included, as they were taken).
+    public var isTaken: Bool { orderStatus.map { $0 == .credited || $0 == .voided } ?? true }
 
     public init(
         id: String, orderID: String, shiftID: String, clerkID: String, tender: Tender, amount: Money, fee: Money, total: Money,

@@ -3,7 +3,9 @@ import Foundation
 
 /// Selling at the counter: a clerk in an open shift recharges a number for cash or a card on the
 /// POS terminal, and the line is credited at once — order, payment, till transfer, balance,
-/// receipt and sale in one transaction.
+/// receipt and sale in one transaction. A payment code (付款码) is charged at its wallet's provider
+/// and credited like an online payment when the provider says it is paid; while the payer confirms
+/// in the app it is queried on ``CodePaymentSchedule`` and cancelled if it never completes.
 ///
 /// A retry with the same `Idempotency-Key` (scoped to the clerk) and the same request is the same
 /// sale; the same key with another request is ``DomainError/idempotencyKeyReused``.
@@ -19,14 +21,22 @@ public struct CounterSaleService: Sendable {
     let idHashKey: Data?
     /// Whether every sale needs the payer's resident ID (实名).
     let realNameRequired: Bool
+    /// The providers that take payment codes, and how a waiting one is followed.
+    let codeGateways: [any CodePaymentGateway]
+    let schedule: CodePaymentSchedule
+    let sleeper: any Clock<Duration>
 
     /// The longest POS terminal reference kept.
     public static let maximumTerminalReference = 64
 
     public init(
         store: any RechargeStore, recharges: RechargeService, clock: any WallClock, idHashKey: Data?, realNameRequired: Bool = true,
-        ids: IdentifierFactory = IdentifierFactory(), retention: PolicyBook = .shippedBook
+        ids: IdentifierFactory = IdentifierFactory(), retention: PolicyBook = .shippedBook, codeGateways: [any CodePaymentGateway] = [],
+        schedule: CodePaymentSchedule = .standard, sleeper: any Clock<Duration> = ContinuousClock()
     ) {
+        self.codeGateways = codeGateways
+        self.schedule = schedule
+        self.sleeper = sleeper
         self.store = Transactions(store) { $0 }
         self.recharges = recharges
         self.clock = clock
@@ -46,9 +56,8 @@ public struct CounterSaleService: Sendable {
 
     public func sell(_ request: CounterSaleRequest, by clerk: StaffAccount, idempotencyKey: String) async throws -> Result {
         guard clerk.role == .clerk else { throw DomainError.staffRoleNotAllowed(clerk.role) }
-        guard let method = request.tender.paymentMethod else {
-            throw DomainError.validation(ValidationError(field: "tender", reason: .notAllowed, detail: "payment codes are not taken yet"))
-        }
+        let gateway = try checkedCode(request)
+        guard let method = request.tender.paymentMethod ?? gateway?.method else { throw StoreError.corrupt("tender without method") }
         let (idHash, idMasked) = try checkedID(request.idNumber)
         let reference = try checkedTerminalReference(request)
         let policy = try await recharges.channelPolicies.policy(for: .counter)
@@ -65,7 +74,7 @@ public struct CounterSaleService: Sendable {
         let (order, _) = try await recharges.createOrder(
             RechargeRequest(msisdn: request.msisdn, amount: request.amount, channel: .counter, paymentMethod: method),
             idempotencyKey: scopedKey)
-        let fingerprint = Self.fingerprint(request, idHash: idHash, reference: reference)
+        let fingerprint = Self.fingerprint(request, idHash: idHash, reference: reference, code: request.paymentCode)
         let now = clock.now()
         let sale = CounterSale(
             id: ids.make("cs", at: now), orderID: order.id, shiftID: shift.id, clerkID: clerk.id, tender: request.tender,
@@ -73,7 +82,7 @@ public struct CounterSaleService: Sendable {
             change: change, cardTerminalRef: reference, idHash: idHash, idMasked: idMasked, fingerprint: fingerprint, createdAt: now)
         let ids = self.ids
         let retention = self.retention
-        return try await store.write { session in
+        let result = try await store.write { session in
             // The order's row lock orders two terminals sending the same sale: the second waits,
             // then finds the first one's sale.
             _ = try await session.order(id: order.id, forUpdate: true)
@@ -84,6 +93,12 @@ public struct CounterSaleService: Sendable {
             guard let current = try await session.shift(id: shift.id, forUpdate: true), current.status == .open else {
                 throw DomainError.shiftClosed
             }
+            if gateway != nil {
+                // A payment code: the sale is recorded first; the provider's answer credits it.
+                guard try await session.insertSale(sale) else { throw StoreError.conflict }
+                return Result(sale: sale, order: order, created: true)
+            }
+            guard let till = request.tender.till(shiftID: shift.id) else { throw StoreError.corrupt("tender without till") }
             let validUntilBefore = try await session.line(id: order.lineID, forUpdate: true)?.retention.validUntil
             let event = PaymentEvent(
                 provider: PaymentMethod.cash.providerName, eventID: "counter:\(sale.id)", orderID: order.id, providerTransactionID: sale.id,
@@ -91,7 +106,7 @@ public struct CounterSaleService: Sendable {
             let application = try await session.credit(PaymentKey(orderID: order.id, provider: event.provider, transactionID: sale.id)) {
                 snapshot in
                 let (outcome, changes) = try PaymentCredit.decide(
-                    event, snapshot: snapshot, ids: ids, now: now, retention: retention, source: request.tender.till(shiftID: shift.id))
+                    event, snapshot: snapshot, ids: ids, now: now, retention: retention, source: till)
                 guard case .credited = outcome else {
                     throw DomainError.validation(
                         ValidationError(field: "msisdn", reason: .notAllowed, detail: "the line takes no recharge now"))
@@ -105,6 +120,107 @@ public struct CounterSaleService: Sendable {
             guard try await session.insertSale(sale) else { throw StoreError.conflict }
             return Result(sale: sale, order: credited, created: true)
         }
+        guard let gateway, let code = request.paymentCode, result.created else { return result }
+        let settled = try await settle(
+            CodePaymentRequest(
+                orderID: order.id, total: order.total, code: code, subject: "话费充值 \(order.msisdn.masked)", outletCode: shift.outletCode),
+            at: gateway)
+        var settledSale = result.sale
+        settledSale.orderStatus = settled.status
+        if settled.status == .failed { throw DomainError.paymentDeclined(settled.reason ?? "declined") }
+        return Result(sale: settledSale, order: settled.order, created: true)
+    }
+
+    /// Charges a payment code and follows it: credited when paid, failed when declined or closed,
+    /// and while the payer confirms, queried on the schedule — the first queries before answering
+    /// the clerk, the rest afterwards — then cancelled if it never completes.
+    func settle(_ charge: CodePaymentRequest, at gateway: any CodePaymentGateway) async throws -> (
+        order: RechargeOrder, status: OrderStatus, reason: String?
+    ) {
+        let outcome: CodePaymentOutcome
+        do { outcome = try await gateway.charge(charge) } catch { outcome = .unknown }
+        switch outcome {
+        case .paid(let event):
+            return try await applied(event, charge)
+        case .declined(let reason):
+            return try await failed(charge, gateway: gateway, reason: reason)
+        case .userPaying, .unknown:
+            break
+        }
+        let delays = schedule.queryDelays
+        if let done = try await follow(charge, at: gateway, delays: delays.prefix(schedule.queriesBeforeAnswering)) { return done }
+        let rest = Array(delays.dropFirst(schedule.queriesBeforeAnswering))
+        let service = self
+        // The clerk hears "pending_payment" now; the payer may still confirm. Bounded by the schedule.
+        Task {
+            if try await service.follow(charge, at: gateway, delays: rest[...]) == nil {
+                for _ in 0..<3 where (try? await gateway.cancelCharge(orderID: charge.orderID)) != true {}
+                _ = try? await service.failed(charge, gateway: gateway, reason: "cancelled_unconfirmed")
+            }
+        }
+        let order = try await recharges.order(id: charge.orderID)
+        return (order, order.status, nil)
+    }
+
+    /// Queries after each delay; the settled order, or `nil` while the payer has not confirmed.
+    func follow(_ charge: CodePaymentRequest, at gateway: any CodePaymentGateway, delays: ArraySlice<Duration>) async throws -> (
+        order: RechargeOrder, status: OrderStatus, reason: String?
+    )? {
+        for delay in delays {
+            try await sleeper.sleep(for: delay)
+            let answer: PaymentQueryResult
+            do {
+                answer = try await gateway.queryPayment(PaymentQuery(orderID: charge.orderID, total: charge.total, providerReference: nil))
+            } catch { continue }
+            switch answer {
+            case .paid(let event): return try await applied(event, charge)
+            case .closed: return try await failed(charge, gateway: gateway, reason: "closed")
+            case .pending, .notFound: continue
+            }
+        }
+        return nil
+    }
+
+    func applied(_ event: PaymentEvent, _ charge: CodePaymentRequest) async throws -> (
+        order: RechargeOrder, status: OrderStatus, reason: String?
+    ) {
+        _ = try await recharges.applyPayment(event)
+        let order = try await recharges.order(id: charge.orderID)
+        return (order, order.status, nil)
+    }
+
+    func failed(_ charge: CodePaymentRequest, gateway: any CodePaymentGateway, reason: String) async throws -> (
+        order: RechargeOrder, status: OrderStatus, reason: String?
+    ) {
+        _ = try await recharges.applyPayment(
+            PaymentEvent(
+                provider: gateway.name, eventID: "code-\(reason):\(charge.orderID)", orderID: charge.orderID,
+                providerTransactionID: "code:\(charge.orderID)", outcome: .failed, amount: charge.total, occurredAt: clock.now()))
+        let order = try await recharges.order(id: charge.orderID)
+        return (order, order.status, reason)
+    }
+
+    /// The gateway for a payment-code tender, with the code checked; `nil` for money in hand.
+    func checkedCode(_ request: CounterSaleRequest) throws -> (any CodePaymentGateway)? {
+        guard let wallet = request.tender.wallet else {
+            guard request.paymentCode == nil else {
+                throw DomainError.validation(
+                    ValidationError(field: "payment_code", reason: .notAllowed, detail: "alipay_code and wechat_code only"))
+            }
+            return nil
+        }
+        guard let code = request.paymentCode, wallet.accepts(code) else {
+            throw DomainError.validation(
+                ValidationError(
+                    field: "payment_code", reason: .invalidFormat,
+                    detail: wallet == .alipay
+                        ? "an Alipay payment code: 16–24 digits from 25–30" : "a WeChat Pay payment code: 18 digits from 10–15"))
+        }
+        guard let gateway = codeGateways.first(where: { $0.wallets.contains(wallet) }) else {
+            throw DomainError.validation(
+                ValidationError(field: "tender", reason: .notAllowed, detail: "no provider takes \(wallet.rawValue) codes here"))
+        }
+        return gateway
     }
 
     /// The longest void reason kept.
@@ -134,6 +250,10 @@ public struct CounterSaleService: Sendable {
                 throw StoreError.corrupt("sale \(sale.id) has no order")
             }
             if sale.voided != nil { return Result(sale: sale, order: order, created: false) }
+            guard sale.tender.till(shiftID: sale.shiftID) != nil else {
+                throw DomainError.validation(
+                    ValidationError(field: "id", reason: .notAllowed, detail: "a payment-code sale goes back to the wallet by a refund"))
+            }
             guard let shift = try await session.shift(id: sale.shiftID, forUpdate: true), shift.status == .open else {
                 throw DomainError.shiftClosed
             }
@@ -225,9 +345,10 @@ public struct CounterSaleService: Sendable {
         return try tendered.subtracting(total)
     }
 
-    static func fingerprint(_ request: CounterSaleRequest, idHash: String?, reference: String?) -> String {
+    static func fingerprint(_ request: CounterSaleRequest, idHash: String?, reference: String?, code: String?) -> String {
         let canonical = [
             request.tender.rawValue, request.tendered.map { "\($0.amountMinor) \($0.currency.code)" } ?? "", reference ?? "", idHash ?? "",
+            code ?? "",
         ].joined(separator: "\u{1F}")
         return Hex.encode(SHA256.hash(data: Data(canonical.utf8)))
     }

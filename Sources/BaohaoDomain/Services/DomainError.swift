@@ -48,6 +48,10 @@ public enum DomainError: Error, Equatable, Sendable {
     case saleNotFound
     /// A void would take the line below zero: it holds only `available` of the sale's face value.
     case voidNotCovered(available: Money)
+    /// The wallet refused the payment code (insufficient funds, an expired code…); nothing was taken.
+    case paymentDeclined(String)
+    /// The shift still has payment-code sales waiting for the payer; they settle or are cancelled first.
+    case shiftHasPendingPayments(Int)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -82,6 +86,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .idCheckUnavailable: return "id-check-unavailable"
         case .saleNotFound: return "sale-not-found"
         case .voidNotCovered: return "void-not-covered"
+        case .paymentDeclined: return "payment-declined"
+        case .shiftHasPendingPayments: return "shift-has-pending-payments"
         }
     }
 }

@@ -71,7 +71,10 @@ public struct ShiftService: Sendable {
             guard countedCash.currency == shift.openingFloat.currency else {
                 throw DomainError.validation(ValidationError(field: "counted_cash", reason: .notAllowed, detail: "currency of the float"))
             }
-            var report = try Self.xReport(shift, sales: try await session.sales(shiftID: shift.id), at: now)
+            let sales = try await session.sales(shiftID: shift.id)
+            let waiting = sales.filter { $0.orderStatus == .pendingPayment }.count
+            guard waiting == 0 else { throw DomainError.shiftHasPendingPayments(waiting) }
+            var report = try Self.xReport(shift, sales: sales, at: now)
             report.number = try await session.takeZNumber(outletCode: shift.outletCode)
             report.countedCash = countedCash
             report.overShort = try countedCash.subtracting(report.expectedCash)
@@ -86,7 +89,9 @@ public struct ShiftService: Sendable {
 
     /// A shift's figures at `at`, from its sales: expected cash is the float plus cash taken less
     /// cash given back by voids.
-    static func xReport(_ shift: Shift, sales: [CounterSale], at: Date) throws -> ShiftReport {
+    static func xReport(_ shift: Shift, sales all: [CounterSale], at: Date) throws -> ShiftReport {
+        // A payment-code sale counts once its money is in; one still waiting or declined does not.
+        let sales = all.filter(\.isTaken)
         let zero = Money.zero(shift.openingFloat.currency)
         var total = zero
         var fees = zero

@@ -115,6 +115,10 @@ extension Problem {
             self.init(.conflict, error.code)
         case .saleNotFound:
             self.init(.notFound, error.code)
+        case .paymentDeclined(let reason):
+            self.init(.init(code: 402), error.code, detail: "the wallet refused the payment code (\(reason)); nothing was taken")
+        case .shiftHasPendingPayments(let count):
+            self.init(.conflict, error.code, detail: "\(count) payment-code sale(s) still wait for the payer")
         case .voidNotCovered(let available):
             self.init(
                 .conflict, error.code,

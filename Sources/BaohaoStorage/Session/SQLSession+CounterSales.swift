@@ -28,6 +28,7 @@ extension SQLSession {
                 at: Date(millis: at), reason: try row.decode(column: "void_reason", as: String?.self) ?? "",
                 transferID: try row.decode(column: "void_transfer_id", as: String?.self) ?? "")
         }
+        if let status = try? row.decode(column: "order_status", as: String?.self) { sale.orderStatus = OrderStatus(rawValue: status) }
         return sale
     }
 
@@ -46,13 +47,27 @@ extension SQLSession {
         ).all().isEmpty)
     }
 
+    /// The sale columns qualified by `c`, with the order's status, for reads joined to the order.
+    static let saleColumnsWithStatus =
+        saleColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        + ", o.status AS order_status"
+
     func sale(orderID: String) async throws -> CounterSale? {
-        try await db.raw("SELECT \(unsafeRaw: Self.saleColumns) FROM counter_sales WHERE order_id = \(bind: orderID)").first()
-            .map(Self.sale)
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: Self.saleColumnsWithStatus) FROM counter_sales c JOIN recharge_orders o ON o.id = c.order_id
+            WHERE c.order_id = \(bind: orderID)
+            """
+        ).first().map(Self.sale)
     }
 
     func sale(id: String) async throws -> CounterSale? {
-        try await db.raw("SELECT \(unsafeRaw: Self.saleColumns) FROM counter_sales WHERE id = \(bind: id)").first().map(Self.sale)
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: Self.saleColumnsWithStatus) FROM counter_sales c JOIN recharge_orders o ON o.id = c.order_id
+            WHERE c.id = \(bind: id)
+            """
+        ).first().map(Self.sale)
     }
 
     func markVoided(saleID: String, _ void: CounterVoid) async throws -> Bool {
@@ -67,7 +82,10 @@ extension SQLSession {
 
     func sales(shiftID: String) async throws -> [CounterSale] {
         try await db.raw(
-            "SELECT \(unsafeRaw: Self.saleColumns) FROM counter_sales WHERE shift_id = \(bind: shiftID) ORDER BY created_at, id LIMIT 100000"
+            """
+            SELECT \(unsafeRaw: Self.saleColumnsWithStatus) FROM counter_sales c JOIN recharge_orders o ON o.id = c.order_id
+            WHERE c.shift_id = \(bind: shiftID) ORDER BY c.created_at, c.id LIMIT 100000
+            """
         ).all().map(Self.sale)
     }
 }

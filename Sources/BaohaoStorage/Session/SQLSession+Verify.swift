@@ -136,14 +136,15 @@ extension SQLSession {
             """
             SELECT s.account, s.expected, COALESCE(p.total, 0) AS ledger FROM
               (SELECT 'till:' || shift_id || ':' || CASE WHEN tender = 'cash' THEN 'cash' ELSE 'card' END AS account,
-                 CAST(-SUM(CASE WHEN voided_at IS NULL THEN total ELSE 0 END) AS BIGINT) AS expected FROM counter_sales GROUP BY 1) s
+                 CAST(-SUM(CASE WHEN voided_at IS NULL THEN total ELSE 0 END) AS BIGINT) AS expected FROM counter_sales
+               WHERE tender IN ('cash', 'card') GROUP BY 1) s
             LEFT JOIN (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'till:%'
                        GROUP BY account) p ON p.account = s.account
             WHERE COALESCE(p.total, 0) <> s.expected
             UNION ALL
             SELECT p.account, 0 AS expected, p.total AS ledger FROM
               (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'till:%' GROUP BY account) p
-            WHERE NOT EXISTS (SELECT 1 FROM counter_sales c WHERE p.account =
+            WHERE NOT EXISTS (SELECT 1 FROM counter_sales c WHERE c.tender IN ('cash', 'card') AND p.account =
                                 'till:' || c.shift_id || ':' || CASE WHEN c.tender = 'cash' THEN 'cash' ELSE 'card' END)
             ORDER BY 1 LIMIT \(unsafeRaw: String(limit))
             """

@@ -174,7 +174,7 @@ extension InMemorySession {
             problems += reversalProblems.sorted { ($0.subject, $0.detail) < ($1.subject, $1.detail) }
             var expected: [String: Int64] = [:]
             for sale in t.sales.values where sale.voided == nil {
-                let account = sale.tender.till(shiftID: sale.shiftID).code
+                guard let account = sale.tender.till(shiftID: sale.shiftID)?.code else { continue }
                 expected[account, default: 0] -= sale.total.amountMinor
             }
             for account in Set(tills.keys).union(expected.keys).sorted() where tills[account, default: 0] != expected[account, default: 0] {
