@@ -86,3 +86,106 @@ def test_counter_receipt_prints_as_escpos(hall):
     assert headers["Baohao-Print-Copy"] == "3"
     lines, _ = decode(data)
     assert any(line["text"] == "副本 COPY（第3次打印）" and line["bold"] for line in lines)
+
+
+def navigates(driver, action):
+    """Runs `action` (a submit) and waits until the browser has loaded the next page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, 20).until(EC.staleness_of(old))
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def sign_in(driver, server, username, password):
+    from selenium.webdriver.common.by import By
+    driver.get(server.base + "/staff/signin")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    navigates(driver, lambda: driver.find_element(By.ID, "staff-sign-in").click())
+
+
+def test_a_clerks_day_in_chromium(hall, tmp_path):
+    """Open with a float, sell cash, card and an Alipay code (keyboard first), void the card sale,
+    print, close with a count by denomination that is ¥0.50 short; an operator reads the Z report
+    with the shortfall highlighted."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from test_portal_browser import browser, page_checks, shot
+
+    server, _ = hall
+    ops = run("staff", "add", "--data-dir", server.data_dir, "--username", "ops01", "--name", "值班经理", "--role", "operator",
+              "--password-stdin", stdin=PW + "\n")
+    assert ops.returncode == 0, ops.stderr
+    driver = browser(1280, 900)
+    try:
+        sign_in(driver, server, "clerk01", PW)
+        assert driver.current_url.endswith("/staff/counter")
+        float_input = driver.find_element(By.ID, "opening_float")
+        float_input.clear()
+        navigates(driver, lambda: float_input.send_keys("200", Keys.ENTER))
+        assert driver.find_elements(By.ID, "sell"), driver.find_element(By.TAG_NAME, "main").text
+
+        def sell(amount, tender, extra):
+            box = driver.find_element(By.ID, "lookup-msisdn")
+            box.clear()
+            navigates(driver, lambda: box.send_keys("13800138000", Keys.ENTER))  # look the number up first, as at the counter
+            rows = driver.find_element(By.ID, "lookup-result").text
+            assert "138****8000" in rows and "*三" in rows and "张三" not in rows
+            driver.find_element(By.CSS_SELECTOR, f"label[for=amount-{amount}]").click()
+            driver.find_element(By.CSS_SELECTOR, f"label[for=tender-{tender}]").click()
+            for field, value in extra.items():
+                driver.find_element(By.ID, field).send_keys(value)
+            navigates(driver, lambda: driver.find_element(By.ID, "id_number").send_keys("11010519491231002X", Keys.ENTER))
+            notice = driver.find_element(By.ID, "notice").text
+            assert "收款成功" in notice, driver.find_element(By.TAG_NAME, "main").text
+            return notice
+
+        assert "找零 ¥50.00" in sell(5000, "cash", {"tendered": "100"})
+        sell(3000, "card", {"card_terminal_ref": "POS-7781-000123"})
+        sell(2000, "alipay_code", {"payment_code": "281234567890123450"})
+        page_checks(driver, 1280)
+        shot(driver, "counter-sales-desktop")
+        receipt_link = driver.find_element(By.ID, "print-escpos").get_attribute("href")
+        data, headers = raw(server, receipt_link.replace(server.base, ""))
+        lines, events = decode(data)
+        assert events[-1] == "cut" and any("支付宝付款码" in line["text"] for line in lines)
+
+        # Void the card sale (the second row from the top is the card sale: newest first).
+        card_row = driver.find_elements(By.CSS_SELECTOR, "#sales tr[id^=sale-]")[1]
+        assert "银行卡" in card_row.text
+        navigates(driver, lambda: card_row.find_element(By.NAME, "reason").send_keys("顾客要求改用现金", Keys.ENTER))
+        assert "已撤销" in driver.find_element(By.ID, "notice").text
+        x = driver.find_element(By.ID, "x-report").text
+        assert "¥250.00" in x, x  # expected cash: ¥200 float + ¥50 cash
+
+        for denomination, count in (("10000", 2), ("2000", 2), ("100", 9), ("50", 1)):  # ¥249.50
+            box = driver.find_element(By.ID, f"count-{denomination}")
+            box.clear()
+            box.send_keys(str(count))
+        navigates(driver, lambda: driver.find_element(By.ID, "note").send_keys("少五角", Keys.ENTER))
+        assert "/staff/shifts/" in driver.current_url
+        report = driver.find_element(By.ID, "report").text
+        assert "Z 报表 第 1 号" in driver.find_element(By.TAG_NAME, "h1").text
+        assert "-¥0.50" in report and "¥249.50" in report, report
+        shot(driver, "counter-z-report-desktop")
+    finally:
+        driver.quit()
+
+    phone = browser(360, 780)
+    try:
+        sign_in(phone, server, "ops01", PW)
+        phone.get(server.base + "/staff/counter")
+        assert "仅营业员" in phone.find_element(By.TAG_NAME, "main").text  # operators never sell
+        phone.get(server.base + "/staff/shifts")
+        cell = phone.find_element(By.CSS_SELECTOR, "[data-over-short='-50']")
+        assert "bad" in cell.get_attribute("class") and cell.text == "-¥0.50"
+        page_checks(phone, 360)
+        shot(phone, "counter-shifts-phone")
+        navigates(phone, lambda: phone.find_element(By.PARTIAL_LINK_TEXT, "2026").click())
+        assert "Z 报表 第 1 号" in phone.find_element(By.TAG_NAME, "h1").text
+        shot(phone, "counter-z-report-phone")
+    finally:
+        phone.quit()

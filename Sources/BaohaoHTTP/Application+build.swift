@@ -31,6 +31,10 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         subscribers: services.subscribers
     ).addRoutes(to: router)
     StaffConsoleController(clock: services.clock, secureCookies: services.secureCookies, staff: services.staff).addRoutes(to: router)
+    CounterConsoleController(
+        clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, shifts: services.shifts,
+        sales: services.counterSales, channelPolicies: services.channelPolicies, recharges: services.recharges
+    ).addRoutes(to: router)
     AdminController(
         admin: services.admin, adminToken: services.adminToken, clock: services.clock, lines: services.lines, staff: services.staff
     ).addRoutes(to: router)

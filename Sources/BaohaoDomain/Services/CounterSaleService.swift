@@ -20,7 +20,7 @@ public struct CounterSaleService: Sendable {
     /// real-name check.
     let idHashKey: Data?
     /// Whether every sale needs the payer's resident ID (实名).
-    let realNameRequired: Bool
+    public let realNameRequired: Bool
     /// The providers that take payment codes, and how a waiting one is followed.
     let codeGateways: [any CodePaymentGateway]
     let schedule: CodePaymentSchedule

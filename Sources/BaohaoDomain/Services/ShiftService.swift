@@ -48,6 +48,29 @@ public struct ShiftService: Sendable {
         return shift
     }
 
+    /// The newest shifts `viewer` may see: every outlet's for operators and administrators, its own
+    /// outlet's for a clerk; at most `limit` per outlet, newest first.
+    public func recentShifts(viewer: StaffAccount, limit: Int = 20) async throws -> [Shift] {
+        try await store.read { session in
+            let codes: [String]
+            switch viewer.role {
+            case .admin, .operator: codes = try await session.outlets().map(\.code)
+            case .clerk: codes = viewer.outletCode.map { [$0] } ?? []
+            }
+            var shifts: [Shift] = []
+            for code in codes { shifts += try await session.shifts(outletCode: code, limit: max(1, min(limit, 200))) }
+            return shifts.sorted { $0.openedAt > $1.openedAt }
+        }
+    }
+
+    /// The clerk's open shift and its sales so far, if it has one.
+    public func openShift(of clerk: StaffAccount) async throws -> (Shift, [CounterSale])? {
+        try await store.read { session in
+            guard let shift = try await session.openShift(clerkID: clerk.id) else { return nil }
+            return (shift, try await session.sales(shiftID: shift.id))
+        }
+    }
+
     /// The X report now (the Z report once closed): it resets nothing.
     public func report(shiftID: String, viewer: StaffAccount) async throws -> ShiftReport {
         let shift = try await shift(id: shiftID, viewer: viewer)

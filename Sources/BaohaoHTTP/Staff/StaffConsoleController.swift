@@ -40,6 +40,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             values["menuDashboard"] = language == .zh ? "概览" : "Dashboard"
             values["menuLookup"] = language == .zh ? "查询号码" : "Line lookup"
             values["menuStaff"] = language == .zh ? "工作人员" : "Staff"
+            values["menuShifts"] = language == .zh ? "班次报表" : "Shift reports"
             values["signOut"] = language == .zh ? "退出" : "Sign out"
         }
         return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: self.secureCookies)
@@ -61,7 +62,9 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
     }
 
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
-        if context.staff != nil { return Response(status: .seeOther, headers: [.location: "/staff"]) }
+        if let staff = context.staff {
+            return Response(status: .seeOther, headers: [.location: staff.role == .clerk ? "/staff/counter" : "/staff"])
+        }
         return try signInPage(request, context: context, username: "", error: nil, status: .ok)
     }
 
@@ -72,8 +75,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         let username = String((form["username"] ?? "").prefix(32))
         let password = String((form["password"] ?? "").prefix(128))
         switch try await self.staff.signIn(username: username, password: password) {
-        case .signedIn(let token, _, _):
-            var response = Response(status: .seeOther, headers: [.location: "/staff"])
+        case .signedIn(let token, let account, _):
+            var response = Response(status: .seeOther, headers: [.location: account.role == .clerk ? "/staff/counter" : "/staff"])
             response.setCookie(
                 Cookie(
                     name: Self.sessionCookie, value: token, maxAge: Int(StaffService.sessionLifetime), path: "/staff",

@@ -12,7 +12,9 @@ struct StaffRolePages<Context: BrowserSessionContext>: RouterMiddleware {
         let message =
             allowed == [.admin]
             ? (zh ? "此页面仅管理员可见。" : "Only administrators may see this page.")
-            : (zh ? "此页面仅管理员和操作员可见。" : "Only administrators and operators may see this page.")
+            : allowed == [.clerk]
+                ? (zh ? "柜台收银仅营业员可用；管理员和操作员可查看班次报表。" : "Only clerks sell at the counter; administrators and operators read shift reports.")
+                : (zh ? "此页面仅管理员和操作员可见。" : "Only administrators and operators may see this page.")
         return try HTMLResponse(
             html: MessagePage.render(title: zh ? "无权访问" : "Not allowed", message: message, language: request.language),
             status: .forbidden
