@@ -237,6 +237,9 @@ class FakeProviders:
         self.paid = {}        # order id -> (fen, provider transaction id)
         self.sessions = {}    # Stripe Checkout Session id -> order id
         self.refunds = []
+        self.waiting = {}     # order id -> (fen, provider transaction id): a payment code the payer confirms at the next query
+        self.code_charges = []  # (provider, order id, auth code) as Baohao sent them
+        self.cancels = []     # (provider, order id): cancelled or reversed code charges
         self.bad_requests = []  # Baohao requests whose signature did not verify
         self.notes = Notifications(keys)
         fake = self
@@ -291,8 +294,30 @@ class FakeProviders:
             return h.reply(200, b'{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-signature"}}')
         biz = json.loads(fields["biz_content"])
         method = fields["method"]
-        if method == "alipay.trade.query":
+        if method == "alipay.trade.pay":
+            # Payment codes: the code's last digit picks the payer, as the product's sandbox does.
+            assert biz["scene"] == "bar_code", biz
+            order, code = biz["out_trade_no"], biz["auth_code"]
+            self.code_charges.append(("alipay", order, code))
+            fen = round(float(biz["total_amount"]) * 100)
+            trade_no = "2026112422001" + secrets.token_hex(6)
+            if code.endswith("9"):
+                inner = {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.PAYMENT_AUTH_CODE_INVALID", "sub_msg": "支付失败，获取顾客账户信息失败"}
+            elif code.endswith(("7", "8")):
+                if code.endswith("7"):
+                    self.waiting[order] = (fen, trade_no)
+                inner = {"code": "10003", "msg": " order success pay inprocess", "trade_no": trade_no, "out_trade_no": order}
+            else:
+                self.paid[order] = (fen, trade_no)
+                inner = {"code": "10000", "msg": "Success", "trade_no": trade_no, "out_trade_no": order, "total_amount": biz["total_amount"],
+                         "gmt_payment": "2026-11-24 14:00:00", "buyer_logon_id": "159****5620"}
+        elif method == "alipay.trade.cancel":
+            self.cancels.append(("alipay", biz["out_trade_no"]))
+            inner = {"code": "10000", "msg": "Success", "out_trade_no": biz["out_trade_no"], "retry_flag": "N", "action": "close"}
+        elif method == "alipay.trade.query":
             order = biz["out_trade_no"]
+            if order in self.waiting:
+                self.paid[order] = self.waiting.pop(order)
             if order in self.paid:
                 fen, trade_no = self.paid[order]
                 inner = {"code": "10000", "msg": "Success", "trade_no": trade_no, "out_trade_no": order, "trade_status": "TRADE_SUCCESS",
@@ -322,8 +347,29 @@ class FakeProviders:
             request = json.loads(body)
             assert request["mchid"] == WECHAT_MCHID and request["appid"] == WECHAT_APPID
             return self.wechat_reply(h, 200, {"code_url": "weixin://wxpay/bizpayurl?pr=" + secrets.token_hex(4)})
+        if method == "POST" and path == "/v3/pay/transactions/codepay":
+            request = json.loads(body)
+            assert request["mchid"] == WECHAT_MCHID and request["appid"] == WECHAT_APPID
+            order, code, fen = request["out_trade_no"], request["payer"]["auth_code"], request["amount"]["total"]
+            self.code_charges.append(("wechatpay", order, code))
+            txn = "4200000" + secrets.token_hex(6)
+            if code.endswith("9"):
+                return self.wechat_reply(h, 403, {"code": "NOT_ENOUGH", "message": "用户账户余额不足"})
+            if code.endswith(("7", "8")):
+                if code.endswith("7"):
+                    self.waiting[order] = (fen, txn)
+                return self.wechat_reply(h, 202, {"code": "USERPAYING", "message": "需要用户输入支付密码"})
+            self.paid[order] = (fen, txn)
+            return self.wechat_reply(h, 200, {
+                "mchid": WECHAT_MCHID, "appid": WECHAT_APPID, "out_trade_no": order, "transaction_id": txn, "trade_type": "MICROPAY",
+                "trade_state": "SUCCESS", "success_time": "2026-11-24T14:00:00+08:00", "amount": {"total": fen, "currency": "CNY"}})
+        if method == "POST" and path.startswith("/v3/pay/transactions/out-trade-no/") and path.endswith("/reverse"):
+            self.cancels.append(("wechatpay", urllib.parse.unquote(path.split("/")[-2])))
+            return self.wechat_reply(h, 200, {})
         if method == "GET" and path.startswith("/v3/pay/transactions/out-trade-no/"):
             order = urllib.parse.unquote(path.split("/")[-1].split("?")[0])
+            if order in self.waiting:
+                self.paid[order] = self.waiting.pop(order)
             if order not in self.paid:
                 return self.wechat_reply(h, 404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"})
             fen, txn = self.paid[order]

@@ -31,7 +31,8 @@ def world(request):
     directory = tempfile.mkdtemp(prefix="baohao-providers-")
     keys = Keys(directory)
     fake = FakeProviders(keys)
-    env = dict(keys.env(fake.base), BAOHAO_RECONCILE_AFTER_SECONDS="0", BAOHAO_RECONCILE_INTERVAL_SECONDS="3600")
+    env = dict(keys.env(fake.base), BAOHAO_RECONCILE_AFTER_SECONDS="0", BAOHAO_RECONCILE_INTERVAL_SECONDS="3600",
+               BAOHAO_ID_HASH_KEY="providers-e2e-id-hash-key-0123456789abcdef")
     if request.param == "postgres":
         with fresh_postgres_database() as url:
             yield from run_world(directory, keys, fake, env, url)
@@ -294,3 +295,56 @@ def test_logs_hold_no_secrets_signatures_or_numbers(world):
     assert "payment notification rejected" in log  # the earlier tests did write to it
     for secret in (keys.stripe_secret, keys.stripe_webhook, keys.wechat_apiv3, "BEGIN PRIVATE KEY", "BEGIN CERTIFICATE", "v1=", MSISDN):
         assert secret not in log
+
+
+def counter_clerk(server):
+    """An outlet, a clerk on shift and the counter channel on; the clerk's bearer header."""
+    if server.admin("GET", "/v1/admin/outlets")[1].find(b"SH-PD-01") < 0:
+        status, body = server.admin("POST", "/v1/admin/outlets", {"code": "SH-PD-01", "name": "浦东营业厅", "address": "上海市浦东新区"})
+        assert status == 201, body
+        args = [BIN, "staff", "add", "--data-dir", server.data_dir, "--username", "clerk-codes", "--name", "李柜员", "--role", "clerk",
+                "--outlet", "SH-PD-01", "--password-stdin"]
+        if server.database_url:
+            args += ["--database-url", server.database_url]
+        added = subprocess.run(args, input="clerk password 2026\n", capture_output=True, text=True, timeout=60)
+        assert added.returncode == 0, added.stderr
+        counter = next(c for c in json.loads(server.admin("GET", "/v1/admin/channels")[1]) if c["channel"] == "counter")
+        for key in ("channel", "version", "updated_at", "updated_by"):
+            counter.pop(key, None)
+        counter["enabled"] = True
+        assert server.admin("PUT", "/v1/admin/channels/counter", counter)[0] == 200
+    status, body = server.request("POST", "/v1/staff/tokens", {"username": "clerk-codes", "password": "clerk password 2026"})
+    assert status == 201, body
+    bearer = {"Authorization": "Bearer " + json.loads(body)["token"]}
+    status, body = server.request("POST", "/v1/counter/shifts", {"opening_float": {"amount": 0, "currency": "CNY"}}, bearer)
+    assert status in (201, 409), body
+    return bearer
+
+
+@pytest.mark.parametrize("tender,prefix,provider", [("alipay_code", "28", "alipay"), ("wechat_code", "13", "wechatpay")])
+def test_payment_codes_through_the_real_adapters(world, tender, prefix, provider):
+    """A code paid at once, one the payer confirms (answered after the first query), and one
+    declined: each charged with the provider's own request, credited once, or not at all."""
+    server, _, fake = world
+    clerk = counter_clerk(server)
+    before = balance(server)
+
+    def sell(code, fen):
+        body = {"msisdn": MSISDN, "amount": {"amount": fen, "currency": "CNY"}, "tender": tender, "payment_code": code,
+                "id_number": "11010519491231002X"}
+        return server.request("POST", "/v1/counter/sales", body, dict(clerk, **{"Idempotency-Key": uuid.uuid4().hex}), timeout=30)
+
+    status, body = sell(prefix + "1234567890123450", 2000)
+    assert status == 201 and json.loads(body)["status"] == "credited", body
+    status, body = sell(prefix + "1234567890123457", 3000)
+    assert status == 201 and json.loads(body)["status"] == "credited", body
+    status, body = sell(prefix + "1234567890123459", 5000)
+    assert status == 402 and json.loads(body)["type"].endswith("/payment-declined"), body
+    assert balance(server) == before + 5000
+    charged = [c for c in fake.code_charges if c[0] == provider]
+    assert [c[2][-1] for c in charged[-3:]] == ["0", "7", "9"]
+    assert not [b for b in fake.bad_requests if b[0] == provider]
+    # The code never reaches the server's log.
+    with open(os.path.join(server.data_dir, "server.log"), "rb") as log:
+        assert (prefix + "1234567890123457").encode() not in log.read()
+    assert json.loads(server.admin("POST", "/v1/admin/verify")[1])["ok"] is True
