@@ -9,6 +9,21 @@ public enum DatabaseKind: String, Sendable {
 
 /// One versioned schema change. Versions only grow; a shipped migration is never edited.
 struct Migration: Sendable {
+    /// Triggers that make `table` append-only in the database itself: any UPDATE or DELETE aborts.
+    /// PostgreSQL's use the `baohao_append_only()` function that migration 1 creates.
+    static func appendOnly(_ table: String, _ kind: DatabaseKind) -> [String] {
+        switch kind {
+        case .sqlite:
+            return ["UPDATE", "DELETE"].map {
+                "CREATE TRIGGER \(table)_no_\($0.lowercased()) BEFORE \($0) ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END"
+            }
+        case .postgres:
+            return [
+                "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION baohao_append_only()"
+            ]
+        }
+    }
+
     let version: Int
     let name: String
     /// Statements for a dialect, run in order inside one transaction.

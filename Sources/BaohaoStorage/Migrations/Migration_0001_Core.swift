@@ -63,20 +63,7 @@ enum Migration_0001_Core {
             """,
         ]
         // The ledger is append-only: the database itself refuses to change or remove history.
-        for table in ["ledger_transfers", "ledger_postings", "receipts"] {
-            switch kind {
-            case .sqlite:
-                for operation in ["UPDATE", "DELETE"] {
-                    statements.append(
-                        "CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END"
-                    )
-                }
-            case .postgres:
-                statements.append(
-                    "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION baohao_append_only()"
-                )
-            }
-        }
+        for table in ["ledger_transfers", "ledger_postings", "receipts"] { statements += Migration.appendOnly(table, kind) }
         if kind == .postgres {
             statements.insert(
                 """

@@ -20,20 +20,7 @@ enum Migration_0012_Voids {
               printed_at BIGINT NOT NULL, printed_by TEXT, PRIMARY KEY (receipt_no, copy_no))
             """,
         ]
-        for table in ["receipt_voids", "receipt_prints"] {
-            switch kind {
-            case .sqlite:
-                for operation in ["UPDATE", "DELETE"] {
-                    statements.append(
-                        "CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END"
-                    )
-                }
-            case .postgres:
-                statements.append(
-                    "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION baohao_append_only()"
-                )
-            }
-        }
+        for table in ["receipt_voids", "receipt_prints"] { statements += Migration.appendOnly(table, kind) }
         return statements
     }
 }
