@@ -1,6 +1,7 @@
 """The counter channel against a real `baohao serve`: outlets and clerks made with the CLI, a
 clerk's shift over the terminal API, and the receipt printed as ESC/POS bytes that an independent
-decoder (escpos_decoder.py) turns back into the receipt's text, within the paper's columns."""
+decoder (escpos_decoder.py) turns back into the receipt's text, within the paper's columns; on
+SQLite and PostgreSQL."""
 import json
 import subprocess
 import urllib.request
@@ -18,10 +19,14 @@ def run(*args, stdin=None):
     return subprocess.run([BIN, *args], input=stdin, capture_output=True, text=True, timeout=60)
 
 
+def database_args(server):
+    return ["--database-url", server.database_url] if server.database_url else []
+
+
 @pytest.fixture
-def hall(tmp_path):
+def hall(tmp_path, database_url):
     data = str(tmp_path)
-    server = Server(data, env={"BAOHAO_ID_HASH_KEY": ID_KEY})
+    server = Server(data, database_url, env={"BAOHAO_ID_HASH_KEY": ID_KEY})
     server.start()
     try:
         plan = {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}, "policy": "cn-keep5"}
@@ -29,9 +34,9 @@ def hall(tmp_path):
         status, body = server.admin("POST", "/v1/admin/lines", {"msisdn": "13800138000", "plan": "KEEP5", "holder_name": "张三",
                                                                 "opening_balance": {"amount": 300, "currency": "CNY"}})
         assert status == 201, body
-        added = run("outlets", "add", "--data-dir", data, "--code", "BJ-XD-01", "--name", "西单营业厅", "--address", "北京市西城区西单北大街 120 号")
+        added = run("outlets", "add", "--data-dir", data, *database_args(server), "--code", "BJ-XD-01", "--name", "西单营业厅", "--address", "北京市西城区西单北大街 120 号")
         assert added.returncode == 0, added.stderr
-        clerk = run("staff", "add", "--data-dir", data, "--username", "clerk01", "--name", "王小明", "--role", "clerk",
+        clerk = run("staff", "add", "--data-dir", data, *database_args(server), "--username", "clerk01", "--name", "王小明", "--role", "clerk",
                     "--outlet", "BJ-XD-01", "--password-stdin", stdin=PW + "\n")
         assert clerk.returncode == 0, clerk.stderr
         status, body = server.admin("GET", "/v1/admin/channels")
@@ -116,7 +121,7 @@ def test_a_clerks_day_in_chromium(hall, tmp_path):
     from test_portal_browser import browser, page_checks, shot
 
     server, _ = hall
-    ops = run("staff", "add", "--data-dir", server.data_dir, "--username", "ops01", "--name", "值班经理", "--role", "operator",
+    ops = run("staff", "add", "--data-dir", server.data_dir, *database_args(server), "--username", "ops01", "--name", "值班经理", "--role", "operator",
               "--password-stdin", stdin=PW + "\n")
     assert ops.returncode == 0, ops.stderr
     driver = browser(1280, 900)

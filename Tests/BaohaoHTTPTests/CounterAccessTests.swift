@@ -9,7 +9,7 @@ import Testing
 /// bearer token), and nobody.
 @Suite("Counter authorisation matrix")
 struct CounterAccessTests {
-    @Test("every counter and outlet route answers each caller as it should", arguments: [TestDatabase.memory])
+    @Test("every counter and outlet route answers each caller as it should", arguments: TestDatabase.all)
     func matrix(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             try await CounterSaleTests.enableCounter(h)
