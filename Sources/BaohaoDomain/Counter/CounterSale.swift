@@ -48,8 +48,7 @@ public enum Tender: String, Sendable, Hashable, CaseIterable {
     /// holds as it does for online payments.
     public func till(shiftID: String) -> LedgerAccount? {
         switch self {
-        case .cash: return .till(shiftID: shiftID, tender: "cash")
-        case .card: return .till(shiftID: shiftID, tender: "card")
+        case .cash, .card: return .till(shiftID: shiftID, tender: rawValue)
         case .alipayCode, .wechatCode: return nil
         }
     }

@@ -125,18 +125,19 @@ public struct CounterSaleService: Sendable {
             CodePaymentRequest(
                 orderID: order.id, total: order.total, code: code, subject: "话费充值 \(order.msisdn.masked)", outletCode: shift.outletCode),
             at: gateway)
+        if let reason = settled.declined { throw DomainError.paymentDeclined(reason) }
         var settledSale = result.sale
-        settledSale.orderStatus = settled.status
-        if settled.status == .failed { throw DomainError.paymentDeclined(settled.reason ?? "declined") }
+        settledSale.orderStatus = settled.order.status
         return Result(sale: settledSale, order: settled.order, created: true)
     }
+
+    /// A code payment's order after the provider answered, and why it failed if it did.
+    typealias Settled = (order: RechargeOrder, declined: String?)
 
     /// Charges a payment code and follows it: credited when paid, failed when declined or closed,
     /// and while the payer confirms, queried on the schedule — the first queries before answering
     /// the clerk, the rest afterwards — then cancelled if it never completes.
-    func settle(_ charge: CodePaymentRequest, at gateway: any CodePaymentGateway) async throws -> (
-        order: RechargeOrder, status: OrderStatus, reason: String?
-    ) {
+    func settle(_ charge: CodePaymentRequest, at gateway: any CodePaymentGateway) async throws -> Settled {
         let outcome: CodePaymentOutcome
         do { outcome = try await gateway.charge(charge) } catch { outcome = .unknown }
         switch outcome {
@@ -158,14 +159,11 @@ public struct CounterSaleService: Sendable {
                 _ = try? await service.failed(charge, gateway: gateway, reason: "cancelled_unconfirmed")
             }
         }
-        let order = try await recharges.order(id: charge.orderID)
-        return (order, order.status, nil)
+        return (try await recharges.order(id: charge.orderID), nil)
     }
 
     /// Queries after each delay; the settled order, or `nil` while the payer has not confirmed.
-    func follow(_ charge: CodePaymentRequest, at gateway: any CodePaymentGateway, delays: ArraySlice<Duration>) async throws -> (
-        order: RechargeOrder, status: OrderStatus, reason: String?
-    )? {
+    func follow(_ charge: CodePaymentRequest, at gateway: any CodePaymentGateway, delays: ArraySlice<Duration>) async throws -> Settled? {
         for delay in delays {
             try await sleeper.sleep(for: delay)
             let answer: PaymentQueryResult
@@ -181,23 +179,19 @@ public struct CounterSaleService: Sendable {
         return nil
     }
 
-    func applied(_ event: PaymentEvent, _ charge: CodePaymentRequest) async throws -> (
-        order: RechargeOrder, status: OrderStatus, reason: String?
-    ) {
+    func applied(_ event: PaymentEvent, _ charge: CodePaymentRequest) async throws -> Settled {
         _ = try await recharges.applyPayment(event)
-        let order = try await recharges.order(id: charge.orderID)
-        return (order, order.status, nil)
+        return (try await recharges.order(id: charge.orderID), nil)
     }
 
-    func failed(_ charge: CodePaymentRequest, gateway: any CodePaymentGateway, reason: String) async throws -> (
-        order: RechargeOrder, status: OrderStatus, reason: String?
-    ) {
+    func failed(_ charge: CodePaymentRequest, gateway: any CodePaymentGateway, reason: String) async throws -> Settled {
         _ = try await recharges.applyPayment(
             PaymentEvent(
                 provider: gateway.name, eventID: "code-\(reason):\(charge.orderID)", orderID: charge.orderID,
                 providerTransactionID: "code:\(charge.orderID)", outcome: .failed, amount: charge.total, occurredAt: clock.now()))
+        // A failure after the money was taken (a notification won the race) is ignored: not declined.
         let order = try await recharges.order(id: charge.orderID)
-        return (order, order.status, reason)
+        return (order, order.status == .failed ? reason : nil)
     }
 
     /// The gateway for a payment-code tender, with the code checked; `nil` for money in hand.

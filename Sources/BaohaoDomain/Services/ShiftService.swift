@@ -63,11 +63,13 @@ public struct ShiftService: Sendable {
         }
     }
 
-    /// The clerk's open shift and its sales so far, if it has one.
-    public func openShift(of clerk: StaffAccount) async throws -> (Shift, [CounterSale])? {
-        try await store.read { session in
+    /// The clerk's open shift, its sales so far and its X report from them, if it has one.
+    public func openShift(of clerk: StaffAccount) async throws -> (shift: Shift, sales: [CounterSale], report: ShiftReport)? {
+        let now = clock.now()
+        return try await store.read { session in
             guard let shift = try await session.openShift(clerkID: clerk.id) else { return nil }
-            return (shift, try await session.sales(shiftID: shift.id))
+            let sales = try await session.sales(shiftID: shift.id)
+            return (shift, sales, try Self.xReport(shift, sales: sales, at: now))
         }
     }
 

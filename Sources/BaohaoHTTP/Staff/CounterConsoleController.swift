@@ -102,9 +102,8 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
             "printPageLabel": zh ? "打印凭证" : "Print receipt", "escposLabel": zh ? "小票（58mm）" : "Thermal slip (58 mm)",
             "realName": sales.realNameRequired, "saleKey": "con-" + UUID().uuidString.lowercased(),
         ]
-        if let (shift, shiftSales) = try await shifts.openShift(of: clerk) {
+        if let (_, shiftSales, x) = try await shifts.openShift(of: clerk) {
             values["shift"] = true
-            let x = try await shifts.report(shiftID: shift.id, viewer: clerk)
             values["xRows"] = Self.reportRows(x, language: language).map {
                 ["label": PageLayout.label($0.zh, $0.en, language), "value": $0.value]
             }
@@ -121,8 +120,10 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
                 ["code": String($0), "text": Money($0, .cny).formatted] as [String: Any]
             }
             var rows: [[String: Any]] = []
+            var receipts: [String: String] = [:]
             for sale in shiftSales.reversed() {
                 let order = try await recharges.order(id: sale.orderID)
+                receipts[sale.id] = order.receiptNumber
                 let status = sale.voided != nil ? OrderStatus.voided : order.status
                 rows.append([
                     "id": sale.id, "time": String(ISO8601.local(sale.createdAt).suffix(8)), "tender": sale.tender.displayName(language),
@@ -145,18 +146,13 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
                         : (zh
                             ? "收款成功，已到账 \(sale.amount.formatted)\(sale.change.map { "，找零 \($0.formatted)" } ?? "")。"
                             : "Paid and credited \(sale.amount.formatted)\(sale.change.map { "; change \($0.formatted)" } ?? "").")
-                if !voided, let receipt = try await receiptNumber(of: sale) { values["noticeReceipt"] = receipt }
+                if !voided, let receipt = receipts[sale.id] { values["noticeReceipt"] = receipt }
             }
             if !number.isEmpty { values.merge(try await lookup(number, language: language)) { $1 } }
         }
         return try page(
             request, context: context, title: zh ? "保号 · 柜台收银" : "Baohao · Counter", template: CounterTemplates.counter, values: values,
             viewer: clerk, status: status)
-    }
-
-    func receiptNumber(of sale: CounterSale) async throws -> String? {
-        guard sale.orderStatus == .credited || sale.voided != nil || sale.orderStatus == .voided else { return nil }
-        return try await recharges.order(id: sale.orderID).receiptNumber
     }
 
     /// What the clerk may see of a number: the holder's name masked, stage, deadline, balance.
@@ -251,7 +247,7 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
         let form = try await Self.form(request)
         guard CSRFToken.isValid(request, form: form) else { return try SignInController<Context>.expiredPage(request, context: context) }
         do {
-            guard let (shift, _) = try await shifts.openShift(of: clerk) else { throw DomainError.noOpenShift }
+            guard let (shift, _, _) = try await shifts.openShift(of: clerk) else { throw DomainError.noOpenShift }
             var counted: Int64 = 0
             for denomination in Self.denominations {
                 let raw = form["count_\(denomination)"]?.trimmingCharacters(in: .whitespaces) ?? ""

@@ -131,21 +131,19 @@ extension SQLSession {
         }
 
         // Every counter shift's till holds what its sales took less what voids gave back, per tender
-        // (cash, card), and no till holds money without sales.
+        // (cash, card: the till is named by the tender, as `Tender.till` names it), and no till
+        // holds money without sales.
         for row in try await db.raw(
             """
-            SELECT s.account, s.expected, COALESCE(p.total, 0) AS ledger FROM
-              (SELECT 'till:' || shift_id || ':' || CASE WHEN tender = 'cash' THEN 'cash' ELSE 'card' END AS account,
-                 CAST(-SUM(CASE WHEN voided_at IS NULL THEN total ELSE 0 END) AS BIGINT) AS expected FROM counter_sales
-               WHERE tender IN ('cash', 'card') GROUP BY 1) s
-            LEFT JOIN (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'till:%'
-                       GROUP BY account) p ON p.account = s.account
-            WHERE COALESCE(p.total, 0) <> s.expected
+            WITH sold AS (SELECT 'till:' || shift_id || ':' || tender AS account,
+                            CAST(-SUM(CASE WHEN voided_at IS NULL THEN total ELSE 0 END) AS BIGINT) AS expected
+                          FROM counter_sales WHERE tender IN ('cash', 'card') GROUP BY 1),
+                 tills AS (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'till:%'
+                           GROUP BY account)
+            SELECT s.account, s.expected, COALESCE(t.total, 0) AS ledger FROM sold s LEFT JOIN tills t ON t.account = s.account
+            WHERE COALESCE(t.total, 0) <> s.expected
             UNION ALL
-            SELECT p.account, 0 AS expected, p.total AS ledger FROM
-              (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'till:%' GROUP BY account) p
-            WHERE NOT EXISTS (SELECT 1 FROM counter_sales c WHERE c.tender IN ('cash', 'card') AND p.account =
-                                'till:' || c.shift_id || ':' || CASE WHEN c.tender = 'cash' THEN 'cash' ELSE 'card' END)
+            SELECT t.account, 0 AS expected, t.total AS ledger FROM tills t WHERE NOT EXISTS (SELECT 1 FROM sold s WHERE s.account = t.account)
             ORDER BY 1 LIMIT \(unsafeRaw: String(limit))
             """
         ).all() {
