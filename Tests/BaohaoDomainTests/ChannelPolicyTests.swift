@@ -33,3 +33,31 @@ struct ChannelPolicyTests {
         #expect(try ivr.quote(.major(37)).total == Money(3756, .cny))
     }
 }
+
+@Suite("Fee rounding")
+struct FeeRoundingTests {
+    @Test func halfUpAndUpDifferBelowHalfAFen() {
+        // 1.25 % of ¥37 is 46.25 fen: 四舍五入 gives 46, rounding up 47.
+        #expect(FeeRule.proportional(basisPoints: 125, minimum: .zero(.cny), rounding: .halfUp).fee(for: .major(37)) == Money(46, .cny))
+        #expect(FeeRule.proportional(basisPoints: 125, minimum: .zero(.cny), rounding: .up).fee(for: .major(37)) == Money(47, .cny))
+        // 46.5 fen rounds to 47 either way.
+        #expect(FeeRule.proportional(basisPoints: 150, minimum: .zero(.cny), rounding: .halfUp).fee(for: .major(31)) == Money(47, .cny))
+    }
+
+    @Test func ivrDefaultIsOnePercentAtLeastFiftyFenHalfUp() throws {
+        let ivr = ChannelPolicy.defaultPolicy(for: .ivr)
+        #expect(ivr.fee == .proportional(basisPoints: 100, minimum: Money(50, .cny), rounding: .halfUp))
+        #expect(try ivr.quote(.major(10)).fee == Money(50, .cny))
+        #expect(try ivr.quote(.major(50)).total == Money(5050, .cny))
+        #expect(try ivr.quote(.major(123)).total == Money(12423, .cny))
+    }
+
+    @Test func documentRoundTripsRounding() throws {
+        let document = ChannelPolicyDocument(ChannelPolicy.defaultPolicy(for: .ivr))
+        #expect(document.fee.rounding == "half_up")
+        #expect(try document.policy(for: .ivr).fee == ChannelPolicy.defaultPolicy(for: .ivr).fee)
+        var wrong = document
+        wrong.fee.rounding = "down"
+        #expect(throws: ValidationError(field: "fee.rounding", reason: .notAllowed, detail: "up, half_up")) { try wrong.policy(for: .ivr) }
+    }
+}

@@ -59,7 +59,7 @@ public struct ChannelPolicy: Sendable, Hashable {
             return ChannelPolicy(
                 channel: .ivr, enabled: false, currency: .cny, denominations: [10, 20, 30, 50, 100].map { Money.major($0) },
                 minimumAmount: .major(10), maximumAmount: .major(500), freeAmountStepMinor: 100,
-                fee: .proportional(basisPoints: 100, minimum: Money(50, .cny)), paymentMethods: [.card])
+                fee: .proportional(basisPoints: 100, minimum: Money(50, .cny), rounding: .halfUp), paymentMethods: [.card, .sandbox])
         case .partner:
             return ChannelPolicy(
                 channel: .partner, enabled: false, currency: .cny,
@@ -107,7 +107,7 @@ public struct ChannelPolicy: Sendable, Hashable {
         case .fixed(let amount):
             try check(amount.currency == currency, "fee.amount.currency", .notAllowed, currency.code)
             try check(amount.amountMinor >= 0 && amount.amountMinor <= maximumAmount.amountMinor, "fee.amount.amount", .outOfRange)
-        case .proportional(let basisPoints, let minimum):
+        case .proportional(let basisPoints, let minimum, _):
             try check(
                 basisPoints > 0 && basisPoints <= maximumFeeBasisPoints, "fee.basis_points", .outOfRange, "1–\(maximumFeeBasisPoints)")
             try check(minimum.currency == currency, "fee.minimum.currency", .notAllowed, currency.code)
@@ -147,13 +147,19 @@ public struct ChannelPolicy: Sendable, Hashable {
 }
 
 /// What a payer is asked to pay for a recharge.
-public struct Quote: Sendable, Hashable {
+public struct Quote: Sendable, Hashable, Codable {
     /// What reaches the line.
     public let faceValue: Money
     /// 手续费 charged on top.
     public let fee: Money
     /// What the payment provider collects: face value + fee.
     public let total: Money
+
+    public init(faceValue: Money, fee: Money, total: Money) {
+        self.faceValue = faceValue
+        self.fee = fee
+        self.total = total
+    }
 }
 
 /// A channel's handling fee.
@@ -161,8 +167,9 @@ public enum FeeRule: Sendable, Hashable {
     case none
     /// A fixed fee per recharge.
     case fixed(Money)
-    /// Basis points of the face value (100 = 1%), rounded up to the minor unit, at least `minimum`.
-    case proportional(basisPoints: Int64, minimum: Money)
+    /// Basis points of the face value (100 = 1%), rounded to the minor unit as `rounding` says, at
+    /// least `minimum`.
+    case proportional(basisPoints: Int64, minimum: Money, rounding: FeeRounding = .up)
 
     public func fee(for amount: Money) -> Money {
         switch self {
@@ -170,9 +177,22 @@ public enum FeeRule: Sendable, Hashable {
             return .zero(amount.currency)
         case .fixed(let fee):
             return fee
-        case .proportional(let basisPoints, let minimum):
-            let raw = (amount.amountMinor * basisPoints + 9_999) / 10_000
+        case .proportional(let basisPoints, let minimum, let rounding):
+            let product = amount.amountMinor * basisPoints
+            let raw: Int64
+            switch rounding {
+            case .up: raw = (product + 9_999) / 10_000
+            case .halfUp: raw = (product + 5_000) / 10_000
+            }
             return Money(max(raw, minimum.amountMinor), amount.currency)
         }
     }
+}
+
+/// How a proportional fee is rounded to the minor unit.
+public enum FeeRounding: String, Sendable, Hashable, CaseIterable {
+    /// Any fraction of a fen is a whole fen (the payer never pays less than the rate).
+    case up
+    /// 四舍五入: half a fen or more rounds up, less rounds down.
+    case halfUp = "half_up"
 }

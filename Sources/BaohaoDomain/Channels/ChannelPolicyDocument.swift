@@ -4,23 +4,27 @@ import Foundation
 /// part of what `GET /v1/admin/channels` answers, and the form the store keeps each version in.
 public struct ChannelPolicyDocument: Codable, Sendable, Hashable {
     /// A fee rule: `{"kind":"none"}`, `{"kind":"fixed","amount":money}` or
-    /// `{"kind":"percentage","basis_points":100,"minimum":money}` (rounded up to the minor unit).
+    /// `{"kind":"percentage","basis_points":100,"minimum":money,"rounding":"half_up"}` (`rounding`
+    /// `up`, the default, or `half_up` to the minor unit).
     public struct Fee: Codable, Sendable, Hashable {
         public var kind: String
         public var amount: Money?
         public var basisPoints: Int64?
         public var minimum: Money?
+        /// `up` (absent) or `half_up`.
+        public var rounding: String?
 
         enum CodingKeys: String, CodingKey {
-            case kind, amount, minimum
+            case kind, amount, minimum, rounding
             case basisPoints = "basis_points"
         }
 
-        public init(kind: String, amount: Money? = nil, basisPoints: Int64? = nil, minimum: Money? = nil) {
+        public init(kind: String, amount: Money? = nil, basisPoints: Int64? = nil, minimum: Money? = nil, rounding: String? = nil) {
             self.kind = kind
             self.amount = amount
             self.basisPoints = basisPoints
             self.minimum = minimum
+            self.rounding = rounding
         }
     }
 
@@ -49,7 +53,8 @@ public struct ChannelPolicyDocument: Codable, Sendable, Hashable {
         switch policy.fee {
         case .none: fee = Fee(kind: "none")
         case .fixed(let amount): fee = Fee(kind: "fixed", amount: amount)
-        case .proportional(let basisPoints, let minimum): fee = Fee(kind: "percentage", basisPoints: basisPoints, minimum: minimum)
+        case .proportional(let basisPoints, let minimum, let rounding):
+            fee = Fee(kind: "percentage", basisPoints: basisPoints, minimum: minimum, rounding: rounding.rawValue)
         }
         paymentMethods = policy.paymentMethods.map(\.rawValue)
     }
@@ -69,7 +74,10 @@ public struct ChannelPolicyDocument: Codable, Sendable, Hashable {
             rule = .fixed(amount)
         case "percentage":
             guard let basisPoints = fee.basisPoints else { throw ValidationError(field: "fee.basis_points", reason: .missing) }
-            rule = .proportional(basisPoints: basisPoints, minimum: fee.minimum ?? .zero(currency))
+            guard let rounding = FeeRounding(rawValue: fee.rounding ?? "up") else {
+                throw ValidationError(field: "fee.rounding", reason: .notAllowed, detail: "up, half_up")
+            }
+            rule = .proportional(basisPoints: basisPoints, minimum: fee.minimum ?? .zero(currency), rounding: rounding)
         default:
             throw ValidationError(field: "fee.kind", reason: .notAllowed, detail: "none, fixed, percentage")
         }

@@ -80,7 +80,7 @@ struct RechargePortalController<Context: RequestContext> {
         switch policy.fee {
         case .none: feeText = language == .zh ? "免手续费" : "No handling fee"
         case .fixed(let fee): feeText = language == .zh ? "手续费每笔 \(fee.formatted)" : "Handling fee \(fee.formatted) per recharge"
-        case .proportional(let bp, let minimum):
+        case .proportional(let bp, let minimum, _):
             let percent = String(format: "%.2f%%", Double(bp) / 100)
             feeText = language == .zh ? "手续费 \(percent)，最低 \(minimum.formatted)" : "Handling fee \(percent), at least \(minimum.formatted)"
         }

@@ -32,6 +32,7 @@ struct InMemoryTables: Sendable {
     var lastZNumbers: [String: Int] = [:]
     var shifts: [String: Shift] = [:]
     var sales: [String: CounterSale] = [:]
+    var ivrCalls: [String: IVRCall] = [:]
     var channelPolicies: [Channel: ChannelPolicyRecord] = [:]
     var channelPolicyHistory: [ChannelPolicyRecord] = []
 

@@ -73,7 +73,8 @@ struct OnlineRechargeController<Context: RequestContext> {
         switch policy.fee {
         case .none: fee = "none"
         case .fixed(let money): fee = "fixed \(money.amountMinor)"
-        case .proportional(let bp, let minimum): fee = "\(bp) bp, min \(minimum.amountMinor)"
+        case .proportional(let bp, let minimum, let rounding):
+            fee = "\(bp) bp, min \(minimum.amountMinor)" + (rounding == .up ? "" : ", \(rounding.rawValue)")
         }
         return JSONResponse(
             ChannelRules(
