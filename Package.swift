@@ -81,6 +81,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BaohaoTelephony",
+            dependencies: [
+                "BaohaoDomain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BaohaoHTTP",
             dependencies: [
                 "BaohaoDomain",
@@ -107,6 +118,7 @@ let package = Package(
                 "BaohaoPayments",
                 "BaohaoHTTP",
                 "BaohaoMessaging",
+                "BaohaoTelephony",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -184,7 +196,10 @@ let package = Package(
                 "BaohaoStorage",
                 "BaohaoPayments",
                 "BaohaoHTTP",
+                "BaohaoTelephony",
                 "BaohaoTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -20,6 +20,10 @@ public struct AppConfiguration: Sendable {
     /// How the start-up line names the database (no password).
     public var databaseDescription = "SQLite"
     public var environment: [String: String]
+    /// Where FastAGI (Asterisk's IVR connection) listens; no port and no demo: FastAGI is off.
+    public var fastAGIHost = "127.0.0.1"
+    /// `--fastagi-port`; `--demo` without it listens on 4573.
+    public var fastAGIPort: Int?
     /// Business time for everything the application does.
     public var clock: any WallClock
 

@@ -4,6 +4,7 @@ import BaohaoMessaging
 import BaohaoPayments
 import BaohaoSecurity
 import BaohaoStorage
+import BaohaoTelephony
 import Foundation
 import Hummingbird
 import Logging
@@ -66,6 +67,9 @@ public func buildApplication(
     if idHashKey == nil, realName == "required" {
         logger.warning("BAOHAO_ID_HASH_KEY is not set: counter sales, which need the real-name check, are refused (503)")
     }
+    let fastAGIPort = config.fastAGIPort ?? (config.demo ? 4573 : nil)
+    if let fastAGIPort, !(0...65535).contains(fastAGIPort) { throw AppConfigurationError("--fastagi-port must be 0–65535") }
+    let twilioAuthToken = try readSecretFile(environment, "BAOHAO_TWILIO_AUTH_TOKEN_FILE")
     let messaging: MessagingSetup.Result
     do {
         messaging = try MessagingSetup.configure(
@@ -95,12 +99,20 @@ public func buildApplication(
         reminderSenders: messaging.senders, defaultReminderChannels: messaging.defaultChannels,
         smsCallbackSecret: messaging.smsCallbackSecret, codeSender: messaging.textSender,
         trustedProxies: ClientAddress.trustedProxies(from: environment["BAOHAO_TRUSTED_PROXIES"]), idHashKey: idHashKey,
-        counterRealNameRequired: realName == "required")
+        counterRealNameRequired: realName == "required", twilioAuthToken: twilioAuthToken)
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
     var resources: [any Service] = pools + [CloseOnShutdown("database", logger: logger) { try await store.shutdown() }]
     if let gateway { resources.append(CloseOnShutdown("sandbox deliveries", logger: logger) { await gateway.shutdown() }) }
+    if let fastAGIPort {
+        let host = config.fastAGIHost
+        resources.append(
+            FastAGIServer(host: host, port: fastAGIPort, ivr: services.ivr, logger: logger) { bound in
+                announce("FastAGI (IVR hotline) is listening on \(host):\(bound): AGI(agi://\(host):\(bound)/recharge)")
+            })
+    }
+    if twilioAuthToken != nil { logger.info("Twilio voice webhooks enabled", metadata: ["path": "/v1/ivr/twilio/voice"]) }
     let host = config.host
     let port = config.port
     var app = Application(
@@ -149,4 +161,15 @@ func backgroundJobs(_ services: AppServices, reconcileEvery: Int, retentionEvery
             ]
         },
     ]
+}
+
+/// The contents of the file an environment variable names, trimmed; `nil` when the variable is unset.
+func readSecretFile(_ environment: [String: String], _ name: String) throws -> String? {
+    guard let path = environment[name], !path.isEmpty else { return nil }
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        throw AppConfigurationError("\(name): cannot read \(path)")
+    }
+    let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard secret.utf8.count >= 16 else { throw AppConfigurationError("\(name): the secret in \(path) is shorter than 16 characters") }
+    return secret
 }

@@ -24,6 +24,14 @@ enum DemoData {
                 NewLine(msisdn: number, planCode: plan.code, holderName: holder, openingBalance: Money(balance, .cny)))
             if status != .active { _ = try await services.lines.changeStatus(msisdn: line.msisdn.e164, to: status) }
         }
+        // The hotline takes calls in the demo: the IVR channel's default rules, enabled.
+        let ivr = ChannelPolicy.defaultPolicy(for: .ivr)
+        try await services.channelPolicies.update(
+            .ivr,
+            to: try ChannelPolicy.validated(
+                channel: .ivr, enabled: true, currency: ivr.currency, denominations: ivr.denominations, minimumAmount: ivr.minimumAmount,
+                maximumAmount: ivr.maximumAmount, freeAmountStepMinor: ivr.freeAmountStepMinor, fee: ivr.fee,
+                paymentMethods: ivr.paymentMethods), expectedVersion: nil, by: "demo")
         announce(
             "demo data: plan KEEP5 (¥5.00/month), lines 13800138000 (active), 18612345678 (active, ¥0), 13312345678 (suspended), 19212345678 (barred), +447700900123"
         )

@@ -46,6 +46,10 @@ public struct AppServices: Sendable {
     public let receipts: ReceiptService
     /// Reverse proxies whose `X-Forwarded-For` names the client (for per-client limits).
     public let trustedProxies: Set<String>
+    /// The IVR hotline behind FastAGI and the TwiML webhooks.
+    public let ivr: IVRService
+    /// Twilio's auth token, which signs its webhooks; `nil` turns the TwiML endpoints off (404).
+    public let twilioAuthToken: String?
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -66,8 +70,9 @@ public struct AppServices: Sendable {
         reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
         codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), trustedProxies: Set<String> = [],
         idHashKey: Data? = nil, counterRealNameRequired: Bool = true, codeSchedule: CodePaymentSchedule = .standard,
-        sleeper: any Clock<Duration> = ContinuousClock()
+        sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil
     ) {
+        self.twilioAuthToken = twilioAuthToken
         self.trustedProxies = trustedProxies
         self.subscribers = SubscriberService(store: store, clock: clock, sender: codeSender)
         self.outlets = OutletService(store: store, clock: clock)
@@ -89,6 +94,10 @@ public struct AppServices: Sendable {
         self.counterSales = CounterSaleService(
             store: store, recharges: recharges, clock: clock, idHashKey: idHashKey, realNameRequired: counterRealNameRequired,
             retention: policies, codeGateways: Self.codeGateways(payments, clock: clock), schedule: codeSchedule, sleeper: sleeper)
+        let metrics = BaohaoMetrics(registry: registry)
+        self.ivr = IVRService(
+            store: store, recharges: recharges, clock: clock, retention: policies, cards: Self.cardPayments(payments, clock: clock),
+            texts: codeSender, observe: { metrics.ivr($0) })
         self.reconciliation = ReconciliationService(store: store, clock: clock, policy: reconciliationPolicy)
         self.settlement = SettlementService(store: store, clock: clock)
         self.payments = payments
@@ -96,7 +105,13 @@ public struct AppServices: Sendable {
         self.sandboxGateway = sandboxGateway
         self.adminToken = adminToken
         self.publicBaseURL = publicBaseURL
-        self.metrics = BaohaoMetrics(registry: registry)
+        self.metrics = metrics
+    }
+
+    /// The port keyed-in cards are charged through: the sandbox's test cards wherever the sandbox
+    /// is enabled. (No live card acquirer takes keyed-in card data yet; see README.)
+    static func cardPayments(_ payments: PaymentProviderRegistry, clock: any WallClock) -> (any CardPayment)? {
+        payments.providers.contains { $0 is SandboxProvider } ? SandboxCardPayments(clock: clock) : nil
     }
 }
 

@@ -73,7 +73,7 @@ struct IVRDialogTests {
         #expect(turns[4].utterances == [.prompt(.enterCardNumber)] && turns[4].sensitive)
         #expect(
             turns.last?.utterances == [
-                .prompt(.rechargeSucceeded), .money(.major(50)), .prompt(.receiptEndsWith), .digits("000123"), .prompt(.goodbye),
+                .prompt(.rechargeSucceeded), .money(.major(50)), .prompt(.receiptEndsWith), .characters("000123"), .prompt(.goodbye),
             ])
         #expect(turns.last?.next == .hangUp)
         #expect(dialog.outcome == .recharged)
@@ -161,6 +161,8 @@ struct IVRDialogTests {
         #expect(turns[3].utterances == [.prompt(.goodbye)] && turns[3].next == .hangUp)
         #expect(dialog.outcome == .endedByCaller)
         #expect(IVRUtterance.money(Money(1234, .cny)).text(.zh) == "12元34分")
+        #expect(IVRUtterance.money(Money(50, .cny)).text(.en) == "50 fen")
+        #expect(IVRUtterance.money(Money(1000, .cny)).text(.zh) == "10元")
         #expect(IVRUtterance.date(LocalDate(year: 2027, month: 1, day: 1)!).text(.en) == "1 January 2027")
     }
 

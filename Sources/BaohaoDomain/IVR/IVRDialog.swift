@@ -265,7 +265,8 @@ public struct IVRDialog: Sendable, Hashable, Codable {
             reach(.credited)
             outcome = .recharged
             return end([
-                .prompt(.rechargeSucceeded), .money(amount), .prompt(.receiptEndsWith), .digits(String(receiptNumber.suffix(6))),
+                .prompt(.rechargeSucceeded), .money(amount), .prompt(.receiptEndsWith),
+                .characters(String(receiptNumber.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.suffix(6))),
                 .prompt(.goodbye),
             ])
         case .declined(let reason):

@@ -97,7 +97,7 @@ public enum IVRPrompt: String, Sendable, Codable, CaseIterable {
         .payByCard: ("请按提示输入银行卡信息。", "Please follow the prompts to enter your card."),
         .pleaseWait: ("正在处理，请稍候。", "Processing, please wait."),
         .rechargeSucceeded: ("充值成功，已到账", "Recharge successful. Credited"),
-        .receiptEndsWith: ("收据编号末六位是", "The last six digits of your receipt number are"),
+        .receiptEndsWith: ("收据编号末六位是", "The receipt number ends with"),
         .declined: ("支付未成功，银行卡被拒绝。", "The payment did not go through: the card was declined."),
         .declinedInsufficientFunds: ("支付未成功，余额不足。", "The payment did not go through: insufficient funds."),
         .declinedExpiredCard: ("支付未成功，卡片已过期。", "The payment did not go through: the card has expired."),

@@ -3,8 +3,10 @@ import Foundation
 /// One thing the hotline says: a prompt, digits read one by one, an amount, or a date.
 public enum IVRUtterance: Sendable, Hashable, Codable {
     case prompt(IVRPrompt)
-    /// Read digit by digit (a number read back, the end of a receipt number).
+    /// Read digit by digit (a number read back).
     case digits(String)
+    /// Spelt character by character: letters and digits (the end of a receipt number).
+    case characters(String)
     /// An amount: yuan, then fen if any.
     case money(Money)
     case date(LocalDate)
@@ -14,14 +16,16 @@ public enum IVRUtterance: Sendable, Hashable, Codable {
         switch self {
         case .prompt(let prompt):
             return prompt.text(language)
-        case .digits(let digits):
-            return digits.map(String.init).joined(separator: " ")
+        case .digits(let text), .characters(let text):
+            return text.map(String.init).joined(separator: " ")
         case .money(let money):
             let yuan = money.amountMinor / 100
             let fen = money.amountMinor % 100
-            var text = "\(yuan)" + (language == .zh ? "" : " ") + IVRPrompt.yuan.text(language)
-            if fen != 0 { text += (language == .zh ? "\(fen)" : " \(fen) ") + IVRPrompt.fen.text(language) }
-            return text
+            let space = language == .zh ? "" : " "
+            var parts: [String] = []
+            if yuan != 0 || fen == 0 { parts.append("\(yuan)\(space)\(IVRPrompt.yuan.text(language))") }
+            if fen != 0 { parts.append("\(fen)\(space)\(IVRPrompt.fen.text(language))") }
+            return parts.joined(separator: space)
         case .date(let date):
             let (year, month, day) = date.components
             if language == .zh { return "\(year)年\(month)月\(day)日" }

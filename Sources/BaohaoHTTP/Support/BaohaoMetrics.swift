@@ -1,3 +1,4 @@
+import BaohaoDomain
 import Prometheus
 
 /// Business counters exported at `/metrics`.
@@ -19,5 +20,17 @@ public struct BaohaoMetrics: Sendable {
     func credited(channel: String, amountMinor: Int64) {
         registry.makeCounter(name: "baohao_recharges_credited_total", labels: [("channel", channel)]).increment()
         registry.makeCounter(name: "baohao_recharged_amount_minor_total", labels: [("channel", channel)]).increment(by: amountMinor)
+    }
+
+    /// Hotline calls started (by front end), steps reached and outcomes.
+    func ivr(_ observation: IVRObservation) {
+        switch observation {
+        case .started(let frontEnd):
+            registry.makeCounter(name: "baohao_ivr_calls_total", labels: [("front_end", frontEnd.rawValue)]).increment()
+        case .reached(let step):
+            registry.makeCounter(name: "baohao_ivr_steps_total", labels: [("step", step.rawValue)]).increment()
+        case .ended(let outcome):
+            registry.makeCounter(name: "baohao_ivr_outcomes_total", labels: [("outcome", outcome.rawValue)]).increment()
+        }
     }
 }

@@ -16,6 +16,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Base URL people and providers reach this server at (default http://HOST:PORT).") var publicURL: String?
     @Option(help: "Minutes an unpaid order waits before it expires.") var orderTtlMinutes: Int = 30
+    @Option(name: .customLong("fastagi-port"), help: "Answer Asterisk FastAGI (the IVR hotline) on this port (--demo: 4573).")
+    var fastAGIPort: Int?
+    @Option(name: .customLong("fastagi-host"), help: "Address FastAGI listens on.") var fastAGIHost: String = "127.0.0.1"
     @Flag(help: "Seed demo data (a ¥5/month plan, a few lines) and make missing secrets, printing them once.") var demo = false
 
     func run() async throws {
@@ -34,6 +37,8 @@ struct Serve: AsyncParsableCommand {
         config.publicURL = publicURL
         config.orderTimeToLiveMinutes = orderTtlMinutes
         config.demo = demo
+        config.fastAGIPort = fastAGIPort
+        config.fastAGIHost = fastAGIHost
         config.databaseURL = database.resolvedURL
         config.dataDirectory = database.dataDir
         config.databaseConnections = database.dbConnections
