@@ -84,6 +84,7 @@ let package = Package(
             name: "BaohaoTelephony",
             dependencies: [
                 "BaohaoDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,6 +96,7 @@ let package = Package(
             name: "BaohaoHTTP",
             dependencies: [
                 "BaohaoDomain",
+                "BaohaoTelephony",
                 "BaohaoSecurity",
                 "BaohaoStorage",
                 "BaohaoPayments",

@@ -99,7 +99,8 @@ public func buildApplication(
         reminderSenders: messaging.senders, defaultReminderChannels: messaging.defaultChannels,
         smsCallbackSecret: messaging.smsCallbackSecret, codeSender: messaging.textSender,
         trustedProxies: ClientAddress.trustedProxies(from: environment["BAOHAO_TRUSTED_PROXIES"]), idHashKey: idHashKey,
-        counterRealNameRequired: realName == "required", twilioAuthToken: twilioAuthToken)
+        counterRealNameRequired: realName == "required", twilioAuthToken: twilioAuthToken,
+        twilioPaymentConnector: environment["BAOHAO_TWILIO_PAY_CONNECTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "Default")
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }

@@ -50,6 +50,8 @@ public struct AppServices: Sendable {
     public let ivr: IVRService
     /// Twilio's auth token, which signs its webhooks; `nil` turns the TwiML endpoints off (404).
     public let twilioAuthToken: String?
+    /// Twilio's name for the payment connector `<Pay>` charges through (`BAOHAO_TWILIO_PAY_CONNECTOR`).
+    public let twilioPaymentConnector: String
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -70,9 +72,10 @@ public struct AppServices: Sendable {
         reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
         codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), trustedProxies: Set<String> = [],
         idHashKey: Data? = nil, counterRealNameRequired: Bool = true, codeSchedule: CodePaymentSchedule = .standard,
-        sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil
+        sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil, twilioPaymentConnector: String = "Default"
     ) {
         self.twilioAuthToken = twilioAuthToken
+        self.twilioPaymentConnector = twilioPaymentConnector
         self.trustedProxies = trustedProxies
         self.subscribers = SubscriberService(store: store, clock: clock, sender: codeSender)
         self.outlets = OutletService(store: store, clock: clock)

@@ -52,6 +52,10 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         adminToken: services.adminToken, clock: services.clock, reminders: services.reminders, retention: services.retention,
         staff: services.staff
     ).addRoutes(to: router)
+    TwilioVoiceController(
+        ivr: services.ivr, authToken: services.twilioAuthToken, publicBaseURL: services.publicBaseURL,
+        paymentConnector: services.twilioPaymentConnector
+    ).addRoutes(to: router)
     SMSCallbackController(reminders: services.reminders, smsCallbackSecret: services.smsCallbackSecret).addRoutes(to: router)
     if let gateway = services.sandboxGateway, let sandbox = services.payments.provider(named: "sandbox") as? SandboxProvider {
         SandboxPayPageController(clock: services.clock, provider: sandbox, gateway: gateway).addRoutes(to: router)

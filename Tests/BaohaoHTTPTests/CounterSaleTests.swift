@@ -13,14 +13,7 @@ struct CounterSaleTests {
     static let idNumber = "11010519491231002X"
 
     /// Turns the counter channel on (it ships off) through the admin API, as an operator would.
-    static func enableCounter(_ h: Harness) async throws {
-        var counter = try #require(try await h.admin(.get, "/v1/admin/channels").array.first { $0["channel"] as? String == "counter" })
-        for key in ["channel", "version", "updated_at", "updated_by"] { counter.removeValue(forKey: key) }
-        counter["enabled"] = true
-        let body = String(decoding: try JSONSerialization.data(withJSONObject: counter), as: UTF8.self)
-        let reply = try await h.admin(.put, "/v1/admin/channels/counter", body: body)
-        #expect(reply.status == .ok, "\(reply.text)")
-    }
+    static func enableCounter(_ h: Harness) async throws { try await h.enableChannel("counter") }
 
     /// A clerk with an open shift (float ¥100); returns the clerk's bearer header.
     static func clerkOnShift(_ h: Harness, _ username: String) async throws -> HTTPFields {

@@ -11,10 +11,12 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Prometheus
+import Testing
 
 /// The sandbox secret and admin token every HTTP test uses.
 let sandboxSecret = "test-sandbox-secret-0123456789"
 let adminToken = "test-admin-token-abcdef"
+let twilioAuthToken = "test-twilio-auth-token-0123456789"
 
 /// A response read as a user of the API would: status, headers, JSON.
 struct Reply: @unchecked Sendable {
@@ -83,7 +85,8 @@ struct Harness: Sendable {
                 store: store, clock: clock, payments: PaymentProviderRegistry([sandbox]), sandboxGateway: gateway,
                 adminToken: adminToken, publicBaseURL: "http://127.0.0.1", orderTimeToLive: 30 * 60,
                 passwordHasher: Bcrypt(cost: 4), idHashKey: Data("test-id-hash-key-0123456789abcdef".utf8),
-                codeSchedule: CodePaymentSchedule(queryDelays: Array(repeating: .zero, count: 4), queriesBeforeAnswering: 2))
+                codeSchedule: CodePaymentSchedule(queryDelays: Array(repeating: .zero, count: 4), queriesBeforeAnswering: 2),
+                twilioAuthToken: twilioAuthToken)
             try await Fixtures.seedLine(store, balance: 2350, clock: clock)
             let app = Application(router: buildRouter(services: services), logger: logs.logger)
             try await app.test(live ? .live : .router) { client in
@@ -145,6 +148,16 @@ struct Harness: Sendable {
 
     func orders(_ msisdn: String = "13800138000") async throws -> [[String: Any]] {
         try await admin(.get, "/v1/admin/lines/\(msisdn)/orders").array
+    }
+
+    /// Turns a channel on with the rules it has (its defaults until set).
+    func enableChannel(_ name: String) async throws {
+        var rules = try #require(try await admin(.get, "/v1/admin/channels").array.first { $0["channel"] as? String == name })
+        for key in ["channel", "version", "updated_at", "updated_by"] { rules.removeValue(forKey: key) }
+        rules["enabled"] = true
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: rules), as: UTF8.self)
+        let reply = try await admin(.put, "/v1/admin/channels/\(name)", body: body)
+        #expect(reply.status == .ok, "\(reply.text)")
     }
 
     func verify() async throws -> [String: Any] {

@@ -13,7 +13,7 @@ import Foundation
 /// detached from the call's task).
 public struct IVRService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any IVRCallRows & LineRows>
+    let store: Transactions<any IVRCallRows & LineRows & PlanRows>
     let recharges: RechargeService
     let clock: any WallClock
     let retention: PolicyBook
@@ -83,11 +83,11 @@ public struct IVRService: Sendable {
 
     /// One request of a stateless front end (TwiML): loads the call, moves it on, saves it. A
     /// request for a turn already answered (a retried webhook) gets the answer it had, and
-    /// nothing happens twice.
-    /// - Returns: what to say and ask, and the turn the next request answers.
-    public func advance(id: String, turn: Int, caller: String?, input: IVRInput) async throws -> (IVRTurn, Int)? {
+    /// nothing happens twice. `turn` `nil` takes the call where it stands (a hang-up report).
+    /// - Returns: what to say and ask, and the turn the next request answers; `nil` for no such call.
+    public func advance(id: String, turn: Int?, caller: String?, input: IVRInput) async throws -> (IVRTurn, Int)? {
         guard let call = try await store.read({ try await $0.ivrCall(id: id, forUpdate: false) }) else { return nil }
-        guard turn == call.turn, !call.dialog.isEnded || input == .hangUp else {
+        guard turn ?? call.turn == call.turn, !call.dialog.isEnded else {
             return (call.lastTurn ?? IVRTurn(language: call.dialog.language, utterances: [.prompt(.goodbye)], next: .hangUp), call.turn)
         }
         var live = LiveCall(id: id, caller: caller, dialog: call.dialog, turn: call.turn)
@@ -196,11 +196,20 @@ public struct IVRService: Sendable {
             }.value
         }
 
+        /// The deadline is the retention policy's; a line without one has its plan's (the day its
+        /// balance stops covering the monthly fee), as the admin API shows it.
         func balance(number: String) async -> IVRBalance? {
             guard let msisdn = try? LineService.parseNumber(number),
-                let line = try? await service.store.read({ try await $0.line(msisdn: msisdn) }), line.status != .reclaimed
+                let (line, plan) = try? await service.store.read({ session -> (Line, Plan?)? in
+                    guard let line = try await session.line(msisdn: msisdn) else { return nil }
+                    return (line, try await session.plan(code: line.planCode))
+                }), line.status != .reclaimed
             else { return nil }
-            return IVRBalance(balance: line.balance, deadline: service.retention.assess(line, at: service.clock.now()).deadline)
+            let now = service.clock.now()
+            let planned = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: now) }.flatMap {
+                LocalDate(iso: Deadline.isoDate($0))
+            }
+            return IVRBalance(balance: line.balance, deadline: service.retention.assess(line, at: now).deadline ?? planned)
         }
 
         func cancel(orderID: String) async {

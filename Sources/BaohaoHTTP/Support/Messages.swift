@@ -28,6 +28,7 @@ enum Messages {
         "body-too-large": ("请求体过大", "The request body is too large"),
         "unauthorized": ("未授权", "Unauthorized"),
         "forbidden": ("无权进行此操作", "Not allowed for this role"),
+        "bad-signature": ("签名无效", "The request signature is not valid"),
         "invalid-credentials": ("用户名或密码错误", "Wrong username or password"),
         "account-locked": ("密码错误次数过多，账户已暂时锁定", "Too many wrong passwords: the account is locked for now"),
         "not-found": ("页面不存在", "Not found"),
