@@ -138,6 +138,7 @@ let package = Package(
                 "BaohaoPayments",
                 "BaohaoHTTP",
                 "BaohaoMessaging",
+                "BaohaoTelephony",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
