@@ -84,10 +84,11 @@ def free_port():
 class Server:
     """A real `baohao serve` process on 127.0.0.1."""
 
-    def __init__(self, data_dir, database_url=None, env=None):
+    def __init__(self, data_dir, database_url=None, env=None, args=None):
         self.data_dir = data_dir
         self.database_url = database_url
         self.extra_env = env or {}
+        self.extra_args = args or []
         self.port = free_port()
         self.proc = None
 
@@ -101,6 +102,7 @@ class Server:
         args = [BIN, "serve", "--port", str(self.port), "--data-dir", self.data_dir]
         if self.database_url:
             args += ["--database-url", self.database_url]
+        args += self.extra_args
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(args, env=env, stdout=self.log, stderr=self.log)
         deadline = time.time() + 60

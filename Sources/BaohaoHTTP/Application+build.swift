@@ -30,7 +30,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         admin: services.admin, clock: services.clock, retention: services.retention, secureCookies: services.secureCookies,
         subscribers: services.subscribers
     ).addRoutes(to: router)
-    StaffConsoleController(clock: services.clock, secureCookies: services.secureCookies, staff: services.staff).addRoutes(to: router)
+    StaffConsoleController(clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, ivr: services.ivr).addRoutes(to: router)
     CounterConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, shifts: services.shifts,
         sales: services.counterSales, channelPolicies: services.channelPolicies, recharges: services.recharges

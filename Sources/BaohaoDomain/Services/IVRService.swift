@@ -100,6 +100,17 @@ public struct IVRService: Sendable {
         try await store.read { try await $0.ivrCalls(limit: min(max(limit, 1), 500)) }
     }
 
+    /// The newest calls, each with the receipt number of the order it paid, if any.
+    public func recentCallsWithReceipts(limit: Int = 100) async throws -> [(call: IVRCall, receipt: String?)] {
+        var result: [(call: IVRCall, receipt: String?)] = []
+        for call in try await recentCalls(limit: limit) {
+            var receipt: String? = nil
+            if let orderID = call.chargedOrderID { receipt = try await recharges.order(id: orderID).receiptNumber }
+            result.append((call, receipt))
+        }
+        return result
+    }
+
     func save(id: String, dialog: IVRDialog, before: IVRDialog, turn: Int, said: IVRTurn) async throws {
         let now = clock.now()
         let saved = try await store.write { session -> Bool in

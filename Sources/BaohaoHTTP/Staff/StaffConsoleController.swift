@@ -4,12 +4,14 @@ import Hummingbird
 import Mustache
 
 /// The staff console under `/staff`: sign-in by username and password, the dashboard, line lookup
-/// (ledger, orders, stage history) and, for administrators, the staff list.
+/// (ledger, orders, stage history), the hotline's calls and, for administrators, the staff list.
 struct StaffConsoleController<Context: BrowserSessionContext> {
     let clock: any WallClock
     /// Cookies are marked Secure when payers reach the server over https.
     let secureCookies: Bool
     let staff: StaffService
+    /// The hotline's call records.
+    let ivr: IVRService
 
     static var sessionCookie: String { BrowserSessionAudience.staffCookie }
 
@@ -22,6 +24,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         console.group().add(middleware: StaffRolePages(allowed: [.admin, .operator]))
             .get("/staff", use: dashboard)
             .get("/staff/lines", use: line)
+            .get("/staff/ivr", use: ivrCalls)
         console.group().add(middleware: StaffRolePages(allowed: [.admin]))
             .get("/staff/accounts", use: accounts)
     }
@@ -41,6 +44,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             values["menuLookup"] = language == .zh ? "查询号码" : "Line lookup"
             values["menuStaff"] = language == .zh ? "工作人员" : "Staff"
             values["menuShifts"] = language == .zh ? "班次报表" : "Shift reports"
+            values["menuIVR"] = language == .zh ? "热线通话" : "Hotline calls"
             values["signOut"] = language == .zh ? "退出" : "Sign out"
         }
         return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: self.secureCookies)

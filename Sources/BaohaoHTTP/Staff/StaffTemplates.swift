@@ -3,7 +3,7 @@ import Mustache
 /// The staff console's page bodies (inside ``PageLayout``).
 enum StaffTemplates {
     static let menu = """
-        <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a>
+        <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a> · <a href="/staff/ivr">{{menuIVR}}</a>
         {{#isAdmin}} · <a href="/staff/accounts">{{menuStaff}}</a>{{/isAdmin}} · <a href="/staff/shifts">{{menuShifts}}</a> · {{who}}
         <form method="post" action="/staff/signout" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="staff-sign-out">{{signOut}}</button></form></p>
         """
@@ -139,5 +139,20 @@ enum StaffTemplates {
             </table>
             <p>{{hint}}</p>
             </div>
+            """)
+
+    static let ivrCalls = try! MustacheTemplate(
+        string: menu + """
+            <h1>{{heading}}</h1>
+            <section class="card" id="ivr-calls">
+            <p>{{intro}}</p>
+            {{#none}}<p>{{noneText}}</p>{{/none}}
+            {{^none}}<ol class="calls">
+            {{#calls}}<li data-call="{{id}}"><p><strong class="{{outcomeClass}}">{{outcome}}</strong> · {{caller}} · <small>{{frontEnd}}</small></p>
+            <p><small>{{startedLabel}} {{started}}</small></p>
+            <p><small>{{stepsLabel}}：{{steps}}</small></p>
+            {{#order}}<p>{{orderLabel}} <a href="/receipts/{{receipt}}">{{receipt}}</a>{{#hasCard}} · ••••{{card}}{{/hasCard}}</p>{{/order}}</li>
+            {{/calls}}</ol>{{/none}}
+            </section>
             """)
 }
