@@ -109,7 +109,7 @@ public func buildApplication(
     if let fastAGIPort {
         let host = config.fastAGIHost
         resources.append(
-            FastAGIServer(host: host, port: fastAGIPort, ivr: services.ivr, logger: logger) { bound in
+            FastAGIServer(host: host, port: fastAGIPort, ivr: services.ivr, logger: logger, required: config.fastAGIPort != nil) { bound in
                 announce("FastAGI (IVR hotline) is listening on \(host):\(bound): AGI(agi://\(host):\(bound)/recharge)")
             })
     }

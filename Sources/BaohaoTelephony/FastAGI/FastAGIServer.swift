@@ -21,6 +21,9 @@ public struct FastAGIServer: Service {
     let idleTimeout: TimeAmount
     /// Told the bound port once listening (port 0 picks a free one).
     let onListening: @Sendable (Int) -> Void
+    /// Whether failing to listen stops the server (an operator asked for this port); otherwise it
+    /// is logged and the rest of Baohao runs on (the demo's default port may be taken).
+    let required: Bool
 
     /// The script name the dialplan calls.
     public static let script = "recharge"
@@ -29,8 +32,9 @@ public struct FastAGIServer: Service {
 
     public init(
         host: String, port: Int, ivr: IVRService, logger: Logger, sounds: String = "baohao", maximumCalls: Int = 256,
-        idleTimeout: TimeAmount = .seconds(120), onListening: @escaping @Sendable (Int) -> Void = { _ in }
+        idleTimeout: TimeAmount = .seconds(120), required: Bool = true, onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
+        self.required = required
         self.host = host
         self.port = port
         self.ivr = ivr
@@ -43,7 +47,20 @@ public struct FastAGIServer: Service {
 
     public func run() async throws {
         let idleTimeout = self.idleTimeout
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let server: NIOAsyncChannel<NIOAsyncChannel<Substring, ByteBuffer>, Never>
+        do {
+            server = try await bind(idleTimeout)
+        } catch {
+            logger.error("FastAGI cannot listen", metadata: ["address": "\(host):\(port)", "error": "\(error)"])
+            if required { throw error }
+            try? await gracefulShutdown()
+            return
+        }
+        try await accept(server)
+    }
+
+    func bind(_ idleTimeout: TimeAmount) async throws -> NIOAsyncChannel<NIOAsyncChannel<Substring, ByteBuffer>, Never> {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
@@ -54,6 +71,9 @@ public struct FastAGIServer: Service {
                     return try NIOAsyncChannel<Substring, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
+    }
+
+    func accept(_ server: NIOAsyncChannel<NIOAsyncChannel<Substring, ByteBuffer>, Never>) async throws {
         let bound = server.channel.localAddress?.port ?? port
         logger.info("FastAGI listening", metadata: ["address": "\(host):\(bound)"])
         onListening(bound)
