@@ -9,7 +9,7 @@ extension SQLSession {
         let body = try row.decode(column: "body", as: String.self)
         let policy: ChannelPolicy
         do {
-            policy = try JSONDecoder().decode(ChannelPolicyDocument.self, from: Data(body.utf8)).policy(for: channel)
+            policy = try StoredJSON.decode(ChannelPolicyDocument.self, body).policy(for: channel)
         } catch {
             throw StoreError.corrupt("channel policy \(name): \(error)")
         }
@@ -19,9 +19,7 @@ extension SQLSession {
     }
 
     static func channelPolicyBody(_ policy: ChannelPolicy) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(ChannelPolicyDocument(policy)), as: UTF8.self)
+        try StoredJSON.text(ChannelPolicyDocument(policy))
     }
 
     func channelPolicies() async throws -> [ChannelPolicyRecord] {

@@ -13,7 +13,7 @@ extension SQLSession {
     static func ivrCall(_ row: any SQLRow) throws -> IVRCall {
         func decoded<T: Decodable>(_ type: T.Type, _ column: String) throws -> T? {
             guard let text = try row.decode(column: column, as: String?.self) else { return nil }
-            do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+            do { return try StoredJSON.decode(T.self, text) } catch {
                 throw StoreError.corrupt("ivr_calls.\(column): \(error)")
             }
         }
@@ -28,18 +28,12 @@ extension SQLSession {
             updatedAt: try date(row, "updated_at"), endedAt: try optionalDate(row, "ended_at"))
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
     func insertIVRCall(_ call: IVRCall) async throws -> Bool {
         !(try await db.raw(
             """
             INSERT INTO ivr_calls (id, front_end, caller_masked, dialog, turn, last_turn, outcome, steps, order_id, started_at, updated_at)
-            VALUES (\(bind: call.id), \(bind: call.frontEnd.rawValue), \(bind: call.callerMasked), \(bind: try Self.json(call.dialog)),
-                    \(bind: Int64(call.turn)), \(bind: try call.lastTurn.map(Self.json)), \(bind: call.dialog.outcome.rawValue),
+            VALUES (\(bind: call.id), \(bind: call.frontEnd.rawValue), \(bind: call.callerMasked), \(bind: try StoredJSON.text(call.dialog)),
+                    \(bind: Int64(call.turn)), \(bind: try call.lastTurn.map(StoredJSON.text)), \(bind: call.dialog.outcome.rawValue),
                     \(bind: call.dialog.steps.map(\.rawValue).joined(separator: " ")), \(bind: call.dialog.orderID),
                     \(bind: call.startedAt.millis), \(bind: call.updatedAt.millis))
             ON CONFLICT DO NOTHING RETURNING id
@@ -56,8 +50,8 @@ extension SQLSession {
     func updateIVRCall(_ call: IVRCall, expectedTurn: Int) async throws -> Bool {
         !(try await db.raw(
             """
-            UPDATE ivr_calls SET dialog = \(bind: try Self.json(call.dialog)), turn = \(bind: Int64(call.turn)),
-              last_turn = \(bind: try call.lastTurn.map(Self.json)), outcome = \(bind: call.dialog.outcome.rawValue),
+            UPDATE ivr_calls SET dialog = \(bind: try StoredJSON.text(call.dialog)), turn = \(bind: Int64(call.turn)),
+              last_turn = \(bind: try call.lastTurn.map(StoredJSON.text)), outcome = \(bind: call.dialog.outcome.rawValue),
               steps = \(bind: call.dialog.steps.map(\.rawValue).joined(separator: " ")), order_id = \(bind: call.dialog.orderID),
               updated_at = \(bind: call.updatedAt.millis), ended_at = \(bind: call.endedAt?.millis)
             WHERE id = \(bind: call.id) AND turn = \(bind: Int64(expectedTurn)) RETURNING id

@@ -10,7 +10,7 @@ extension SQLSession {
     static func shift(_ row: any SQLRow) throws -> Shift {
         var report: ShiftReport? = nil
         if let text = try row.decode(column: "z_report", as: String?.self) {
-            do { report = try ShiftReportJSON.decoder.decode(ShiftReport.self, from: Data(text.utf8)) } catch {
+            do { report = try StoredJSON.decode(ShiftReport.self, text) } catch {
                 throw StoreError.corrupt("z report: \(error)")
             }
         }
@@ -54,7 +54,7 @@ extension SQLSession {
     }
 
     func closeShift(_ s: Shift) async throws -> Bool {
-        let report = try s.zReport.map { String(decoding: try ShiftReportJSON.encoder.encode($0), as: UTF8.self) }
+        let report = try s.zReport.map(StoredJSON.text)
         return
             !(try await db.raw(
                 """
@@ -73,19 +73,4 @@ extension SQLSession {
         else { throw StoreError.corrupt("no outlet \(outletCode)") }
         return Int(try row.decode(column: "last_z_number", as: Int64.self))
     }
-}
-
-/// How a Z report is kept: JSON with times in Unix milliseconds and sorted keys.
-enum ShiftReportJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }()
 }
