@@ -52,7 +52,7 @@ public struct IVRCall: Sendable, Hashable {
 
     /// A call id from a front end's own id: printable ASCII, at most 100 characters.
     public static func id(_ frontEnd: IVRFrontEnd, _ raw: String) -> String? {
-        guard (1...100).contains(raw.utf8.count), raw.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { return nil }
+        guard (1...100).contains(raw.utf8.count), raw.isAllVisibleASCII else { return nil }
         return "\(frontEnd == .fastAGI ? "agi" : "twilio"):\(raw)"
     }
 

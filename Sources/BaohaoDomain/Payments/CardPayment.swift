@@ -32,7 +32,7 @@ public struct CardDetails: Sendable, CustomStringConvertible, CustomDebugStringC
 
     /// 12–19 digits that pass the Luhn (mod 10) check.
     public static func isCardNumber(_ digits: String) -> Bool {
-        guard (12...19).contains(digits.utf8.count), digits.utf8.allSatisfy({ (48...57).contains($0) }) else { return false }
+        guard (12...19).contains(digits.utf8.count), digits.isAllASCIIDigits else { return false }
         var sum = 0
         for (index, byte) in digits.utf8.reversed().enumerated() {
             var digit = Int(byte - 48)
@@ -47,14 +47,14 @@ public struct CardDetails: Sendable, CustomStringConvertible, CustomDebugStringC
 
     /// `MMYY` → month and four-digit year, or `nil`.
     public static func expiry(_ text: String) -> (month: Int, year: Int)? {
-        guard text.utf8.count == 4, text.utf8.allSatisfy({ (48...57).contains($0) }), let month = Int(text.prefix(2)),
+        guard text.utf8.count == 4, text.isAllASCIIDigits, let month = Int(text.prefix(2)),
             let year = Int(text.suffix(2)), (1...12).contains(month)
         else { return nil }
         return (month, 2000 + year)
     }
 
     public static func isSecurityCode(_ text: String) -> Bool {
-        (3...4).contains(text.utf8.count) && text.utf8.allSatisfy { (48...57).contains($0) }
+        (3...4).contains(text.utf8.count) && text.isAllASCIIDigits
     }
 }
 

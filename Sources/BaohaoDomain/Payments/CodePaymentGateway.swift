@@ -8,7 +8,7 @@ public enum CodeWallet: String, Sendable, Hashable, CaseIterable {
     /// Whether `code` looks like this wallet's payment code: Alipay's are 16–24 digits starting
     /// 25–30, WeChat Pay's 18 digits starting 10–15.
     public func accepts(_ code: String) -> Bool {
-        guard code.utf8.allSatisfy({ (48...57).contains($0) }), let prefix = Int(code.prefix(2)) else { return false }
+        guard code.isAllASCIIDigits, let prefix = Int(code.prefix(2)) else { return false }
         switch self {
         case .alipay: return (16...24).contains(code.count) && (25...30).contains(prefix)
         case .wechat: return code.count == 18 && (10...15).contains(prefix)

@@ -311,7 +311,7 @@ public struct CounterSaleService: Sendable {
             return nil
         }
         guard let reference = request.cardTerminalRef, (1...Self.maximumTerminalReference).contains(reference.count),
-            reference.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 })
+            reference.isAllVisibleASCII
         else {
             throw DomainError.validation(
                 ValidationError(field: "card_terminal_ref", reason: .invalidFormat, detail: "the POS terminal's reference, 1–64 characters")

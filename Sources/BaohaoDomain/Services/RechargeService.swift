@@ -91,7 +91,7 @@ public struct RechargeService: Sendable {
     /// - Returns: the order and whether it was created by this call.
     public func createOrder(_ request: RechargeRequest, idempotencyKey: String) async throws -> (RechargeOrder, created: Bool) {
         guard (8...128).contains(idempotencyKey.utf8.count),
-            idempotencyKey.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 })
+            idempotencyKey.isAllVisibleASCII
         else {
             throw DomainError.validation(ValidationError(field: "Idempotency-Key", reason: .invalidFormat))
         }

@@ -80,7 +80,7 @@ struct TwilioVoiceController<Context: RequestContext> {
         switch signed.fields["Result"] ?? "" {
         case "success":
             let reference = signed.fields["PaymentConfirmationCode"] ?? ""
-            guard (1...64).contains(reference.utf8.count), reference.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+            guard (1...64).contains(reference.utf8.count), reference.isAllVisibleASCII else {
                 throw Problem(.badRequest, "validation-failed", detail: "PaymentConfirmationCode", field: "PaymentConfirmationCode")
             }
             let card = (signed.fields["PaymentCardNumber"] ?? "").filter(\.isNumber)
