@@ -112,9 +112,16 @@ struct IVRFastAGITests {
                 #expect(try await Self.balance(h) == 2350 + 5000)
 
                 let next = try await asterisk.call(uniqueID: "1733040000.203", caller: "13800138000", [.keys("3"), .keys("9")])
-                #expect(next.said.contains("balance_is") && next.said.contains("deadline_is"))
+                #expect(next.said.contains("balance_is"))
                 #expect(Array(next.numbersSaid.prefix(2)) == ["73", "50"])
-                #expect(next.commands.contains { $0.hasPrefix("SAY DATETIME ") && $0.hasSuffix(" YBd UTC") })
+                // The fixture's plan has no retention policy, so no deadline, as the portal shows it.
+                #expect(next.said.contains("no_deadline") && !next.commands.contains { $0.hasPrefix("SAY DATETIME") })
+
+                // A line under a retention policy hears its deadline, said as a date.
+                let kept = try await asterisk.call(
+                    uniqueID: "1733040000.204", caller: try await Self.policyLine(h), [.keys("3"), .keys("9")])
+                #expect(kept.said.contains("balance_is") && kept.said.contains("deadline_is"))
+                #expect(kept.commands.contains { $0.hasPrefix("SAY DATETIME ") && $0.hasSuffix(" YBd UTC") })
                 #expect(try await h.verify()["ok"] as? Bool == true)
             }
         }
@@ -127,12 +134,12 @@ struct IVRFastAGITests {
                 var asterisk = plain
                 asterisk.unknownCommands = ["SAY DATETIME"]
                 asterisk.usageErrors = ["SAY ALPHA"]
+                let caller = try await Self.policyLine(h)
                 let paid = try await asterisk.call(
-                    uniqueID: "1733040000.301", caller: "13800138000",
-                    [.keys("3"), .keys("1"), .keys("10"), .keys("1"), .keys("1")] + Self.pay())
+                    uniqueID: "1733040000.301", caller: caller, [.keys("3"), .keys("1"), .keys("10"), .keys("1"), .keys("1")] + Self.pay())
                 #expect(paid.commands.contains { $0.hasPrefix("SAY DATETIME") } && paid.commands.contains { $0.hasPrefix("SAY ALPHA") })
                 #expect(paid.said.suffix(1) == ["goodbye"] && paid.hungUpByServer)
-                #expect(try await Self.balance(h) == 2350 + 1000)
+                #expect(try await Self.balance(h, caller) == 1200 + 1000)
 
                 let gone = try await asterisk.call(uniqueID: "1733040000.302", caller: nil, [.keys("1"), .hangUpLine])
                 #expect(gone.said.contains("caller_not_a_line"))
@@ -168,6 +175,14 @@ struct IVRFastAGITests {
                 #expect(try await h.verify()["ok"] as? Bool == true)
             }
         }
+    }
+
+    /// A line (¥12.00) on a plan under the cn-keep5 retention policy, which gives it a deadline.
+    static func policyLine(_ h: Harness) async throws -> String {
+        try await h.services.admin.addPlan(try Plan(code: "KEEP5P", name: "保号套餐 5元/月", monthlyFee: .major(5), policyCode: "cn-keep5"))
+        return try await h.services.lines.add(
+            NewLine(msisdn: "13600136000", planCode: "KEEP5P", holderName: "李四", openingBalance: Money(1200, .cny))
+        ).msisdn.e164
     }
 
     static func balance(_ h: Harness, _ msisdn: String = "13800138000") async throws -> Int64 {

@@ -86,8 +86,7 @@ public struct IVRDialog: Sendable, Hashable, Codable {
     /// left unpaid is cancelled and the caller is back at the main menu, with the call's payment
     /// tries still counted; a call already over (or paid) says so and ends.
     public mutating func resume(actions: any IVRActions) async -> IVRTurn {
-        if let open = unpaidOrderID { await actions.cancel(orderID: open) }
-        card = CardEntry()
+        await abandonUnpaidOrder(actions: actions)
         failures = 0
         if outcome == .recharged { return end([.prompt(.alreadyCharged), .prompt(.goodbye)]) }
         if isEnded { return end([.prompt(.goodbye)]) }
@@ -115,9 +114,8 @@ public struct IVRDialog: Sendable, Hashable, Codable {
     /// Moves the call on by one input from `caller` (the calling number, when shown).
     public mutating func handle(_ input: IVRInput, caller: String?, actions: any IVRActions) async -> IVRTurn {
         if case .hangUp = input {
-            if let open = unpaidOrderID { await actions.cancel(orderID: open) }
-            card = CardEntry()
-            if outcome == .inProgress || outcome == .balanceHeard { outcome = .hungUp }
+            await abandonUnpaidOrder(actions: actions)
+            close(as: .hungUp)
             state = .ended
             return IVRTurn(language: language, utterances: [], next: .hangUp)
         }
@@ -143,7 +141,7 @@ public struct IVRDialog: Sendable, Hashable, Codable {
         case .menu:
             return await menu(keys, caller: caller, actions: actions)
         case .numberEntry:
-            guard keys.utf8.allSatisfy({ (48...57).contains($0) }) else { return await again(.numberInvalid, actions: actions) }
+            guard keys.isAllASCIIDigits else { return await again(.numberInvalid, actions: actions) }
             switch await actions.lookUp(number: keys) {
             case .line: return await enter(.numberConfirm(keys), actions: actions)
             case .invalid: return await again(.numberInvalid, actions: actions)
@@ -157,7 +155,7 @@ public struct IVRDialog: Sendable, Hashable, Codable {
             default: return await again(.invalidChoice, actions: actions)
             }
         case .amountEntry(let target):
-            guard keys.utf8.count <= 6, keys.utf8.allSatisfy({ (48...57).contains($0) }), let yuan = Int64(keys), yuan > 0,
+            guard keys.utf8.count <= 6, keys.isAllASCIIDigits, let yuan = Int64(keys), yuan > 0,
                 let quote = await actions.quote(yuan: yuan)
             else { return await again(.amountOutOfRange, actions: actions) }
             return await enter(.amountConfirm(target, quote), actions: actions)
@@ -229,7 +227,7 @@ public struct IVRDialog: Sendable, Hashable, Codable {
             language = language == .zh ? .en : .zh
             return stay([.prompt(.languageChosen)])
         case "9":
-            if outcome == .inProgress || outcome == .balanceHeard { outcome = .endedByCaller }
+            close(as: .endedByCaller)
             return end([.prompt(.goodbye)])
         default:
             return await again(.invalidChoice, actions: actions)
@@ -330,12 +328,23 @@ public struct IVRDialog: Sendable, Hashable, Codable {
         failures += 1
         let said: [IVRUtterance] = why.map { [.prompt($0)] } ?? []
         guard failures < Self.maximumTries else {
-            if let open = unpaidOrderID { await actions.cancel(orderID: open) }
-            card = CardEntry()
-            if outcome == .inProgress || outcome == .balanceHeard { outcome = timedOut ? .noInput : .invalidInput }
+            await abandonUnpaidOrder(actions: actions)
+            close(as: timedOut ? .noInput : .invalidInput)
             return end(said + [.prompt(.goodbye)])
         }
         return await ask(prefix: said, actions: actions)
+    }
+
+    /// Cancels the order left unpaid, if any, and forgets keyed card digits.
+    mutating func abandonUnpaidOrder(actions: any IVRActions) async {
+        if let open = unpaidOrderID { await actions.cancel(orderID: open) }
+        card = CardEntry()
+    }
+
+    /// Records how the call ended, unless it already came to more (a recharge, a decline, a
+    /// payment pending) than hearing the balance.
+    mutating func close(as ending: IVRCallOutcome) {
+        if outcome == .inProgress || outcome == .balanceHeard { outcome = ending }
     }
 
     /// Moves to `next` and asks its question.

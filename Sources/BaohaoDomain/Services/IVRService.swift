@@ -13,7 +13,7 @@ import Foundation
 /// detached from the call's task).
 public struct IVRService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any IVRCallRows & LineRows & PlanRows>
+    let store: Transactions<any IVRCallRows & LineRows & CreditRows>
     let recharges: RechargeService
     let clock: any WallClock
     let retention: PolicyBook
@@ -59,16 +59,12 @@ public struct IVRService: Sendable {
             observe(.reached(.menu))
             return (LiveCall(id: id, caller: caller, dialog: fresh, turn: 0), greeting)
         }
-        guard var existing = try await store.read({ try await $0.ivrCall(id: id, forUpdate: false) }) else { throw StoreError.conflict }
+        guard let existing = try await store.read({ try await $0.ivrCall(id: id, forUpdate: false) }) else { throw StoreError.conflict }
         var live = LiveCall(id: id, caller: caller, dialog: existing.dialog, turn: existing.turn)
+        let before = live.dialog
         let said = await live.dialog.resume(actions: actions(for: live))
         live.turn += 1
-        existing.dialog = live.dialog
-        existing.turn = live.turn
-        existing.lastTurn = said
-        existing.updatedAt = now
-        if live.dialog.isEnded { existing.endedAt = existing.endedAt ?? now }
-        _ = try await store.write { [existing] in try await $0.updateIVRCall(existing, expectedTurn: existing.turn - 1) }
+        try await save(id: id, dialog: live.dialog, before: before, turn: live.turn, said: said)
         return (live, said)
     }
 
@@ -95,20 +91,23 @@ public struct IVRService: Sendable {
         return (said, live.turn)
     }
 
-    /// The newest calls, for the staff console.
+    /// The newest calls (1–500 of them), for the staff console.
     public func recentCalls(limit: Int = 100) async throws -> [IVRCall] {
         try await store.read { try await $0.ivrCalls(limit: min(max(limit, 1), 500)) }
     }
 
-    /// The newest calls, each with the receipt number of the order it paid, if any.
+    /// The newest calls (1–500), each with the receipt number of the order it paid, if any, read
+    /// in one session.
     public func recentCallsWithReceipts(limit: Int = 100) async throws -> [(call: IVRCall, receipt: String?)] {
-        var result: [(call: IVRCall, receipt: String?)] = []
-        for call in try await recentCalls(limit: limit) {
-            var receipt: String? = nil
-            if let orderID = call.chargedOrderID { receipt = try await recharges.order(id: orderID).receiptNumber }
-            result.append((call, receipt))
+        try await store.read { session in
+            var result: [(call: IVRCall, receipt: String?)] = []
+            for call in try await session.ivrCalls(limit: min(max(limit, 1), 500)) {
+                var receipt: String? = nil
+                if let orderID = call.chargedOrderID { receipt = try await session.order(id: orderID, forUpdate: false)?.receiptNumber }
+                result.append((call, receipt))
+            }
+            return result
         }
-        return result
     }
 
     func save(id: String, dialog: IVRDialog, before: IVRDialog, turn: Int, said: IVRTurn) async throws {
@@ -207,20 +206,13 @@ public struct IVRService: Sendable {
             }.value
         }
 
-        /// The deadline is the retention policy's; a line without one has its plan's (the day its
-        /// balance stops covering the monthly fee), as the admin API shows it.
+        /// The deadline is the retention assessment's, as the portal, the console and the SMS
+        /// balance reply give it.
         func balance(number: String) async -> IVRBalance? {
             guard let msisdn = try? LineService.parseNumber(number),
-                let (line, plan) = try? await service.store.read({ session -> (Line, Plan?)? in
-                    guard let line = try await session.line(msisdn: msisdn) else { return nil }
-                    return (line, try await session.plan(code: line.planCode))
-                }), line.status != .reclaimed
+                let line = try? await service.store.read({ try await $0.line(msisdn: msisdn) }), line.status != .reclaimed
             else { return nil }
-            let now = service.clock.now()
-            let planned = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: now) }.flatMap {
-                LocalDate(iso: Deadline.isoDate($0))
-            }
-            return IVRBalance(balance: line.balance, deadline: service.retention.assess(line, at: now).deadline ?? planned)
+            return IVRBalance(balance: line.balance, deadline: service.retention.assess(line, at: service.clock.now()).deadline)
         }
 
         func cancel(orderID: String) async {

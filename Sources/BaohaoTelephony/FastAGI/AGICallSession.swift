@@ -49,22 +49,23 @@ struct AGICallSession {
             if reply.meansHangUp { return .hangUp }
             channelLanguage = turn.language
         }
+        let asks: Bool
+        if case .gather = turn.next { asks = true } else { asks = false }
         var utterances = turn.utterances
         var questionFile = "silence/1"
-        if case .gather = turn.next, case .prompt(let prompt)? = utterances.last {
+        if asks, case .prompt(let prompt)? = utterances.last {
             questionFile = file(prompt, turn.language)
             utterances.removeLast()
         }
-        let interruptible: Bool
-        if case .gather = turn.next { interruptible = true } else { interruptible = false }
         var typed = ""
-        for utterance in utterances {
-            switch try await say(utterance, turn.language, interruptible: interruptible) {
+        speaking: for utterance in utterances {
+            switch try await say(utterance, turn.language, interruptible: asks) {
             case .hangUp: return .hangUp
-            case .key(let key): typed = key
+            case .key(let key):
+                typed = key
+                break speaking
             case .done: continue
             }
-            if !typed.isEmpty { break }
         }
         switch turn.next {
         case .hangUp:
