@@ -21,6 +21,8 @@ public enum PaymentMethod: String, Sendable, Codable, CaseIterable {
     case cash
     /// A bank card on the counter's POS terminal (card present).
     case cardPresent = "card_present"
+    /// A partner platform's prefunded float (第三方平台).
+    case partnerFloat = "partner_float"
 
     /// The methods a payer uses at a provider, away from any counter.
     public static let online: [PaymentMethod] = [.sandbox, .alipay, .wechatPay, .unionPay, .card]
@@ -41,6 +43,8 @@ public enum PaymentMethod: String, Sendable, Codable, CaseIterable {
         case (.cash, .en): return "Cash"
         case (.cardPresent, .zh): return "银行卡（刷卡）"
         case (.cardPresent, .en): return "Bank card (POS)"
+        case (.partnerFloat, .zh): return "第三方平台"
+        case (.partnerFloat, .en): return "Partner platform"
         }
     }
 }

@@ -44,8 +44,9 @@ public struct ChannelPolicy: Sendable, Hashable {
         minimumAmount: .major(10), maximumAmount: .major(500), freeAmountStepMinor: 100, fee: .none,
         paymentMethods: PaymentMethod.online)
 
-    /// The policy a channel has until an operator sets one. Only the online channel is built and
-    /// enabled; the others are listed (so their rules can be set ahead) but take no recharge yet.
+    /// The policy a channel has until an operator sets one. The online channel, and the partner
+    /// channel (gated by adding partners and funding their floats), take recharges at once; the
+    /// counter and the hotline wait until an operator enables them.
     public static func defaultPolicy(for channel: Channel) -> ChannelPolicy {
         switch channel {
         case .online:
@@ -62,9 +63,9 @@ public struct ChannelPolicy: Sendable, Hashable {
                 fee: .proportional(basisPoints: 100, minimum: Money(50, .cny), rounding: .halfUp), paymentMethods: [.card, .sandbox])
         case .partner:
             return ChannelPolicy(
-                channel: .partner, enabled: false, currency: .cny,
+                channel: .partner, enabled: true, currency: .cny,
                 denominations: [10, 20, 30, 50, 100, 200, 300, 500].map { Money.major($0) }, minimumAmount: .major(10),
-                maximumAmount: .major(500), freeAmountStepMinor: 100, fee: .none, paymentMethods: [])
+                maximumAmount: .major(500), freeAmountStepMinor: 100, fee: .none, paymentMethods: [.partnerFloat])
         }
     }
 

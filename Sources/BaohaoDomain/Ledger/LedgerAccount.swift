@@ -16,6 +16,14 @@ public enum LedgerAccount: Hashable, Sendable {
     /// What a counter shift took in one tender (`cash`, `card`): the drawer, or the bank POS
     /// terminal's takings until the acquirer settles.
     case till(shiftID: String, tender: String)
+    /// 第三方平台: what a partner prefunded and may spend (its float), owed to the partner.
+    case partnerFloat(partnerID: String)
+    /// The part of a partner's float held for top-ups accepted and not yet credited or failed.
+    case partnerHeld(partnerID: String)
+    /// Partners' deposits received (bank transfers) until they are matched with the bank statement.
+    case partnerDeposits
+    /// The wholesale discount partners get: face value credited minus what the float paid.
+    case partnerDiscounts
 
     public var code: String {
         switch self {
@@ -25,11 +33,24 @@ public enum LedgerAccount: Hashable, Sendable {
         case .openingBalances: return "equity:opening_balances"
         case .serviceRevenue: return "revenue:service"
         case .till(let shift, let tender): return "till:\(shift):\(tender)"
+        case .partnerFloat(let partner): return "partner:\(partner):float"
+        case .partnerHeld(let partner): return "partner:\(partner):held"
+        case .partnerDeposits: return "clearing:partner_deposits"
+        case .partnerDiscounts: return "expense:partner_discounts"
         }
     }
 
     public init?(code: String) {
-        if code.hasPrefix("line:") {
+        if code == "clearing:partner_deposits" {
+            self = .partnerDeposits
+        } else if code == "expense:partner_discounts" {
+            self = .partnerDiscounts
+        } else if code.hasPrefix("partner:"), code.hasSuffix(":float") || code.hasSuffix(":held") {
+            let body = code.dropFirst(8)
+            let held = code.hasSuffix(":held")
+            let id = String(body.dropLast(held ? 5 : 6))
+            self = held ? .partnerHeld(partnerID: id) : .partnerFloat(partnerID: id)
+        } else if code.hasPrefix("line:") {
             self = .line(id: String(code.dropFirst(5)))
         } else if code.hasPrefix("clearing:") {
             self = .providerClearing(provider: String(code.dropFirst(9)))

@@ -21,6 +21,12 @@ public enum TransferKind: String, Sendable, Codable, CaseIterable {
     case extensionCharge = "extension_charge"
     /// A counter sale voided in its own shift: the sale's recharge transfer reversed.
     case void
+    /// Money a partner prefunded, into its float.
+    case partnerDeposit = "partner_deposit"
+    /// A top-up's cost held on its partner's float when it is accepted.
+    case floatHold = "float_hold"
+    /// A held cost given back to the float when the top-up failed.
+    case floatRelease = "float_release"
 }
 
 /// An immutable double-entry transfer: at least two postings that sum to zero per currency.

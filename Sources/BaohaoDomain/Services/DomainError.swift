@@ -52,6 +52,20 @@ public enum DomainError: Error, Equatable, Sendable {
     case paymentDeclined(String)
     /// The shift still has payment-code sales waiting for the payer; they settle or are cancelled first.
     case shiftHasPendingPayments(Int)
+    /// A partner with this code exists already.
+    case partnerExists(String)
+    /// No partner with this code.
+    case partnerNotFound(String)
+    /// The partner is disabled: its API keys no longer work.
+    case partnerDisabled
+    /// The partner used this reference before for another request (another number or amount).
+    case referenceReused
+    /// The float holds too little for the top-up's cost; nothing was held.
+    case insufficientFloat(available: Money, cost: Money)
+    /// No top-up with this reference for the partner.
+    case partnerTopupNotFound
+    /// No callback with this event id for the partner.
+    case callbackNotFound
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -88,6 +102,14 @@ public enum DomainError: Error, Equatable, Sendable {
         case .voidNotCovered: return "void-not-covered"
         case .paymentDeclined: return "payment-declined"
         case .shiftHasPendingPayments: return "shift-has-pending-payments"
+        case .partnerExists: return "partner-exists"
+        case .partnerNotFound: return "partner-not-found"
+        case .partnerDisabled: return "partner-disabled"
+        // The partner API's two codes are pinned as partners' code matches them: underscores.
+        case .referenceReused: return "reference_reused"
+        case .insufficientFloat: return "insufficient_float"
+        case .partnerTopupNotFound: return "topup-not-found"
+        case .callbackNotFound: return "callback-not-found"
         }
     }
 }

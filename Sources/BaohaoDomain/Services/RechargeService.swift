@@ -227,6 +227,7 @@ extension PaymentMethod {
         case .unionPay: return "unionpay"
         case .card: return "stripe"
         case .cash, .cardPresent: return "counter"
+        case .partnerFloat: return "partner"
         }
     }
 }

@@ -67,6 +67,15 @@ public enum Timestamp {
             "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(millis, 3))Z"
     }
 
+    /// `2026-11-24T20:00:00.000+08:00`: RFC 3339 in the zone's offset at that instant.
+    public static func formatLocal(_ date: Date, in zone: TimeZone) -> String {
+        let offset = zone.secondsFromGMT(for: date)
+        let utc = format(date + TimeInterval(offset))
+        let sign = offset < 0 ? "-" : "+"
+        let minutes = abs(offset) / 60
+        return String(utc.dropLast()) + "\(sign)\(pad(minutes / 60, 2)):\(pad(minutes % 60, 2))"
+    }
+
     /// `value` in decimal, zero-padded to `width` (`String(format:)` costs a formatter per call).
     static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
@@ -116,6 +125,29 @@ public enum Hex {
             out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes of an even-length hex string (either case); `nil` for anything else.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: return c - 48
+            case 97...102: return c - 87
+            case 65...70: return c - 55
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
     }
 }
 

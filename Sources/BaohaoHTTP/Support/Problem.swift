@@ -123,6 +123,26 @@ extension Problem {
             self.init(
                 .conflict, error.code,
                 detail: "the line's balance \(available.formatted) no longer covers the sale; a refund is the way back now")
+        case .partnerExists(let code):
+            self.init(.conflict, error.code, detail: code, field: "code")
+        case .partnerNotFound(let code):
+            self.init(.notFound, error.code, detail: code, field: "code")
+        case .partnerDisabled:
+            self.init(.forbidden, error.code, detail: "this partner is disabled", extensions: ["code": .string(error.code)])
+        case .referenceReused:
+            self.init(
+                .conflict, error.code, detail: "this reference was used before with another number or amount", field: "reference",
+                extensions: ["code": .string(error.code)])
+        case .insufficientFloat(let available, let cost):
+            self.init(
+                .init(code: 402), error.code, detail: "the float has \(available.decimalString) available; this top-up costs \(cost.decimalString)",
+                extensions: [
+                    "code": .string(error.code), "available": .int(Int(available.amountMinor)), "cost": .int(Int(cost.amountMinor)),
+                ])
+        case .partnerTopupNotFound:
+            self.init(.notFound, error.code, field: "reference")
+        case .callbackNotFound:
+            self.init(.notFound, error.code, field: "event_id")
         case .staffRoleNotAllowed(let role):
             self.init(.forbidden, error.code, detail: role.rawValue)
         case .outletExists(let code):

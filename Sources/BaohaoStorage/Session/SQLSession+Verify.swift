@@ -154,6 +154,7 @@ extension SQLSession {
                         "sales \(try row.decode(column: "expected", as: Int64.self)), ledger \(try row.decode(column: "ledger", as: Int64.self))"
                 ))
         }
+        problems += try await verifyPartners(limit: limit)
         // The whole ledger sums to zero per currency.
         for row in try await db.raw(
             "SELECT currency, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0"
@@ -175,5 +176,70 @@ extension SQLSession {
             linesChecked: Int(try counts?.decode(column: "lines", as: Int64.self) ?? 0),
             creditedOrdersChecked: Int(try counts?.decode(column: "credited", as: Int64.self) ?? 0),
             problems: problems)
+    }
+
+    /// Partners' floats: each partner's cached available and held float equal its ledger accounts
+    /// and its last movement, and what is held is the cost of its accepted top-ups; each top-up's
+    /// hold moved its cost, and a settled one's capture (the order's credit) or release took
+    /// exactly that back out of the held account.
+    func verifyPartners(limit: Int) async throws -> [VerificationReport.Problem] {
+        var problems: [VerificationReport.Problem] = []
+        for row in try await db.raw(
+            """
+            SELECT p.id, p.available, p.held,
+              CAST(COALESCE((SELECT SUM(amount) FROM ledger_postings WHERE account = 'partner:' || p.id || ':float'), 0) AS BIGINT) AS ledger_available,
+              CAST(COALESCE((SELECT SUM(amount) FROM ledger_postings WHERE account = 'partner:' || p.id || ':held'), 0) AS BIGINT) AS ledger_held,
+              CAST(COALESCE((SELECT SUM(cost) FROM partner_topups t WHERE t.partner_id = p.id AND t.status = 'accepted'), 0) AS BIGINT) AS accepted,
+              CAST(COALESCE((SELECT m.available_after FROM partner_float_movements m WHERE m.partner_id = p.id
+                             ORDER BY m.created_at DESC, m.id DESC LIMIT 1), 0) AS BIGINT) AS moved_available,
+              CAST(COALESCE((SELECT m.held_after FROM partner_float_movements m WHERE m.partner_id = p.id
+                             ORDER BY m.created_at DESC, m.id DESC LIMIT 1), 0) AS BIGINT) AS moved_held
+            FROM partners p ORDER BY p.id
+            """
+        ).all() {
+            let id = try row.decode(column: "id", as: String.self)
+            let values = try ["available", "held", "ledger_available", "ledger_held", "accepted", "moved_available", "moved_held"].map {
+                try row.decode(column: $0, as: Int64.self)
+            }
+            let (available, held, ledgerAvailable, ledgerHeld, accepted, movedAvailable, movedHeld) = (
+                values[0], values[1], values[2], values[3], values[4], values[5], values[6]
+            )
+            if available != ledgerAvailable || held != ledgerHeld || held != accepted || available != movedAvailable || held != movedHeld {
+                problems.append(
+                    .init(
+                        kind: "float_mismatch", subject: id,
+                        detail:
+                            "cached \(available)/\(held), ledger \(ledgerAvailable)/\(ledgerHeld), movements \(movedAvailable)/\(movedHeld), accepted top-ups \(accepted)"
+                    ))
+            }
+        }
+        for row in try await db.raw(
+            """
+            SELECT * FROM (
+              SELECT t.id, t.status, t.cost, o.status AS order_status, t.settle_transfer_id,
+                CAST(COALESCE((SELECT SUM(p.amount) FROM ledger_postings p
+                               WHERE p.transfer_id = t.hold_transfer_id AND p.account = 'partner:' || t.partner_id || ':held'), 0) AS BIGINT) AS held_in,
+                CAST(COALESCE((SELECT SUM(p.amount) FROM ledger_postings p
+                               WHERE p.transfer_id = t.settle_transfer_id AND p.account = 'partner:' || t.partner_id || ':held'), 0) AS BIGINT) AS held_out,
+                (SELECT x.id FROM ledger_transfers x WHERE x.order_id = t.order_id) AS order_transfer,
+                (SELECT x.kind FROM ledger_transfers x WHERE x.id = t.settle_transfer_id) AS settle_kind
+              FROM partner_topups t JOIN recharge_orders o ON o.id = t.order_id) s
+            WHERE s.held_in <> s.cost
+               OR (s.status = 'accepted' AND (s.settle_transfer_id IS NOT NULL OR s.order_status <> 'pending_payment'))
+               OR (s.status = 'credited' AND (s.order_status NOT IN ('credited', 'voided') OR s.order_transfer IS NULL
+                   OR s.settle_transfer_id <> s.order_transfer OR s.held_out <> -s.cost))
+               OR (s.status = 'failed' AND (s.order_status = 'credited' OR s.settle_kind IS NULL OR s.settle_kind <> 'float_release'
+                   OR s.held_out <> -s.cost))
+            ORDER BY s.id LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all() {
+            problems.append(
+                .init(
+                    kind: "topup_mismatch", subject: try row.decode(column: "id", as: String.self),
+                    detail:
+                        "status \(try row.decode(column: "status", as: String.self)), order \(try row.decode(column: "order_status", as: String.self)), cost \(try row.decode(column: "cost", as: Int64.self)), held in \(try row.decode(column: "held_in", as: Int64.self)), out \(try row.decode(column: "held_out", as: Int64.self))"
+                ))
+        }
+        return problems
     }
 }

@@ -183,6 +183,7 @@ extension InMemorySession {
                         kind: "till_mismatch", subject: account,
                         detail: "sales \(expected[account, default: 0]), ledger \(tills[account, default: 0])"))
             }
+            problems += Self.partnerProblems(t)
             for (code, total) in ledgerTotals.sorted(by: { $0.key < $1.key }) where total != 0 {
                 problems.append(.init(kind: "ledger_not_zero", subject: code, detail: "sum \(total)"))
             }

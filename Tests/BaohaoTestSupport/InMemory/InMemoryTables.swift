@@ -33,6 +33,13 @@ struct InMemoryTables: Sendable {
     var shifts: [String: Shift] = [:]
     var sales: [String: CounterSale] = [:]
     var ivrCalls: [String: IVRCall] = [:]
+    var partners: [String: Partner] = [:]
+    var partnerKeys: [String: PartnerKey] = [:]
+    var partnerDeposits: [String: PartnerDeposit] = [:]
+    var partnerTopups: [String: PartnerTopup] = [:]
+    var floatMovements: [FloatMovement] = []
+    var partnerCallbacks: [String: PartnerCallback] = [:]
+    var callbackAttempts: [PartnerCallbackAttempt] = []
     var channelPolicies: [Channel: ChannelPolicyRecord] = [:]
     var channelPolicyHistory: [ChannelPolicyRecord] = []
 

@@ -15,10 +15,11 @@ public enum PaymentCredit {
     /// - every event leaves one notification record.
     ///
     /// The money comes from `source`: the provider's clearing account unless another is named (a
-    /// counter shift's till).
+    /// counter shift's till); or from the `funding` postings, which sum to minus the order's total
+    /// (a partner's held float and the wholesale discount).
     public static func decide(
         _ event: PaymentEvent, snapshot: CreditSnapshot, ids: IdentifierFactory, now: Date, retention: PolicyBook,
-        source: LedgerAccount? = nil
+        source: LedgerAccount? = nil, funding: [Posting]? = nil
     ) throws -> (PaymentApplication, CreditChanges) {
         func changes(_ outcome: NotificationOutcome, _ reason: String?) -> CreditChanges {
             CreditChanges(
@@ -85,7 +86,8 @@ public enum PaymentCredit {
             }
             return try credit(
                 order: order, previous: previous, line: line, payment: payment, event: event, late: late, ids: ids, now: now,
-                retention: retention, source: source ?? .providerClearing(provider: event.provider),
+                retention: retention,
+                funding: funding ?? [Posting(source ?? .providerClearing(provider: event.provider), try order.total.negated())],
                 changes: changes(.applied, late ? "late_payment" : nil))
         }
     }
@@ -93,17 +95,14 @@ public enum PaymentCredit {
     /// 到账: the transfer, the new balance, the retention state a recharge restores, the receipt.
     static func credit(
         order paid: RechargeOrder, previous: OrderStatus, line: Line, payment: PaymentRecord, event: PaymentEvent, late: Bool,
-        ids: IdentifierFactory, now: Date, retention: PolicyBook, source: LedgerAccount, changes: CreditChanges
+        ids: IdentifierFactory, now: Date, retention: PolicyBook, funding: [Posting], changes: CreditChanges
     ) throws -> (PaymentApplication, CreditChanges) {
         var order = paid
         var result = changes
         order.status = try OrderStateMachine.next(order.status, on: .credit)
         order.creditedAt = now
         let newBalance = try line.balance.adding(order.amount)
-        var postings = [
-            Posting(source, try order.total.negated()),
-            Posting(.line(id: line.id), order.amount),
-        ]
+        var postings = funding + [Posting(.line(id: line.id), order.amount)]
         if order.fee.amountMinor != 0 { postings.append(Posting(.feeRevenue, order.fee)) }
         result.transfer = try Transfer(
             id: ids.make("tr", at: now), kind: .recharge, orderID: order.id, postings: postings, createdAt: now)
