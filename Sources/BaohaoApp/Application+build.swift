@@ -70,6 +70,14 @@ public func buildApplication(
     let fastAGIPort = config.fastAGIPort ?? (config.demo ? 4573 : nil)
     if let fastAGIPort, !(0...65535).contains(fastAGIPort) { throw AppConfigurationError("--fastagi-port must be 0–65535") }
     let twilioAuthToken = try readSecretFile(environment, "BAOHAO_TWILIO_AUTH_TOKEN_FILE")
+    let (partnerSecrets, createdKey) = try PartnerSecretsKey.load(environment: environment, dataDirectory: config.dataDirectory)
+    if let createdKey {
+        logger.notice(
+            "partner secrets key created",
+            metadata: ["path": "\(createdKey)", "hint": "back it up; every server process needs the same key"])
+    }
+    let firstRetry = try config.seconds("BAOHAO_PARTNER_CALLBACK_FIRST_RETRY_SECONDS", default: 10, range: 1...3600)
+    let callbackTransport = HTTPCallbackTransport()
     let messaging: MessagingSetup.Result
     do {
         messaging = try MessagingSetup.configure(
@@ -100,11 +108,14 @@ public func buildApplication(
         smsCallbackSecret: messaging.smsCallbackSecret, codeSender: messaging.textSender,
         trustedProxies: ClientAddress.trustedProxies(from: environment["BAOHAO_TRUSTED_PROXIES"]), idHashKey: idHashKey,
         counterRealNameRequired: realName == "required", twilioAuthToken: twilioAuthToken,
-        twilioPaymentConnector: environment["BAOHAO_TWILIO_PAY_CONNECTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "Default")
+        twilioPaymentConnector: environment["BAOHAO_TWILIO_PAY_CONNECTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "Default",
+        partnerSecrets: partnerSecrets, callbackTransport: callbackTransport,
+        callbackSchedule: CallbackSchedule(firstRetry: TimeInterval(firstRetry)))
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
     var resources: [any Service] = pools + [CloseOnShutdown("database", logger: logger) { try await store.shutdown() }]
+    resources.append(CloseOnShutdown("partner callbacks' HTTP client", logger: logger) { await callbackTransport.shutdown() })
     if let gateway { resources.append(CloseOnShutdown("sandbox deliveries", logger: logger) { await gateway.shutdown() }) }
     if let fastAGIPort {
         let host = config.fastAGIHost
@@ -136,7 +147,13 @@ func backgroundJobs(_ services: AppServices, reconcileEvery: Int, retentionEvery
     let reconciler = services.reconciler(logger: logger)
     let retention = services.retention
     let reminders = services.reminders
+    let partnerTopups = services.partnerTopups
     return [
+        PeriodicJob(name: "partner top-ups", every: .seconds(10), logger: logger) {
+            let settled = try await partnerTopups.completeAccepted()
+            return settled > 0 ? ["settled": "\(settled)"] : nil
+        },
+        CallbackDeliverer(callbacks: services.partnerCallbacks, signal: services.callbackSignal, logger: logger),
         PeriodicJob(name: "order expiry", every: .seconds(30), logger: logger) {
             let expired = try await recharges.expireDueOrders()
             return expired > 0 ? ["expired": "\(expired)"] : nil

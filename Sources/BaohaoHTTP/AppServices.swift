@@ -52,6 +52,12 @@ public struct AppServices: Sendable {
     public let twilioAuthToken: String?
     /// Twilio's name for the payment connector `<Pay>` charges through (`BAOHAO_TWILIO_PAY_CONNECTOR`).
     public let twilioPaymentConnector: String
+    /// 第三方平台: partners, their top-ups and their callbacks.
+    public let partners: PartnerService
+    public let partnerTopups: PartnerTopupService
+    public let partnerCallbacks: PartnerCallbackService
+    /// Wakes the callback deliverer when a callback was queued.
+    public let callbackSignal: CallbackSignal
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -72,7 +78,9 @@ public struct AppServices: Sendable {
         reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
         codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), trustedProxies: Set<String> = [],
         idHashKey: Data? = nil, counterRealNameRequired: Bool = true, codeSchedule: CodePaymentSchedule = .standard,
-        sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil, twilioPaymentConnector: String = "Default"
+        sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil, twilioPaymentConnector: String = "Default",
+        partnerSecrets: PartnerSecretBox = .ephemeral(), callbackTransport: any CallbackTransport = UnreachableCallbackTransport(),
+        callbackSchedule: CallbackSchedule = .standard
     ) {
         self.twilioAuthToken = twilioAuthToken
         self.twilioPaymentConnector = twilioPaymentConnector
@@ -101,6 +109,13 @@ public struct AppServices: Sendable {
         self.ivr = IVRService(
             store: store, recharges: recharges, clock: clock, retention: policies, cards: Self.cardPayments(payments, clock: clock),
             texts: codeSender, observe: { metrics.ivr($0) })
+        let signal = CallbackSignal()
+        self.callbackSignal = signal
+        self.partners = PartnerService(store: store, clock: clock, secrets: partnerSecrets)
+        self.partnerTopups = PartnerTopupService(
+            store: store, clock: clock, channelPolicies: channelPolicies, retention: policies, callbackQueued: { signal.notify() })
+        self.partnerCallbacks = PartnerCallbackService(
+            store: store, partners: partners, transport: callbackTransport, clock: clock, schedule: callbackSchedule)
         self.reconciliation = ReconciliationService(store: store, clock: clock, policy: reconciliationPolicy)
         self.settlement = SettlementService(store: store, clock: clock)
         self.payments = payments

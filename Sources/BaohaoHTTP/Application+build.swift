@@ -30,7 +30,9 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         admin: services.admin, clock: services.clock, retention: services.retention, secureCookies: services.secureCookies,
         subscribers: services.subscribers
     ).addRoutes(to: router)
-    StaffConsoleController(clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, ivr: services.ivr).addRoutes(to: router)
+    StaffConsoleController(
+        clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, ivr: services.ivr, partners: services.partners
+    ).addRoutes(to: router)
     CounterConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, shifts: services.shifts,
         sales: services.counterSales, channelPolicies: services.channelPolicies, recharges: services.recharges
@@ -42,6 +44,15 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     AdminChannelsController(channelPolicies: services.channelPolicies, adminToken: services.adminToken, staff: services.staff)
         .addRoutes(to: router)
     AdminOutletsController(outlets: services.outlets, adminToken: services.adminToken, staff: services.staff).addRoutes(to: router)
+    AdminPartnersController(
+        partners: services.partners, adminToken: services.adminToken, staff: services.staff,
+        callbackQueued: { [signal = services.callbackSignal] in signal.notify() }
+    ).addRoutes(to: router)
+    PartnerAPIController(
+        partners: services.partners, topups: services.partnerTopups,
+        authenticator: PartnerAuthenticator(
+            partners: services.partners, limiter: PartnerRateLimiter(clock: services.clock), clock: services.clock)
+    ).addRoutes(to: router)
     CounterShiftController(shifts: services.shifts, staff: services.staff).addRoutes(to: router)
     CounterSaleController(sales: services.counterSales, staff: services.staff).addRoutes(to: router)
     AdminPaymentsController(

@@ -7,8 +7,9 @@ struct Baohao: AsyncParsableCommand {
         commandName: "baohao",
         abstract: "保号 Baohao — recharge and number-retention platform for prepaid lines.",
         subcommands: [
-            Serve.self, Migrate.self, Verify.self, Lines.self, Plans.self, Payments.self, Jobs.self, Policies.self, NumberCommand.self, IDCommand.self, Outlets.self,
-            Staff.self, IVR.self,
+            Serve.self, Migrate.self, Verify.self, Lines.self, Plans.self, Payments.self, Jobs.self, Policies.self, NumberCommand.self,
+            IDCommand.self, Outlets.self,
+            Staff.self, IVR.self, Partners.self,
         ]
     )
 }

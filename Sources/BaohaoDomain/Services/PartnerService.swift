@@ -33,6 +33,14 @@ public struct PartnerService: Sendable {
         public let failingCallbacks: Int
         /// The id of the key in use.
         public let currentKeyID: String?
+
+        public init(partner: Partner, todayCount: Int, todayAmount: Money, failingCallbacks: Int, currentKeyID: String?) {
+            self.partner = partner
+            self.todayCount = todayCount
+            self.todayAmount = todayAmount
+            self.failingCallbacks = failingCallbacks
+            self.currentKeyID = currentKeyID
+        }
     }
 
     /// Adds a partner with a first key; the credentials are shown once and never again.
@@ -53,7 +61,8 @@ public struct PartnerService: Sendable {
             id: ids.make("pa", at: now), code: code, name: checkedName, callbackURL: url, rateLimit: rate, float: .zero(.cny),
             createdAt: now)
         let credentials = PartnerCredentials.make(random: random)
-        let key = PartnerKey(keyID: credentials.keyID, partnerID: partner.id, sealedSecret: try secrets.seal(credentials.secret), createdAt: now)
+        let key = PartnerKey(
+            keyID: credentials.keyID, partnerID: partner.id, sealedSecret: try secrets.seal(credentials.secret), createdAt: now)
         guard try await store.write({ try await $0.insertPartner(partner, key: key) }) else { throw DomainError.partnerExists(code) }
         return (partner, credentials)
     }
@@ -99,7 +108,8 @@ public struct PartnerService: Sendable {
         let partner = try await self.partner(code: code)
         let now = clock.now()
         let credentials = PartnerCredentials.make(random: random)
-        let key = PartnerKey(keyID: credentials.keyID, partnerID: partner.id, sealedSecret: try secrets.seal(credentials.secret), createdAt: now)
+        let key = PartnerKey(
+            keyID: credentials.keyID, partnerID: partner.id, sealedSecret: try secrets.seal(credentials.secret), createdAt: now)
         let expiry = now + PartnerKey.rotationGrace
         try await store.write { session in
             try await session.expirePartnerKeys(partnerID: partner.id, at: expiry)
@@ -160,10 +170,12 @@ public struct PartnerService: Sendable {
         }
         let partner = try await self.partner(code: code)
         guard amount.currency == partner.float.currency else {
-            throw DomainError.validation(ValidationError(field: "amount.currency", reason: .notAllowed, detail: partner.float.currency.code))
+            throw DomainError.validation(
+                ValidationError(field: "amount.currency", reason: .notAllowed, detail: partner.float.currency.code))
         }
         guard amount.amountMinor > 0, amount.amountMinor <= Self.maximumDepositMinor else {
-            throw DomainError.validation(ValidationError(field: "amount.amount", reason: .outOfRange, detail: "1–\(Self.maximumDepositMinor)"))
+            throw DomainError.validation(
+                ValidationError(field: "amount.amount", reason: .outOfRange, detail: "1–\(Self.maximumDepositMinor)"))
         }
         let now = clock.now()
         let ids = self.ids
@@ -179,9 +191,9 @@ public struct PartnerService: Sendable {
                 createdAt: now)
             let deposit = PartnerDeposit(
                 partnerID: partner.id, reference: reference, amount: amount, transferID: transfer.id, recordedBy: actor, at: now)
+            try await session.appendTransfer(transfer)
             // Two operators recording one slip at once: the second finds the first one's deposit.
             guard try await session.insertDeposit(deposit) else { throw StoreError.conflict }
-            try await session.appendTransfer(transfer)
             guard let after = try await session.moveFloat(partnerID: partner.id, available: amount.amountMinor, held: 0) else {
                 throw StoreError.corrupt("a deposit could not move partner \(partner.id)'s float")
             }

@@ -12,6 +12,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
     let staff: StaffService
     /// The hotline's call records.
     let ivr: IVRService
+    /// Partners' floats, volumes and callbacks.
+    let partners: PartnerService
 
     static var sessionCookie: String { BrowserSessionAudience.staffCookie }
 
@@ -25,6 +27,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             .get("/staff", use: dashboard)
             .get("/staff/lines", use: line)
             .get("/staff/ivr", use: ivrCalls)
+            .get("/staff/partners", use: partnerList)
         console.group().add(middleware: StaffRolePages(allowed: [.admin]))
             .get("/staff/accounts", use: accounts)
     }
@@ -45,6 +48,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             values["menuStaff"] = language == .zh ? "工作人员" : "Staff"
             values["menuShifts"] = language == .zh ? "班次报表" : "Shift reports"
             values["menuIVR"] = language == .zh ? "热线通话" : "Hotline calls"
+            values["menuPartners"] = language == .zh ? "合作方" : "Partners"
             values["signOut"] = language == .zh ? "退出" : "Sign out"
         }
         return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: self.secureCookies)

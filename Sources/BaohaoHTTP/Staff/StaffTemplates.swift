@@ -3,7 +3,7 @@ import Mustache
 /// The staff console's page bodies (inside ``PageLayout``).
 enum StaffTemplates {
     static let menu = """
-        <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a> · <a href="/staff/ivr">{{menuIVR}}</a>
+        <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a> · <a href="/staff/ivr">{{menuIVR}}</a> · <a href="/staff/partners">{{menuPartners}}</a>
         {{#isAdmin}} · <a href="/staff/accounts">{{menuStaff}}</a>{{/isAdmin}} · <a href="/staff/shifts">{{menuShifts}}</a> · {{who}}
         <form method="post" action="/staff/signout" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="staff-sign-out">{{signOut}}</button></form></p>
         """
@@ -153,6 +153,25 @@ enum StaffTemplates {
             <p><small>{{stepsLabel}}：{{steps}}</small></p>
             {{#order}}<p>{{orderLabel}} <a href="/receipts/{{receipt}}">{{receipt}}</a>{{#hasCard}} · ••••{{card}}{{/hasCard}}</p>{{/order}}</li>
             {{/calls}}</ol>{{/none}}
+            </section>
+            """)
+
+    static let partners = try! MustacheTemplate(
+        string: menu + """
+            <h1>{{heading}}</h1>
+            <section class="card" id="partners">
+            <p>{{intro}}</p>
+            {{#none}}<p>{{noneText}}</p>{{/none}}
+            {{^none}}<ol class="calls">
+            {{#partners}}<li data-partner="{{code}}"><p><strong class="{{statusClass}}">{{code}}</strong> · {{name}} · <small>{{status}}</small></p>
+            <dl class="figures">
+            <div><dt>{{availableLabel}}</dt><dd>{{available}}</dd></div>
+            <div><dt>{{heldLabel}}</dt><dd>{{held}}</dd></div>
+            <div><dt>{{todayLabel}}</dt><dd>{{todayCount}} · {{todayAmount}}</dd></div>
+            <div><dt>{{failingLabel}}</dt><dd class="{{failingClass}}">{{failing}}</dd></div>
+            </dl>
+            <p><small>{{pricingLabel}}：{{pricing}} · {{rateLabel}} {{rate}}/s</small></p></li>
+            {{/partners}}</ol>{{/none}}
             </section>
             """)
 }

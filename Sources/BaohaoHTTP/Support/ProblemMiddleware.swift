@@ -92,7 +92,11 @@ extension Request {
         guard contentType.hasPrefix("application/json") || contentType.hasPrefix("application/problem+json") else {
             throw Problem(.unsupportedMediaType, "unsupported-media-type", detail: "expected application/json")
         }
-        let bytes = try await bodyBytes(limit: limit)
+        return try Self.decodeJSON(T.self, from: try await bodyBytes(limit: limit))
+    }
+
+    /// Decodes JSON bytes already read; shape errors name the field.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let DecodingError.keyNotFound(key, context) {

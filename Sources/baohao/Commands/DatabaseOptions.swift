@@ -64,8 +64,12 @@ func fail(_ error: any Error) -> ExitCode {
         case .planExists(let code): message = "plan exists (套餐已存在): \(code)"
         case .outletExists(let code): message = "outlet exists (营业厅已存在): \(code)"
         case .outletNotFound(let code): message = "no such outlet (营业厅不存在): \(code)"
+        case .partnerExists(let code): message = "partner exists (合作方已存在): \(code)"
+        case .partnerNotFound(let code): message = "no such partner (合作方不存在): \(code)"
         default: message = error.code
         }
+    case let error as PartnerSecretError:
+        message = error.description
     default:
         message = String(describing: error)
     }
