@@ -70,6 +70,7 @@ struct Harness: Sendable {
     /// Runs `body` against a fresh app on `database`; `live` starts a real server on a free port.
     static func run(
         _ database: TestDatabase, live: Bool = false, relay: RelayTransport? = nil,
+        callbacks: any CallbackTransport = UnreachableCallbackTransport(),
         _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
         let clock = Fixtures.clock()
@@ -86,7 +87,7 @@ struct Harness: Sendable {
                 adminToken: adminToken, publicBaseURL: "http://127.0.0.1", orderTimeToLive: 30 * 60,
                 passwordHasher: Bcrypt(cost: 4), idHashKey: Data("test-id-hash-key-0123456789abcdef".utf8),
                 codeSchedule: CodePaymentSchedule(queryDelays: Array(repeating: .zero, count: 4), queriesBeforeAnswering: 2),
-                twilioAuthToken: twilioAuthToken)
+                twilioAuthToken: twilioAuthToken, callbackTransport: callbacks)
             try await Fixtures.seedLine(store, balance: 2350, clock: clock)
             let app = Application(router: buildRouter(services: services), logger: logs.logger)
             try await app.test(live ? .live : .router) { client in

@@ -17,6 +17,9 @@ public enum FloatMovementKind: String, Sendable, Codable, CaseIterable {
 public struct FloatMovement: Sendable, Hashable {
     public let id: String
     public let partnerID: String
+    /// The movement's place in the partner's float: 1, 2, 3 … with no gaps (the partner row's
+    /// counter, moved in the same update as the float), so the statement's order is the ledger's.
+    public let sequence: Int64
     public let kind: FloatMovementKind
     /// The deposit's reference, or the top-up's.
     public let reference: String
@@ -30,11 +33,12 @@ public struct FloatMovement: Sendable, Hashable {
     public let at: Date
 
     public init(
-        id: String, partnerID: String, kind: FloatMovementKind, reference: String, topupID: String?, transferID: String,
+        id: String, partnerID: String, sequence: Int64, kind: FloatMovementKind, reference: String, topupID: String?, transferID: String,
         availableChange: Money, heldChange: Money, after: PartnerFloat, at: Date
     ) {
         self.id = id
         self.partnerID = partnerID
+        self.sequence = sequence
         self.kind = kind
         self.reference = reference
         self.topupID = topupID
@@ -43,6 +47,17 @@ public struct FloatMovement: Sendable, Hashable {
         self.heldChange = heldChange
         self.after = after
         self.at = at
+    }
+}
+
+/// A partner's float after a movement, and that movement's sequence number.
+public struct MovedFloat: Sendable, Hashable {
+    public let float: PartnerFloat
+    public let sequence: Int64
+
+    public init(float: PartnerFloat, sequence: Int64) {
+        self.float = float
+        self.sequence = sequence
     }
 }
 

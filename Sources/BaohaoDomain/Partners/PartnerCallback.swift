@@ -35,7 +35,8 @@ public struct PartnerCallback: Sendable, Hashable {
     public var deliveredAt: Date?
 
     public init(
-        eventID: String, partnerID: String, topupID: String, type: PartnerCallbackType, body: String, status: PartnerCallbackStatus = .pending,
+        eventID: String, partnerID: String, topupID: String, type: PartnerCallbackType, body: String,
+        status: PartnerCallbackStatus = .pending,
         attempts: Int = 0, nextAttemptAt: Date, lastHTTPStatus: Int? = nil, lastError: String? = nil, createdAt: Date,
         deliveredAt: Date? = nil
     ) {

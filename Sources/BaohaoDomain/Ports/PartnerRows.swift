@@ -23,8 +23,9 @@ public protocol PartnerRows: Sendable {
     func expirePartnerKeys(partnerID: String, at: Date) async throws
 
     /// Adds the signed changes to the partner's available and held float if both stay at or above
-    /// zero; the float after, or `nil` (nothing changed) if either would go below.
-    func moveFloat(partnerID: String, available: Int64, held: Int64) async throws -> PartnerFloat?
+    /// zero, and counts the movement; the float after with the movement's sequence number, or
+    /// `nil` (nothing changed) if either would go below.
+    func moveFloat(partnerID: String, available: Int64, held: Int64) async throws -> MovedFloat?
     func insertFloatMovement(_ movement: FloatMovement) async throws
     /// Movements at `from` or later and before `to`, oldest first.
     func floatMovements(partnerID: String, from: Date, to: Date) async throws -> [FloatMovement]

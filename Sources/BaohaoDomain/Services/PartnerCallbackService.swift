@@ -65,7 +65,8 @@ public struct PartnerCallbackService: Sendable {
         let claimedAt = clock.now()
         guard
             try await store.write({
-                try await $0.claimCallback(eventID: due.eventID, expected: due.nextAttemptAt, leaseUntil: claimedAt + CallbackSchedule.lease)
+                try await $0.claimCallback(
+                    eventID: due.eventID, expected: due.nextAttemptAt, leaseUntil: claimedAt + CallbackSchedule.lease)
             })
         else { return nil }
         var callback = due

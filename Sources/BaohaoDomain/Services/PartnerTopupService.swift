@@ -98,7 +98,8 @@ public struct PartnerTopupService: Sendable {
                 throw DomainError.partnerNotFound(partner.code)
             }
             guard face.currency == current.float.currency else {
-                throw DomainError.validation(ValidationError(field: "amount.currency", reason: .notAllowed, detail: current.float.currency.code))
+                throw DomainError.validation(
+                    ValidationError(field: "amount.currency", reason: .notAllowed, detail: current.float.currency.code))
             }
             let cost = current.pricing.cost(of: face)
             let order = RechargeOrder(
@@ -108,13 +109,15 @@ public struct PartnerTopupService: Sendable {
             // The same reference sent twice at once: the second insert waits for the first and
             // finds its key taken; the retry then answers with the first one's top-up.
             guard try await session.insertOrder(order) else { throw StoreError.conflict }
-            guard let after = try await session.moveFloat(partnerID: partner.id, available: -cost.amountMinor, held: cost.amountMinor)
+            guard let moved = try await session.moveFloat(partnerID: partner.id, available: -cost.amountMinor, held: cost.amountMinor)
             else {
                 throw DomainError.insufficientFloat(available: current.float.available, cost: cost)
             }
             let hold = try Transfer(
                 id: ids.make("tr", at: now), kind: .floatHold, orderID: nil,
-                postings: [Posting(.partnerFloat(partnerID: partner.id), try cost.negated()), Posting(.partnerHeld(partnerID: partner.id), cost)],
+                postings: [
+                    Posting(.partnerFloat(partnerID: partner.id), try cost.negated()), Posting(.partnerHeld(partnerID: partner.id), cost),
+                ],
                 createdAt: now)
             try await session.appendTransfer(hold)
             let topup = PartnerTopup(
@@ -124,9 +127,10 @@ public struct PartnerTopupService: Sendable {
             guard try await session.insertPartnerTopup(topup) else { throw StoreError.conflict }
             try await session.insertFloatMovement(
                 FloatMovement(
-                    id: ids.make("fm", at: now), partnerID: partner.id, kind: .hold, reference: reference, topupID: topup.id,
-                    transferID: hold.id, availableChange: try cost.negated(), heldChange: cost, after: after, at: now))
-            return Result(topup: topup, float: after, created: true)
+                    id: ids.make("fm", at: now), partnerID: partner.id, sequence: moved.sequence, kind: .hold, reference: reference,
+                    topupID: topup.id, transferID: hold.id, availableChange: try cost.negated(), heldChange: cost, after: moved.float,
+                    at: now))
+            return Result(topup: topup, float: moved.float, created: true)
         }
     }
 
@@ -163,7 +167,7 @@ public struct PartnerTopupService: Sendable {
                 let line = try await session.line(id: order.lineID, forUpdate: true)
             else { throw StoreError.corrupt("top-up \(topupID) has no order or line") }
             let cost = topup.cost
-            let after: PartnerFloat
+            let after: MovedFloat
             let movement: FloatMovementKind
             let type: PartnerCallbackType
             if line.status.acceptsRecharge && order.status == .pendingPayment {
@@ -199,7 +203,10 @@ public struct PartnerTopupService: Sendable {
                 }
                 let release = try Transfer(
                     id: ids.make("tr", at: now), kind: .floatRelease, orderID: nil, reverses: topup.holdTransferID,
-                    postings: [Posting(.partnerHeld(partnerID: partner.id), try cost.negated()), Posting(.partnerFloat(partnerID: partner.id), cost)],
+                    postings: [
+                        Posting(.partnerHeld(partnerID: partner.id), try cost.negated()),
+                        Posting(.partnerFloat(partnerID: partner.id), cost),
+                    ],
                     createdAt: now)
                 try await session.appendTransfer(release)
                 guard let moved = try await session.moveFloat(partnerID: partner.id, available: cost.amountMinor, held: -cost.amountMinor)
@@ -215,18 +222,19 @@ public struct PartnerTopupService: Sendable {
             guard try await session.updatePartnerTopup(topup, expected: .accepted) else { throw StoreError.conflict }
             try await session.insertFloatMovement(
                 FloatMovement(
-                    id: ids.make("fm", at: now), partnerID: partner.id, kind: movement, reference: topup.reference, topupID: topup.id,
-                    transferID: topup.settleTransferID ?? "", availableChange: movement == .release ? cost : .zero(cost.currency),
-                    heldChange: try cost.negated(), after: after, at: now))
+                    id: ids.make("fm", at: now), partnerID: partner.id, sequence: after.sequence, kind: movement,
+                    reference: topup.reference, topupID: topup.id, transferID: topup.settleTransferID ?? "",
+                    availableChange: movement == .release ? cost : .zero(cost.currency), heldChange: try cost.negated(),
+                    after: after.float, at: now))
             if partner.callbackURL != nil {
                 let eventID = ids.make("ev", at: now)
                 try await session.insertCallback(
                     PartnerCallback(
                         eventID: eventID, partnerID: partner.id, topupID: topup.id, type: type,
-                        body: try PartnerCallback.body(eventID: eventID, type: type, topup: PartnerTopupView(topup, float: after)),
+                        body: try PartnerCallback.body(eventID: eventID, type: type, topup: PartnerTopupView(topup, float: after.float)),
                         nextAttemptAt: now, createdAt: now))
             }
-            return Result(topup: topup, float: after, created: true)
+            return Result(topup: topup, float: after.float, created: true)
         }
     }
 

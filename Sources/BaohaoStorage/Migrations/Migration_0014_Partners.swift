@@ -8,7 +8,7 @@ enum Migration_0014_Partners {
             CREATE TABLE partners (
               id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, callback_url TEXT, rate_limit BIGINT NOT NULL,
               pricing TEXT NOT NULL, currency TEXT NOT NULL, available BIGINT NOT NULL CHECK (available >= 0),
-              held BIGINT NOT NULL CHECK (held >= 0), created_at BIGINT NOT NULL, disabled_at BIGINT)
+              held BIGINT NOT NULL CHECK (held >= 0), float_sequence BIGINT NOT NULL, created_at BIGINT NOT NULL, disabled_at BIGINT)
             """,
             """
             CREATE TABLE partner_keys (
@@ -34,12 +34,13 @@ enum Migration_0014_Partners {
             "CREATE INDEX partner_topups_credited ON partner_topups (updated_at, partner_id) WHERE status = 'credited'",
             """
             CREATE TABLE partner_float_movements (
-              id TEXT PRIMARY KEY, partner_id TEXT NOT NULL REFERENCES partners(id), kind TEXT NOT NULL, reference TEXT NOT NULL,
+              id TEXT PRIMARY KEY, partner_id TEXT NOT NULL REFERENCES partners(id), seq BIGINT NOT NULL, kind TEXT NOT NULL,
+              reference TEXT NOT NULL,
               topup_id TEXT, transfer_id TEXT NOT NULL REFERENCES ledger_transfers(id), available_change BIGINT NOT NULL,
               held_change BIGINT NOT NULL, available_after BIGINT NOT NULL, held_after BIGINT NOT NULL, currency TEXT NOT NULL,
-              created_at BIGINT NOT NULL)
+              created_at BIGINT NOT NULL, UNIQUE (partner_id, seq))
             """,
-            "CREATE INDEX partner_float_movements_time ON partner_float_movements (partner_id, created_at, id)",
+            "CREATE INDEX partner_float_movements_time ON partner_float_movements (partner_id, created_at)",
             """
             CREATE TABLE partner_callbacks (
               event_id TEXT PRIMARY KEY, partner_id TEXT NOT NULL REFERENCES partners(id), topup_id TEXT NOT NULL REFERENCES partner_topups(id),

@@ -23,16 +23,18 @@ extension SQLSession {
     }
 
     func insertPartner(_ partner: Partner, key: PartnerKey) async throws -> Bool {
-        let inserted = !(try await db.raw(
-            """
-            INSERT INTO partners (id, code, name, callback_url, rate_limit, pricing, currency, available, held, created_at, disabled_at)
-            VALUES (\(bind: partner.id), \(bind: partner.code), \(bind: partner.name), \(bind: partner.callbackURL),
-                    \(bind: Int64(partner.rateLimit)), \(bind: try StoredJSON.text(partner.pricing)), \(bind: partner.float.currency.code),
-                    \(bind: partner.float.available.amountMinor), \(bind: partner.float.held.amountMinor), \(bind: partner.createdAt.millis),
-                    \(bind: partner.disabledAt?.millis))
-            ON CONFLICT DO NOTHING RETURNING id
-            """
-        ).all().isEmpty)
+        let inserted =
+            !(try await db.raw(
+                """
+                INSERT INTO partners (id, code, name, callback_url, rate_limit, pricing, currency, available, held, float_sequence, created_at,
+                                      disabled_at)
+                VALUES (\(bind: partner.id), \(bind: partner.code), \(bind: partner.name), \(bind: partner.callbackURL),
+                        \(bind: Int64(partner.rateLimit)), \(bind: try StoredJSON.text(partner.pricing)), \(bind: partner.float.currency.code),
+                        \(bind: partner.float.available.amountMinor), \(bind: partner.float.held.amountMinor), 0, \(bind: partner.createdAt.millis),
+                        \(bind: partner.disabledAt?.millis))
+                ON CONFLICT DO NOTHING RETURNING id
+                """
+            ).all().isEmpty)
         if inserted { try await insertPartnerKey(key) }
         return inserted
     }
@@ -99,24 +101,27 @@ extension SQLSession {
         ).run()
     }
 
-    func moveFloat(partnerID: String, available: Int64, held: Int64) async throws -> PartnerFloat? {
+    func moveFloat(partnerID: String, available: Int64, held: Int64) async throws -> MovedFloat? {
         guard
             let row = try await db.raw(
                 """
-                UPDATE partners SET available = available + \(bind: available), held = held + \(bind: held)
+                UPDATE partners SET available = available + \(bind: available), held = held + \(bind: held),
+                  float_sequence = float_sequence + 1
                 WHERE id = \(bind: partnerID) AND available + \(bind: available) >= 0 AND held + \(bind: held) >= 0
-                RETURNING available, held, currency
+                RETURNING available, held, currency, float_sequence
                 """
             ).first()
         else { return nil }
         let currency = try Self.currency(row, "currency")
-        return PartnerFloat(
-            available: Money(try row.decode(column: "available", as: Int64.self), currency),
-            held: Money(try row.decode(column: "held", as: Int64.self), currency))
+        return MovedFloat(
+            float: PartnerFloat(
+                available: Money(try row.decode(column: "available", as: Int64.self), currency),
+                held: Money(try row.decode(column: "held", as: Int64.self), currency)),
+            sequence: try row.decode(column: "float_sequence", as: Int64.self))
     }
 
     static let movementColumns = """
-        id, partner_id, kind, reference, topup_id, transfer_id, available_change, held_change, available_after, held_after, \
+        id, partner_id, seq, kind, reference, topup_id, transfer_id, available_change, held_change, available_after, held_after, \
         currency, created_at
         """
 
@@ -125,8 +130,10 @@ extension SQLSession {
         func money(_ column: String) throws -> Money { Money(try row.decode(column: column, as: Int64.self), currency) }
         return FloatMovement(
             id: try row.decode(column: "id", as: String.self), partnerID: try row.decode(column: "partner_id", as: String.self),
-            kind: try enumValue(row, "kind", FloatMovementKind.self), reference: try row.decode(column: "reference", as: String.self),
-            topupID: try row.decode(column: "topup_id", as: String?.self), transferID: try row.decode(column: "transfer_id", as: String.self),
+            sequence: try row.decode(column: "seq", as: Int64.self), kind: try enumValue(row, "kind", FloatMovementKind.self),
+            reference: try row.decode(column: "reference", as: String.self),
+            topupID: try row.decode(column: "topup_id", as: String?.self),
+            transferID: try row.decode(column: "transfer_id", as: String.self),
             availableChange: try money("available_change"), heldChange: try money("held_change"),
             after: PartnerFloat(available: try money("available_after"), held: try money("held_after")), at: try date(row, "created_at"))
     }
@@ -135,7 +142,7 @@ extension SQLSession {
         try await db.raw(
             """
             INSERT INTO partner_float_movements (\(unsafeRaw: Self.movementColumns))
-            VALUES (\(bind: movement.id), \(bind: movement.partnerID), \(bind: movement.kind.rawValue), \(bind: movement.reference),
+            VALUES (\(bind: movement.id), \(bind: movement.partnerID), \(bind: movement.sequence), \(bind: movement.kind.rawValue), \(bind: movement.reference),
                     \(bind: movement.topupID), \(bind: movement.transferID), \(bind: movement.availableChange.amountMinor),
                     \(bind: movement.heldChange.amountMinor), \(bind: movement.after.available.amountMinor),
                     \(bind: movement.after.held.amountMinor), \(bind: movement.after.currency.code), \(bind: movement.at.millis))
@@ -148,7 +155,7 @@ extension SQLSession {
             """
             SELECT \(unsafeRaw: Self.movementColumns) FROM partner_float_movements
             WHERE partner_id = \(bind: partnerID) AND created_at >= \(bind: from.millis) AND created_at < \(bind: to.millis)
-            ORDER BY created_at, id
+            ORDER BY seq
             """
         ).all().map(Self.floatMovement)
     }
@@ -157,7 +164,7 @@ extension SQLSession {
         try await db.raw(
             """
             SELECT \(unsafeRaw: Self.movementColumns) FROM partner_float_movements
-            WHERE partner_id = \(bind: partnerID) AND created_at < \(bind: date.millis) ORDER BY created_at DESC, id DESC LIMIT 1
+            WHERE partner_id = \(bind: partnerID) AND created_at < \(bind: date.millis) ORDER BY seq DESC LIMIT 1
             """
         ).first().map(Self.floatMovement)
     }
@@ -181,7 +188,8 @@ extension SQLSession {
             """
         ).first().map { row in
             PartnerDeposit(
-                partnerID: try row.decode(column: "partner_id", as: String.self), reference: try row.decode(column: "reference", as: String.self),
+                partnerID: try row.decode(column: "partner_id", as: String.self),
+                reference: try row.decode(column: "reference", as: String.self),
                 amount: try Self.money(row, "amount", "currency"), transferID: try row.decode(column: "transfer_id", as: String.self),
                 recordedBy: try row.decode(column: "recorded_by", as: String.self), at: try Self.date(row, "created_at"))
         }
@@ -199,8 +207,10 @@ extension SQLSession {
             reference: try row.decode(column: "reference", as: String.self), orderID: try row.decode(column: "order_id", as: String.self),
             msisdnMasked: try row.decode(column: "msisdn_masked", as: String.self),
             amount: Money(try row.decode(column: "amount", as: Int64.self), currency),
-            cost: Money(try row.decode(column: "cost", as: Int64.self), currency), fingerprint: try row.decode(column: "fingerprint", as: String.self),
-            status: try enumValue(row, "status", PartnerTopupStatus.self), failureReason: try row.decode(column: "failure_reason", as: String?.self),
+            cost: Money(try row.decode(column: "cost", as: Int64.self), currency),
+            fingerprint: try row.decode(column: "fingerprint", as: String.self),
+            status: try enumValue(row, "status", PartnerTopupStatus.self),
+            failureReason: try row.decode(column: "failure_reason", as: String?.self),
             holdTransferID: try row.decode(column: "hold_transfer_id", as: String.self),
             settleTransferID: try row.decode(column: "settle_transfer_id", as: String?.self),
             receiptNumber: try row.decode(column: "receipt_no", as: String?.self), createdAt: try date(row, "created_at"),
@@ -373,7 +383,8 @@ extension SQLSession {
             PartnerCallbackAttempt(
                 eventID: try row.decode(column: "event_id", as: String.self), number: Int(try row.decode(column: "number", as: Int64.self)),
                 at: try Self.date(row, "attempted_at"), httpStatus: try row.decode(column: "http_status", as: Int64?.self).map(Int.init),
-                error: try row.decode(column: "error", as: String?.self), durationMillis: Int(try row.decode(column: "duration_ms", as: Int64.self)))
+                error: try row.decode(column: "error", as: String?.self),
+                durationMillis: Int(try row.decode(column: "duration_ms", as: Int64.self)))
         }
     }
 }

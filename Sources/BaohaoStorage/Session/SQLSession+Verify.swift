@@ -191,9 +191,11 @@ extension SQLSession {
               CAST(COALESCE((SELECT SUM(amount) FROM ledger_postings WHERE account = 'partner:' || p.id || ':held'), 0) AS BIGINT) AS ledger_held,
               CAST(COALESCE((SELECT SUM(cost) FROM partner_topups t WHERE t.partner_id = p.id AND t.status = 'accepted'), 0) AS BIGINT) AS accepted,
               CAST(COALESCE((SELECT m.available_after FROM partner_float_movements m WHERE m.partner_id = p.id
-                             ORDER BY m.created_at DESC, m.id DESC LIMIT 1), 0) AS BIGINT) AS moved_available,
+                             ORDER BY m.seq DESC LIMIT 1), 0) AS BIGINT) AS moved_available,
               CAST(COALESCE((SELECT m.held_after FROM partner_float_movements m WHERE m.partner_id = p.id
-                             ORDER BY m.created_at DESC, m.id DESC LIMIT 1), 0) AS BIGINT) AS moved_held
+                             ORDER BY m.seq DESC LIMIT 1), 0) AS BIGINT) AS moved_held,
+              p.float_sequence AS sequence,
+              (SELECT COUNT(*) FROM partner_float_movements m WHERE m.partner_id = p.id) AS movements
             FROM partners p ORDER BY p.id
             """
         ).all() {
@@ -204,12 +206,16 @@ extension SQLSession {
             let (available, held, ledgerAvailable, ledgerHeld, accepted, movedAvailable, movedHeld) = (
                 values[0], values[1], values[2], values[3], values[4], values[5], values[6]
             )
-            if available != ledgerAvailable || held != ledgerHeld || held != accepted || available != movedAvailable || held != movedHeld {
+            let sequence = try row.decode(column: "sequence", as: Int64.self)
+            let movements = try row.decode(column: "movements", as: Int64.self)
+            if available != ledgerAvailable || held != ledgerHeld || held != accepted || available != movedAvailable || held != movedHeld
+                || sequence != movements
+            {
                 problems.append(
                     .init(
                         kind: "float_mismatch", subject: id,
                         detail:
-                            "cached \(available)/\(held), ledger \(ledgerAvailable)/\(ledgerHeld), movements \(movedAvailable)/\(movedHeld), accepted top-ups \(accepted)"
+                            "cached \(available)/\(held), ledger \(ledgerAvailable)/\(ledgerHeld), movements \(movedAvailable)/\(movedHeld) (\(movements) of \(sequence)), accepted top-ups \(accepted)"
                     ))
             }
         }

@@ -40,7 +40,8 @@ extension InMemorySession {
     func partnerKey(keyID: String) async throws -> PartnerKey? { look { $0.partnerKeys[keyID] } }
 
     func partnerKeys(partnerID: String) async throws -> [PartnerKey] {
-        look { t in t.partnerKeys.values.filter { $0.partnerID == partnerID }.sorted { ($0.createdAt, $0.keyID) > ($1.createdAt, $1.keyID) } }
+        look { t in t.partnerKeys.values.filter { $0.partnerID == partnerID }.sorted { ($0.createdAt, $0.keyID) > ($1.createdAt, $1.keyID) }
+        }
     }
 
     func expirePartnerKeys(partnerID: String, at: Date) async throws {
@@ -49,7 +50,7 @@ extension InMemorySession {
         }
     }
 
-    func moveFloat(partnerID: String, available: Int64, held: Int64) async throws -> PartnerFloat? {
+    func moveFloat(partnerID: String, available: Int64, held: Int64) async throws -> MovedFloat? {
         try mutate { t in
             guard let partner = t.partners[partnerID] else { return nil }
             let newAvailable = partner.float.available.amountMinor + available
@@ -58,13 +59,19 @@ extension InMemorySession {
             let float = PartnerFloat(
                 available: Money(newAvailable, partner.float.currency), held: Money(newHeld, partner.float.currency))
             t.partners[partnerID]?.float = float
-            return float
+            let sequence = (t.floatSequences[partnerID] ?? 0) + 1
+            t.floatSequences[partnerID] = sequence
+            return MovedFloat(float: float, sequence: sequence)
         }
     }
 
     func insertFloatMovement(_ movement: FloatMovement) async throws {
         try mutate { t in
-            guard !t.floatMovements.contains(where: { $0.id == movement.id }) else { throw StoreError.duplicate("partner_float_movements") }
+            guard
+                !t.floatMovements.contains(where: {
+                    $0.id == movement.id || ($0.partnerID == movement.partnerID && $0.sequence == movement.sequence)
+                })
+            else { throw StoreError.duplicate("partner_float_movements") }
             t.floatMovements.append(movement)
         }
     }
@@ -72,14 +79,14 @@ extension InMemorySession {
     func floatMovements(partnerID: String, from: Date, to: Date) async throws -> [FloatMovement] {
         look { t in
             t.floatMovements.filter { $0.partnerID == partnerID && $0.at.millis >= from.millis && $0.at.millis < to.millis }
-                .sorted { ($0.at.millis, $0.id) < ($1.at.millis, $1.id) }
+                .sorted { $0.sequence < $1.sequence }
         }
     }
 
     func lastFloatMovement(partnerID: String, before date: Date) async throws -> FloatMovement? {
         look { t in
             t.floatMovements.filter { $0.partnerID == partnerID && $0.at.millis < date.millis }
-                .max { ($0.at.millis, $0.id) < ($1.at.millis, $1.id) }
+                .max { $0.sequence < $1.sequence }
         }
     }
 
@@ -226,15 +233,19 @@ extension InMemorySession {
             let accepted = t.partnerTopups.values.filter { $0.partnerID == partner.id && $0.status == .accepted }.reduce(Int64(0)) {
                 $0 + $1.cost.amountMinor
             }
-            let last = t.floatMovements.filter { $0.partnerID == partner.id }.max { ($0.at.millis, $0.id) < ($1.at.millis, $1.id) }
+            let movements = t.floatMovements.filter { $0.partnerID == partner.id }
+            let last = movements.max { $0.sequence < $1.sequence }
+            let sequence = t.floatSequences[partner.id] ?? 0
             let movedAvailable = last?.after.available.amountMinor ?? 0
             let movedHeld = last?.after.held.amountMinor ?? 0
-            if available != ledgerAvailable || held != ledgerHeld || held != accepted || available != movedAvailable || held != movedHeld {
+            if available != ledgerAvailable || held != ledgerHeld || held != accepted || available != movedAvailable || held != movedHeld
+                || sequence != Int64(movements.count)
+            {
                 problems.append(
                     .init(
                         kind: "float_mismatch", subject: partner.id,
                         detail:
-                            "cached \(available)/\(held), ledger \(ledgerAvailable)/\(ledgerHeld), movements \(movedAvailable)/\(movedHeld), accepted top-ups \(accepted)"
+                            "cached \(available)/\(held), ledger \(ledgerAvailable)/\(ledgerHeld), movements \(movedAvailable)/\(movedHeld) (\(movements.count) of \(sequence)), accepted top-ups \(accepted)"
                     ))
             }
         }

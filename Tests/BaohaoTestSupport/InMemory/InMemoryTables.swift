@@ -38,6 +38,7 @@ struct InMemoryTables: Sendable {
     var partnerDeposits: [String: PartnerDeposit] = [:]
     var partnerTopups: [String: PartnerTopup] = [:]
     var floatMovements: [FloatMovement] = []
+    var floatSequences: [String: Int64] = [:]
     var partnerCallbacks: [String: PartnerCallback] = [:]
     var callbackAttempts: [PartnerCallbackAttempt] = []
     var channelPolicies: [Channel: ChannelPolicyRecord] = [:]
