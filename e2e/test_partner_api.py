@@ -174,3 +174,44 @@ def test_rotated_keys_and_rate_limit(tmp_path):
         assert client.balance()[0] == 200  # the old key works through its grace period
     finally:
         server.stop()
+
+
+def test_operator_sees_partner_floats_in_the_console(tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_portal_browser import browser, page_checks, shot
+    from test_staff_console import add_staff, sign_in
+
+    server = Server(str(tmp_path))
+    server.start()
+    try:
+        assert server.admin("POST", "/v1/admin/plans", PLAN)[0] == 201
+        assert server.admin("POST", "/v1/admin/lines", {"msisdn": NUMBER, "plan": "KEEP5", "holder_name": "张三",
+                                                        "opening_balance": {"amount": 0, "currency": "CNY"}})[0] == 201
+        key_id, secret = add_partner(server, "ACME", "http://127.0.0.1:9/unreachable")
+        add_partner(server, "LONGNAME-PAY", "https://partner.example/cb")
+        deposit(server, "ACME", 1_234_500, "bank-slip-1")
+        assert server.admin("PUT", "/v1/admin/partners/ACME/pricing", {"discount_bps": 250, "by_amount": {"10000": 300}})[0] == 200
+        client = PartnerClient(server.base, key_id, secret, clock=now)
+        for index in range(3):
+            assert client.topup(f"shot-{index}", NUMBER, 10_000)[0] == 201
+        assert wait_for(lambda: json.loads(server.admin("GET", "/v1/admin/partners/ACME")[1])["failing_callbacks"] == 3)
+        assert add_staff(tmp_path, "ops", "王操作", "operator", "operator password 2026").returncode == 0
+        for width, height, name in ((360, 780, "staff-partners-phone"), (1280, 900, "staff-partners-desktop")):
+            driver = browser(width, height)
+            wait = WebDriverWait(driver, 20)
+            try:
+                driver.get(server.base + "/staff/signin")
+                sign_in(driver, wait, "ops", "operator password 2026")
+                driver.get(server.base + "/staff/partners")
+                card = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "li[data-partner='ACME']"))).text
+                assert "¥12,054.00" in card or "¥12054.00" in card, card
+                assert "3 笔" in card and "¥300.00" in card, card
+                assert "2.5%" in card and "3%" in card, card
+                shot(driver, name)
+                page_checks(driver, width)
+            finally:
+                driver.quit()
+    finally:
+        server.stop()

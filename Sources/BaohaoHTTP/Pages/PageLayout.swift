@@ -19,7 +19,7 @@ enum PageLayout {
             table{width:100%;border-collapse:collapse}
             th{font-weight:normal;color:#4e5969;text-align:left;padding:.35rem .5rem .35rem 0;vertical-align:top;width:45%}
             td{padding:.35rem 0;word-break:break-all}
-            ol.calls{list-style:none;padding:0;margin:0}ol.calls li{border-top:1px solid #e5e7eb;padding:.5rem 0}ol.calls p{margin:.15rem 0}dl.figures{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;margin:.25rem 0}dl.figures div{min-width:8rem}dl.figures dt{font-size:.8rem;color:#6b7280;width:auto}dl.figures dd{margin:0;font-weight:600;white-space:nowrap}table.list th{width:auto;padding-right:.75rem}table.list td{word-break:normal;padding-right:.75rem}.nowrap{white-space:nowrap}
+            ol.calls{list-style:none;padding:0;margin:0}ol.calls li{border-top:1px solid #e5e7eb;padding:.5rem 0}ol.calls p{margin:.15rem 0}dl.figures{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;margin:.25rem 0}dl.figures div{min-width:8rem}dl.figures dt{font-size:.8rem;color:#6b7280;width:auto}dl.figures dd{margin:0;font-weight:600;white-space:nowrap}dd.warn{color:#b91c1c}table.list th{width:auto;padding-right:.75rem}table.list td{word-break:normal;padding-right:.75rem}.nowrap{white-space:nowrap}
             .en{color:#86909c;font-size:.85em;display:block}
             .status{font-size:1.2rem;font-weight:bold}
             .ok{color:#00a870}.bad{color:#d54941}.wait{color:#e37318}
