@@ -32,6 +32,11 @@ enum DemoData {
                 channel: .ivr, enabled: true, currency: ivr.currency, denominations: ivr.denominations, minimumAmount: ivr.minimumAmount,
                 maximumAmount: ivr.maximumAmount, freeAmountStepMinor: ivr.freeAmountStepMinor, fee: ivr.fee,
                 paymentMethods: ivr.paymentMethods), expectedVersion: nil, by: "demo")
+        // A partner platform with ¥1,000 of float at 2 % off, to try the partner API with.
+        let (partner, credentials) = try await services.partners.add(code: "DEMO", name: "演示合作方 Demo partner", callbackURL: nil)
+        _ = try await services.partners.deposit(code: partner.code, amount: .major(1000), reference: "demo-deposit", by: "demo")
+        _ = try await services.partners.setPricing(code: partner.code, PartnerPricing(discountBasisPoints: 200))
+        announce("demo partner DEMO (¥1,000.00 float, 2 % off), shown once: key_id: \(credentials.keyID) secret: \(credentials.secret)")
         announce(
             "demo data: plan KEEP5 (¥5.00/month), lines 13800138000 (active), 18612345678 (active, ¥0), 13312345678 (suspended), 19212345678 (barred), +447700900123"
         )
