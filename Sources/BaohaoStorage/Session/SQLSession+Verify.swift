@@ -221,15 +221,17 @@ extension SQLSession {
         }
         for row in try await db.raw(
             """
+            WITH held AS (SELECT transfer_id, account, CAST(SUM(amount) AS BIGINT) AS amount FROM ledger_postings
+                          WHERE account LIKE 'partner:%:held' GROUP BY transfer_id, account)
             SELECT * FROM (
               SELECT t.id, t.status, t.cost, o.status AS order_status, t.settle_transfer_id,
-                CAST(COALESCE((SELECT SUM(p.amount) FROM ledger_postings p
-                               WHERE p.transfer_id = t.hold_transfer_id AND p.account = 'partner:' || t.partner_id || ':held'), 0) AS BIGINT) AS held_in,
-                CAST(COALESCE((SELECT SUM(p.amount) FROM ledger_postings p
-                               WHERE p.transfer_id = t.settle_transfer_id AND p.account = 'partner:' || t.partner_id || ':held'), 0) AS BIGINT) AS held_out,
-                (SELECT x.id FROM ledger_transfers x WHERE x.order_id = t.order_id) AS order_transfer,
-                (SELECT x.kind FROM ledger_transfers x WHERE x.id = t.settle_transfer_id) AS settle_kind
-              FROM partner_topups t JOIN recharge_orders o ON o.id = t.order_id) s
+                COALESCE(hi.amount, 0) AS held_in, COALESCE(ho.amount, 0) AS held_out,
+                x.id AS order_transfer, k.kind AS settle_kind
+              FROM partner_topups t JOIN recharge_orders o ON o.id = t.order_id
+              LEFT JOIN held hi ON hi.transfer_id = t.hold_transfer_id AND hi.account = 'partner:' || t.partner_id || ':held'
+              LEFT JOIN held ho ON ho.transfer_id = t.settle_transfer_id AND ho.account = 'partner:' || t.partner_id || ':held'
+              LEFT JOIN ledger_transfers x ON x.order_id = t.order_id
+              LEFT JOIN ledger_transfers k ON k.id = t.settle_transfer_id) s
             WHERE s.held_in <> s.cost
                OR (s.status = 'accepted' AND (s.settle_transfer_id IS NOT NULL OR s.order_status <> 'pending_payment'))
                OR (s.status = 'credited' AND (s.order_status NOT IN ('credited', 'voided') OR s.order_transfer IS NULL
