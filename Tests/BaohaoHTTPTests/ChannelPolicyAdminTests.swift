@@ -23,7 +23,9 @@ struct ChannelPolicyAdminTests {
             #expect((online["step"] as? [String: Any])?["amount"] as? Int == 100)
             #expect((online["fee"] as? [String: Any])?["kind"] as? String == "none")
             #expect((online["denominations"] as? [[String: Any]])?.count == 8)
-            #expect(channels.dropFirst().allSatisfy { $0["enabled"] as? Bool == false })
+            // Counter and hotline wait for an operator; partners are gated by adding partners and funding floats.
+            #expect(channels.map { $0["enabled"] as? Bool } == [true, false, false, true])
+            #expect(channels.last?["payment_methods"] as? [String] == ["partner_float"])
             #expect(try await h.call(.get, "/v1/admin/channels").status == .unauthorized)
         }
     }
