@@ -23,7 +23,7 @@ struct CallbackDeliverer: Service {
             } catch {
                 logger.warning("partner callbacks run failed", metadata: ["error": "\(String(describing: type(of: error)))"])
             }
-            try? await cancelWhenGracefulShutdown { await signal.wait(timeout: .seconds(2)) }
+            await cancelWhenGracefulShutdown { await signal.wait(timeout: .seconds(2)) }
         }
     }
 }

@@ -63,11 +63,7 @@ public enum PartnerSignature {
 
     /// The `Baohao-Signature` header of a callback body, signed with every secret given.
     public static func callbackHeader(secrets: [String], timestamp: Int64, body: some DataProtocol) -> String {
-        var signed = Data("\(timestamp).".utf8)
-        signed.append(contentsOf: body)
-        let signatures = secrets.map { secret in
-            "v1=" + Hex.encode(HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8))))
-        }
+        let signatures = secrets.map { "v1=" + TimestampedSignature.hex(secret: $0, timestamp: timestamp, body: body) }
         return (["t=\(timestamp)"] + signatures).joined(separator: ",")
     }
 }

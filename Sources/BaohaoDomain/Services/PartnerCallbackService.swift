@@ -111,7 +111,7 @@ public struct PartnerCallbackService: Sendable {
         let attempt = PartnerCallbackAttempt(
             eventID: callback.eventID, number: callback.attempts, at: claimedAt, httpStatus: callback.lastHTTPStatus,
             error: callback.lastError,
-            durationMillis: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+            durationMillis: Int(elapsed.wholeMilliseconds))
         let saved = callback
         try await store.write { session in
             try await session.updateCallback(saved)

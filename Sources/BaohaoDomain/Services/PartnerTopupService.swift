@@ -64,17 +64,9 @@ public struct PartnerTopupService: Sendable {
         do { quote = try policy.quote(request.amount) } catch { throw DomainError.validation(error) }
         let fingerprint = Hex.encode(
             SHA256.hash(data: Data("\(msisdn.e164)|\(quote.faceValue.amountMinor)|\(quote.faceValue.currency.code)".utf8)))
-        var accepted: Result? = nil
-        for attempt in 0...RechargeService.maximumConflictRetries {
-            do {
-                accepted = try await accept(
-                    reference: reference, msisdn: msisdn, face: quote.faceValue, fingerprint: fingerprint, partner: partner)
-                break
-            } catch StoreError.conflict where attempt < RechargeService.maximumConflictRetries {
-                continue
-            }
+        let accepted = try await retryingConflicts {
+            try await accept(reference: reference, msisdn: msisdn, face: quote.faceValue, fingerprint: fingerprint, partner: partner)
         }
-        guard let accepted else { throw StoreError.conflict }
         guard accepted.created else { return accepted }
         do {
             return try await settle(topupID: accepted.topup.id)
@@ -138,16 +130,9 @@ public struct PartnerTopupService: Sendable {
     /// recharge, fails it (releasing the hold); queues the callback in the same transaction. A
     /// top-up already settled is answered as it is.
     func settle(topupID: String) async throws -> Result {
-        for attempt in 0...RechargeService.maximumConflictRetries {
-            do {
-                let result = try await settleOnce(topupID: topupID)
-                if result.created { callbackQueued() }
-                return result
-            } catch StoreError.conflict where attempt < RechargeService.maximumConflictRetries {
-                continue
-            }
-        }
-        throw StoreError.conflict
+        let result = try await retryingConflicts { try await settleOnce(topupID: topupID) }
+        if result.created { callbackQueued() }
+        return result
     }
 
     /// One try; `created` in the result says whether this call settled it.

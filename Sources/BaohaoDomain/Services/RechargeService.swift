@@ -57,8 +57,6 @@ public struct RechargeService: Sendable {
     public let orderTimeToLive: TimeInterval
     /// Retention policies: a credit may clear arrears, extend validity or count as activity.
     let retention: PolicyBook
-    /// How many times a write that lost a race is retried.
-    static let maximumConflictRetries = 3
 
     public init(
         store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
@@ -192,17 +190,6 @@ public struct RechargeService: Sendable {
             let key = PaymentKey(orderID: event.orderID, provider: event.provider, transactionID: event.providerTransactionID)
             return try await store.credit(key) { snapshot in
                 try PaymentCredit.decide(event, snapshot: snapshot, ids: ids, now: now, retention: retention)
-            }
-        }
-    }
-
-    func retryingConflicts<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try await body()
-            } catch StoreError.conflict where attempt < Self.maximumConflictRetries {
-                attempt += 1
             }
         }
     }

@@ -74,6 +74,22 @@ extension CreditRows {
     }
 }
 
+/// How many times a write that lost a race is retried.
+let maximumConflictRetries = 3
+
+/// Runs `body` again (up to ``maximumConflictRetries`` times) while it throws
+/// ``StoreError/conflict``: a write that lost a race to a concurrent one retries on fresh rows.
+func retryingConflicts<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    var attempt = 0
+    while true {
+        do {
+            return try await body()
+        } catch StoreError.conflict where attempt < maximumConflictRetries {
+            attempt += 1
+        }
+    }
+}
+
 /// Storage-level failures the domain reacts to.
 public enum StoreError: Error, Equatable, Sendable {
     /// A unique constraint refused the write.

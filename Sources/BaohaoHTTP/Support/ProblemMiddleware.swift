@@ -38,7 +38,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             metadata: [
                 "method": "\(request.method.rawValue)", "route": "\(context.endpointPath ?? "unmatched")",
                 "status": "\(response.status.code)",
-                "ms": "\(elapsed.components.attoseconds / 1_000_000_000_000_000 + elapsed.components.seconds * 1000)",
+                "ms": "\(elapsed.wholeMilliseconds)",
             ])
         return response
     }

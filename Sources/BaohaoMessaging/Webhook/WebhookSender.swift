@@ -1,5 +1,4 @@
 import BaohaoDomain
-import Crypto
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -23,10 +22,7 @@ public struct WebhookSender: ReminderSender {
     }
 
     public static func signature(body: Data, timestamp: Int, secret: String) -> String {
-        var signed = Data("\(timestamp).".utf8)
-        signed.append(body)
-        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
-        return "t=\(timestamp),v1=" + Hex.encode(mac)
+        "t=\(timestamp),v1=" + TimestampedSignature.hex(secret: secret, timestamp: Int64(timestamp), body: body)
     }
 
     public static func body(_ message: ReminderMessage) -> Data {

@@ -1,5 +1,4 @@
 import BaohaoDomain
-import Crypto
 import Foundation
 
 /// The sandbox's notification signature, shaped like Stripe's:
@@ -40,9 +39,6 @@ public enum SandboxSignature {
     }
 
     static func hexHMAC(body: [UInt8], secret: String, timestamp: Int64) -> String {
-        var message = Array("\(timestamp).".utf8)
-        message.append(contentsOf: body)
-        let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
-        return Hex.encode(mac)
+        TimestampedSignature.hex(secret: secret, timestamp: timestamp, body: body)
     }
 }
