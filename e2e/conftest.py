@@ -209,3 +209,24 @@ def postgres_url():
 
 def psql(url, sql):
     subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True)
+
+
+def navigates(driver, action):
+    """Runs `action` (a submit) and waits until the browser has loaded the next page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import WebDriverException
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+
+    def gone(_):
+        # Stale once the old page is replaced; Chromium sometimes says so with "Node with given id
+        # does not belong to the document" instead of a stale-element error: the same thing.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, 20).until(gone)
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ADMIN_TOKEN, BIN, Server
+from conftest import ADMIN_TOKEN, BIN, Server, navigates
 from escpos_decoder import columns, decode
 
 PW = "clerk password 2026"
@@ -91,27 +91,6 @@ def test_counter_receipt_prints_as_escpos(hall):
     assert headers["Baohao-Print-Copy"] == "3"
     lines, _ = decode(data)
     assert any(line["text"] == "副本 COPY（第3次打印）" and line["bold"] for line in lines)
-
-
-def navigates(driver, action):
-    """Runs `action` (a submit) and waits until the browser has loaded the next page."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-    from selenium.common.exceptions import WebDriverException
-    old = driver.find_element(By.TAG_NAME, "html")
-    action()
-
-    def gone(_):
-        # Stale once the old page is replaced; Chromium sometimes says so with "Node with given id
-        # does not belong to the document" instead of a stale-element error: the same thing.
-        try:
-            old.is_enabled()
-            return False
-        except WebDriverException:
-            return True
-
-    WebDriverWait(driver, 20).until(gone)
-    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(driver, server, username, password):

@@ -24,7 +24,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BIN, Server, get_status, signed_notification
+from conftest import BIN, Server, get_status, navigates, signed_notification
 from test_portal_browser import browser, page_checks, shot
 
 PLAN = {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}, "policy": "cn-keep5"}
@@ -72,9 +72,7 @@ def sign_in(driver, wait, username, password):
     driver.find_element(By.ID, "username").clear()
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
-    page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.ID, "staff-sign-in").click()
-    wait.until(EC.staleness_of(page))
+    navigates(driver, lambda: driver.find_element(By.ID, "staff-sign-in").click())
 
 
 def test_operator_and_admin_consoles(world):
