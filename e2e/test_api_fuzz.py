@@ -5,6 +5,7 @@ every response conforms to the document. Short here (CI); `bench/fuzz` runs the 
 number must fall in an allocated range, an amount must be one of the channel's), so schema-valid
 requests are rightly refused with 422."""
 import os
+import re
 import subprocess
 
 from conftest import ADMIN_TOKEN, Server
@@ -21,6 +22,18 @@ def run_schemathesis(base, examples, seed="20261124"):
         capture_output=True, text=True, timeout=900)
 
 
+def server_side_view(log):
+    """What the server saw, for a failure message: its slowest requests (a slow response is the
+    server's or the machine's) and every line that is not a request."""
+    requests = [line for line in log.splitlines() if line.endswith("] request")]
+    def millis(line):
+        match = re.search(r" ms=(\d+) ", line)
+        return int(match.group(1)) if match else 0
+    slowest = sorted(requests, key=millis, reverse=True)[:8]
+    other = [line for line in log.splitlines() if not line.endswith("] request") and "payment notification rejected" not in line]
+    return "\n--- slowest requests as the server timed them:\n" + "\n".join(slowest) + "\n--- other server lines:\n" + "\n".join(other[-40:])
+
+
 def test_api_conforms_to_openapi_under_fuzzing(tmp_path):
     server = Server(str(tmp_path))
     server.start()
@@ -28,7 +41,7 @@ def test_api_conforms_to_openapi_under_fuzzing(tmp_path):
         result = run_schemathesis(server.base, int(os.environ.get("BAOHAO_FUZZ_EXAMPLES", "25")))
     finally:
         server.stop()
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout
     log = open(os.path.join(str(tmp_path), "server.log"), encoding="utf-8", errors="replace").read()
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:] + server_side_view(log)
+    assert " passed" in result.stdout
     assert "status=5" not in log, "a request got a 5xx"
