@@ -154,6 +154,14 @@ func backgroundJobs(_ services: AppServices, reconcileEvery: Int, retentionEvery
             return settled > 0 ? ["settled": "\(settled)"] : nil
         },
         CallbackDeliverer(callbacks: services.partnerCallbacks, signal: services.callbackSignal, logger: logger),
+        PeriodicJob(name: "refunds", every: .seconds(5), logger: logger) { [refunds = services.refunds] in
+            let created = try await refunds.createAutomatic()
+            let round = try await refunds.process()
+            guard created + round.succeeded + round.failed + round.pending > 0 else { return nil }
+            return [
+                "automatic": "\(created)", "succeeded": "\(round.succeeded)", "failed": "\(round.failed)", "pending": "\(round.pending)",
+            ]
+        },
         PeriodicJob(name: "order expiry", every: .seconds(30), logger: logger) {
             let expired = try await recharges.expireDueOrders()
             return expired > 0 ? ["expired": "\(expired)"] : nil

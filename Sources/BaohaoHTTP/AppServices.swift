@@ -58,6 +58,8 @@ public struct AppServices: Sendable {
     public let partnerCallbacks: PartnerCallbackService
     /// Wakes the callback deliverer when a callback was queued.
     public let callbackSignal: CallbackSignal
+    /// 退费: maker-checker refunds, automatic refunds of money that could not be credited.
+    public let refunds: RefundService
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -80,7 +82,7 @@ public struct AppServices: Sendable {
         idHashKey: Data? = nil, counterRealNameRequired: Bool = true, codeSchedule: CodePaymentSchedule = .standard,
         sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil, twilioPaymentConnector: String = "Default",
         partnerSecrets: PartnerSecretBox = .ephemeral(), callbackTransport: any CallbackTransport = UnreachableCallbackTransport(),
-        callbackSchedule: CallbackSchedule = .standard
+        callbackSchedule: CallbackSchedule = .standard, refundSchedule: RefundSchedule = .standard
     ) {
         self.twilioAuthToken = twilioAuthToken
         self.twilioPaymentConnector = twilioPaymentConnector
@@ -119,6 +121,8 @@ public struct AppServices: Sendable {
         self.reconciliation = ReconciliationService(store: store, clock: clock, policy: reconciliationPolicy)
         self.settlement = SettlementService(store: store, clock: clock)
         self.payments = payments
+        self.refunds = RefundService(
+            store: store, gateways: PaymentGateways(payments.providers), clock: clock, schedule: refundSchedule)
         self.checkout = PaymentService(store: store, clock: clock, publicBaseURL: publicBaseURL)
         self.sandboxGateway = sandboxGateway
         self.adminToken = adminToken

@@ -13,13 +13,13 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     HealthController(metrics: services.metrics, store: services.store).addRoutes(to: router)
     OnlineRechargeController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
-        recharges: services.recharges
+        recharges: services.recharges, refunds: services.refunds
     ).addRoutes(to: router)
     PaymentNotificationController(
         clock: services.clock, metrics: services.metrics, payments: services.payments, recharges: services.recharges
     ).addRoutes(to: router)
     ReceiptController(clock: services.clock, merchant: services.merchant, receipts: services.receipts).addRoutes(to: router)
-    OrderPageController(checkout: services.checkout, recharges: services.recharges).addRoutes(to: router)
+    OrderPageController(checkout: services.checkout, recharges: services.recharges, refunds: services.refunds).addRoutes(to: router)
     RechargePortalController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
         recharges: services.recharges, secureCookies: services.secureCookies
@@ -44,6 +44,9 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     AdminChannelsController(channelPolicies: services.channelPolicies, adminToken: services.adminToken, staff: services.staff)
         .addRoutes(to: router)
     AdminOutletsController(outlets: services.outlets, adminToken: services.adminToken, staff: services.staff).addRoutes(to: router)
+    AdminRefundsController(
+        refunds: services.refunds, adminToken: services.adminToken, staff: services.staff
+    ).addRoutes(to: router)
     AdminPartnersController(
         partners: services.partners, adminToken: services.adminToken, staff: services.staff,
         callbackQueued: { [signal = services.callbackSignal] in signal.notify() }

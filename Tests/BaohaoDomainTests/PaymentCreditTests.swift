@@ -116,7 +116,11 @@ struct PaymentCreditTests {
         let (outcome, changes) = try Self.decide(
             Self.event(txn: "txn_2"), CreditSnapshot(order: Self.order(status: .credited), line: Self.line(), payment: nil))
         #expect(outcome == .flagged(Self.order(status: .credited), reason: "second_payment_for_order"))
-        #expect(changes.payment?.needsRefund == true && changes.transfer == nil && changes.balance == nil && changes.order == nil)
+        #expect(changes.payment?.needsRefund == true && changes.balance == nil && changes.order == nil)
+        // The money is in suspense, keyed by the transaction: a repeat cannot put it there twice.
+        #expect(changes.transfer?.kind == .suspense && changes.transfer?.orderID == nil)
+        #expect(changes.transfer?.id == SuspenseTransfer.id(provider: "sandbox", transactionID: "txn_2"))
+        #expect(changes.transfer?.postings.last == Posting(.suspense, Money(5000, .cny)))
     }
 
     @Test func moneyForAReclaimedLineIsKeptForARefundAndTheOrderShowsItWasPaid() throws {
@@ -127,7 +131,7 @@ struct PaymentCreditTests {
             return
         }
         #expect(reason == "line_reclaimed" && order.status == .paid)
-        #expect(changes.payment?.needsRefund == true && changes.transfer == nil && changes.balance == nil)
+        #expect(changes.payment?.needsRefund == true && changes.transfer?.kind == .suspense && changes.balance == nil)
         #expect(changes.order == .init(order: order, expected: .pendingPayment))
     }
 }

@@ -24,6 +24,12 @@ public enum LedgerAccount: Hashable, Sendable {
     case partnerDeposits
     /// The wholesale discount partners get: face value credited minus what the float paid.
     case partnerDiscounts
+    /// Money taken that was never credited (a second payment for one order, a payment for a line
+    /// that no longer takes recharges), owed back to the payer until it is refunded.
+    case suspense
+    /// Refunds approved and on their way back to the payer: taken from a line or from suspense,
+    /// not yet confirmed by the provider.
+    case refundsPending
 
     public var code: String {
         switch self {
@@ -37,11 +43,17 @@ public enum LedgerAccount: Hashable, Sendable {
         case .partnerHeld(let partner): return "partner:\(partner):held"
         case .partnerDeposits: return "clearing:partner_deposits"
         case .partnerDiscounts: return "expense:partner_discounts"
+        case .suspense: return "suspense:payments"
+        case .refundsPending: return "liability:refunds_pending"
         }
     }
 
     public init?(code: String) {
-        if code == "clearing:partner_deposits" {
+        if code == "suspense:payments" {
+            self = .suspense
+        } else if code == "liability:refunds_pending" {
+            self = .refundsPending
+        } else if code == "clearing:partner_deposits" {
             self = .partnerDeposits
         } else if code == "expense:partner_discounts" {
             self = .partnerDiscounts

@@ -27,6 +27,15 @@ public enum TransferKind: String, Sendable, Codable, CaseIterable {
     case floatHold = "float_hold"
     /// A held cost given back to the float when the top-up failed.
     case floatRelease = "float_release"
+    /// Money taken that cannot be credited, put in suspense until it is refunded.
+    case suspense
+    /// A refund approved: the amount taken back from the line (or from suspense) into refunds
+    /// pending, reversing (part of) the transfer that brought it in.
+    case refund
+    /// A refund the provider confirmed: refunds pending paid out of the provider's clearing account.
+    case refundPayout = "refund_payout"
+    /// A refund the provider finally refused: the refund transfer reversed, the money back where it was.
+    case refundCancel = "refund_cancel"
 }
 
 /// An immutable double-entry transfer: at least two postings that sum to zero per currency.

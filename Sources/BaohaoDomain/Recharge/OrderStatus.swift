@@ -1,4 +1,4 @@
-/// Where a recharge order stands. Refunds come later.
+/// Where a recharge order stands.
 public enum OrderStatus: String, Sendable, Codable, CaseIterable {
     /// Created; the payer has not paid yet.
     case pendingPayment = "pending_payment"
@@ -14,11 +14,15 @@ public enum OrderStatus: String, Sendable, Codable, CaseIterable {
     case cancelled
     /// A counter sale undone by its clerk in the same shift: the credit reversed, the money handed back.
     case voided
+    /// Part of the credited money went back to the payer (a refund the provider confirmed).
+    case partiallyRefunded = "partially_refunded"
+    /// All the money paid went back to the payer.
+    case refunded
 
     /// A status a waiting payer stops waiting at.
     public var isFinalForPayer: Bool {
         switch self {
-        case .credited, .failed, .expired, .cancelled, .voided: return true
+        case .credited, .failed, .expired, .cancelled, .voided, .partiallyRefunded, .refunded: return true
         case .pendingPayment, .paid: return false
         }
     }
@@ -38,6 +42,10 @@ public enum OrderEvent: String, Sendable, CaseIterable {
     case cancel
     /// The clerk undid a credited counter sale in its shift.
     case void
+    /// A refund of part of what was paid was confirmed; more remains.
+    case refundPartially
+    /// Refunds of everything that was paid were confirmed.
+    case refundFully
 }
 
 /// The recharge order state machine: the only place that decides which transitions exist.
@@ -55,6 +63,8 @@ public enum OrderStateMachine {
         case (.pendingPayment, .cancel): return .cancelled
         case (.paid, .credit): return .credited
         case (.credited, .void): return .voided
+        case (.credited, .refundPartially), (.partiallyRefunded, .refundPartially): return .partiallyRefunded
+        case (.credited, .refundFully), (.partiallyRefunded, .refundFully): return .refunded
         case (.failed, .paymentSucceeded), (.expired, .paymentSucceeded), (.cancelled, .paymentSucceeded): return .paid
         default: throw OrderTransitionError(from: status, event: event)
         }

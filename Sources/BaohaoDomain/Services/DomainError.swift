@@ -66,6 +66,18 @@ public enum DomainError: Error, Equatable, Sendable {
     case partnerTopupNotFound
     /// No callback with this event id for the partner.
     case callbackNotFound
+    /// No refund with this id.
+    case refundNotFound
+    /// Maker-checker: whoever requested a refund cannot also decide it.
+    case refundNeedsAnotherApprover
+    /// The refund was decided already (approved, rejected, or further on).
+    case refundAlreadyDecided(RefundStatus)
+    /// More than is left of what was paid; `refundable` is what is left.
+    case refundExceedsPaid(refundable: Money)
+    /// The line's balance no longer covers the refund; `refundable` is what could be refunded now.
+    case refundNotCovered(refundable: Money)
+    /// Only a credited (or partly refunded) order's money can be refunded.
+    case refundNotAllowed(OrderStatus)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -110,6 +122,12 @@ public enum DomainError: Error, Equatable, Sendable {
         case .insufficientFloat: return "insufficient_float"
         case .partnerTopupNotFound: return "topup-not-found"
         case .callbackNotFound: return "callback-not-found"
+        case .refundNotFound: return "refund-not-found"
+        case .refundNeedsAnotherApprover: return "refund-needs-another-approver"
+        case .refundAlreadyDecided: return "refund-already-decided"
+        case .refundExceedsPaid: return "refund-exceeds-paid"
+        case .refundNotCovered: return "refund-not-covered"
+        case .refundNotAllowed: return "refund-not-allowed"
         }
     }
 }

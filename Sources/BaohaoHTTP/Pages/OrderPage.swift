@@ -8,6 +8,7 @@ import Mustache
 struct OrderPageController<Context: RequestContext> {
     let checkout: PaymentService
     let recharges: RechargeService
+    let refunds: RefundService
 
     func addRoutes(to router: Router<Context>) {
         router.get("/orders/:id", use: page)
@@ -31,7 +32,7 @@ struct OrderPageController<Context: RequestContext> {
         }
         let statusClass: String
         switch order.status {
-        case .credited: statusClass = "ok"
+        case .credited, .partiallyRefunded, .refunded: statusClass = "ok"
         case .failed, .expired, .cancelled, .voided: statusClass = "bad"
         case .pendingPayment, .paid: statusClass = "wait"
         }
@@ -55,7 +56,30 @@ struct OrderPageController<Context: RequestContext> {
             values["payURL"] = link.payURL
             values["payLabel"] = language == .zh ? "去支付 \(order.total.formatted)" : "Pay \(order.total.formatted)"
         }
-        if let explanation = Self.explanation(order.status, language) {
+        let refunds = try await self.refunds.refunds(orderID: order.id).filter { $0.status != .rejected }
+        if !refunds.isEmpty {
+            values["refunds"] = refunds.map { refund -> [String: String] in
+                let what =
+                    refund.automatic
+                    ? (language == .zh ? "重复付款自动退款" : "Automatic refund of a repeated payment")
+                    : (language == .zh ? "退款" : "Refund")
+                return [
+                    "what": what, "amount": refund.amount.formatted, "status": Messages.refundStatus(refund.status, language),
+                    "statusClass": refund.status == .succeeded ? "ok" : refund.status == .failed ? "bad" : "wait",
+                ]
+            }
+            values["refundsHeading"] = language == .zh ? "退款" : "Refunds"
+            values["refundsNote"] =
+                language == .zh
+                ? "退款按原支付方式退回，到账时间以支付机构为准。" : "Refunds go back the way the money was paid; when it arrives depends on the payment provider."
+        }
+        if order.status == .paid, refunds.contains(where: { $0.automatic }) {
+            values["waiting"] = false
+            values["explanation"] =
+                language == .zh
+                ? "该号码已不能充值，本次款项不会到账，已按原支付方式自动退款。" : "This number can no longer take recharges: nothing was credited, and the payment is refunded automatically."
+            values["againLabel"] = language == .zh ? "返回首页" : "Home"
+        } else if let explanation = Self.explanation(order.status, language) {
             values["explanation"] = explanation
             values["againLabel"] = language == .zh ? "重新充值" : "Start again"
         }
@@ -80,6 +104,8 @@ extension OrderPageController {
         case (.voided, .zh): return "营业员已在当班撤销这笔充值：金额已从号码余额中扣回，款项已当面退还。"
         case (.voided, .en):
             return "The clerk voided this recharge in the same shift: the amount was taken back from the balance and the money handed back."
+        case (.refunded, .zh): return "这笔充值已全额退款：金额已从号码余额中扣回，款项按原支付方式退回。"
+        case (.refunded, .en): return "This recharge was refunded in full: the amount was taken back from the balance and paid back the way it was paid."
         default: return nil
         }
     }
@@ -97,6 +123,9 @@ enum OrderPageTemplate {
             </table>
             {{#receiptNo}}<p><a class="button" id="receipt-link" href="/receipts/{{receiptNo}}">{{receiptLabel}}</a></p>{{/receiptNo}}
             {{#payURL}}<p><a class="button" id="pay-link" href="{{payURL}}">{{payLabel}}</a></p>{{/payURL}}
+            {{#refundsHeading}}<h2>{{refundsHeading}}</h2><table id="refunds">
+            {{#refunds}}<tr><th>{{what}}</th><td>{{amount}} <span class="status {{statusClass}}">{{status}}</span></td></tr>
+            {{/refunds}}</table><p class="note">{{refundsNote}}</p>{{/refundsHeading}}
             {{#explanation}}<p class="error" role="status">{{explanation}}</p><p><a class="button" href="/">{{againLabel}}</a></p>{{/explanation}}
             {{#waiting}}<p class="note">{{waitingNote}}</p>{{/waiting}}
             </div>

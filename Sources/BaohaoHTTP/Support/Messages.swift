@@ -47,6 +47,12 @@ enum Messages {
         "insufficient_float": ("预存款余额不足", "Not enough float for this top-up"),
         "topup-not-found": ("充值记录不存在", "No top-up with this reference"),
         "callback-not-found": ("回调记录不存在", "No such callback"),
+        "refund-not-found": ("退款记录不存在", "No such refund"),
+        "refund-needs-another-approver": ("申请人不能审批自己的退款，请由另一位管理员审批", "Another administrator must decide a refund you requested"),
+        "refund-already-decided": ("该退款已审批过", "This refund was decided already"),
+        "refund-exceeds-paid": ("退款金额超过可退金额", "More than is left to refund"),
+        "refund-not-covered": ("号码余额已不足以退款", "The line's balance no longer covers this refund"),
+        "refund-not-allowed": ("该订单当前状态不能退款", "This order cannot be refunded in its state"),
         "rate-limited": ("请求过于频繁，请稍后再试", "Too many requests; try again shortly"),
         "outlet-not-found": ("营业厅不存在", "No such outlet"),
         "shift-already-open": ("您已有一个未交班的班次", "You already have an open shift"),
@@ -84,6 +90,25 @@ enum Messages {
         case (.cancelled, .en): return "Cancelled"
         case (.voided, .zh): return "已撤销"
         case (.voided, .en): return "Voided"
+        case (.partiallyRefunded, .zh): return "已部分退款"
+        case (.partiallyRefunded, .en): return "Partly refunded"
+        case (.refunded, .zh): return "已退款"
+        case (.refunded, .en): return "Refunded"
+        }
+    }
+
+    static func refundStatus(_ status: RefundStatus, _ language: Language) -> String {
+        switch (status, language) {
+        case (.requested, .zh): return "待审批"
+        case (.requested, .en): return "Awaiting approval"
+        case (.rejected, .zh): return "已驳回"
+        case (.rejected, .en): return "Rejected"
+        case (.processing, .zh): return "退款中"
+        case (.processing, .en): return "Being refunded"
+        case (.succeeded, .zh): return "已退款"
+        case (.succeeded, .en): return "Refunded"
+        case (.failed, .zh): return "退款失败"
+        case (.failed, .en): return "Refund failed"
         }
     }
 }

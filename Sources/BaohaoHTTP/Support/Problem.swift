@@ -143,6 +143,23 @@ extension Problem {
             self.init(.notFound, error.code, field: "reference")
         case .callbackNotFound:
             self.init(.notFound, error.code, field: "event_id")
+        case .refundNotFound:
+            self.init(.notFound, error.code, field: "id")
+        case .refundNeedsAnotherApprover:
+            self.init(.forbidden, error.code, detail: "whoever requested a refund cannot decide it; another administrator must")
+        case .refundAlreadyDecided(let status):
+            self.init(.conflict, error.code, detail: status.rawValue, extensions: ["refund_status": .string(status.rawValue)])
+        case .refundExceedsPaid(let refundable):
+            self.init(
+                .unprocessableContent, error.code, detail: "at most \(refundable.decimalString) is left to refund", field: "amount",
+                extensions: ["refundable": refundable.problemValue])
+        case .refundNotCovered(let refundable):
+            self.init(
+                .conflict, error.code,
+                detail: "the line's balance no longer covers this refund; at most \(refundable.decimalString) can be refunded now",
+                field: "amount", extensions: ["refundable": refundable.problemValue])
+        case .refundNotAllowed(let status):
+            self.init(.conflict, error.code, detail: "the order is \(status.rawValue)", field: "order_id")
         case .staffRoleNotAllowed(let role):
             self.init(.forbidden, error.code, detail: role.rawValue)
         case .outletExists(let code):
@@ -160,4 +177,9 @@ extension Problem {
                 ])
         }
     }
+}
+
+extension Money {
+    /// The API's money object, `{"amount": minor units, "currency": code}`, inside a problem.
+    var problemValue: ProblemValue { .object(["amount": .int(Int(amountMinor)), "currency": .string(currency.code)]) }
 }

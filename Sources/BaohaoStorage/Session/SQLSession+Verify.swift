@@ -73,7 +73,7 @@ extension SQLSession {
               CAST((SELECT COALESCE(SUM(p.amount), 0) FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
                  WHERE t.order_id = o.id AND p.account = 'line:' || o.line_id) AS BIGINT) AS credited
             FROM recharge_orders o
-            WHERE (o.status IN ('credited', 'voided') AND (
+            WHERE (o.status IN ('credited', 'voided', 'partially_refunded', 'refunded') AND (
                      (SELECT COUNT(*) FROM ledger_transfers t WHERE t.order_id = o.id) <> 1
                   OR (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id AND r.face_value = o.amount AND r.amount_paid = o.total) <> 1
                   OR (SELECT COUNT(*) FROM receipts r WHERE r.order_id = o.id) <> 1
@@ -83,7 +83,7 @@ extension SQLSession {
                      (SELECT COUNT(*) FROM ledger_transfers t JOIN ledger_transfers v ON v.reverses = t.id
                         WHERE t.order_id = o.id AND v.kind = 'void') <> 1
                   OR NOT EXISTS (SELECT 1 FROM receipts r JOIN receipt_voids rv ON rv.receipt_no = r.receipt_no WHERE r.order_id = o.id)))
-               OR (o.status NOT IN ('credited', 'voided') AND (EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.order_id = o.id)
+               OR (o.status NOT IN ('credited', 'voided', 'partially_refunded', 'refunded') AND (EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.order_id = o.id)
                                              OR EXISTS (SELECT 1 FROM receipts r WHERE r.order_id = o.id)))
             ORDER BY o.id LIMIT \(unsafeRaw: String(limit))
             """
@@ -96,14 +96,17 @@ extension SQLSession {
                 ))
         }
 
-        // A reversing transfer only gives back what its original moved, account by account; a void
-        // reverses a voided order's transfer; only a voided order's receipt is marked voided.
+        // A reversing transfer only gives back what its original moved, account by account (a refund's
+        // leg into refunds pending aside, and a refund its cancellation gave back not counted); a
+        // void reverses a voided order's transfer; only a voided order's receipt is marked voided.
         for row in try await db.raw(
             """
             SELECT v.reverses AS subject, p.account AS account, CAST(SUM(p.amount) AS BIGINT) AS reversed,
               CAST((SELECT SUM(o.amount) FROM ledger_postings o WHERE o.transfer_id = v.reverses AND o.account = p.account) AS BIGINT) AS original
             FROM ledger_transfers v JOIN ledger_postings p ON p.transfer_id = v.id
-            WHERE v.reverses IS NOT NULL GROUP BY v.reverses, p.account
+            WHERE v.reverses IS NOT NULL AND p.account <> 'liability:refunds_pending'
+              AND NOT EXISTS (SELECT 1 FROM ledger_transfers c WHERE c.reverses = v.id AND c.kind = 'refund_cancel')
+            GROUP BY v.reverses, p.account
             HAVING (SELECT SUM(o.amount) FROM ledger_postings o WHERE o.transfer_id = v.reverses AND o.account = p.account) IS NULL
                OR (SELECT SUM(o.amount) FROM ledger_postings o WHERE o.transfer_id = v.reverses AND o.account = p.account) * SUM(p.amount) > 0
                OR ABS(SUM(p.amount)) > ABS((SELECT SUM(o.amount) FROM ledger_postings o WHERE o.transfer_id = v.reverses AND o.account = p.account))
@@ -155,6 +158,7 @@ extension SQLSession {
                 ))
         }
         problems += try await verifyPartners(limit: limit)
+        problems += try await verifyRefunds(limit: limit)
         // The whole ledger sums to zero per currency.
         for row in try await db.raw(
             "SELECT currency, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0"
@@ -168,7 +172,7 @@ extension SQLSession {
         let counts = try await db.raw(
             """
             SELECT (SELECT COUNT(*) FROM ledger_transfers) AS transfers, (SELECT COUNT(*) FROM lines) AS lines,
-                   (SELECT COUNT(*) FROM recharge_orders WHERE status IN ('credited', 'voided')) AS credited
+                   (SELECT COUNT(*) FROM recharge_orders WHERE status IN ('credited', 'voided', 'partially_refunded', 'refunded')) AS credited
             """
         ).first()
         return VerificationReport(

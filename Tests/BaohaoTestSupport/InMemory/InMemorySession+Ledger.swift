@@ -125,8 +125,9 @@ extension InMemorySession {
                     $0 + $1.amount.amountMinor
                 }
                 let reversals = t.transfers.filter { $0.kind == .void && $0.reverses != nil && $0.reverses == transfers.first?.id }
+                let taken: Set<OrderStatus> = [.credited, .voided, .partiallyRefunded, .refunded]
                 var wrong =
-                    order.status == .credited || order.status == .voided
+                    taken.contains(order.status)
                     ? transfers.count != 1 || matching != 1 || receipts.count != 1 || credited != order.amount.amountMinor
                     : !transfers.isEmpty || !receipts.isEmpty
                 if order.status == .voided {
@@ -144,9 +145,10 @@ extension InMemorySession {
             let byID = Dictionary(uniqueKeysWithValues: t.transfers.map { ($0.id, $0) })
             var reversalProblems: [VerificationReport.Problem] = []
             var reversed: [String: [String: Int64]] = [:]
+            let cancelled = Set(t.transfers.filter { $0.kind == .refundCancel }.compactMap(\.reverses))
             for transfer in t.transfers {
-                guard let original = transfer.reverses else { continue }
-                for posting in transfer.postings {
+                guard let original = transfer.reverses, !cancelled.contains(transfer.id) else { continue }
+                for posting in transfer.postings where posting.account != .refundsPending {
                     reversed[original, default: [:]][posting.account.code, default: 0] += posting.amount.amountMinor
                 }
                 if transfer.kind == .void, byID[original]?.orderID.flatMap({ t.orders[$0] })?.status != .voided {
@@ -184,12 +186,14 @@ extension InMemorySession {
                         detail: "sales \(expected[account, default: 0]), ledger \(tills[account, default: 0])"))
             }
             problems += Self.partnerProblems(t)
+            problems += Self.refundProblems(t)
             for (code, total) in ledgerTotals.sorted(by: { $0.key < $1.key }) where total != 0 {
                 problems.append(.init(kind: "ledger_not_zero", subject: code, detail: "sum \(total)"))
             }
             return VerificationReport(
                 transfersChecked: t.transfers.count, linesChecked: t.lines.count,
-                creditedOrdersChecked: t.orders.values.filter { $0.status == .credited || $0.status == .voided }.count, problems: problems)
+                creditedOrdersChecked: t.orders.values.filter { [.credited, .voided, .partiallyRefunded, .refunded].contains($0.status) }.count,
+                problems: problems)
         }
     }
 }

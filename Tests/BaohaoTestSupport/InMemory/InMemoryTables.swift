@@ -43,6 +43,7 @@ struct InMemoryTables: Sendable {
     var callbackAttempts: [PartnerCallbackAttempt] = []
     var channelPolicies: [Channel: ChannelPolicyRecord] = [:]
     var channelPolicyHistory: [ChannelPolicyRecord] = []
+    var refunds: [String: Refund] = [:]
 
     /// The primary key of a payment.
     struct PaymentIdentity: Hashable, Sendable {

@@ -11,7 +11,8 @@ public enum PaymentCredit {
     /// - a success already recorded is a duplicate (or names another order: rejected);
     /// - a new success is recorded; it credits the line once (ledger transfer, cached balance,
     ///   retention state, receipt) unless the order was paid already or the line takes no
-    ///   recharge, in which case it is flagged for a refund;
+    ///   recharge, in which case it is flagged for a refund and its money put in suspense
+    ///   (``SuspenseTransfer``) until the refund pays it back;
     /// - every event leaves one notification record.
     ///
     /// The money comes from `source`: the provider's clearing account unless another is named (a
@@ -68,6 +69,7 @@ public enum PaymentCredit {
             if alreadyPaid {
                 var result = changes(.flagged, "second_payment_for_order")
                 result.payment = payment
+                result.transfer = try SuspenseTransfer.make(for: payment, at: now)
                 return (.flagged(order, reason: "second_payment_for_order"), result)
             }
             // An unpaid order past its time is expired even if the sweeper has not marked it yet.
@@ -81,6 +83,7 @@ public enum PaymentCredit {
                 let reason = "line_\(line.status.rawValue)"
                 var result = changes(.flagged, reason)
                 result.payment = payment
+                result.transfer = try SuspenseTransfer.make(for: payment, at: now)
                 result.order = .init(order: order, expected: previous)
                 return (.flagged(order, reason: reason), result)
             }

@@ -10,6 +10,7 @@ struct OnlineRechargeController<Context: RequestContext> {
     let metrics: BaohaoMetrics
     let payments: PaymentProviderRegistry
     let recharges: RechargeService
+    let refunds: RefundService
     /// Longest an SSE stream stays open.
     static var maximumStreamSeconds: Int { 15 * 60 }
 
@@ -117,7 +118,9 @@ struct OnlineRechargeController<Context: RequestContext> {
         if order.status == .pendingPayment, let provider = self.payments.provider(for: order.paymentMethod) {
             payment = OrderRepresentation.Payment(try await self.checkout.start(order, at: provider))
         }
-        return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment))
+        var representation = OrderRepresentation(order, language: request.language, payment: payment)
+        representation.refunds = try await refunds.refunds(orderID: order.id).map { .init($0, language: request.language) }
+        return JSONResponse(representation)
     }
 
     @Sendable func cancel(_ request: Request, context: Context) async throws -> JSONResponse<OrderRepresentation> {

@@ -41,9 +41,40 @@ struct OrderRepresentation: Encodable, Sendable {
     let receiptNo: String?
     let latePayment: Bool
     let payment: Payment?
+    /// The order's refunds, oldest first: a second payment refunded automatically, or credited
+    /// money an operator refunded. Shown by `GET /v1/recharges/{id}`.
+    var refunds: [OrderRefund]?
+
+    /// A refund as the payer sees it: how much, how far, never who decided or why.
+    struct OrderRefund: Encodable, Sendable {
+        let id: String
+        let amount: Money
+        let status: String
+        let statusName: String
+        let automatic: Bool
+        let requestedAt: String
+        let completedAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, amount, status, automatic
+            case statusName = "status_name"
+            case requestedAt = "requested_at"
+            case completedAt = "completed_at"
+        }
+
+        init(_ refund: Refund, language: Language) {
+            id = refund.id
+            amount = refund.amount
+            status = refund.status.rawValue
+            statusName = Messages.refundStatus(refund.status, language)
+            automatic = refund.automatic
+            requestedAt = ISO8601.string(refund.requestedAt)
+            completedAt = refund.completedAt.map(ISO8601.string)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, channel, amount, fee, total, payment
+        case id, status, channel, amount, fee, total, payment, refunds
         case statusName = "status_name"
         case msisdnMasked = "msisdn_masked"
         case paymentMethod = "payment_method"

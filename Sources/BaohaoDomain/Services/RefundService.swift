@@ -1,0 +1,370 @@
+import Foundation
+
+/// 退费: money going back to the payer by the way it came.
+///
+/// - **Credited money** (an operator refunds a top-up after a complaint): one member of staff
+///   requests, a different administrator approves or rejects (maker-checker). Approval takes the
+///   amount back from the line's balance, in the same transaction, with a ``TransferKind/refund``
+///   transfer that reverses (part of) the order's recharge transfer, and is refused with what could
+///   be refunded when the balance no longer covers it.
+/// - **Money never credited** (a second payment for one order, a payment for a line that no longer
+///   takes recharges) was put in suspense by the credit itself; ``createAutomatic(limit:)`` refunds
+///   it without approval, once per provider transaction.
+///
+/// Either way the provider is then asked (``process(limit:)``), keyed by the refund's id so a
+/// repeated ask cannot refund twice: a success pays the refund out of the provider's clearing
+/// account, a final refusal puts the money back where it was taken from, anything else is asked
+/// again on the ``RefundSchedule``.
+public struct RefundService: Sendable {
+    /// The ports this service uses, and no others.
+    let store: Transactions<any RefundRows & CreditRows & LedgerRows>
+    let gateways: PaymentGateways
+    let clock: any WallClock
+    let ids: IdentifierFactory
+    let schedule: RefundSchedule
+
+    public init(
+        store: any RechargeStore, gateways: PaymentGateways, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
+        schedule: RefundSchedule = .standard
+    ) {
+        self.store = Transactions(store) { $0 }
+        self.gateways = gateways
+        self.clock = clock
+        self.ids = ids
+        self.schedule = schedule
+    }
+
+    /// Most refunds one round of the automatic or provider work handles.
+    public static let roundLimit = 100
+    /// Longest refund id accepted in a path.
+    static let maximumID = 64
+
+    // MARK: Maker-checker
+
+    /// Requests a refund of `amount` of a credited order's money, by an operator or administrator.
+    /// Nothing moves until a different administrator approves it.
+    public func request(orderID: String, amount: Money, reason: String, by staff: StaffAccount) async throws -> Refund {
+        guard staff.role == .admin || staff.role == .operator else { throw DomainError.staffRoleNotAllowed(staff.role) }
+        let reason = try Refund.checkedReason(reason)
+        guard amount.amountMinor > 0 else {
+            throw DomainError.validation(ValidationError(field: "amount", reason: .outOfRange, detail: "more than zero"))
+        }
+        let now = clock.now()
+        let ids = self.ids
+        let gateways = self.gateways
+        return try await store.write { session in
+            guard orderID.count <= Self.maximumID, let order = try await session.order(id: orderID, forUpdate: true) else {
+                throw DomainError.orderNotFound
+            }
+            let payment = try Self.refundablePayment(of: order, gateways: gateways)
+            let earlier = try await session.refunds(orderID: order.id).filter { $0.source == .credit }
+            guard let split = try RefundSplit.split(amount: amount, order: order, earlier: earlier) else {
+                throw DomainError.refundExceedsPaid(refundable: Self.left(order: order, earlier: earlier))
+            }
+            guard let line = try await session.line(id: order.lineID, forUpdate: false) else {
+                throw StoreError.corrupt("order \(order.id) has no line")
+            }
+            guard line.balance.amountMinor >= split.linePart.amountMinor else {
+                throw DomainError.refundNotCovered(refundable: RefundSplit.refundable(order: order, earlier: earlier, balance: line.balance))
+            }
+            let refund = Refund(
+                id: ids.make("rf", at: now), orderID: order.id, lineID: order.lineID, provider: payment.provider,
+                transactionID: payment.transactionID, source: .credit, amount: amount, linePart: split.linePart,
+                feePart: split.feePart, reason: reason, automatic: false, status: .requested, requestedBy: staff.id, requestedAt: now)
+            guard try await session.insertRefund(refund) else { throw StoreError.conflict }
+            return refund
+        }
+    }
+
+    /// Approves a requested refund: a different administrator than the one who asked. The money
+    /// is taken back from the line at once; the provider is asked right after (see ``process(limit:)``).
+    /// Approving an approved refund again, by the same administrator, answers it as it is.
+    public func approve(id: String, reason: String?, by staff: StaffAccount) async throws -> Refund {
+        guard staff.role == .admin else { throw DomainError.staffRoleNotAllowed(staff.role) }
+        let reason = try reason.map { try Refund.checkedReason($0) }
+        let now = clock.now()
+        let ids = self.ids
+        let approved = try await store.write { session -> Refund in
+            guard id.count <= Self.maximumID, var refund = try await session.refund(id: id, forUpdate: true) else {
+                throw DomainError.refundNotFound
+            }
+            guard refund.requestedBy != staff.id else { throw DomainError.refundNeedsAnotherApprover }
+            guard refund.status == .requested else {
+                if refund.decidedBy == staff.id, refund.status != .rejected { return refund }
+                throw DomainError.refundAlreadyDecided(refund.status)
+            }
+            guard let order = try await session.order(id: refund.orderID, forUpdate: true),
+                let line = try await session.line(id: refund.lineID, forUpdate: true),
+                let original = try await session.transfer(orderID: order.id)
+            else { throw StoreError.corrupt("refund \(refund.id): order \(refund.orderID) has no credit") }
+            let others = try await session.refunds(orderID: order.id).filter { $0.source == .credit && $0.id != refund.id }
+            guard order.status == .credited || order.status == .partiallyRefunded,
+                try RefundSplit.split(amount: refund.amount, order: order, earlier: others) != nil
+            else { throw DomainError.refundExceedsPaid(refundable: Self.left(order: order, earlier: others)) }
+            guard line.balance.amountMinor >= refund.linePart.amountMinor else {
+                throw DomainError.refundNotCovered(refundable: RefundSplit.refundable(order: order, earlier: others, balance: line.balance))
+            }
+            var postings: [Posting] = []
+            if refund.linePart.amountMinor > 0 { postings.append(Posting(.line(id: line.id), try refund.linePart.negated())) }
+            if refund.feePart.amountMinor > 0 { postings.append(Posting(.feeRevenue, try refund.feePart.negated())) }
+            postings.append(Posting(.refundsPending, refund.amount))
+            let transfer = try Transfer(
+                id: ids.make("tr", at: now), kind: .refund, orderID: nil, reverses: original.id, postings: postings, createdAt: now)
+            try await session.appendTransfer(transfer)
+            if refund.linePart.amountMinor > 0 {
+                guard
+                    try await session.setBalance(
+                        lineID: line.id, to: try line.balance.subtracting(refund.linePart), expected: line.balance, at: now)
+                else { throw StoreError.conflict }
+            }
+            refund.status = .processing
+            refund.decidedBy = staff.id
+            refund.decidedAt = now
+            refund.decisionReason = reason
+            refund.transferID = transfer.id
+            refund.nextAttemptAt = now
+            guard try await session.updateRefund(refund, expected: .requested) else { throw StoreError.conflict }
+            return refund
+        }
+        return try await attempt(approved) ?? approved
+    }
+
+    /// Rejects a requested refund, with a reason; nothing moves. Only a different administrator
+    /// than the one who asked may decide.
+    public func reject(id: String, reason: String, by staff: StaffAccount) async throws -> Refund {
+        guard staff.role == .admin else { throw DomainError.staffRoleNotAllowed(staff.role) }
+        let reason = try Refund.checkedReason(reason)
+        let now = clock.now()
+        return try await store.write { session in
+            guard id.count <= Self.maximumID, var refund = try await session.refund(id: id, forUpdate: true) else {
+                throw DomainError.refundNotFound
+            }
+            guard refund.requestedBy != staff.id else { throw DomainError.refundNeedsAnotherApprover }
+            guard refund.status == .requested else {
+                if refund.status == .rejected, refund.decidedBy == staff.id { return refund }
+                throw DomainError.refundAlreadyDecided(refund.status)
+            }
+            refund.status = .rejected
+            refund.decidedBy = staff.id
+            refund.decidedAt = now
+            refund.decisionReason = reason
+            refund.completedAt = now
+            guard try await session.updateRefund(refund, expected: .requested) else { throw StoreError.conflict }
+            return refund
+        }
+    }
+
+    // MARK: Reading
+
+    public func refund(id: String) async throws -> Refund {
+        guard id.count <= Self.maximumID, let refund = try await store.read({ try await $0.refund(id: id, forUpdate: false) }) else {
+            throw DomainError.refundNotFound
+        }
+        return refund
+    }
+
+    public func refunds(status: RefundStatus?, limit: Int = 200) async throws -> [Refund] {
+        try await store.read { try await $0.refunds(status: status, limit: limit) }
+    }
+
+    public func refunds(orderID: String) async throws -> [Refund] {
+        try await store.read { try await $0.refunds(orderID: orderID) }
+    }
+
+    // MARK: Automatic refunds
+
+    /// Refunds every payment the credit flagged (money in suspense), without approval: one
+    /// automatic refund per provider transaction, however often this runs or in how many processes.
+    /// Returns how many were created.
+    @discardableResult
+    public func createAutomatic(limit: Int = roundLimit) async throws -> Int {
+        let waiting = try await store.read { try await $0.paymentsAwaitingRefund(limit: limit) }
+        var created = 0
+        for payment in waiting where try await createAutomatic(for: payment) { created += 1 }
+        return created
+    }
+
+    func createAutomatic(for payment: PaymentRecord) async throws -> Bool {
+        let now = clock.now()
+        let ids = self.ids
+        return try await store.write { session in
+            guard let order = try await session.order(id: payment.orderID, forUpdate: false) else {
+                throw StoreError.corrupt("payment \(payment.transactionID) has no order")
+            }
+            let suspenseID = SuspenseTransfer.id(provider: payment.provider, transactionID: payment.transactionID)
+            let transfer = try Transfer(
+                id: ids.make("tr", at: now), kind: .refund, orderID: nil, reverses: suspenseID,
+                postings: [Posting(.suspense, try payment.amount.negated()), Posting(.refundsPending, payment.amount)], createdAt: now)
+            let zero = Money.zero(payment.amount.currency)
+            let refund = Refund(
+                id: ids.make("rf", at: now), orderID: order.id, lineID: order.lineID, provider: payment.provider,
+                transactionID: payment.transactionID, source: .suspense, amount: payment.amount, linePart: zero, feePart: zero,
+                reason: order.providerTransactionID == payment.transactionID ? "line_not_rechargeable" : "second_payment_for_order",
+                automatic: true, status: .processing, requestedBy: nil, requestedAt: now, decidedAt: now, nextAttemptAt: now)
+            // The refund first: its key (one automatic refund per payment) decides who goes on.
+            guard try await session.insertRefund(refund) else { return false }
+            // Payments flagged before suspense existed have no entry yet: it is made now, once.
+            if try await session.transfer(id: suspenseID) == nil {
+                try await session.appendTransfer(try SuspenseTransfer.make(for: payment, at: now))
+            }
+            try await session.appendTransfer(transfer)
+            var taken = refund
+            taken.transferID = transfer.id
+            guard try await session.updateRefund(taken, expected: .processing) else { throw StoreError.conflict }
+            return true
+        }
+    }
+
+    // MARK: The provider
+
+    /// What one round of provider asks did.
+    public struct Round: Sendable, Hashable {
+        public var succeeded = 0
+        public var failed = 0
+        public var pending = 0
+    }
+
+    /// Asks the provider about every processing refund that is due, at most `limit`.
+    public func process(limit: Int = roundLimit) async throws -> Round {
+        let due = try await store.read { [clock] in try await $0.dueRefunds(at: clock.now(), limit: limit) }
+        var round = Round()
+        for refund in due {
+            guard let after = try await attempt(refund) else { continue }
+            switch after.status {
+            case .succeeded: round.succeeded += 1
+            case .failed: round.failed += 1
+            default: round.pending += 1
+            }
+        }
+        return round
+    }
+
+    /// One ask for one processing refund, claimed first so two processes never ask at once; the
+    /// refund after, or `nil` if another process had claimed it.
+    func attempt(_ due: Refund) async throws -> Refund? {
+        guard due.status == .processing, let dueAt = due.nextAttemptAt else { return nil }
+        let claimedAt = clock.now()
+        guard
+            try await store.write({
+                try await $0.claimRefund(id: due.id, expected: dueAt, leaseUntil: claimedAt + RefundSchedule.lease)
+            })
+        else { return nil }
+        let result: Result<RefundResult, any Error>
+        if let gateway = gateways.gateway(named: due.provider) {
+            let total = try await store.read { try await $0.payment(provider: due.provider, transactionID: due.transactionID) }?.amount
+            do {
+                result = .success(
+                    try await gateway.refund(
+                        RefundRequest(
+                            orderID: due.orderID, transactionID: due.transactionID, refundID: due.id, amount: due.amount,
+                            paymentTotal: total ?? due.amount, reason: due.reason)))
+            } catch let unsupported as ProviderUnsupported {
+                result = .success(.refused(code: "unsupported_\(unsupported.operation)"))
+            } catch {
+                result = .failure(error)
+            }
+        } else {
+            result = .failure(ProviderUnsupported("provider \(due.provider) is not configured"))
+        }
+        return try await record(result, for: due.id)
+    }
+
+    /// Writes what the provider said: a payout, a cancellation, or the next ask.
+    func record(_ result: Result<RefundResult, any Error>, for id: String) async throws -> Refund {
+        let now = clock.now()
+        let ids = self.ids
+        let schedule = self.schedule
+        return try await store.write { session in
+            guard var refund = try await session.refund(id: id, forUpdate: true) else { throw DomainError.refundNotFound }
+            guard refund.status == .processing else { return refund }
+            refund.attempts += 1
+            switch result {
+            case .success(.succeeded(let providerRefundID)):
+                refund.providerRefundID = providerRefundID
+                let payout = try Transfer(
+                    id: ids.make("tr", at: now), kind: .refundPayout, orderID: nil,
+                    postings: [
+                        Posting(.refundsPending, try refund.amount.negated()),
+                        Posting(.providerClearing(provider: refund.provider), refund.amount),
+                    ], createdAt: now)
+                try await session.appendTransfer(payout)
+                refund.payoutTransferID = payout.id
+                refund.status = .succeeded
+                refund.completedAt = now
+                refund.nextAttemptAt = nil
+                refund.lastError = nil
+                if refund.source == .credit { try await Self.markOrderRefunded(refund, in: session, at: now) }
+            case .success(.refused(let code)):
+                guard let transferID = refund.transferID, let taken = try await session.transfer(id: transferID) else {
+                    throw StoreError.corrupt("refund \(refund.id) has no transfer")
+                }
+                let cancel = try taken.reversal(id: ids.make("tr", at: now), kind: .refundCancel, at: now)
+                try await session.appendTransfer(cancel)
+                if refund.linePart.amountMinor > 0 {
+                    guard let line = try await session.line(id: refund.lineID, forUpdate: true) else {
+                        throw StoreError.corrupt("refund \(refund.id) has no line")
+                    }
+                    guard
+                        try await session.setBalance(
+                            lineID: line.id, to: try line.balance.adding(refund.linePart), expected: line.balance, at: now)
+                    else { throw StoreError.conflict }
+                }
+                refund.cancelTransferID = cancel.id
+                refund.status = .failed
+                refund.completedAt = now
+                refund.nextAttemptAt = nil
+                refund.lastError = String("refused: \(code)".prefix(200))
+            case .success(.processing(let providerRefundID)):
+                refund.providerRefundID = providerRefundID
+                refund.lastError = "processing"
+                refund.nextAttemptAt = schedule.retry(after: refund.attempts, now: now)
+            case .failure(let error):
+                refund.lastError = String(String(describing: error).prefix(200))
+                refund.nextAttemptAt = schedule.retry(after: refund.attempts, now: now)
+            }
+            guard try await session.updateRefund(refund, expected: .processing) else { throw StoreError.conflict }
+            return refund
+        }
+    }
+
+    /// After a confirmed refund of credited money: the order is `refunded` once everything paid
+    /// went back, `partially_refunded` before.
+    static func markOrderRefunded(_ refund: Refund, in session: any RefundRows & CreditRows, at now: Date) async throws {
+        guard var order = try await session.order(id: refund.orderID, forUpdate: true) else {
+            throw StoreError.corrupt("refund \(refund.id) has no order")
+        }
+        let confirmed = try await session.refunds(orderID: order.id).filter { $0.source == .credit && $0.status == .succeeded }
+            .filter { $0.id != refund.id }.reduce(refund.amount.amountMinor) { $0 + $1.amount.amountMinor }
+        let previous = order.status
+        order.status = try OrderStateMachine.next(previous, on: confirmed >= order.total.amountMinor ? .refundFully : .refundPartially)
+        guard try await session.updateOrder(order, expected: previous, at: now) else { throw StoreError.conflict }
+    }
+
+    // MARK: Rules
+
+    /// The payment a refund of an order's credited money goes back to, if it can go back.
+    static func refundablePayment(of order: RechargeOrder, gateways: PaymentGateways) throws -> (provider: String, transactionID: String) {
+        guard order.status == .credited || order.status == .partiallyRefunded, let transaction = order.providerTransactionID else {
+            throw DomainError.refundNotAllowed(order.status)
+        }
+        switch order.channel {
+        case .partner:
+            throw DomainError.validation(
+                ValidationError(field: "order_id", reason: .notAllowed, detail: "a partner's top-up is refunded to its float, not by this route"))
+        case .counter where order.paymentMethod == .cash || order.paymentMethod == .cardPresent:
+            throw DomainError.validation(
+                ValidationError(
+                    field: "order_id", reason: .notAllowed,
+                    detail: "a cash or card-terminal sale is paid back at a counter; it is not refunded through a provider yet"))
+        default: break
+        }
+        let provider = order.paymentMethod.providerName
+        guard gateways.gateway(named: provider) != nil else { throw DomainError.providerUnavailable(provider) }
+        return (provider, transaction)
+    }
+
+    /// What is left of an order to refund, before the line's balance is considered.
+    static func left(order: RechargeOrder, earlier: [Refund]) -> Money {
+        RefundSplit.refundable(order: order, earlier: earlier, balance: order.amount)
+    }
+}
