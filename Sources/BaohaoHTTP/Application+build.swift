@@ -31,7 +31,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         subscribers: services.subscribers
     ).addRoutes(to: router)
     StaffConsoleController(
-        clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, ivr: services.ivr, partners: services.partners
+        clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, ivr: services.ivr, partners: services.partners,
+        refunds: services.refunds
     ).addRoutes(to: router)
     CounterConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, shifts: services.shifts,

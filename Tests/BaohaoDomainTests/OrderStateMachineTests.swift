@@ -7,7 +7,9 @@ struct OrderStateMachineTests {
     static let expected: [OrderStatus: [OrderEvent: OrderStatus]] = [
         .pendingPayment: [.paymentSucceeded: .paid, .paymentFailed: .failed, .expire: .expired, .cancel: .cancelled],
         .paid: [.credit: .credited],
-        .credited: [.void: .voided],
+        .credited: [.void: .voided, .refundPartially: .partiallyRefunded, .refundFully: .refunded],
+        .partiallyRefunded: [.refundPartially: .partiallyRefunded, .refundFully: .refunded],
+        .refunded: [:],
         .voided: [:],
         .failed: [.paymentSucceeded: .paid],
         .expired: [.paymentSucceeded: .paid],
@@ -28,13 +30,15 @@ struct OrderStateMachineTests {
         }
     }
 
-    /// A credited order only leaves by a void (the counter, same shift); a voided one never leaves.
-    @Test func creditedOnlyVoids() {
-        for event in OrderEvent.allCases where event != .void {
+    /// A credited order only leaves by a void (the counter, same shift) or a confirmed refund; a
+    /// voided or fully refunded one never leaves.
+    @Test func creditedOnlyVoidsOrRefunds() {
+        for event in OrderEvent.allCases where ![.void, .refundPartially, .refundFully].contains(event) {
             #expect(throws: OrderTransitionError.self) { try OrderStateMachine.next(.credited, on: event) }
         }
         for event in OrderEvent.allCases {
             #expect(throws: OrderTransitionError.self) { try OrderStateMachine.next(.voided, on: event) }
+            #expect(throws: OrderTransitionError.self) { try OrderStateMachine.next(.refunded, on: event) }
         }
     }
 
@@ -46,6 +50,9 @@ struct OrderStateMachineTests {
     }
 
     @Test func finalStatesForThePayer() {
-        #expect(OrderStatus.allCases.filter(\.isFinalForPayer) == [.credited, .failed, .expired, .cancelled, .voided])
+        #expect(
+            OrderStatus.allCases.filter(\.isFinalForPayer) == [
+                .credited, .failed, .expired, .cancelled, .voided, .partiallyRefunded, .refunded,
+            ])
     }
 }

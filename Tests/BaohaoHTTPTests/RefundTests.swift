@@ -18,7 +18,8 @@ struct RefundTests {
         -> Reply
     {
         try await h.call(
-            .post, "/v1/admin/refunds", body: #"{"order_id":"\#(orderID)","amount":{"amount":\#(amount),"currency":"CNY"},"reason":"\#(reason)"}"#,
+            .post, "/v1/admin/refunds",
+            body: #"{"order_id":"\#(orderID)","amount":{"amount":\#(amount),"currency":"CNY"},"reason":"\#(reason)"}"#,
             headers: auth)
     }
 
@@ -40,7 +41,9 @@ struct RefundTests {
             .filter { $0.account == account }.reduce(0) { $0 + $1.amount.amountMinor }
     }
 
-    @Test("a second payment for one order goes to suspense and is refunded automatically, once, however often it is notified", arguments: TestDatabase.all)
+    @Test(
+        "a second payment for one order goes to suspense and is refunded automatically, once, however often it is notified",
+        arguments: TestDatabase.all)
     func doublePayment(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let id = try await Self.creditedOrder(h)
@@ -73,7 +76,9 @@ struct RefundTests {
             let order = try await h.call(.get, "/v1/recharges/\(id)").json
             #expect(order["status"] as? String == "credited")
             let refunds = try #require(order["refunds"] as? [[String: Any]])
-            #expect(refunds.count == 1 && refunds.first?["status"] as? String == "succeeded" && refunds.first?["status_name"] as? String == "已退款")
+            #expect(
+                refunds.count == 1 && refunds.first?["status"] as? String == "succeeded"
+                    && refunds.first?["status_name"] as? String == "已退款")
             let page = try await h.call(.get, "/orders/\(id)")
             #expect(page.text.contains("重复付款自动退款") && page.text.contains("已退款"))
             #expect(try await h.balance() == 2350 + 5000)
@@ -82,7 +87,9 @@ struct RefundTests {
         }
     }
 
-    @Test("maker-checker: who asked cannot decide, an operator or the shared token cannot approve; partial then full", arguments: TestDatabase.all)
+    @Test(
+        "maker-checker: who asked cannot decide, an operator or the shared token cannot approve; partial then full",
+        arguments: TestDatabase.all)
     func makerChecker(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             for (name, role) in [("ops1", StaffRole.operator), ("boss1", .admin), ("boss2", .admin)] {
@@ -112,7 +119,8 @@ struct RefundTests {
             let own = try await Self.request(h, boss1, orderID: id, amount: 1000)
             let ownID = try #require(own.json["id"] as? String)
             let selfApproval = try await Self.decide(h, boss1, ownID, "approve")
-            #expect(selfApproval.status == .forbidden && selfApproval.text.contains("refund-needs-another-approver"), "\(selfApproval.text)")
+            #expect(
+                selfApproval.status == .forbidden && selfApproval.text.contains("refund-needs-another-approver"), "\(selfApproval.text)")
             let noReason = try await Self.decide(h, boss2, ownID, "reject")
             #expect(noReason.status == .unprocessableContent, "\(noReason.text)")
             let rejected = try await Self.decide(h, boss2, ownID, "reject", reason: "已电话核实，无需退款")
@@ -160,7 +168,9 @@ struct RefundTests {
             #expect(refused.status == .conflict && refused.text.contains("refund-not-covered"), "\(refused.text)")
             #expect((refused.json["refundable"] as? [String: Any])?["amount"] as? Int == 1000)
             let partial = try await Self.request(h, ops, orderID: id, amount: 1000)
-            #expect(try await Self.decide(h, boss, try #require(partial.json["id"] as? String), "approve").json["status"] as? String == "succeeded")
+            #expect(
+                try await Self.decide(h, boss, try #require(partial.json["id"] as? String), "approve").json["status"] as? String
+                    == "succeeded")
             #expect(try await h.balance("13900139000") == 0)
             #expect(try await h.admin(.get, "/v1/admin/refunds").array.count == 1)
             let verified = try await h.verify()
@@ -168,7 +178,9 @@ struct RefundTests {
         }
     }
 
-    @Test("a provider that fails, then answers 'processing', is asked again on schedule; a final refusal gives the money back", arguments: TestDatabase.all)
+    @Test(
+        "a provider that fails, then answers 'processing', is asked again on schedule; a final refusal gives the money back",
+        arguments: TestDatabase.all)
     func providerFailures(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let operatorAccount = try await h.services.staff.addStaff(

@@ -65,7 +65,8 @@ public struct RefundService: Sendable {
                 throw StoreError.corrupt("order \(order.id) has no line")
             }
             guard line.balance.amountMinor >= split.linePart.amountMinor else {
-                throw DomainError.refundNotCovered(refundable: RefundSplit.refundable(order: order, earlier: earlier, balance: line.balance))
+                throw DomainError.refundNotCovered(
+                    refundable: RefundSplit.refundable(order: order, earlier: earlier, balance: line.balance))
             }
             let refund = Refund(
                 id: ids.make("rf", at: now), orderID: order.id, lineID: order.lineID, provider: payment.provider,
@@ -350,7 +351,8 @@ public struct RefundService: Sendable {
         switch order.channel {
         case .partner:
             throw DomainError.validation(
-                ValidationError(field: "order_id", reason: .notAllowed, detail: "a partner's top-up is refunded to its float, not by this route"))
+                ValidationError(
+                    field: "order_id", reason: .notAllowed, detail: "a partner's top-up is refunded to its float, not by this route"))
         case .counter where order.paymentMethod == .cash || order.paymentMethod == .cardPresent:
             throw DomainError.validation(
                 ValidationError(

@@ -77,7 +77,8 @@ struct OrderPageController<Context: RequestContext> {
             values["waiting"] = false
             values["explanation"] =
                 language == .zh
-                ? "该号码已不能充值，本次款项不会到账，已按原支付方式自动退款。" : "This number can no longer take recharges: nothing was credited, and the payment is refunded automatically."
+                ? "该号码已不能充值，本次款项不会到账，已按原支付方式自动退款。"
+                : "This number can no longer take recharges: nothing was credited, and the payment is refunded automatically."
             values["againLabel"] = language == .zh ? "返回首页" : "Home"
         } else if let explanation = Self.explanation(order.status, language) {
             values["explanation"] = explanation
@@ -105,7 +106,8 @@ extension OrderPageController {
         case (.voided, .en):
             return "The clerk voided this recharge in the same shift: the amount was taken back from the balance and the money handed back."
         case (.refunded, .zh): return "这笔充值已全额退款：金额已从号码余额中扣回，款项按原支付方式退回。"
-        case (.refunded, .en): return "This recharge was refunded in full: the amount was taken back from the balance and paid back the way it was paid."
+        case (.refunded, .en):
+            return "This recharge was refunded in full: the amount was taken back from the balance and paid back the way it was paid."
         default: return nil
         }
     }

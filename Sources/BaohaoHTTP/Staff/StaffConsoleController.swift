@@ -14,6 +14,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
     let ivr: IVRService
     /// Partners' floats, volumes and callbacks.
     let partners: PartnerService
+    /// Refunds, maker-checker.
+    let refunds: RefundService
 
     static var sessionCookie: String { BrowserSessionAudience.staffCookie }
 
@@ -28,6 +30,9 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             .get("/staff/lines", use: line)
             .get("/staff/ivr", use: ivrCalls)
             .get("/staff/partners", use: partnerList)
+            .get("/staff/refunds", use: refundList)
+            .post("/staff/refunds", use: requestRefund)
+            .post("/staff/refunds/:id/decision", use: decideRefund)
         console.group().add(middleware: StaffRolePages(allowed: [.admin]))
             .get("/staff/accounts", use: accounts)
     }
@@ -49,6 +54,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             values["menuShifts"] = language == .zh ? "班次报表" : "Shift reports"
             values["menuIVR"] = language == .zh ? "热线通话" : "Hotline calls"
             values["menuPartners"] = language == .zh ? "合作方" : "Partners"
+            values["menuRefunds"] = language == .zh ? "退款" : "Refunds"
             values["signOut"] = language == .zh ? "退出" : "Sign out"
         }
         return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: self.secureCookies)

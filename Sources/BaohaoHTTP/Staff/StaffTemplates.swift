@@ -3,7 +3,7 @@ import Mustache
 /// The staff console's page bodies (inside ``PageLayout``).
 enum StaffTemplates {
     static let menu = """
-        <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a> · <a href="/staff/ivr">{{menuIVR}}</a> · <a href="/staff/partners">{{menuPartners}}</a>
+        <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a> · <a href="/staff/ivr">{{menuIVR}}</a> · <a href="/staff/partners">{{menuPartners}}</a> · <a href="/staff/refunds">{{menuRefunds}}</a>
         {{#isAdmin}} · <a href="/staff/accounts">{{menuStaff}}</a>{{/isAdmin}} · <a href="/staff/shifts">{{menuShifts}}</a> · {{who}}
         <form method="post" action="/staff/signout" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="staff-sign-out">{{signOut}}</button></form></p>
         """
@@ -172,6 +172,35 @@ enum StaffTemplates {
             </dl>
             <p><small>{{pricingLabel}}：{{pricing}} · {{rateLabel}} {{rate}}/s</small></p></li>
             {{/partners}}</ol>{{/none}}
+            </section>
+            """)
+
+    static let refunds = try! MustacheTemplate(
+        string: menu + """
+            <h1>{{heading}}</h1>
+            {{#error}}<p class="error" role="alert" id="form-error">{{error}}</p>{{/error}}
+            <section class="card" id="refund-request">
+            <h2>{{requestHeading}}</h2>
+            <form method="post" action="/staff/refunds"><input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="order_id">{{orderLabel}}</label><input type="text" id="order_id" name="order_id" value="{{orderID}}" required maxlength="64" autocapitalize="none">
+            <label for="amount">{{amountLabel}}</label><input type="text" id="amount" name="amount" required maxlength="12" inputmode="decimal">
+            <label for="reason">{{reasonLabel}}</label><input type="text" id="reason" name="reason" required maxlength="200">
+            <button type="submit" id="refund-submit">{{submit}}</button></form>
+            </section>
+            <section class="card" id="refunds">
+            <p>{{intro}}</p>
+            <p class="noprint">{{#filters}}{{#current}}<strong>{{label}}</strong>{{/current}}{{^current}}<a href="/staff/refunds?status={{value}}">{{label}}</a>{{/current}} {{/filters}}</p>
+            {{#none}}<p>{{noneText}}</p>{{/none}}
+            {{^none}}<ol class="calls">
+            {{#refunds}}<li id="{{id}}" data-refund="{{id}}"><p><strong class="{{statusClass}}">{{status}}</strong> · {{amount}} · <small>{{source}}</small></p>
+            <p><small>{{orderID}} · {{reason}}</small></p>
+            <p><small>{{requestedByLabel}}：{{requestedBy}} · {{requestedAt}}</small>{{#decided}}<br><small>{{decidedLabel}}：{{decided}}</small>{{/decided}}</p>
+            {{#lastError}}<p class="error"><small>{{lastError}}</small></p>{{/lastError}}
+            {{#canDecide}}<form method="post" action="/staff/refunds/{{id}}/decision" class="decision"><input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="reason-{{id}}">{{decisionLabel}}</label><input type="text" id="reason-{{id}}" name="reason" maxlength="200">
+            <button type="submit" name="decision" value="approve">{{approveLabel}}</button> <button type="submit" name="decision" value="reject" class="secondary">{{rejectLabel}}</button></form>{{/canDecide}}
+            </li>
+            {{/refunds}}</ol>{{/none}}
             </section>
             """)
 }

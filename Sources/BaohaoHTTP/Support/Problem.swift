@@ -135,7 +135,8 @@ extension Problem {
                 extensions: ["code": .string(error.code)])
         case .insufficientFloat(let available, let cost):
             self.init(
-                .init(code: 402), error.code, detail: "the float has \(available.decimalString) available; this top-up costs \(cost.decimalString)",
+                .init(code: 402), error.code,
+                detail: "the float has \(available.decimalString) available; this top-up costs \(cost.decimalString)",
                 extensions: [
                     "code": .string(error.code), "available": .int(Int(available.amountMinor)), "cost": .int(Int(cost.amountMinor)),
                 ])

@@ -90,18 +90,22 @@ extension SQLSession {
             let ledger = try balances.decode(column: "pending_ledger", as: Int64.self)
             let expected = try balances.decode(column: "pending_expected", as: Int64.self)
             if ledger != expected {
-                problems.append(.init(kind: "refund_mismatch", subject: pending, detail: "processing refunds \(expected), ledger \(ledger)"))
+                problems.append(
+                    .init(kind: "refund_mismatch", subject: pending, detail: "processing refunds \(expected), ledger \(ledger)"))
             }
             let held = try balances.decode(column: "suspense_ledger", as: Int64.self)
             let owed = try balances.decode(column: "suspense_expected", as: Int64.self)
             if held != owed {
-                problems.append(.init(kind: "refund_mismatch", subject: suspense, detail: "flagged payments not refunded \(owed), ledger \(held)"))
+                problems.append(
+                    .init(kind: "refund_mismatch", subject: suspense, detail: "flagged payments not refunded \(owed), ledger \(held)"))
             }
             let entries = try balances.decode(column: "suspense_entries", as: Int64.self)
             let flagged = try balances.decode(column: "flagged", as: Int64.self)
             if entries > flagged {
                 problems.append(
-                    .init(kind: "refund_mismatch", subject: suspense, detail: "\(entries) suspense entries for \(flagged) flagged payment(s)"))
+                    .init(
+                        kind: "refund_mismatch", subject: suspense, detail: "\(entries) suspense entries for \(flagged) flagged payment(s)")
+                )
             }
         }
         return problems

@@ -192,7 +192,8 @@ extension InMemorySession {
             }
             return VerificationReport(
                 transfersChecked: t.transfers.count, linesChecked: t.lines.count,
-                creditedOrdersChecked: t.orders.values.filter { [.credited, .voided, .partiallyRefunded, .refunded].contains($0.status) }.count,
+                creditedOrdersChecked: t.orders.values.filter { [.credited, .voided, .partiallyRefunded, .refunded].contains($0.status) }
+                    .count,
                 problems: problems)
         }
     }

@@ -8,7 +8,9 @@ extension InMemorySession {
             guard t.orders[refund.orderID] != nil else { throw StoreError.corrupt("refunds.order_id: no order \(refund.orderID)") }
             guard t.refunds[refund.id] == nil else { return false }
             if refund.automatic,
-                t.refunds.values.contains(where: { $0.automatic && $0.provider == refund.provider && $0.transactionID == refund.transactionID })
+                t.refunds.values.contains(where: {
+                    $0.automatic && $0.provider == refund.provider && $0.transactionID == refund.transactionID
+                })
             {
                 return false
             }
@@ -26,8 +28,10 @@ extension InMemorySession {
     func refunds(status: RefundStatus?, limit: Int) async throws -> [Refund] {
         look { t in
             Array(
-                t.refunds.values.filter { status == nil || $0.status == status }.sorted { ($0.requestedAt, $0.id) > ($1.requestedAt, $1.id) }
-                    .prefix(max(1, limit)))
+                t.refunds.values.filter { status == nil || $0.status == status }.sorted {
+                    ($0.requestedAt, $0.id) > ($1.requestedAt, $1.id)
+                }
+                .prefix(max(1, limit)))
         }
     }
 
@@ -57,7 +61,9 @@ extension InMemorySession {
 
     func paymentsAwaitingRefund(limit: Int) async throws -> [PaymentRecord] {
         look { t in
-            let refunded = Set(t.refunds.values.filter(\.automatic).map { PaymentKey(orderID: "", provider: $0.provider, transactionID: $0.transactionID) })
+            let refunded = Set(
+                t.refunds.values.filter(\.automatic).map { PaymentKey(orderID: "", provider: $0.provider, transactionID: $0.transactionID) }
+            )
             return Array(
                 t.payments.values.filter {
                     $0.needsRefund && !refunded.contains(PaymentKey(orderID: "", provider: $0.provider, transactionID: $0.transactionID))
@@ -73,7 +79,9 @@ extension InMemorySession {
     /// The refund checks `verify` makes in SQL (SQLSession+VerifyRefunds), on the in-memory tables.
     static func refundProblems(_ t: InMemoryTables) -> [VerificationReport.Problem] {
         var problems: [VerificationReport.Problem] = []
-        func problem(_ subject: String, _ detail: String) { problems.append(.init(kind: "refund_mismatch", subject: subject, detail: detail)) }
+        func problem(_ subject: String, _ detail: String) {
+            problems.append(.init(kind: "refund_mismatch", subject: subject, detail: detail))
+        }
         let byID = Dictionary(uniqueKeysWithValues: t.transfers.map { ($0.id, $0) })
         func leg(_ id: String?, _ account: LedgerAccount) -> Int64? {
             id.flatMap { byID[$0] }.map { $0.postings.filter { $0.account == account }.reduce(0) { $0 + $1.amount.amountMinor } }
@@ -149,7 +157,8 @@ extension InMemorySession {
         let entered = t.transfers.filter { $0.kind == .suspense }.flatMap(\.postings).filter { $0.account == .suspense }
             .reduce(Int64(0)) { $0 + $1.amount.amountMinor }
         let suspenseExpected =
-            entered - t.refunds.values.filter { $0.source == .suspense && $0.status.holdsMoney }.reduce(Int64(0)) { $0 + $1.amount.amountMinor }
+            entered
+            - t.refunds.values.filter { $0.source == .suspense && $0.status.holdsMoney }.reduce(Int64(0)) { $0 + $1.amount.amountMinor }
         if suspenseLedger != suspenseExpected {
             problem(LedgerAccount.suspense.code, "flagged payments not refunded \(suspenseExpected), ledger \(suspenseLedger)")
         }
