@@ -179,7 +179,7 @@ struct RefundTests {
     }
 
     @Test(
-        "a provider that fails, then answers 'processing', is asked again on schedule; a final refusal gives the money back",
+        "a first refusal gives the money back; errors and 'processing' are asked again on schedule; a later refusal is not trusted",
         arguments: TestDatabase.all)
     func providerFailures(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
@@ -187,39 +187,50 @@ struct RefundTests {
                 username: "ops1", displayName: "ops1", role: .operator, password: Self.password)
             let admin = try await h.services.staff.addStaff(username: "boss1", displayName: "boss1", role: .admin, password: Self.password)
             let provider = ScriptedRefunds(answers: [
-                .failure("connection reset"), .success(.processing(providerRefundID: "P-1")), .success(.refused(code: "TRADE_NOT_ALLOW")),
-                .failure("timeout"), .success(.succeeded(providerRefundID: "P-2")),
+                .success(.refused(code: "TRADE_NOT_ALLOW")),
+                .failure("connection reset"), .success(.processing(providerRefundID: "P-1")), .success(.succeeded(providerRefundID: "P-1")),
+                .failure("timeout"), .success(.refused(code: "ORDER_DUPLICATE")),
             ])
             let refunds = RefundService(store: h.services.store, gateways: PaymentGateways([provider]), clock: h.clock)
             let id = try await Self.creditedOrder(h)
 
+            // Refused at the first ask: nothing reached the payer, the money goes back to the line.
             let first = try await refunds.request(orderID: id, amount: Money(5000, .cny), reason: "投诉", by: operatorAccount)
             var refund = try await refunds.approve(id: first.id, reason: nil, by: admin)
-            // Asked at once: a network error. The money is off the line and pending.
+            #expect(refund.status == .failed && refund.lastError == "refused: TRADE_NOT_ALLOW" && refund.cancelTransferID != nil)
+            #expect(try await h.balance() == 7350)
+            #expect(try await h.call(.get, "/v1/recharges/\(id)").json["status"] as? String == "credited")
+
+            // A failed refund frees the amount for a new one: a network error, then "processing",
+            // then success, each ask when it falls due.
+            let second = try await refunds.request(orderID: id, amount: Money(5000, .cny), reason: "再次申请", by: operatorAccount)
+            refund = try await refunds.approve(id: second.id, reason: nil, by: admin)
             #expect(refund.status == .processing && refund.attempts == 1 && refund.lastError?.contains("connection reset") == true)
             #expect(refund.nextAttemptAt == h.clock.now() + 30)
             #expect(try await h.balance() == 2350)
             #expect(try await refunds.process().pending == 0)
             h.clock.advance(by: 30)
             #expect(try await refunds.process().pending == 1)
-            refund = try await refunds.refund(id: first.id)
+            refund = try await refunds.refund(id: second.id)
             #expect(refund.providerRefundID == "P-1" && refund.nextAttemptAt == h.clock.now() + 60)
             h.clock.advance(by: 60)
-            #expect(try await refunds.process().failed == 1)
-            refund = try await refunds.refund(id: first.id)
-            #expect(refund.status == .failed && refund.lastError == "refused: TRADE_NOT_ALLOW" && refund.cancelTransferID != nil)
-            #expect(try await h.balance() == 7350)
-            #expect(try await h.call(.get, "/v1/recharges/\(id)").json["status"] as? String == "credited")
-            // Every ask used the refund's own id: the provider's idempotency key.
-            #expect(await provider.asked == [first.id, first.id, first.id])
-
-            // A failed refund frees the amount for a new one.
-            let second = try await refunds.request(orderID: id, amount: Money(5000, .cny), reason: "再次申请", by: operatorAccount)
-            #expect(try await refunds.approve(id: second.id, reason: nil, by: admin).status == .processing)
-            h.clock.advance(by: 30)
             #expect(try await refunds.process().succeeded == 1)
             #expect(try await h.balance() == 2350)
             #expect(try await h.call(.get, "/v1/recharges/\(id)").json["status"] as? String == "refunded")
+
+            // A refusal after an ask that may have arrived: the money stays pending, asking stops.
+            let other = try await Self.creditedOrder(h)
+            let third = try await refunds.request(orderID: other, amount: Money(5000, .cny), reason: "投诉", by: operatorAccount)
+            #expect(try await refunds.approve(id: third.id, reason: nil, by: admin).status == .processing)
+            h.clock.advance(by: 30)
+            #expect(try await refunds.process().pending == 1)
+            refund = try await refunds.refund(id: third.id)
+            #expect(refund.status == .processing && refund.nextAttemptAt == nil && refund.lastError?.contains("ORDER_DUPLICATE") == true)
+            h.clock.advance(by: 3600)
+            #expect(try await refunds.process().pending == 0)
+            #expect(try await h.balance() == 2350)
+            // Every ask used the refund's own id: the provider's idempotency key.
+            #expect(await provider.asked == [first.id, second.id, second.id, second.id, third.id, third.id])
             let verified = try await h.verify()
             #expect(verified["ok"] as? Bool == true, "\(verified)")
         }

@@ -13,8 +13,10 @@ import Foundation
 ///
 /// Either way the provider is then asked (``process(limit:)``), keyed by the refund's id so a
 /// repeated ask cannot refund twice: a success pays the refund out of the provider's clearing
-/// account, a final refusal puts the money back where it was taken from, anything else is asked
-/// again on the ``RefundSchedule``.
+/// account; a refusal of the first ask puts the money back where it was taken from; a network
+/// error or "processing" is asked again on the ``RefundSchedule``. A refusal after such an ask is
+/// not trusted to be final (a provider may refuse a repeat of a refund it is making): asking stops,
+/// the money stays pending, and the refund is listed with the answer for an operator.
 public struct RefundService: Sendable {
     /// The ports this service uses, and no others.
     let store: Transactions<any RefundRows & CreditRows & LedgerRows>
@@ -295,6 +297,12 @@ public struct RefundService: Sendable {
                 refund.nextAttemptAt = nil
                 refund.lastError = nil
                 if refund.source == .credit { try await Self.markOrderRefunded(refund, in: session, at: now) }
+            case .success(.refused(let code)) where refund.attempts > 1:
+                // An earlier ask may have reached the provider (a timeout, a "processing"): this
+                // refusal may only say the request is a repeat. Moving the money back could pay it
+                // twice, so asking stops and an operator checks with the provider.
+                refund.lastError = String("refused after an earlier ask: \(code); check with the provider".prefix(200))
+                refund.nextAttemptAt = nil
             case .success(.refused(let code)):
                 guard let transferID = refund.transferID, let taken = try await session.transfer(id: transferID) else {
                     throw StoreError.corrupt("refund \(refund.id) has no transfer")
