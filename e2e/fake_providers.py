@@ -237,6 +237,7 @@ class FakeProviders:
         self.paid = {}        # order id -> (fen, provider transaction id)
         self.sessions = {}    # Stripe Checkout Session id -> order id
         self.refunds = []
+        self.refunded = {}    # (provider, our refund id) -> (fen, provider refund id): refunds made, as each provider keys them
         self.waiting = {}     # order id -> (fen, provider transaction id): a payment code the payer confirms at the next query
         self.code_charges = []  # (provider, order id, auth code) as Baohao sent them
         self.cancels = []     # (provider, order id): cancelled or reversed code charges
@@ -325,8 +326,18 @@ class FakeProviders:
             else:
                 inner = {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST", "sub_msg": "交易不存在"}
         elif method == "alipay.trade.refund":
+            # The same out_request_no again answers the same refund (Alipay's idempotency), money moved once.
             self.refunds.append(("alipay", biz))
-            inner = {"code": "10000", "msg": "Success", "trade_no": biz.get("trade_no"), "fund_change": "Y", "refund_fee": biz["refund_amount"]}
+            fen = round(float(biz["refund_amount"]) * 100)
+            repeat = ("alipay", biz["out_request_no"]) in self.refunded
+            self.refunded.setdefault(("alipay", biz["out_request_no"]), (fen, biz.get("trade_no")))
+            inner = {"code": "10000", "msg": "Success", "trade_no": biz.get("trade_no"), "fund_change": "N" if repeat else "Y",
+                     "refund_fee": biz["refund_amount"]}
+        elif method == "alipay.trade.fastpay.refund.query":
+            made = self.refunded.get(("alipay", biz["out_request_no"]))
+            inner = {"code": "10000", "msg": "Success", "trade_no": biz.get("trade_no"), "out_request_no": biz["out_request_no"]}
+            if made:
+                inner.update(refund_status="REFUND_SUCCESS", refund_amount=f"{made[0] // 100}.{made[0] % 100:02d}")
         else:
             return h.reply(400, b"{}")
         key = method.replace(".", "_") + "_response"
@@ -377,10 +388,21 @@ class FakeProviders:
                 "mchid": WECHAT_MCHID, "appid": WECHAT_APPID, "out_trade_no": order, "transaction_id": txn, "trade_type": "NATIVE",
                 "trade_state": "SUCCESS", "success_time": "2026-11-24T20:00:00+08:00", "amount": {"total": fen, "currency": "CNY"}})
         if method == "POST" and path == "/v3/refund/domestic/refunds":
+            # WeChat Pay refunds asynchronously: PROCESSING first, SUCCESS when queried later.
             request = json.loads(body)
             self.refunds.append(("wechatpay", request))
-            return self.wechat_reply(h, 200, {"refund_id": "50000000" + secrets.token_hex(4), "out_refund_no": request["out_refund_no"],
-                                              "status": "PROCESSING"})
+            key = ("wechatpay", request["out_refund_no"])
+            self.refunded.setdefault(key, (request["amount"]["refund"], "50000000" + secrets.token_hex(4)))
+            return self.wechat_reply(h, 200, {"refund_id": self.refunded[key][1], "out_refund_no": request["out_refund_no"],
+                                              "status": "PROCESSING", "amount": request["amount"]})
+        if method == "GET" and path.startswith("/v3/refund/domestic/refunds/"):
+            number = urllib.parse.unquote(path.rsplit("/", 1)[1])
+            made = self.refunded.get(("wechatpay", number))
+            if made is None:
+                return self.wechat_reply(h, 404, {"code": "RESOURCE_NOT_EXISTS", "message": "退款单不存在"})
+            return self.wechat_reply(h, 200, {"refund_id": made[1], "out_refund_no": number, "status": "SUCCESS",
+                                              "success_time": "2026-11-24T20:05:00+08:00",
+                                              "amount": {"refund": made[0], "currency": "CNY"}})
         self.wechat_reply(h, 404, {"code": "NOT_FOUND"})
 
     def wechat_reply(self, h, status, obj):
@@ -399,6 +421,20 @@ class FakeProviders:
             session_id = "cs_test_" + secrets.token_hex(12)
             self.sessions[session_id] = form
             return h.reply(200, json.dumps({"id": session_id, "object": "checkout.session", "url": f"https://checkout.stripe.com/c/pay/{session_id}"}).encode())
+        if method == "POST" and path == "/v1/refunds":
+            # Stripe keeps an Idempotency-Key's answer: the same key answers the same refund.
+            form = dict(urllib.parse.parse_qsl(body.decode()))
+            key = h.headers.get("Idempotency-Key")
+            self.refunds.append(("stripe", dict(form, idempotency_key=key)))
+            made = self.refunded.setdefault(("stripe", key), (int(form["amount"]), "re_" + secrets.token_hex(12)))
+            return h.reply(200, json.dumps({"id": made[1], "object": "refund", "amount": made[0], "status": "pending",
+                                            "payment_intent": form["payment_intent"]}).encode())
+        if method == "GET" and path.startswith("/v1/refunds/"):
+            refund_id = path.rsplit("/", 1)[1]
+            made = next((v for (p, _), v in self.refunded.items() if p == "stripe" and v[1] == refund_id), None)
+            if made is None:
+                return h.reply(404, b'{"error":{"code":"resource_missing"}}')
+            return h.reply(200, json.dumps({"id": refund_id, "object": "refund", "amount": made[0], "status": "succeeded"}).encode())
         if method == "GET" and path.startswith("/v1/checkout/sessions/"):
             session_id = path.rsplit("/", 1)[1]
             form = self.sessions.get(session_id)
@@ -420,6 +456,20 @@ class FakeProviders:
         if not rsa_verify(self.keys.unionpay_merchant.public_key(), signature, digest.encode()):
             self.bad_requests.append(("unionpay", path))
             return h.reply(200, b"respCode=11&respMsg=signature", content_type="text/plain")
+        if path == "/gateway/api/backTransReq.do" and fields.get("txnType") == "04":
+            # A refund: accepted now (respCode 00), its result comes by notification or queryTrans.do.
+            self.refunds.append(("unionpay", fields))
+            made = self.refunded.setdefault(("unionpay", fields["orderId"]), (int(fields["txnAmt"]), secrets.token_hex(10)))
+            answer = {"respCode": "00", "respMsg": "成功[0000000]", "merId": UNIONPAY_MER_ID, "orderId": fields["orderId"],
+                      "queryId": made[1], "origQryId": fields["origQryId"], "txnAmt": fields["txnAmt"], "txnTime": fields["txnTime"]}
+            signed = self.notes.unionpay_fields(dict(answer, accessType="0", encoding="UTF-8", txnType="04", txnSubType="00", bizType="000201"))
+            return h.reply(200, urllib.parse.urlencode(signed).encode(), content_type="text/plain;charset=UTF-8")
+        if path == "/gateway/api/queryTrans.do" and ("unionpay", fields["orderId"]) in self.refunded:
+            fen, query_id = self.refunded[("unionpay", fields["orderId"])]
+            answer = {"respCode": "00", "respMsg": "成功", "origRespCode": "00", "origRespMsg": "成功", "merId": UNIONPAY_MER_ID,
+                      "orderId": fields["orderId"], "queryId": query_id, "txnAmt": str(fen), "currencyCode": "156", "txnTime": fields["txnTime"]}
+            signed = self.notes.unionpay_fields(dict(answer, accessType="0", encoding="UTF-8", txnType="00", txnSubType="00", bizType="000000"))
+            return h.reply(200, urllib.parse.urlencode(signed).encode(), content_type="text/plain;charset=UTF-8")
         if path == "/gateway/api/queryTrans.do":
             order = fields["orderId"]
             match = next((k for k in self.paid if k.replace("_", "") == order), None)

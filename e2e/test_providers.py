@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -32,6 +33,7 @@ def world(request):
     keys = Keys(directory)
     fake = FakeProviders(keys)
     env = dict(keys.env(fake.base), BAOHAO_RECONCILE_AFTER_SECONDS="0", BAOHAO_RECONCILE_INTERVAL_SECONDS="3600",
+               BAOHAO_REFUND_FIRST_RETRY_SECONDS="1",
                BAOHAO_ID_HASH_KEY="providers-e2e-id-hash-key-0123456789abcdef")
     if request.param == "postgres":
         with fresh_postgres_database() as url:
@@ -348,3 +350,68 @@ def test_payment_codes_through_the_real_adapters(world, tender, prefix, provider
     with open(os.path.join(server.data_dir, "server.log"), "rb") as log:
         assert (prefix + "1234567890123457").encode() not in log.read()
     assert json.loads(server.admin("POST", "/v1/admin/verify")[1])["ok"] is True
+
+
+def refund_desk(server):
+    """An operator and an administrator with staff tokens: the two people a refund needs."""
+    headers = []
+    for username, role in (("refund-ops", "operator"), ("refund-boss", "admin")):
+        args = [BIN, "staff", "add", "--data-dir", server.data_dir, "--username", username, "--name", username, "--role", role,
+                "--password-stdin"]
+        if server.database_url:
+            args += ["--database-url", server.database_url]
+        added = subprocess.run(args, input="refund password 2026\n", capture_output=True, text=True, timeout=60)
+        assert added.returncode == 0 or "already taken" in added.stderr, added.stderr
+        status, body = server.request("POST", "/v1/staff/tokens", {"username": username, "password": "refund password 2026"})
+        assert status == 201, body
+        headers.append({"Authorization": "Bearer " + json.loads(body)["token"]})
+    return headers
+
+
+@pytest.mark.parametrize("provider", ["alipay", "wechatpay", "stripe", "unionpay"])
+def test_a_refund_goes_back_through_the_provider_it_came_by(world, provider):
+    """Each adapter's own refund request (Alipay alipay.trade.refund, WeChat Pay v3 refunds,
+    Stripe /v1/refunds with an Idempotency-Key, UnionPay backTransReq txnType 04), keyed by our
+    refund id; a refund the provider answers "processing" is queried (WeChat Pay's refund query,
+    Stripe's GET /v1/refunds/{id}, UnionPay's queryTrans) until it is paid back."""
+    server, _, fake = world
+    ops, boss = refund_desk(server)
+    created = create_order(server, provider)
+    txn = f"{provider}-refund-{uuid.uuid4().hex[:12]}"
+    body, headers = notification(fake, provider, created["id"], 5000, txn)
+    assert notify(server, provider, body, headers) == SUCCESS_REPLY[provider]
+    paid_txn = order(server, created["id"])
+    assert paid_txn["status"] == "credited"
+    before = balance(server)
+    status, answer = server.request("POST", "/v1/admin/refunds", {
+        "order_id": created["id"], "amount": {"amount": 2000, "currency": "CNY"}, "reason": "用户投诉"}, ops)
+    assert status == 201, answer
+    refund_id = json.loads(answer)["id"]
+    asked = len(fake.refunds)
+    status, answer = server.request("POST", f"/v1/admin/refunds/{refund_id}/approve", {"reason": "核实"}, boss)
+    assert status == 200, answer
+    assert balance(server) == before - 2000
+    kind, sent = fake.refunds[asked]
+    assert kind == provider
+    if provider == "alipay":
+        assert sent["out_request_no"] == refund_id and sent["refund_amount"] == "20.00" and sent["trade_no"] == txn
+    elif provider == "wechatpay":
+        assert sent["out_refund_no"] == refund_id and sent["transaction_id"] == txn
+        assert sent["amount"] == {"refund": 2000, "total": 5000, "currency": "CNY"}
+    elif provider == "stripe":
+        assert sent["idempotency_key"] == f"baohao-rf-{refund_id}" and sent["amount"] == "2000" and sent["payment_intent"] == txn
+    else:
+        assert sent["txnType"] == "04" and sent["txnAmt"] == "2000" and sent["origQryId"] == txn
+
+    def settled():
+        return json.loads(server.admin("GET", f"/v1/admin/refunds/{refund_id}")[1])
+    deadline = time.time() + 30
+    while settled()["status"] == "processing" and time.time() < deadline:
+        time.sleep(0.3)
+    final = settled()
+    assert final["status"] == "succeeded" and final["provider_refund_id"], final
+    # Asked once to refund; every later ask was a query, never a second refund request.
+    assert [kind for kind, _ in fake.refunds[asked:]] == [provider]
+    assert order(server, created["id"])["status"] == "partially_refunded"
+    report = json.loads(server.admin("POST", "/v1/admin/verify")[1])
+    assert report["ok"] is True, report

@@ -77,6 +77,7 @@ public func buildApplication(
             metadata: ["path": "\(createdKey)", "hint": "back it up; every server process needs the same key"])
     }
     let firstRetry = try config.seconds("BAOHAO_PARTNER_CALLBACK_FIRST_RETRY_SECONDS", default: 10, range: 1...3600)
+    let refundRetry = try config.seconds("BAOHAO_REFUND_FIRST_RETRY_SECONDS", default: 30, range: 1...3600)
     let callbackTransport = HTTPCallbackTransport()
     let messaging: MessagingSetup.Result
     do {
@@ -110,7 +111,10 @@ public func buildApplication(
         counterRealNameRequired: realName == "required", twilioAuthToken: twilioAuthToken,
         twilioPaymentConnector: environment["BAOHAO_TWILIO_PAY_CONNECTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "Default",
         partnerSecrets: partnerSecrets, callbackTransport: callbackTransport,
-        callbackSchedule: CallbackSchedule(firstRetry: TimeInterval(firstRetry)))
+        callbackSchedule: CallbackSchedule(firstRetry: TimeInterval(firstRetry)),
+        refundSchedule: RefundSchedule(
+            first: TimeInterval(refundRetry), longest: RefundSchedule.standard.longest,
+            maximumAttempts: RefundSchedule.standard.maximumAttempts))
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }

@@ -26,6 +26,24 @@ public protocol PaymentGateway: Sendable {
     /// Asks the provider to return money for a payment. Keyed by `refundID`, so repeating the
     /// request cannot refund twice.
     func refund(_ request: RefundRequest) async throws -> RefundResult
+
+    /// Asks what became of a refund asked for before, when the earlier ask may or may not have
+    /// arrived (a timeout) or was still under way. `providerRefundID` is the provider's id for it,
+    /// if an answer gave one.
+    func queryRefund(_ request: RefundRequest, providerRefundID: String?) async throws -> RefundQueryResult
+}
+
+extension PaymentGateway {
+    /// For a provider whose refund request is itself the query (the same id answers the same
+    /// refund with its state): the request again. A refusal of a repeat says nothing about the
+    /// first, so it is `unknown`.
+    public func queryRefund(_ request: RefundRequest, providerRefundID: String?) async throws -> RefundQueryResult {
+        switch try await refund(request) {
+        case .succeeded(let id): return .succeeded(providerRefundID: id)
+        case .processing(let id): return .processing(providerRefundID: id)
+        case .refused(let code): return .unknown(code: code)
+        }
+    }
 }
 
 /// The enabled gateways, looked up by payment method or by name.

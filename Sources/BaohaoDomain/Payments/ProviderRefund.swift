@@ -10,15 +10,36 @@ public struct RefundRequest: Sendable, Hashable {
     /// The payment's full amount (WeChat Pay wants it beside the refund).
     public let paymentTotal: Money
     public let reason: String
+    /// When the refund was first asked for: the request time a provider keys a refund by
+    /// besides our id (UnionPay's `txnTime`), the same on every ask.
+    public let requestedAt: Date?
 
-    public init(orderID: String, transactionID: String, refundID: String, amount: Money, paymentTotal: Money, reason: String) {
+    public init(
+        orderID: String, transactionID: String, refundID: String, amount: Money, paymentTotal: Money, reason: String,
+        requestedAt: Date? = nil
+    ) {
         self.orderID = orderID
         self.transactionID = transactionID
         self.refundID = refundID
         self.amount = amount
         self.paymentTotal = paymentTotal
         self.reason = reason
+        self.requestedAt = requestedAt
     }
+}
+
+/// What the provider says about a refund asked for before.
+public enum RefundQueryResult: Sendable, Hashable {
+    /// Paid back; the provider's refund id.
+    case succeeded(providerRefundID: String)
+    /// Still under way.
+    case processing(providerRefundID: String)
+    /// The provider made this refund fail for good (closed, abnormal): nothing was paid back.
+    case failed(code: String)
+    /// The provider has no refund under our id: the earlier ask never arrived.
+    case notFound
+    /// An answer that is neither (a repeat refused, say): nobody can tell from it whether money went back.
+    case unknown(code: String)
 }
 
 /// What the provider said to a refund request.

@@ -13,10 +13,10 @@ import Foundation
 ///
 /// Either way the provider is then asked (``process(limit:)``), keyed by the refund's id so a
 /// repeated ask cannot refund twice: a success pays the refund out of the provider's clearing
-/// account; a refusal of the first ask puts the money back where it was taken from; a network
-/// error or "processing" is asked again on the ``RefundSchedule``. A refusal after such an ask is
-/// not trusted to be final (a provider may refuse a repeat of a refund it is making): asking stops,
-/// the money stays pending, and the refund is listed with the answer for an operator.
+/// account; a refusal, or a refund the provider closed, puts the money back where it was taken
+/// from; a network error or "processing" is asked again on the ``RefundSchedule``, by querying. An
+/// answer that cannot say whether money went back (a provider refusing a repeat of a refund it may
+/// be making) stops the asking with the money still pending, listed for an operator.
 public struct RefundService: Sendable {
     /// The ports this service uses, and no others.
     let store: Transactions<any RefundRows & CreditRows & LedgerRows>
@@ -242,8 +242,26 @@ public struct RefundService: Sendable {
         return round
     }
 
+    /// What an ask learned, as far as the money is concerned.
+    enum Answer: Sendable {
+        /// Paid back.
+        case paid(providerRefundID: String)
+        /// Under way: ask again later.
+        case underWay(providerRefundID: String?)
+        /// Certainly not paid back, and never will be under this id: the money goes back.
+        case refused(code: String)
+        /// Nobody can tell whether money went back: asking stops, an operator checks.
+        case inDoubt(code: String)
+        /// No answer (network, provider down): ask again later.
+        case noAnswer(String)
+    }
+
     /// One ask for one processing refund, claimed first so two processes never ask at once; the
     /// refund after, or `nil` if another process had claimed it.
+    ///
+    /// The first ask requests the refund. Later ones query it (an earlier ask may have arrived):
+    /// a refund the provider does not know is requested again, and only a refusal of a request
+    /// the provider had not seen before moves the money back.
     func attempt(_ due: Refund) async throws -> Refund? {
         guard due.status == .processing, let dueAt = due.nextAttemptAt else { return nil }
         let claimedAt = clock.now()
@@ -252,28 +270,44 @@ public struct RefundService: Sendable {
                 try await $0.claimRefund(id: due.id, expected: dueAt, leaseUntil: claimedAt + RefundSchedule.lease)
             })
         else { return nil }
-        let result: Result<RefundResult, any Error>
+        let answer: Answer
         if let gateway = gateways.gateway(named: due.provider) {
             let total = try await store.read { try await $0.payment(provider: due.provider, transactionID: due.transactionID) }?.amount
-            do {
-                result = .success(
-                    try await gateway.refund(
-                        RefundRequest(
-                            orderID: due.orderID, transactionID: due.transactionID, refundID: due.id, amount: due.amount,
-                            paymentTotal: total ?? due.amount, reason: due.reason)))
-            } catch let unsupported as ProviderUnsupported {
-                result = .success(.refused(code: "unsupported_\(unsupported.operation)"))
-            } catch {
-                result = .failure(error)
-            }
+            let request = RefundRequest(
+                orderID: due.orderID, transactionID: due.transactionID, refundID: due.id, amount: due.amount,
+                paymentTotal: total ?? due.amount, reason: due.reason, requestedAt: due.decidedAt ?? due.requestedAt)
+            answer = await Self.ask(gateway, request, asked: due.attempts > 0, providerRefundID: due.providerRefundID)
         } else {
-            result = .failure(ProviderUnsupported("provider \(due.provider) is not configured"))
+            answer = .noAnswer("provider \(due.provider) is not configured")
         }
-        return try await record(result, for: due.id)
+        return try await record(answer, for: due.id)
+    }
+
+    static func ask(_ gateway: any PaymentGateway, _ request: RefundRequest, asked: Bool, providerRefundID: String?) async -> Answer {
+        do {
+            if asked {
+                switch try await gateway.queryRefund(request, providerRefundID: providerRefundID) {
+                case .succeeded(let id): return .paid(providerRefundID: id)
+                case .processing(let id): return .underWay(providerRefundID: id)
+                case .failed(let code): return .refused(code: code)
+                case .unknown(let code): return .inDoubt(code: code)
+                case .notFound: break
+                }
+            }
+            switch try await gateway.refund(request) {
+            case .succeeded(let id): return .paid(providerRefundID: id)
+            case .processing(let id): return .underWay(providerRefundID: id)
+            case .refused(let code): return .refused(code: code)
+            }
+        } catch let unsupported as ProviderUnsupported {
+            return asked ? .inDoubt(code: "unsupported_\(unsupported.operation)") : .refused(code: "unsupported_\(unsupported.operation)")
+        } catch {
+            return .noAnswer(String(describing: error))
+        }
     }
 
     /// Writes what the provider said: a payout, a cancellation, or the next ask.
-    func record(_ result: Result<RefundResult, any Error>, for id: String) async throws -> Refund {
+    func record(_ answer: Answer, for id: String) async throws -> Refund {
         let now = clock.now()
         let ids = self.ids
         let schedule = self.schedule
@@ -281,8 +315,8 @@ public struct RefundService: Sendable {
             guard var refund = try await session.refund(id: id, forUpdate: true) else { throw DomainError.refundNotFound }
             guard refund.status == .processing else { return refund }
             refund.attempts += 1
-            switch result {
-            case .success(.succeeded(let providerRefundID)):
+            switch answer {
+            case .paid(let providerRefundID):
                 refund.providerRefundID = providerRefundID
                 let payout = try Transfer(
                     id: ids.make("tr", at: now), kind: .refundPayout, orderID: nil,
@@ -297,13 +331,11 @@ public struct RefundService: Sendable {
                 refund.nextAttemptAt = nil
                 refund.lastError = nil
                 if refund.source == .credit { try await Self.markOrderRefunded(refund, in: session, at: now) }
-            case .success(.refused(let code)) where refund.attempts > 1:
-                // An earlier ask may have reached the provider (a timeout, a "processing"): this
-                // refusal may only say the request is a repeat. Moving the money back could pay it
-                // twice, so asking stops and an operator checks with the provider.
-                refund.lastError = String("refused after an earlier ask: \(code); check with the provider".prefix(200))
+            case .inDoubt(let code):
+                // The money stays pending: moving it back could pay it twice.
+                refund.lastError = String("unclear after an earlier ask: \(code); check with the provider".prefix(200))
                 refund.nextAttemptAt = nil
-            case .success(.refused(let code)):
+            case .refused(let code):
                 guard let transferID = refund.transferID, let taken = try await session.transfer(id: transferID) else {
                     throw StoreError.corrupt("refund \(refund.id) has no transfer")
                 }
@@ -323,12 +355,12 @@ public struct RefundService: Sendable {
                 refund.completedAt = now
                 refund.nextAttemptAt = nil
                 refund.lastError = String("refused: \(code)".prefix(200))
-            case .success(.processing(let providerRefundID)):
-                refund.providerRefundID = providerRefundID
+            case .underWay(let providerRefundID):
+                refund.providerRefundID = providerRefundID ?? refund.providerRefundID
                 refund.lastError = "processing"
                 refund.nextAttemptAt = schedule.retry(after: refund.attempts, now: now)
-            case .failure(let error):
-                refund.lastError = String(String(describing: error).prefix(200))
+            case .noAnswer(let error):
+                refund.lastError = String(error.prefix(200))
                 refund.nextAttemptAt = schedule.retry(after: refund.attempts, now: now)
             }
             guard try await session.updateRefund(refund, expected: .processing) else { throw StoreError.conflict }

@@ -38,7 +38,7 @@ struct AdminRefundsController<Context: StaffIdentityContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> JSONResponse<[RefundView]> {
         var status: RefundStatus? = nil
-        if let raw = request.uri.queryParameters.get("status"), !raw.isEmpty {
+        if let raw = request.uri.queryParameters.get("status") {
             guard let parsed = RefundStatus(rawValue: raw) else {
                 throw Problem(
                     DomainError.validation(

@@ -128,6 +128,21 @@ public struct AlipayProvider: PaymentProvider {
         return .succeeded(providerRefundID: response["trade_no"] as? String ?? request.transactionID)
     }
 
+    /// `alipay.trade.fastpay.refund.query` under our `out_request_no`: a refund that happened answers
+    /// `refund_status` `REFUND_SUCCESS`; one Alipay never made answers without it.
+    public func queryRefund(_ request: RefundRequest, providerRefundID: String?) async throws -> RefundQueryResult {
+        let business = try Self.json(["trade_no": request.transactionID, "out_request_no": request.refundID])
+        let response = try await call("alipay.trade.fastpay.refund.query", business: business)
+        guard response["code"] as? String == "10000" else {
+            throw ProviderCallError.httpStatus(200, code: response["sub_code"] as? String ?? response["code"] as? String)
+        }
+        switch response["refund_status"] as? String {
+        case "REFUND_SUCCESS": return .succeeded(providerRefundID: response["trade_no"] as? String ?? request.transactionID)
+        case nil: return .notFound
+        case let other?: return .unknown(code: other)
+        }
+    }
+
     /// Calls the gateway and returns the verified `…_response` object.
     func call(_ method: String, business: String) async throws -> [String: Any] {
         let fields = try signedRequest(method: method, business: business)

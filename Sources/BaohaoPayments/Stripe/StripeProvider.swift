@@ -141,6 +141,31 @@ public struct StripeProvider: PaymentProvider {
         }
     }
 
+    /// `GET /v1/refunds/{id}` once Stripe named the refund; before that, the request again under its
+    /// idempotency key, which answers the same refund.
+    public func queryRefund(_ request: RefundRequest, providerRefundID: String?) async throws -> RefundQueryResult {
+        guard let providerRefundID, providerRefundID.hasPrefix("re_"), providerRefundID.count <= 64,
+            providerRefundID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+        else {
+            switch try await refund(request) {
+            case .succeeded(let id): return .succeeded(providerRefundID: id)
+            case .processing(let id): return .processing(providerRefundID: id)
+            case .refused(let code): return .unknown(code: code)
+            }
+        }
+        let (status, object) = try await call("GET", "/v1/refunds/\(providerRefundID)", form: [], idempotencyKey: nil)
+        if status == 404 { return .notFound }
+        guard status == 200 else {
+            throw ProviderCallError.httpStatus(status, code: (object["error"] as? [String: Any])?["code"] as? String)
+        }
+        switch object["status"] as? String {
+        case "succeeded": return .succeeded(providerRefundID: providerRefundID)
+        case "pending", "requires_action": return .processing(providerRefundID: providerRefundID)
+        case "failed", "canceled": return .failed(code: object["failure_reason"] as? String ?? object["status"] as! String)
+        default: return .unknown(code: object["status"] as? String ?? "unknown")
+        }
+    }
+
     func call(_ method: String, _ path: String, form: [(String, String)], idempotencyKey: String?) async throws -> (Int, [String: Any]) {
         var headers = ["Authorization": "Bearer \(configuration.secretKey)", "Stripe-Version": "2024-06-20"]
         if method == "POST" { headers["Content-Type"] = "application/x-www-form-urlencoded" }

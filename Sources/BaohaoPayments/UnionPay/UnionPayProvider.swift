@@ -125,12 +125,34 @@ public struct UnionPayProvider: PaymentProvider {
         var fields = common(txnType: "04", subType: "00", bizType: "000201", channelType: "07")
         fields["orderId"] = Self.unionPayOrderID(request.refundID)
         fields["origQryId"] = request.transactionID
-        fields["txnTime"] = ChinaTime.formatCompact(clock.now())
+        fields["txnTime"] = ChinaTime.formatCompact(request.requestedAt ?? clock.now())
         fields["txnAmt"] = String(request.amount.amountMinor)
         fields["backUrl"] = "\(configuration.publicBaseURL)/v1/payments/unionpay/notify"
         let answer = try await call("/gateway/api/backTransReq.do", fields)
         guard answer["respCode"] == "00" else { return .refused(code: answer["respCode"] ?? "unknown") }
         return .processing(providerRefundID: answer["queryId"] ?? request.refundID)
+    }
+
+    /// `queryTrans.do` for the refund's own order id and request time: `origRespCode` 00 paid back,
+    /// 03/04/05 under way, anything else failed; respCode 34 (no such transaction) never arrived.
+    public func queryRefund(_ request: RefundRequest, providerRefundID: String?) async throws -> RefundQueryResult {
+        guard let requestedAt = request.requestedAt else { return .unknown(code: "no request time") }
+        var fields = common(txnType: "00", subType: "00", bizType: "000000", channelType: "07")
+        fields["orderId"] = Self.unionPayOrderID(request.refundID)
+        fields["txnTime"] = ChinaTime.formatCompact(requestedAt)
+        let answer = try await call("/gateway/api/queryTrans.do", fields)
+        switch answer["respCode"] {
+        case "00": break
+        case "34": return .notFound
+        default: throw ProviderCallError.httpStatus(200, code: answer["respCode"])
+        }
+        let id = answer["queryId"] ?? providerRefundID ?? request.refundID
+        switch answer["origRespCode"] {
+        case "00", "A6": return .succeeded(providerRefundID: id)
+        case "03", "04", "05": return .processing(providerRefundID: id)
+        case let code?: return .failed(code: code)
+        case nil: return .unknown(code: "no origRespCode")
+        }
     }
 
     /// Posts a signed back-end request and returns the verified answer's fields.

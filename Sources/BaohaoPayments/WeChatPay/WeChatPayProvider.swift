@@ -180,6 +180,23 @@ public struct WeChatPayProvider: PaymentProvider {
         }
     }
 
+    /// `GET /v3/refund/domestic/refunds/{out_refund_no}`: the refund's state under our id.
+    public func queryRefund(_ request: RefundRequest, providerRefundID: String?) async throws -> RefundQueryResult {
+        let id = request.refundID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? request.refundID
+        let response = try await call("GET", "/v3/refund/domestic/refunds/\(id)", body: nil)
+        let object = Self.object(response)
+        if response.status == 404 { return .notFound }
+        guard response.status == 200, let refundID = object["refund_id"] as? String else {
+            throw ProviderCallError.httpStatus(response.status, code: object["code"] as? String)
+        }
+        switch object["status"] as? String {
+        case "SUCCESS": return .succeeded(providerRefundID: refundID)
+        case "PROCESSING": return .processing(providerRefundID: refundID)
+        case "CLOSED", "ABNORMAL": return .failed(code: object["status"] as! String)
+        default: return .unknown(code: object["status"] as? String ?? "UNKNOWN")
+        }
+    }
+
     /// A signed API call; the answer is returned only once its signature is verified.
     func call(_ method: String, _ pathAndQuery: String, body: [String: Any]?) async throws -> ProviderHTTPResponse {
         let bytes =
