@@ -166,6 +166,11 @@ def test_refunds_in_the_staff_console(tmp_path):
                                     or (driver.refresh() or False), 15)
                 shot(driver, f"order-refunds-{suffix}")
                 page_checks(driver, width)
+                navigates(driver, lambda: driver.find_element(By.CSS_SELECTOR, "#refunds a").click())
+                slip = wait.until(EC.presence_of_element_located((By.ID, "status"))).find_element(By.XPATH, "..").text
+                assert "退款凭证" in driver.page_source and "原充值凭证号" in slip, slip
+                shot(driver, f"refund-receipt-{suffix}")
+                page_checks(driver, width)
             finally:
                 driver.quit()
         verified = cli(server, "verify")

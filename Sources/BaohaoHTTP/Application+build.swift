@@ -19,6 +19,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         clock: services.clock, metrics: services.metrics, payments: services.payments, recharges: services.recharges
     ).addRoutes(to: router)
     ReceiptController(clock: services.clock, merchant: services.merchant, receipts: services.receipts).addRoutes(to: router)
+    RefundReceiptController(merchant: services.merchant, recharges: services.recharges, refunds: services.refunds).addRoutes(to: router)
     OrderPageController(checkout: services.checkout, recharges: services.recharges, refunds: services.refunds).addRoutes(to: router)
     RechargePortalController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,

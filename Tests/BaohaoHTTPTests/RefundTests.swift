@@ -131,6 +131,12 @@ struct RefundTests {
             #expect(approved.json["status"] as? String == "succeeded" && approved.json["decided_by"] as? String == "boss2")
             #expect(try await h.balance() == 5350)
             #expect(try await h.call(.get, "/v1/recharges/\(id)").json["status"] as? String == "partially_refunded")
+            // The refund receipt (退款凭证) names the original receipt; an unknown refund is 404.
+            let receiptNo = try #require(try await h.call(.get, "/v1/recharges/\(id)").json["receipt_no"] as? String)
+            let slip = try await h.call(.get, "/refunds/\(refundID)")
+            #expect(slip.status == .ok && slip.text.contains("退款凭证") && slip.text.contains(receiptNo) && slip.text.contains("¥20.00"))
+            #expect(slip.text.contains("已退款") && !slip.text.contains("13800138000"))
+            #expect(try await h.call(.get, "/refunds/rf_unknown").status == .notFound)
             // Approving again is harmless: the same refund, no second transfer.
             #expect(try await Self.decide(h, boss2, refundID, "approve").json["status"] as? String == "succeeded")
             let late = try await Self.decide(h, boss1, refundID, "approve")

@@ -64,7 +64,7 @@ struct OrderPageController<Context: RequestContext> {
                     ? (language == .zh ? "重复付款自动退款" : "Automatic refund of a repeated payment")
                     : (language == .zh ? "退款" : "Refund")
                 return [
-                    "what": what, "amount": refund.amount.formatted, "status": Messages.refundStatus(refund.status, language),
+                    "what": what, "amount": refund.amount.formatted, "id": refund.id, "status": Messages.refundStatus(refund.status, language),
                     "statusClass": refund.status == .succeeded ? "ok" : refund.status == .failed ? "bad" : "wait",
                 ]
             }
@@ -126,7 +126,7 @@ enum OrderPageTemplate {
             {{#receiptNo}}<p><a class="button" id="receipt-link" href="/receipts/{{receiptNo}}">{{receiptLabel}}</a></p>{{/receiptNo}}
             {{#payURL}}<p><a class="button" id="pay-link" href="{{payURL}}">{{payLabel}}</a></p>{{/payURL}}
             {{#refundsHeading}}<h2>{{refundsHeading}}</h2><table id="refunds">
-            {{#refunds}}<tr><th>{{what}}</th><td>{{amount}} <span class="status {{statusClass}}">{{status}}</span></td></tr>
+            {{#refunds}}<tr><th><a href="/refunds/{{id}}">{{what}}</a></th><td>{{amount}} <span class="status {{statusClass}}">{{status}}</span></td></tr>
             {{/refunds}}</table><p class="note">{{refundsNote}}</p>{{/refundsHeading}}
             {{#explanation}}<p class="error" role="status">{{explanation}}</p><p><a class="button" href="/">{{againLabel}}</a></p>{{/explanation}}
             {{#waiting}}<p class="note">{{waitingNote}}</p>{{/waiting}}
