@@ -29,7 +29,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         .addRoutes(to: router)
     AccountController(
         admin: services.admin, clock: services.clock, retention: services.retention, secureCookies: services.secureCookies,
-        subscribers: services.subscribers
+        subscribers: services.subscribers, recharges: services.recharges, refunds: services.refunds
     ).addRoutes(to: router)
     StaffConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, ivr: services.ivr, partners: services.partners,

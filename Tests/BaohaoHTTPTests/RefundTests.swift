@@ -241,6 +241,64 @@ struct RefundTests {
             #expect(verified["ok"] as? Bool == true, "\(verified)")
         }
     }
+
+    @Test(
+        "申请退款: a subscriber asks from the order history; an administrator approves; someone else's order is not found",
+        arguments: TestDatabase.all)
+    func subscriberRequest(_ database: TestDatabase) async throws {
+        try await Harness.run(database) { h in
+            let admin = try await h.services.staff.addStaff(username: "boss1", displayName: "boss1", role: .admin, password: Self.password)
+            let id = try await Self.creditedOrder(h)
+            let lineID = try #require(try await h.line()["id"] as? String)
+            let token = SessionToken.make()
+            let csrf = SessionToken.make()
+            try await h.services.store.write { session in
+                try await session.insertSubscriberAccount(SubscriberAccount(id: "sa_1", createdAt: h.clock.now()))
+                try await session.linkNumber(lineID: lineID, accountID: "sa_1", at: h.clock.now())
+                try await session.insertSubscriberSession(
+                    SubscriberSession(
+                        tokenHash: SessionToken.hash(token), accountID: "sa_1", createdAt: h.clock.now(),
+                        expiresAt: h.clock.now() + 3600, lastSeenAt: h.clock.now()))
+            }
+            let cookie: HTTPFields = [.cookie: "bh_session=\(token); bh_csrf=\(csrf)"]
+            let history = try await h.call(.get, "/me/lines/\(lineID)", headers: cookie)
+            #expect(history.text.contains("/me/orders/\(id)/refund") && history.text.contains("申请退款"))
+            let form = try await h.call(.get, "/me/orders/\(id)/refund", headers: cookie)
+            #expect(form.status == .ok && form.text.contains("现在可退") && form.text.contains("¥50.00"), "\(form.text)")
+
+            var post = cookie
+            post[.contentType] = "application/x-www-form-urlencoded"
+            let blank = try await h.call(.post, "/me/orders/\(id)/refund", body: "csrf=\(csrf)&reason=", headers: post)
+            #expect(blank.status == .unprocessableContent && blank.text.contains("退款原因"))
+            let asked = try await h.call(
+                .post, "/me/orders/\(id)/refund", body: "csrf=\(csrf)&reason=%E4%B8%8D%E9%9C%80%E8%A6%81%E4%BA%86", headers: post)
+            #expect(asked.status == .seeOther && asked.headers[.location] == "/orders/\(id)")
+            // Asking again while it waits is the same request.
+            _ = try await h.call(.post, "/me/orders/\(id)/refund", body: "csrf=\(csrf)&reason=again", headers: post)
+            let waiting = try await h.admin(.get, "/v1/admin/refunds?status=requested").array
+            #expect(
+                waiting.count == 1 && waiting.first?["requested_via"] as? String == "subscriber" && waiting.first?["requested_by"] is NSNull
+            )
+            #expect(waiting.first?["reason"] as? String == "不需要了")
+            #expect((waiting.first?["amount"] as? [String: Any])?["amount"] as? Int == 5000)
+            #expect(try await h.balance() == 7350)
+
+            // Not theirs: another line's order is "not found", and nothing is asked.
+            try await Fixtures.seedLine(h.services.store, msisdn: "13900139000", balance: 0, clock: h.clock)
+            let other = try await Self.creditedOrder(h, "13900139000")
+            #expect(try await h.call(.get, "/me/orders/\(other)/refund", headers: cookie).status == .notFound)
+            #expect(try await h.call(.post, "/me/orders/\(other)/refund", body: "csrf=\(csrf)&reason=x", headers: post).status == .notFound)
+
+            let refundID = try #require(waiting.first?["id"] as? String)
+            #expect(try await h.services.refunds.approve(id: refundID, reason: nil, by: admin).status == .succeeded)
+            #expect(try await h.balance() == 2350)
+            #expect(try await h.call(.get, "/v1/recharges/\(id)").json["status"] as? String == "refunded")
+            let after = try await h.call(.get, "/me/orders/\(id)/refund", headers: cookie)
+            #expect(after.text.contains("没有可退的金额") && !after.text.contains("refund-submit"))
+            let verified = try await h.verify()
+            #expect(verified["ok"] as? Bool == true, "\(verified)")
+        }
+    }
 }
 
 /// A provider whose refund answers are scripted, one per ask; it records the refund ids asked.

@@ -47,8 +47,10 @@ public struct Refund: Sendable, Hashable {
     /// No person asked for it: a payment that could not be credited.
     public let automatic: Bool
     public var status: RefundStatus
-    /// The staff id of who asked, `nil` when automatic.
+    /// The staff id of who asked; `nil` when automatic or asked by the subscriber.
     public let requestedBy: String?
+    /// The subscriber account that asked from its order history (申请退款), if one did.
+    public let requestedBySubscriber: String?
     public let requestedAt: Date
     public var decidedBy: String?
     public var decidedAt: Date?
@@ -67,7 +69,8 @@ public struct Refund: Sendable, Hashable {
     public init(
         id: String, orderID: String, lineID: String, provider: String, transactionID: String, source: RefundSource, amount: Money,
         linePart: Money, feePart: Money, reason: String, automatic: Bool, status: RefundStatus, requestedBy: String?,
-        requestedAt: Date, decidedBy: String? = nil, decidedAt: Date? = nil, decisionReason: String? = nil, transferID: String? = nil,
+        requestedBySubscriber: String? = nil, requestedAt: Date, decidedBy: String? = nil, decidedAt: Date? = nil,
+        decisionReason: String? = nil, transferID: String? = nil,
         payoutTransferID: String? = nil, cancelTransferID: String? = nil, providerRefundID: String? = nil, attempts: Int = 0,
         nextAttemptAt: Date? = nil, lastError: String? = nil, completedAt: Date? = nil
     ) {
@@ -84,6 +87,7 @@ public struct Refund: Sendable, Hashable {
         self.automatic = automatic
         self.status = status
         self.requestedBy = requestedBy
+        self.requestedBySubscriber = requestedBySubscriber
         self.requestedAt = requestedAt
         self.decidedBy = decidedBy
         self.decidedAt = decidedAt
@@ -97,6 +101,9 @@ public struct Refund: Sendable, Hashable {
         self.lastError = lastError
         self.completedAt = completedAt
     }
+
+    /// Who asked, as the API names it: a member of staff, the subscriber, or nobody (automatic).
+    public var requestedVia: String { automatic ? "automatic" : requestedBySubscriber != nil ? "subscriber" : "staff" }
 
     /// The longest reason kept.
     public static let maximumReason = 200

@@ -79,6 +79,51 @@ public struct RefundService: Sendable {
         }
     }
 
+    /// 申请退款: a signed-in subscriber asks for a refund of an order on one of their lines
+    /// (`lineID`, which the caller checked is theirs), with a reason. It asks for what can be
+    /// refunded now (the line's balance limits the face value) and waits for an administrator.
+    /// Asking again while a request of theirs waits answers that request.
+    public func requestBySubscriber(orderID: String, lineID: String, reason: String, accountID: String) async throws -> Refund {
+        let reason = try Refund.checkedReason(reason)
+        let now = clock.now()
+        let ids = self.ids
+        let gateways = self.gateways
+        return try await store.write { session in
+            guard orderID.count <= Self.maximumID, let order = try await session.order(id: orderID, forUpdate: true), order.lineID == lineID
+            else { throw DomainError.orderNotFound }
+            let earlier = try await session.refunds(orderID: order.id)
+            if let waiting = earlier.first(where: { $0.status == .requested && $0.requestedBySubscriber == accountID }) { return waiting }
+            let payment = try Self.refundablePayment(of: order, gateways: gateways)
+            guard let line = try await session.line(id: order.lineID, forUpdate: false) else {
+                throw StoreError.corrupt("order \(order.id) has no line")
+            }
+            let credit = earlier.filter { $0.source == .credit }
+            let refundable = RefundSplit.refundable(order: order, earlier: credit, balance: line.balance)
+            guard refundable.amountMinor > 0, let split = try RefundSplit.split(amount: refundable, order: order, earlier: credit) else {
+                throw DomainError.refundNotCovered(refundable: refundable)
+            }
+            let refund = Refund(
+                id: ids.make("rf", at: now), orderID: order.id, lineID: order.lineID, provider: payment.provider,
+                transactionID: payment.transactionID, source: .credit, amount: refundable, linePart: split.linePart,
+                feePart: split.feePart, reason: reason, automatic: false, status: .requested, requestedBy: nil,
+                requestedBySubscriber: accountID, requestedAt: now)
+            guard try await session.insertRefund(refund) else { throw StoreError.conflict }
+            return refund
+        }
+    }
+
+    /// What a subscriber could get back from an order now, or why nothing: for the portal's form.
+    public func refundable(orderID: String) async throws -> Money {
+        try await store.read { session in
+            guard let order = try await session.order(id: orderID, forUpdate: false),
+                order.status == .credited || order.status == .partiallyRefunded,
+                let line = try await session.line(id: order.lineID, forUpdate: false)
+            else { return .zero(.cny) }
+            let credit = try await session.refunds(orderID: order.id).filter { $0.source == .credit }
+            return RefundSplit.refundable(order: order, earlier: credit, balance: line.balance)
+        }
+    }
+
     /// Approves a requested refund: a different administrator than the one who asked. The money
     /// is taken back from the line at once; the provider is asked right after (see ``process(limit:)``).
     /// Approving an approved refund again, by the same administrator, answers it as it is.

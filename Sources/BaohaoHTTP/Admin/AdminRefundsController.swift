@@ -117,6 +117,7 @@ struct RefundView: Encodable, Sendable {
     let provider: String
     let providerRefundID: String?
     let requestedBy: String?
+    let requestedVia: String
     let requestedAt: String
     let decidedBy: String?
     let decidedAt: String?
@@ -133,6 +134,7 @@ struct RefundView: Encodable, Sendable {
         case feePart = "fee_part"
         case providerRefundID = "provider_refund_id"
         case requestedBy = "requested_by"
+        case requestedVia = "requested_via"
         case requestedAt = "requested_at"
         case decidedBy = "decided_by"
         case decidedAt = "decided_at"
@@ -157,6 +159,7 @@ struct RefundView: Encodable, Sendable {
         try c.encode(provider, forKey: .provider)
         try c.encode(providerRefundID, forKey: .providerRefundID)
         try c.encode(requestedBy, forKey: .requestedBy)
+        try c.encode(requestedVia, forKey: .requestedVia)
         try c.encode(requestedAt, forKey: .requestedAt)
         try c.encode(decidedBy, forKey: .decidedBy)
         try c.encode(decidedAt, forKey: .decidedAt)
@@ -180,6 +183,7 @@ struct RefundView: Encodable, Sendable {
         provider = refund.provider
         providerRefundID = refund.providerRefundID
         requestedBy = refund.requestedBy.map { usernames[$0] ?? $0 }
+        requestedVia = refund.requestedVia
         requestedAt = ISO8601.string(refund.requestedAt)
         decidedBy = refund.decidedBy.map { usernames[$0] ?? $0 }
         decidedAt = refund.decidedAt.map(ISO8601.string)

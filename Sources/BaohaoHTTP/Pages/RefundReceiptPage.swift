@@ -66,7 +66,8 @@ struct RefundReceiptController<Context: RequestContext> {
             "receiptNo": order.receiptNumber ?? "", "originalLabel": language == .zh ? "查看原充值凭证" : "Original receipt",
             "printLabel": language == .zh ? "打印" : "Print",
         ])
-        return HTMLResponse(html: PageLayout.render(title: language == .zh ? "退款凭证" : "Refund receipt", content: content, language: language))
+        return HTMLResponse(
+            html: PageLayout.render(title: language == .zh ? "退款凭证" : "Refund receipt", content: content, language: language))
     }
 }
 

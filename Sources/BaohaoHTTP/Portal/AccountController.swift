@@ -13,6 +13,8 @@ struct AccountController<Context: BrowserSessionContext> {
     /// Cookies are marked Secure when payers reach the server over https.
     let secureCookies: Bool
     let subscribers: SubscriberService
+    let recharges: RechargeService
+    let refunds: RefundService
 
     func addRoutes(to router: Router<Context>) {
         router.group().add(middleware: BrowserSessionMiddleware(.subscriber(self.subscribers), required: true))
@@ -20,6 +22,8 @@ struct AccountController<Context: BrowserSessionContext> {
             .get("/me/lines/:id", use: history)
             .get("/me/lines/:id/reminders", use: reminderForm)
             .post("/me/lines/:id/reminders", use: saveReminders)
+            .get("/me/orders/:id/refund", use: refundForm)
+            .post("/me/orders/:id/refund", use: requestRefund)
         // The key in the URL is the only credential: calendar apps send no cookies.
         router.get("/me/calendar.ics", use: calendar)
     }
@@ -109,6 +113,11 @@ struct AccountController<Context: BrowserSessionContext> {
                 "status": Messages.orderStatus(order.status, language), "orderHref": "/orders/\(order.id)",
             ]
             if let receipt = order.receiptNumber { row["receipt"] = receipt }
+            if order.status == .credited || order.status == .partiallyRefunded, order.channel != .partner,
+                order.paymentMethod != .cash, order.paymentMethod != .cardPresent
+            {
+                row["refundHref"] = "/me/orders/\(order.id)/refund"
+            }
             return row
         }
         let values: [String: Any] = [
@@ -116,6 +125,7 @@ struct AccountController<Context: BrowserSessionContext> {
             "rows": rows, "empty": rows.isEmpty, "emptyText": language == .zh ? "还没有充值记录。" : "No recharges yet.",
             "dateLabel": language == .zh ? "时间" : "Time", "amountLabel": language == .zh ? "金额" : "Amount",
             "statusLabel": language == .zh ? "状态" : "Status", "receiptLabel": language == .zh ? "凭证" : "Receipt",
+            "refundLabel": language == .zh ? "申请退款" : "Refund",
             "back": language == .zh ? "返回我的号码" : "Back to my numbers",
         ]
         return try page(

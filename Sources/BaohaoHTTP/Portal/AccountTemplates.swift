@@ -68,11 +68,32 @@ enum AccountTemplates {
             {{^empty}}
             <table>
             <tr><th scope="col">{{dateLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{statusLabel}}</th><th scope="col">{{receiptLabel}}</th></tr>
-            {{#rows}}<tr><td><a href="{{orderHref}}">{{date}}</a></td><td>{{amount}}</td><td>{{status}}</td><td>{{#receipt}}<a href="/receipts/{{receipt}}">{{receipt}}</a>{{/receipt}}</td></tr>
+            {{#rows}}<tr><td><a href="{{orderHref}}">{{date}}</a></td><td>{{amount}}</td><td>{{status}}{{#refundHref}}<br><a href="{{refundHref}}" class="refund-link">{{refundLabel}}</a>{{/refundHref}}</td><td>{{#receipt}}<a href="/receipts/{{receipt}}">{{receipt}}</a>{{/receipt}}</td></tr>
             {{/rows}}
             </table>
             {{/empty}}
             <p><a href="/me">{{back}}</a></p>
+            </div>
+            """)
+
+    static let refund = try! MustacheTemplate(
+        string: """
+            <h1>{{heading}}</h1>
+            <div class="card">
+            {{#error}}<p class="error" role="alert" id="form-error">{{error}}</p>{{/error}}
+            {{#message}}<p class="note" role="status" id="refund-message">{{message}}</p>{{/message}}
+            <table>
+            {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
+            {{/rows}}
+            </table>
+            {{#canAsk}}<form method="post" action="/me/orders/{{orderID}}/refund">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="reason">{{reasonLabel}}</label>
+            <input type="text" id="reason" name="reason" required maxlength="200">
+            <p class="note">{{note}}</p>
+            <button type="submit" id="refund-submit">{{submit}}</button>
+            </form>{{/canAsk}}
+            <p><a href="{{backHref}}">{{back}}</a></p>
             </div>
             """)
 

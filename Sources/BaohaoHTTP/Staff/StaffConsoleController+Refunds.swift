@@ -19,7 +19,10 @@ extension StaffConsoleController {
         let filter = request.uri.queryParameters.get("status").flatMap { RefundStatus(rawValue: String($0)) }
         let names = Dictionary(try await staff.staff().map { ($0.id, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         let rows: [[String: Any]] = try await refunds.refunds(status: filter, limit: 100).map { refund in
-            let who = refund.requestedBy.map { names[$0] ?? $0 } ?? (zh ? "系统（自动）" : "System (automatic)")
+            let who =
+                refund.requestedBy.map { names[$0] ?? $0 }
+                ?? (refund.requestedBySubscriber != nil
+                    ? (zh ? "用户本人（网上申请）" : "The subscriber (online)") : (zh ? "系统（自动）" : "System (automatic)"))
             var row: [String: Any] = [
                 "id": refund.id, "orderID": refund.orderID, "amount": refund.amount.formatted,
                 "status": Messages.refundStatus(refund.status, language),

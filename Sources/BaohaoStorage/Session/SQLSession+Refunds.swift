@@ -6,7 +6,7 @@ import SQLKit
 extension SQLSession {
     static let refundColumns = """
         id, order_id, line_id, provider, provider_txn_id, source, amount, line_part, fee_part, currency, reason, automatic, status,
-        requested_by, requested_at, decided_by, decided_at, decision_reason, transfer_id, payout_transfer_id, cancel_transfer_id,
+        requested_by, requested_by_subscriber, requested_at, decided_by, decided_at, decision_reason, transfer_id, payout_transfer_id, cancel_transfer_id,
         provider_refund_id, attempts, next_attempt_at, last_error, completed_at
         """
 
@@ -22,7 +22,9 @@ extension SQLSession {
             feePart: Money(try row.decode(column: "fee_part", as: Int64.self), currency),
             reason: try row.decode(column: "reason", as: String.self),
             automatic: try row.decode(column: "automatic", as: Int64.self) != 0, status: try enumValue(row, "status", RefundStatus.self),
-            requestedBy: try row.decode(column: "requested_by", as: String?.self), requestedAt: try date(row, "requested_at"),
+            requestedBy: try row.decode(column: "requested_by", as: String?.self),
+            requestedBySubscriber: try row.decode(column: "requested_by_subscriber", as: String?.self),
+            requestedAt: try date(row, "requested_at"),
             decidedBy: try row.decode(column: "decided_by", as: String?.self), decidedAt: try optionalDate(row, "decided_at"),
             decisionReason: try row.decode(column: "decision_reason", as: String?.self),
             transferID: try row.decode(column: "transfer_id", as: String?.self),
@@ -41,7 +43,7 @@ extension SQLSession {
                     \(bind: refund.source.rawValue), \(bind: refund.amount.amountMinor), \(bind: refund.linePart.amountMinor),
                     \(bind: refund.feePart.amountMinor), \(bind: refund.amount.currency.code), \(bind: refund.reason),
                     \(bind: Int64(refund.automatic ? 1 : 0)), \(bind: refund.status.rawValue), \(bind: refund.requestedBy),
-                    \(bind: refund.requestedAt.millis), \(bind: refund.decidedBy), \(bind: refund.decidedAt?.millis),
+                    \(bind: refund.requestedBySubscriber), \(bind: refund.requestedAt.millis), \(bind: refund.decidedBy), \(bind: refund.decidedAt?.millis),
                     \(bind: refund.decisionReason), \(bind: refund.transferID), \(bind: refund.payoutTransferID),
                     \(bind: refund.cancelTransferID), \(bind: refund.providerRefundID), \(bind: Int64(refund.attempts)),
                     \(bind: refund.nextAttemptAt?.millis), \(bind: refund.lastError), \(bind: refund.completedAt?.millis))
