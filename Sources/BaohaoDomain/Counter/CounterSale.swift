@@ -87,8 +87,11 @@ public struct CounterSale: Sendable, Hashable {
     /// stored with the sale.
     public var orderStatus: OrderStatus?
 
-    /// Whether the sale's money is in: credited (voided ones included, as they were taken).
-    public var isTaken: Bool { orderStatus.map { $0 == .credited || $0 == .voided } ?? true }
+    /// Whether the sale's money is in: credited (voided and later refunded ones included, as they
+    /// were taken in this shift; a refund after the shift is not the shift's).
+    public var isTaken: Bool {
+        orderStatus.map { [.credited, .voided, .partiallyRefunded, .refunded].contains($0) } ?? true
+    }
 
     public init(
         id: String, orderID: String, shiftID: String, clerkID: String, tender: Tender, amount: Money, fee: Money, total: Money,
