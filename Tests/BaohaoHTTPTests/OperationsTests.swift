@@ -1,3 +1,4 @@
+import BaohaoDomain
 import BaohaoTestSupport
 import Foundation
 import HTTPTypes
@@ -26,6 +27,14 @@ struct OperationsTests {
             ] {
                 #expect(spec.text.contains("  \(path):"), "\(path)")
             }
+            // Every transfer kind and order status the API can answer is in the document's enums.
+            func enumeration(_ marker: String) throws -> Set<String> {
+                let line = try #require(spec.text.split(separator: "\n").first { $0.contains(marker) })
+                let list = try #require(line.split(separator: "[").last?.split(separator: "]").first)
+                return Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            }
+            #expect(try enumeration("kind: {type: string, enum: [recharge,") == Set(TransferKind.allCases.map(\.rawValue)))
+            #expect(try enumeration("enum: [pending_payment, paid,") == Set(OrderStatus.allCases.map(\.rawValue)))
             let missing = try await h.call(.get, "/no/such/page")
             #expect(missing.status == .notFound)
             #expect(missing.contentType.hasPrefix("application/problem+json"))

@@ -131,6 +131,11 @@ struct RefundTests {
             #expect(approved.json["status"] as? String == "succeeded" && approved.json["decided_by"] as? String == "boss2")
             #expect(try await h.balance() == 5350)
             #expect(try await h.call(.get, "/v1/recharges/\(id)").json["status"] as? String == "partially_refunded")
+            // The line's ledger shows the refund reversing the recharge's transfer.
+            let ledger = try await h.admin(.get, "/v1/admin/lines/13800138000/ledger").array
+            let recharge = try #require(ledger.first { $0["order_id"] as? String == id })
+            let taken = try #require(ledger.first { $0["kind"] as? String == "refund" })
+            #expect(taken["reverses"] as? String == recharge["id"] as? String && recharge["reverses"] is NSNull)
             // The refund receipt (退款凭证) names the original receipt; an unknown refund is 404.
             let receiptNo = try #require(try await h.call(.get, "/v1/recharges/\(id)").json["receipt_no"] as? String)
             let slip = try await h.call(.get, "/refunds/\(refundID)")

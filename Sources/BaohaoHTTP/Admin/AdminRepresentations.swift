@@ -68,19 +68,32 @@ struct TransferRepresentation: Encodable, Sendable {
     let id: String
     let kind: String
     let orderID: String?
+    /// The transfer this one reverses (a void, a refund, a cancelled refund), or `null`.
+    let reverses: String?
     let createdAt: String
     let postings: [PostingRepresentation]
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, postings
+        case id, kind, postings, reverses
         case orderID = "order_id"
         case createdAt = "created_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(orderID, forKey: .orderID)
+        try c.encode(reverses, forKey: .reverses)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(postings, forKey: .postings)
     }
 
     init(_ transfer: Transfer) {
         id = transfer.id
         kind = transfer.kind.rawValue
         orderID = transfer.orderID
+        reverses = transfer.reverses
         createdAt = ISO8601.string(transfer.createdAt)
         postings = transfer.postings.map { PostingRepresentation(account: $0.account.code, amount: $0.amount) }
     }
