@@ -144,6 +144,13 @@ struct RefundTests {
             #expect(try await h.call(.get, "/refunds/rf_unknown").status == .notFound)
             // Approving again is harmless: the same refund, no second transfer.
             #expect(try await Self.decide(h, boss2, refundID, "approve").json["status"] as? String == "succeeded")
+            // Only a refund whose asking stopped on an unclear answer is settled by hand.
+            let settled = try await h.call(
+                .post, "/v1/admin/refunds/\(refundID)/resolve", body: #"{"outcome":"failed","reason":"x"}"#, headers: boss1)
+            #expect(settled.status == .conflict, "\(settled.text)")
+            let badOutcome = try await h.call(
+                .post, "/v1/admin/refunds/\(refundID)/resolve", body: #"{"outcome":"maybe","reason":"x"}"#, headers: boss1)
+            #expect(badOutcome.status == .unprocessableContent, "\(badOutcome.text)")
             let late = try await Self.decide(h, boss1, refundID, "approve")
             #expect(late.status == .conflict && late.text.contains("refund-already-decided"), "\(late.text)")
             #expect(try await h.balance() == 5350)
@@ -240,6 +247,14 @@ struct RefundTests {
             h.clock.advance(by: 3600)
             #expect(try await refunds.process().pending == 0)
             #expect(try await h.balance() == 2350)
+            // An administrator checks with the provider and settles it by hand: money back on the line.
+            await #expect(throws: DomainError.self) { try await refunds.resolve(id: second.id, paidBack: true, reason: "x", by: admin) }
+            await #expect(throws: DomainError.self) {
+                try await refunds.resolve(id: third.id, paidBack: false, reason: "x", by: operatorAccount)
+            }
+            refund = try await refunds.resolve(id: third.id, paidBack: false, reason: "银联对账未见该退款", by: admin)
+            #expect(refund.status == .failed && refund.resolvedBy == admin.id && refund.resolutionReason == "银联对账未见该退款")
+            #expect(try await h.balance() == 7350)
             // Every ask used the refund's own id: the provider's idempotency key.
             #expect(await provider.asked == [first.id, second.id, second.id, second.id, third.id, third.id])
             let verified = try await h.verify()

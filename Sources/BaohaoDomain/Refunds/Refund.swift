@@ -65,6 +65,9 @@ public struct Refund: Sendable, Hashable {
     public var nextAttemptAt: Date?
     public var lastError: String?
     public var completedAt: Date?
+    /// The administrator who settled by hand a refund whose provider answer was unclear, and why.
+    public var resolvedBy: String?
+    public var resolutionReason: String?
 
     public init(
         id: String, orderID: String, lineID: String, provider: String, transactionID: String, source: RefundSource, amount: Money,
@@ -72,8 +75,11 @@ public struct Refund: Sendable, Hashable {
         requestedBySubscriber: String? = nil, requestedAt: Date, decidedBy: String? = nil, decidedAt: Date? = nil,
         decisionReason: String? = nil, transferID: String? = nil,
         payoutTransferID: String? = nil, cancelTransferID: String? = nil, providerRefundID: String? = nil, attempts: Int = 0,
-        nextAttemptAt: Date? = nil, lastError: String? = nil, completedAt: Date? = nil
+        nextAttemptAt: Date? = nil, lastError: String? = nil, completedAt: Date? = nil, resolvedBy: String? = nil,
+        resolutionReason: String? = nil
     ) {
+        self.resolvedBy = resolvedBy
+        self.resolutionReason = resolutionReason
         self.id = id
         self.orderID = orderID
         self.lineID = lineID

@@ -202,6 +202,28 @@ public struct RefundService: Sendable {
         }
     }
 
+    /// Settles by hand a refund whose asking stopped on an unclear answer, after an administrator
+    /// checked with the provider: `paidBack` pays it out as if the provider had confirmed it;
+    /// otherwise the money goes back where it was taken from. Who and why are kept. Only a
+    /// processing refund that is no longer being asked can be settled this way.
+    public func resolve(id: String, paidBack: Bool, reason: String, by staff: StaffAccount) async throws -> Refund {
+        guard staff.role == .admin else { throw DomainError.staffRoleNotAllowed(staff.role) }
+        let reason = try Refund.checkedReason(reason)
+        let stopped = try await store.write { session -> Refund in
+            guard id.count <= Self.maximumID, var refund = try await session.refund(id: id, forUpdate: true) else {
+                throw DomainError.refundNotFound
+            }
+            guard refund.status == .processing, refund.nextAttemptAt == nil else { throw DomainError.refundAlreadyDecided(refund.status) }
+            refund.resolvedBy = staff.id
+            refund.resolutionReason = reason
+            guard try await session.updateRefund(refund, expected: .processing) else { throw StoreError.conflict }
+            return refund
+        }
+        return try await record(
+            paidBack ? .paid(providerRefundID: stopped.providerRefundID ?? "checked-by-hand") : .refused(code: "checked by hand"),
+            for: stopped.id, counting: false)
+    }
+
     // MARK: Reading
 
     public func refund(id: String) async throws -> Refund {
@@ -352,14 +374,14 @@ public struct RefundService: Sendable {
     }
 
     /// Writes what the provider said: a payout, a cancellation, or the next ask.
-    func record(_ answer: Answer, for id: String) async throws -> Refund {
+    func record(_ answer: Answer, for id: String, counting: Bool = true) async throws -> Refund {
         let now = clock.now()
         let ids = self.ids
         let schedule = self.schedule
         return try await store.write { session in
             guard var refund = try await session.refund(id: id, forUpdate: true) else { throw DomainError.refundNotFound }
             guard refund.status == .processing else { return refund }
-            refund.attempts += 1
+            if counting { refund.attempts += 1 }
             switch answer {
             case .paid(let providerRefundID):
                 refund.providerRefundID = providerRefundID

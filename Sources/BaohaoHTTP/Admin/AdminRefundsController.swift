@@ -7,6 +7,8 @@ import Hummingbird
 ///   "requested", ...}`, by an operator or an administrator;
 /// - `POST /v1/admin/refunds/{id}/approve` `{"reason"?}` or `/reject` `{"reason"}`, by an
 ///   administrator other than the one who asked (403 `refund-needs-another-approver`);
+/// - `POST /v1/admin/refunds/{id}/resolve` `{"outcome": "succeeded" | "failed", "reason"}`, by an
+///   administrator, for a refund whose asking stopped on an unclear provider answer;
 /// - `GET /v1/admin/refunds?status=` (automatic refunds of payments that could not be credited
 ///   are listed beside the requested ones) and `GET /v1/admin/refunds/{id}`.
 ///
@@ -24,6 +26,7 @@ struct AdminRefundsController<Context: StaffIdentityContext> {
         group.get("/:id", use: show)
         group.post("/:id/approve", use: approve)
         group.post("/:id/reject", use: reject)
+        group.post("/:id/resolve", use: resolve)
     }
 
     /// The member of staff behind the request; the shared admin token names nobody.
@@ -91,6 +94,23 @@ struct AdminRefundsController<Context: StaffIdentityContext> {
         return JSONResponse(RefundView(refund, usernames: try await usernames()))
     }
 
+    struct ResolveBody: Decodable {
+        let outcome: String
+        let reason: String
+    }
+
+    /// `{"outcome": "succeeded" | "failed", "reason"}`: an administrator settles a refund whose
+    /// asking stopped on an unclear answer, after checking with the provider.
+    @Sendable func resolve(_ request: Request, context: Context) async throws -> JSONResponse<RefundView> {
+        let staff = try person(context)
+        let body = try await request.decodeJSON(ResolveBody.self, limit: 4096)
+        guard body.outcome == "succeeded" || body.outcome == "failed" else {
+            throw Problem(DomainError.validation(ValidationError(field: "outcome", reason: .notAllowed, detail: "succeeded or failed")))
+        }
+        let refund = try await refunds.resolve(id: id(context), paidBack: body.outcome == "succeeded", reason: body.reason, by: staff)
+        return JSONResponse(RefundView(refund, usernames: try await usernames()))
+    }
+
     /// An approval may come with no body; a rejection needs its reason.
     static func decision(_ request: Request) async throws -> DecisionBody? {
         let bytes = try await request.bodyBytes(limit: 4096)
@@ -126,6 +146,8 @@ struct RefundView: Encodable, Sendable {
     let nextAttemptAt: String?
     let lastError: String?
     let completedAt: String?
+    let resolvedBy: String?
+    let resolutionReason: String?
 
     enum CodingKeys: String, CodingKey {
         case id, status, source, automatic, amount, reason, provider, attempts
@@ -142,6 +164,8 @@ struct RefundView: Encodable, Sendable {
         case nextAttemptAt = "next_attempt_at"
         case lastError = "last_error"
         case completedAt = "completed_at"
+        case resolvedBy = "resolved_by"
+        case resolutionReason = "resolution_reason"
     }
 
     /// Every member, `null` when empty, so clients see one shape.
@@ -168,6 +192,8 @@ struct RefundView: Encodable, Sendable {
         try c.encode(nextAttemptAt, forKey: .nextAttemptAt)
         try c.encode(lastError, forKey: .lastError)
         try c.encode(completedAt, forKey: .completedAt)
+        try c.encode(resolvedBy, forKey: .resolvedBy)
+        try c.encode(resolutionReason, forKey: .resolutionReason)
     }
 
     init(_ refund: Refund, usernames: [String: String]) {
@@ -192,5 +218,7 @@ struct RefundView: Encodable, Sendable {
         nextAttemptAt = refund.status == .processing ? refund.nextAttemptAt.map(ISO8601.string) : nil
         lastError = refund.lastError
         completedAt = refund.completedAt.map(ISO8601.string)
+        resolvedBy = refund.resolvedBy.map { usernames[$0] ?? $0 }
+        resolutionReason = refund.resolutionReason
     }
 }

@@ -36,6 +36,10 @@ extension StaffConsoleController {
             }
             if let error = refund.lastError, refund.status == .processing || refund.status == .failed { row["lastError"] = error }
             row["canDecide"] = refund.status == .requested && viewer.role == .admin && refund.requestedBy != viewer.id
+            row["canResolve"] = refund.status == .processing && refund.nextAttemptAt == nil && viewer.role == .admin
+            if let resolver = refund.resolvedBy {
+                row["resolved"] = "\(names[resolver] ?? resolver)" + (refund.resolutionReason.map { " · \($0)" } ?? "")
+            }
             return row
         }
         var values: [String: Any] = [
@@ -52,6 +56,11 @@ extension StaffConsoleController {
                 + RefundStatus.allCases.map { ($0.rawValue, Messages.refundStatus($0, language)) }
                 .map { ["value": $0.0, "label": $0.1, "current": ($0.0 == (filter?.rawValue ?? ""))] },
             "requestedByLabel": zh ? "申请人" : "Requested by", "decidedLabel": zh ? "审批" : "Decided",
+            "resolvedLabel": zh ? "人工核实" : "Checked by hand",
+            "resolveNote": zh
+                ? "支付机构的答复无法确定是否已退款，系统已停止查询。请向支付机构核实后处理："
+                : "The provider's answer cannot tell whether money went back; asking has stopped. Check with the provider, then settle it:",
+            "paidBackLabel": zh ? "已核实：已退款" : "Checked: paid back", "notPaidLabel": zh ? "已核实：未退款（退回余额）" : "Checked: not paid (give back)",
         ]
         if let error { values["error"] = error }
         return try page(
@@ -100,6 +109,21 @@ extension StaffConsoleController {
             } else {
                 refund = try await refunds.approve(id: id, reason: reason.isEmpty ? nil : reason, by: viewer)
             }
+            return Response(status: .seeOther, headers: [.location: "/staff/refunds?status=\(refund.status.rawValue)#\(refund.id)"])
+        } catch {
+            let (text, status) = Self.refundProblem(error, request.language)
+            return try await refundPage(request, context: context, error: text, status: status)
+        }
+    }
+
+    @Sendable func resolveRefund(_ request: Request, context: Context) async throws -> Response {
+        let viewer = try context.signedInStaff
+        let form = try await CounterConsoleController<Context>.form(request)
+        guard CSRFToken.isValid(request, form: form) else { return try SignInController<Context>.expiredPage(request, context: context) }
+        let id = String(try context.parameters.require("id").prefix(65))
+        do {
+            let refund = try await refunds.resolve(
+                id: id, paidBack: form["outcome"] == "succeeded", reason: form["reason"] ?? "", by: viewer)
             return Response(status: .seeOther, headers: [.location: "/staff/refunds?status=\(refund.status.rawValue)#\(refund.id)"])
         } catch {
             let (text, status) = Self.refundProblem(error, request.language)

@@ -33,6 +33,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             .get("/staff/refunds", use: refundList)
             .post("/staff/refunds", use: requestRefund)
             .post("/staff/refunds/:id/decision", use: decideRefund)
+            .post("/staff/refunds/:id/resolution", use: resolveRefund)
         console.group().add(middleware: StaffRolePages(allowed: [.admin]))
             .get("/staff/accounts", use: accounts)
     }

@@ -199,6 +199,10 @@ enum StaffTemplates {
             {{#canDecide}}<form method="post" action="/staff/refunds/{{id}}/decision" class="decision"><input type="hidden" name="csrf" value="{{csrf}}">
             <label for="reason-{{id}}">{{decisionLabel}}</label><input type="text" id="reason-{{id}}" name="reason" maxlength="200">
             <button type="submit" name="decision" value="approve">{{approveLabel}}</button> <button type="submit" name="decision" value="reject" class="secondary">{{rejectLabel}}</button></form>{{/canDecide}}
+            {{#resolved}}<p><small>{{resolvedLabel}}：{{resolved}}</small></p>{{/resolved}}
+            {{#canResolve}}<form method="post" action="/staff/refunds/{{id}}/resolution" class="resolution"><input type="hidden" name="csrf" value="{{csrf}}">
+            <p class="note">{{resolveNote}}</p><label for="resolution-{{id}}">{{decisionLabel}}</label><input type="text" id="resolution-{{id}}" name="reason" required maxlength="200">
+            <button type="submit" name="outcome" value="succeeded">{{paidBackLabel}}</button> <button type="submit" name="outcome" value="failed" class="secondary">{{notPaidLabel}}</button></form>{{/canResolve}}
             </li>
             {{/refunds}}</ol>{{/none}}
             </section>

@@ -14,7 +14,7 @@ enum Migration_0015_Refunds {
               decided_by TEXT, decided_at BIGINT, decision_reason TEXT,
               transfer_id TEXT REFERENCES ledger_transfers(id), payout_transfer_id TEXT REFERENCES ledger_transfers(id),
               cancel_transfer_id TEXT REFERENCES ledger_transfers(id), provider_refund_id TEXT, attempts BIGINT NOT NULL,
-              next_attempt_at BIGINT, last_error TEXT, completed_at BIGINT,
+              next_attempt_at BIGINT, last_error TEXT, completed_at BIGINT, resolved_by TEXT, resolution_reason TEXT,
               FOREIGN KEY (provider, provider_txn_id) REFERENCES payments(provider, provider_txn_id),
               CHECK (line_part + fee_part = amount OR source = 'suspense'))
             """,

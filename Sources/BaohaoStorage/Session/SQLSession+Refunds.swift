@@ -7,7 +7,7 @@ extension SQLSession {
     static let refundColumns = """
         id, order_id, line_id, provider, provider_txn_id, source, amount, line_part, fee_part, currency, reason, automatic, status,
         requested_by, requested_by_subscriber, requested_at, decided_by, decided_at, decision_reason, transfer_id, payout_transfer_id, cancel_transfer_id,
-        provider_refund_id, attempts, next_attempt_at, last_error, completed_at
+        provider_refund_id, attempts, next_attempt_at, last_error, completed_at, resolved_by, resolution_reason
         """
 
     static func refund(_ row: any SQLRow) throws -> Refund {
@@ -32,7 +32,9 @@ extension SQLSession {
             cancelTransferID: try row.decode(column: "cancel_transfer_id", as: String?.self),
             providerRefundID: try row.decode(column: "provider_refund_id", as: String?.self),
             attempts: Int(try row.decode(column: "attempts", as: Int64.self)), nextAttemptAt: try optionalDate(row, "next_attempt_at"),
-            lastError: try row.decode(column: "last_error", as: String?.self), completedAt: try optionalDate(row, "completed_at"))
+            lastError: try row.decode(column: "last_error", as: String?.self), completedAt: try optionalDate(row, "completed_at"),
+            resolvedBy: try row.decode(column: "resolved_by", as: String?.self),
+            resolutionReason: try row.decode(column: "resolution_reason", as: String?.self))
     }
 
     func insertRefund(_ refund: Refund) async throws -> Bool {
@@ -46,7 +48,8 @@ extension SQLSession {
                     \(bind: refund.requestedBySubscriber), \(bind: refund.requestedAt.millis), \(bind: refund.decidedBy), \(bind: refund.decidedAt?.millis),
                     \(bind: refund.decisionReason), \(bind: refund.transferID), \(bind: refund.payoutTransferID),
                     \(bind: refund.cancelTransferID), \(bind: refund.providerRefundID), \(bind: Int64(refund.attempts)),
-                    \(bind: refund.nextAttemptAt?.millis), \(bind: refund.lastError), \(bind: refund.completedAt?.millis))
+                    \(bind: refund.nextAttemptAt?.millis), \(bind: refund.lastError), \(bind: refund.completedAt?.millis),
+                    \(bind: refund.resolvedBy), \(bind: refund.resolutionReason))
             ON CONFLICT DO NOTHING RETURNING id
             """
         ).all().isEmpty)
@@ -86,7 +89,8 @@ extension SQLSession {
               transfer_id = \(bind: refund.transferID), payout_transfer_id = \(bind: refund.payoutTransferID),
               cancel_transfer_id = \(bind: refund.cancelTransferID), provider_refund_id = \(bind: refund.providerRefundID),
               attempts = \(bind: Int64(refund.attempts)), next_attempt_at = \(bind: refund.nextAttemptAt?.millis),
-              last_error = \(bind: refund.lastError), completed_at = \(bind: refund.completedAt?.millis)
+              last_error = \(bind: refund.lastError), completed_at = \(bind: refund.completedAt?.millis),
+              resolved_by = \(bind: refund.resolvedBy), resolution_reason = \(bind: refund.resolutionReason)
             WHERE id = \(bind: refund.id) AND status = \(bind: expected.rawValue) RETURNING id
             """
         ).all().isEmpty)
