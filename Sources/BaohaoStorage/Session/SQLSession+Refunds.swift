@@ -127,14 +127,6 @@ extension SQLSession {
     }
 
     func transfer(id: String) async throws -> Transfer? {
-        try Self.transfers(
-            from: try await db.raw(
-                """
-                SELECT t.id, t.kind, t.order_id, t.reverses, t.created_at, p.seq, p.account, p.amount, p.currency
-                FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
-                WHERE t.id = \(bind: id) ORDER BY p.seq
-                """
-            ).all()
-        ).first
+        try await transfer(whereClause: SQLQueryString("t.id = \(bind: id)"))
     }
 }

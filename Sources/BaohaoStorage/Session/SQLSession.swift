@@ -269,12 +269,17 @@ struct SQLSession: StoreSession {
     }
 
     func transfer(orderID: String) async throws -> Transfer? {
+        try await transfer(whereClause: SQLQueryString("t.order_id = \(bind: orderID)"))
+    }
+
+    /// The one transfer (with its postings) that `whereClause` picks out of `ledger_transfers t`.
+    func transfer(whereClause: SQLQueryString) async throws -> Transfer? {
         try Self.transfers(
             from: try await db.raw(
                 """
                 SELECT t.id, t.kind, t.order_id, t.reverses, t.created_at, p.seq, p.account, p.amount, p.currency
                 FROM ledger_transfers t JOIN ledger_postings p ON p.transfer_id = t.id
-                WHERE t.order_id = \(bind: orderID) ORDER BY p.seq
+                WHERE \(whereClause) ORDER BY p.seq
                 """
             ).all()
         ).first
