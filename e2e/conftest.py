@@ -147,6 +147,24 @@ class Server:
         return self.request(method, path, body, {"Authorization": f"Bearer {ADMIN_TOKEN}"})
 
 
+def cli(server, *args, stdin=None):
+    """`baohao ARGS` against the server's data directory (and database, on PostgreSQL)."""
+    command = [BIN, *args, "--data-dir", server.data_dir]
+    if server.database_url:
+        command += ["--database-url", server.database_url]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, input=stdin)
+
+
+def wait_for(condition, seconds=30):
+    """Polls `condition` every 0.2 s for up to `seconds` (real time: it waits for processes)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None

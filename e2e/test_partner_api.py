@@ -14,21 +14,13 @@ partner client written from the published signing scheme (partner_client.py):
 import concurrent.futures
 import datetime
 import json
-import subprocess
 import time
 
-from conftest import BEIJING, BIN, Server, now
+from conftest import BEIJING, Server, cli, now, wait_for
 from partner_client import CallbackReceiver, PartnerClient
 
 PLAN = {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}, "policy": "cn-keep5"}
 NUMBER = "13800138000"
-
-
-def cli(server, *args):
-    command = [BIN, *args, "--data-dir", server.data_dir]
-    if server.database_url:
-        command += ["--database-url", server.database_url]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
 
 def add_partner(server, code, callback_url):
@@ -50,13 +42,6 @@ def balance_of_line(server):
     return json.loads(server.admin("GET", f"/v1/admin/lines/{NUMBER}")[1])["balance"]["amount"]
 
 
-def wait_for(condition, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_partner_float_references_callbacks_and_statement(tmp_path, database_url):

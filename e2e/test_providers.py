@@ -18,7 +18,7 @@ import uuid
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from conftest import BIN, Server, fresh_postgres_database
+from conftest import BIN, Server, cli, fresh_postgres_database
 from fake_providers import (ALIPAY_APP_ID, UNIONPAY_CERT_ID, UNIONPAY_MER_ID, FakeProviders, Keys, rsa_verify,
                             sorted_string)
 
@@ -356,11 +356,8 @@ def refund_desk(server):
     """An operator and an administrator with staff tokens: the two people a refund needs."""
     headers = []
     for username, role in (("refund-ops", "operator"), ("refund-boss", "admin")):
-        args = [BIN, "staff", "add", "--data-dir", server.data_dir, "--username", username, "--name", username, "--role", role,
-                "--password-stdin"]
-        if server.database_url:
-            args += ["--database-url", server.database_url]
-        added = subprocess.run(args, input="refund password 2026\n", capture_output=True, text=True, timeout=60)
+        added = cli(server, "staff", "add", "--username", username, "--name", username, "--role", role, "--password-stdin",
+                    stdin="refund password 2026\n")
         assert added.returncode == 0 or "already taken" in added.stderr, added.stderr
         status, body = server.request("POST", "/v1/staff/tokens", {"username": username, "password": "refund password 2026"})
         assert status == 201, body

@@ -11,21 +11,13 @@ And in the staff console (Chromium, 360 px and 1280 px): an operator requests a 
 form, an administrator approves it; the payer's order page shows it.
 """
 import json
-import subprocess
 import time
 
-from conftest import BIN, Server, signed_notification
+from conftest import Server, cli, signed_notification, wait_for
 
 PLAN = {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}, "policy": "cn-keep5"}
 NUMBER = "13800138000"
 PASSWORD = "refund desk password 2026"
-
-
-def cli(server, *args, stdin=None):
-    command = [BIN, *args, "--data-dir", server.data_dir]
-    if server.database_url:
-        command += ["--database-url", server.database_url]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, input=stdin)
 
 
 def add_staff(server, username, role):
@@ -53,15 +45,6 @@ def credited_order(server, key):
     notice, headers = signed_notification(order, 5000)
     assert server.request("POST", "/v1/payments/sandbox/notify", notice, headers)[0] == 200
     return order
-
-
-def wait_for(condition, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def start(tmp_path, database_url=None):

@@ -38,6 +38,12 @@ extension PaymentGateway {
     /// refund with its state): the request again. A refusal of a repeat says nothing about the
     /// first, so it is `unknown`.
     public func queryRefund(_ request: RefundRequest, providerRefundID: String?) async throws -> RefundQueryResult {
+        try await queryByRepeating(request)
+    }
+
+    /// The refund request again, read as a query: what the default ``queryRefund(_:providerRefundID:)``
+    /// does, and what a provider's own query falls back to before the provider has named the refund.
+    public func queryByRepeating(_ request: RefundRequest) async throws -> RefundQueryResult {
         switch try await refund(request) {
         case .succeeded(let id): return .succeeded(providerRefundID: id)
         case .processing(let id): return .processing(providerRefundID: id)

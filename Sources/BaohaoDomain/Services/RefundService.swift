@@ -60,8 +60,8 @@ public struct RefundService: Sendable {
             }
             let payment = try Self.refundablePayment(of: order, gateways: gateways)
             let earlier = try await session.refunds(orderID: order.id).filter { $0.source == .credit }
-            guard let split = try RefundSplit.split(amount: amount, order: order, earlier: earlier) else {
-                throw DomainError.refundExceedsPaid(refundable: Self.left(order: order, earlier: earlier))
+            guard let split = RefundSplit.split(amount: amount, order: order, earlier: earlier) else {
+                throw DomainError.refundExceedsPaid(refundable: RefundSplit.unrefunded(order: order, earlier: earlier))
             }
             guard let line = try await session.line(id: order.lineID, forUpdate: false) else {
                 throw StoreError.corrupt("order \(order.id) has no line")
@@ -99,7 +99,7 @@ public struct RefundService: Sendable {
             }
             let credit = earlier.filter { $0.source == .credit }
             let refundable = RefundSplit.refundable(order: order, earlier: credit, balance: line.balance)
-            guard refundable.amountMinor > 0, let split = try RefundSplit.split(amount: refundable, order: order, earlier: credit) else {
+            guard refundable.amountMinor > 0, let split = RefundSplit.split(amount: refundable, order: order, earlier: credit) else {
                 throw DomainError.refundNotCovered(refundable: refundable)
             }
             let refund = Refund(
@@ -147,8 +147,8 @@ public struct RefundService: Sendable {
             else { throw StoreError.corrupt("refund \(refund.id): order \(refund.orderID) has no credit") }
             let others = try await session.refunds(orderID: order.id).filter { $0.source == .credit && $0.id != refund.id }
             guard order.status == .credited || order.status == .partiallyRefunded,
-                try RefundSplit.split(amount: refund.amount, order: order, earlier: others) != nil
-            else { throw DomainError.refundExceedsPaid(refundable: Self.left(order: order, earlier: others)) }
+                RefundSplit.split(amount: refund.amount, order: order, earlier: others) != nil
+            else { throw DomainError.refundExceedsPaid(refundable: RefundSplit.unrefunded(order: order, earlier: others)) }
             guard line.balance.amountMinor >= refund.linePart.amountMinor else {
                 throw DomainError.refundNotCovered(refundable: RefundSplit.refundable(order: order, earlier: others, balance: line.balance))
             }
@@ -470,10 +470,5 @@ public struct RefundService: Sendable {
         let provider = order.paymentMethod.providerName
         guard gateways.gateway(named: provider) != nil else { throw DomainError.providerUnavailable(provider) }
         return (provider, transaction)
-    }
-
-    /// What is left of an order to refund, before the line's balance is considered.
-    static func left(order: RechargeOrder, earlier: [Refund]) -> Money {
-        RefundSplit.refundable(order: order, earlier: earlier, balance: order.amount)
     }
 }

@@ -146,13 +146,7 @@ public struct StripeProvider: PaymentProvider {
     public func queryRefund(_ request: RefundRequest, providerRefundID: String?) async throws -> RefundQueryResult {
         guard let providerRefundID, providerRefundID.hasPrefix("re_"), providerRefundID.count <= 64,
             providerRefundID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
-        else {
-            switch try await refund(request) {
-            case .succeeded(let id): return .succeeded(providerRefundID: id)
-            case .processing(let id): return .processing(providerRefundID: id)
-            case .refused(let code): return .unknown(code: code)
-            }
-        }
+        else { return try await queryByRepeating(request) }
         let (status, object) = try await call("GET", "/v1/refunds/\(providerRefundID)", form: [], idempotencyKey: nil)
         if status == 404 { return .notFound }
         guard status == 200 else {

@@ -62,13 +62,12 @@ extension InMemorySession {
     func paymentsAwaitingRefund(limit: Int) async throws -> [PaymentRecord] {
         look { t in
             let refunded = Set(
-                t.refunds.values.filter(\.automatic).map { PaymentKey(orderID: "", provider: $0.provider, transactionID: $0.transactionID) }
-            )
+                t.refunds.values.filter(\.automatic).map {
+                    InMemoryTables.PaymentIdentity(provider: $0.provider, transactionID: $0.transactionID)
+                })
             return Array(
-                t.payments.values.filter {
-                    $0.needsRefund && !refunded.contains(PaymentKey(orderID: "", provider: $0.provider, transactionID: $0.transactionID))
-                }
-                .sorted { ($0.recordedAt, $0.transactionID) < ($1.recordedAt, $1.transactionID) }.prefix(max(1, limit)))
+                t.payments.filter { $0.value.needsRefund && !refunded.contains($0.key) }.map(\.value)
+                    .sorted { ($0.recordedAt, $0.transactionID) < ($1.recordedAt, $1.transactionID) }.prefix(max(1, limit)))
         }
     }
 
