@@ -64,8 +64,9 @@ struct OrderPageController<Context: RequestContext> {
                     ? (language == .zh ? "重复付款自动退款" : "Automatic refund of a repeated payment")
                     : (language == .zh ? "退款" : "Refund")
                 return [
-                    "what": what, "amount": refund.amount.formatted, "id": refund.id, "status": Messages.refundStatus(refund.status, language),
-                    "statusClass": refund.status == .succeeded ? "ok" : refund.status == .failed ? "bad" : "wait",
+                    "what": what, "amount": refund.amount.formatted, "id": refund.id,
+                    "status": Messages.refundStatus(refund.status, language),
+                    "statusClass": Messages.refundStatusClass(refund.status),
                 ]
             }
             values["refundsHeading"] = language == .zh ? "退款" : "Refunds"

@@ -47,7 +47,7 @@ struct RefundReceiptController<Context: RequestContext> {
         if let providerRefundID = refund.providerRefundID, refund.status == .succeeded {
             rows.append(("支付机构退款单号", "Provider's refund no.", providerRefundID))
         }
-        let statusClass = refund.status == .succeeded ? "ok" : refund.status == .failed || refund.status == .rejected ? "bad" : "wait"
+        let statusClass = Messages.refundStatusClass(refund.status)
         let note: String
         switch (refund.status, language) {
         case (.succeeded, .zh): note = "款项已按原支付方式退回，到账时间以支付机构为准。"

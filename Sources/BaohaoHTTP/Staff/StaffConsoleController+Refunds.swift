@@ -26,7 +26,7 @@ extension StaffConsoleController {
             var row: [String: Any] = [
                 "id": refund.id, "orderID": refund.orderID, "amount": refund.amount.formatted,
                 "status": Messages.refundStatus(refund.status, language),
-                "statusClass": refund.status == .succeeded ? "ok" : refund.status == .failed || refund.status == .rejected ? "bad" : "wait",
+                "statusClass": Messages.refundStatusClass(refund.status),
                 "reason": Self.refundReason(refund, language), "requestedBy": who,
                 "requestedAt": ISO8601.local(refund.requestedAt),
                 "source": refund.source == .credit ? (zh ? "从号码余额扣回" : "from the line's balance") : (zh ? "未到账款项" : "never credited"),

@@ -97,6 +97,15 @@ enum Messages {
         }
     }
 
+    /// The page style of a refund's state: paid back, ended without money back, or under way.
+    static func refundStatusClass(_ status: RefundStatus) -> String {
+        switch status {
+        case .succeeded: return "ok"
+        case .failed, .rejected: return "bad"
+        case .requested, .processing: return "wait"
+        }
+    }
+
     static func refundStatus(_ status: RefundStatus, _ language: Language) -> String {
         switch (status, language) {
         case (.requested, .zh): return "待审批"
