@@ -60,6 +60,8 @@ public struct AppServices: Sendable {
     public let callbackSignal: CallbackSignal
     /// 退费: maker-checker refunds, automatic refunds of money that could not be credited.
     public let refunds: RefundService
+    /// 优惠活动: promotions, offered on orders and paid inside the credit.
+    public let promotions: PromotionService
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -123,6 +125,7 @@ public struct AppServices: Sendable {
         self.payments = payments
         self.refunds = RefundService(
             store: store, gateways: PaymentGateways(payments.providers), clock: clock, schedule: refundSchedule)
+        self.promotions = PromotionService(store: store, clock: clock)
         self.checkout = PaymentService(store: store, clock: clock, publicBaseURL: publicBaseURL)
         self.sandboxGateway = sandboxGateway
         self.adminToken = adminToken

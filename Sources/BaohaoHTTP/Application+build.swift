@@ -49,6 +49,9 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     AdminRefundsController(
         refunds: services.refunds, adminToken: services.adminToken, staff: services.staff
     ).addRoutes(to: router)
+    AdminPromotionsController(
+        promotions: services.promotions, adminToken: services.adminToken, staff: services.staff, clock: services.clock
+    ).addRoutes(to: router)
     AdminPartnersController(
         partners: services.partners, adminToken: services.adminToken, staff: services.staff,
         callbackQueued: { [signal = services.callbackSignal] in signal.notify() }

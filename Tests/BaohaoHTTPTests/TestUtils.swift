@@ -128,10 +128,11 @@ struct Harness: Sendable {
     /// A sandbox notification, signed independently of the product's code: HMAC-SHA256 over "t.body".
     func notify(
         orderID: String, transactionID: String? = nil, status: String = "succeeded", amountMinor: Int64 = 5000, currency: String = "CNY",
-        eventID: String = UUID().uuidString, secret: String = sandboxSecret, timestampOffset: Int64 = 0, signature: String? = nil
+        eventID: String = UUID().uuidString, secret: String = sandboxSecret, timestampOffset: Int64 = 0, signature: String? = nil,
+        paidAt: String = "2026-11-24T12:00:00Z"
     ) async throws -> Reply {
         let body =
-            #"{"event_id":"\#(eventID)","order_id":"\#(orderID)","provider_txn_id":"\#(transactionID ?? "txn-" + orderID)","status":"\#(status)","amount":{"amount":\#(amountMinor),"currency":"\#(currency)"},"paid_at":"2026-11-24T12:00:00Z"}"#
+            #"{"event_id":"\#(eventID)","order_id":"\#(orderID)","provider_txn_id":"\#(transactionID ?? "txn-" + orderID)","status":"\#(status)","amount":{"amount":\#(amountMinor),"currency":"\#(currency)"},"paid_at":"\#(paidAt)"}"#
         let t = Int64(clock.now().timeIntervalSince1970) + timestampOffset
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(t).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
         let header = signature ?? "t=\(t),v1=\(mac.map { String(format: "%02x", $0) }.joined())"

@@ -30,6 +30,9 @@ public enum LedgerAccount: Hashable, Sendable {
     /// Refunds approved and on their way back to the payer: taken from a line or from suspense,
     /// not yet confirmed by the provider.
     case refundsPending
+    /// A promotion's bonuses (赠送): paid from here to lines, taken back here by claw-backs. Its
+    /// balance is minus what the promotion has cost so far.
+    case promotion(code: String)
 
     public var code: String {
         switch self {
@@ -45,6 +48,7 @@ public enum LedgerAccount: Hashable, Sendable {
         case .partnerDiscounts: return "expense:partner_discounts"
         case .suspense: return "suspense:payments"
         case .refundsPending: return "liability:refunds_pending"
+        case .promotion(let code): return "promotion:\(code)"
         }
     }
 
@@ -62,6 +66,8 @@ public enum LedgerAccount: Hashable, Sendable {
             let held = code.hasSuffix(":held")
             let id = String(body.dropLast(held ? 5 : 6))
             self = held ? .partnerHeld(partnerID: id) : .partnerFloat(partnerID: id)
+        } else if code.hasPrefix("promotion:"), code.count > 10 {
+            self = .promotion(code: String(code.dropFirst(10)))
         } else if code.hasPrefix("line:") {
             self = .line(id: String(code.dropFirst(5)))
         } else if code.hasPrefix("clearing:") {

@@ -36,6 +36,10 @@ public enum TransferKind: String, Sendable, Codable, CaseIterable {
     case refundPayout = "refund_payout"
     /// A refund the provider finally refused: the refund transfer reversed, the money back where it was.
     case refundCancel = "refund_cancel"
+    /// A promotion's bonus (赠送) paid to a line, inside the credit of the recharge that earned it.
+    case bonus
+    /// The unused part of a bonus taken back when the recharge that earned it is refunded.
+    case bonusClawback = "bonus_clawback"
 }
 
 /// An immutable double-entry transfer: at least two postings that sum to zero per currency.

@@ -25,13 +25,20 @@ public struct RechargeOrder: Sendable, Hashable {
     public var receiptNumber: String?
     /// Set when money arrived after the order had failed, expired or been cancelled.
     public var latePayment: Bool
+    /// The promotion offered when the order was made (the best one for the payer then), and its
+    /// bonus; the credit weighs it again and pays it only if it still holds (``PaymentCredit``).
+    public let promotionCode: String?
+    public let offeredBonus: Money
 
     public init(
         id: String, lineID: String, msisdn: MSISDN, channel: Channel, paymentMethod: PaymentMethod, amount: Money,
         fee: Money, total: Money, status: OrderStatus, idempotencyKey: String?, requestFingerprint: String?,
         createdAt: Date, expiresAt: Date, paidAt: Date? = nil, creditedAt: Date? = nil,
-        providerTransactionID: String? = nil, receiptNumber: String? = nil, latePayment: Bool = false
+        providerTransactionID: String? = nil, receiptNumber: String? = nil, latePayment: Bool = false,
+        promotionCode: String? = nil, offeredBonus: Money? = nil
     ) {
+        self.promotionCode = promotionCode
+        self.offeredBonus = offeredBonus ?? .zero(amount.currency)
         self.id = id
         self.lineID = lineID
         self.msisdn = msisdn

@@ -11,7 +11,7 @@ import Foundation
 /// sale; the same key with another request is ``DomainError/idempotencyKeyReused``.
 public struct CounterSaleService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any ShiftRows & CounterSaleRows & CreditRows & LedgerRows>
+    let store: Transactions<any ShiftRows & CounterSaleRows & CreditRows & LedgerRows & PromotionRows>
     let recharges: RechargeService
     let clock: any WallClock
     let ids: IdentifierFactory
@@ -259,10 +259,13 @@ public struct CounterSaleService: Sendable {
             }
             let reversal = try original.reversal(id: ids.make("tr", at: now), kind: .void, at: now)
             try await session.appendTransfer(reversal)
-            guard
-                try await session.setBalance(
-                    lineID: line.id, to: try line.balance.subtracting(sale.amount), expected: line.balance, at: now)
-            else { throw StoreError.conflict }
+            var balance = try line.balance.subtracting(sale.amount)
+            balance = try balance.subtracting(
+                try await BonusClawback.take(
+                    order: order, refundedFace: order.amount, available: balance, session: session, ids: ids, now: now))
+            guard try await session.setBalance(lineID: line.id, to: balance, expected: line.balance, at: now) else {
+                throw StoreError.conflict
+            }
             if let after = sale.validUntilAfter, let current = line.retention.validUntil, after != sale.validUntilBefore {
                 var retention = line.retention
                 retention.validUntil = Self.validityAfterVoid(current: current, before: sale.validUntilBefore, after: after)

@@ -78,6 +78,9 @@ public enum DomainError: Error, Equatable, Sendable {
     case refundNotCovered(refundable: Money)
     /// Only a credited (or partly refunded) order's money can be refunded.
     case refundNotAllowed(OrderStatus)
+    /// A promotion with this code exists with other rules.
+    case promotionExists(String)
+    case promotionNotFound(String)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -128,6 +131,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .refundExceedsPaid: return "refund-exceeds-paid"
         case .refundNotCovered: return "refund-not-covered"
         case .refundNotAllowed: return "refund-not-allowed"
+        case .promotionExists: return "promotion-exists"
+        case .promotionNotFound: return "promotion-not-found"
         }
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// payments' unique (provider, transaction id) key like every other channel's.
 public struct PartnerTopupService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any PartnerRows & CreditRows & LineRows & OrderRows>
+    let store: Transactions<any PartnerRows & CreditRows & LineRows & OrderRows & PromotionRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     let channelPolicies: ChannelPolicyService
@@ -94,10 +94,13 @@ public struct PartnerTopupService: Sendable {
                     ValidationError(field: "amount.currency", reason: .notAllowed, detail: current.float.currency.code))
             }
             let cost = current.pricing.cost(of: face)
+            let offer = try await PromotionService.offer(
+                for: line, channel: .partner, paymentMethod: .partnerFloat, faceValue: face, at: now, session: session)
             let order = RechargeOrder(
                 id: ids.make("rc", at: now), lineID: line.id, msisdn: msisdn, channel: .partner, paymentMethod: .partnerFloat, amount: face,
                 fee: .zero(face.currency), total: face, status: .pendingPayment, idempotencyKey: "ptn:\(partner.id):\(reference)",
-                requestFingerprint: fingerprint, createdAt: now, expiresAt: now + Self.orderLifetime)
+                requestFingerprint: fingerprint, createdAt: now, expiresAt: now + Self.orderLifetime,
+                promotionCode: offer?.promotion.code, offeredBonus: offer?.bonus)
             // The same reference sent twice at once: the second insert waits for the first and
             // finds its key taken; the retry then answers with the first one's top-up.
             guard try await session.insertOrder(order) else { throw StoreError.conflict }

@@ -48,7 +48,7 @@ public enum PaymentApplication: Sendable, Hashable {
 /// status moved on and changes nothing.
 public struct RechargeService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any PlanRows & LineRows & OrderRows & CreditRows & LedgerRows>
+    let store: Transactions<any PlanRows & LineRows & OrderRows & CreditRows & LedgerRows & PromotionRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     /// The channels' amount, fee and payment-method rules.
@@ -113,10 +113,14 @@ public struct RechargeService: Sendable {
             }
             guard let line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
             guard line.status.acceptsRecharge else { throw DomainError.lineNotRechargeable(line.status) }
+            let offer = try await PromotionService.offer(
+                for: line, channel: request.channel, paymentMethod: request.paymentMethod, faceValue: quote.faceValue, at: now,
+                session: session)
             let order = RechargeOrder(
                 id: orderID, lineID: line.id, msisdn: msisdn, channel: request.channel, paymentMethod: request.paymentMethod,
                 amount: quote.faceValue, fee: quote.fee, total: quote.total, status: .pendingPayment,
-                idempotencyKey: idempotencyKey, requestFingerprint: fingerprint, createdAt: now, expiresAt: expiresAt)
+                idempotencyKey: idempotencyKey, requestFingerprint: fingerprint, createdAt: now, expiresAt: expiresAt,
+                promotionCode: offer?.promotion.code, offeredBonus: offer?.bonus)
             guard try await session.insertOrder(order) else {
                 // Lost a race with the same key inside this instant: answer with the winner.
                 guard let winner = try await session.order(idempotencyKey: idempotencyKey) else { throw StoreError.conflict }

@@ -17,9 +17,12 @@ import Foundation
 /// from; a network error or "processing" is asked again on the ``RefundSchedule``, by querying. An
 /// answer that cannot say whether money went back (a provider refusing a repeat of a refund it may
 /// be making) stops the asking with the money still pending, listed for an operator.
+///
+/// A refund of a recharge that earned a promotion's bonus also takes back the bonus, in proportion
+/// to the face value refunded, as far as the balance still holds it (``TransferKind/bonusClawback``).
 public struct RefundService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any RefundRows & CreditRows & LedgerRows>
+    let store: Transactions<any RefundRows & CreditRows & LedgerRows & PromotionRows>
     let gateways: PaymentGateways
     let clock: any WallClock
     let ids: IdentifierFactory
@@ -159,11 +162,16 @@ public struct RefundService: Sendable {
             let transfer = try Transfer(
                 id: ids.make("tr", at: now), kind: .refund, orderID: nil, reverses: original.id, postings: postings, createdAt: now)
             try await session.appendTransfer(transfer)
-            if refund.linePart.amountMinor > 0 {
-                guard
-                    try await session.setBalance(
-                        lineID: line.id, to: try line.balance.subtracting(refund.linePart), expected: line.balance, at: now)
-                else { throw StoreError.conflict }
+            var balance = try line.balance.subtracting(refund.linePart)
+            // The bonus goes back in proportion to the face value refunded, as far as it is unused.
+            let refundedFace = try others.filter { $0.status.holdsMoney }.reduce(refund.linePart) { try $0.adding($1.linePart) }
+            balance = try balance.subtracting(
+                try await BonusClawback.take(
+                    order: order, refundedFace: refundedFace, available: balance, session: session, ids: ids, now: now))
+            if balance != line.balance {
+                guard try await session.setBalance(lineID: line.id, to: balance, expected: line.balance, at: now) else {
+                    throw StoreError.conflict
+                }
             }
             refund.status = .processing
             refund.decidedBy = staff.id

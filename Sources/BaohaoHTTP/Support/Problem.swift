@@ -161,6 +161,10 @@ extension Problem {
                 field: "amount", extensions: ["refundable": refundable.problemValue])
         case .refundNotAllowed(let status):
             self.init(.conflict, error.code, detail: "the order is \(status.rawValue)", field: "order_id")
+        case .promotionExists(let code):
+            self.init(.conflict, error.code, detail: "\(code) exists with other rules; end it and create another code", field: "code")
+        case .promotionNotFound(let code):
+            self.init(.notFound, error.code, detail: code, field: "code")
         case .staffRoleNotAllowed(let role):
             self.init(.forbidden, error.code, detail: role.rawValue)
         case .outletExists(let code):

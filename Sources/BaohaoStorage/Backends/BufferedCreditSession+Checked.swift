@@ -9,13 +9,17 @@ extension BufferedCreditSession {
     /// PostgreSQL, outside a transaction: loads the batch's orders, their lines and its payment keys
     /// in one prepared statement (``PostgresCheckedCredit/Read``), without locks, with each order's
     /// and line's row version. The batch is then written by one checked statement
-    /// (``flushChecked(on:logger:)``) that is its own transaction.
+    /// (``flushChecked(on:logger:)``) that is its own transaction. A batch with an order that was
+    /// offered a promotion throws ``StoreError/conflict`` instead, having written nothing, and runs
+    /// the locking way.
     func prefetchChecked(_ keys: [PaymentKey], on connection: PostgresConnection, logger: Logger) async throws {
         for key in keys { overlay.payments[Self.paymentSlot(key.provider, key.transactionID)] = .some(nil) }
+        var offered = false
         for try await postgresRow in try await connection.execute(PostgresCheckedCredit.Read(keys: keys), logger: logger) {
             let row = PostgresDirectRow(postgresRow)
             if try !row.decodeNil(column: "o_id") {
                 let order = try SQLSession.order(PrefixedRow(row: row, prefix: "o_"))
+                offered = offered || order.promotionCode != nil
                 overlay.orders[order.id] = order
                 orderVersions[order.id] = try row.decode(column: "o_version", as: String.self)
             }
@@ -29,6 +33,8 @@ extension BufferedCreditSession {
                 overlay.payments[Self.paymentSlot(payment.provider, payment.transactionID)] = .some(payment)
             }
         }
+        // A promotion's budget is shared by every credit that may spend it: such a batch runs under locks.
+        if offered { throw StoreError.conflict }
     }
 
     /// Writes everything buffered in one checked statement (``PostgresCheckedCredit/Write``) and

@@ -25,6 +25,16 @@ final class BufferedCreditSession: CreditRows, @unchecked Sendable {
         var changedLines: [String: Date] = [:]
         /// Lines whose status or retention state changed, not only their balance.
         var restagedLines: Set<String> = []
+        /// Promotions offered to the batch's orders, as the batch changed them, and the usage count
+        /// each had when read (the flush writes a usage only over that count).
+        var promotions: [String: Promotion] = [:]
+        var promotionCountsRead: [String: Int] = [:]
+        var changedPromotions: Set<String> = []
+        /// Bonuses per (promotion, line), read or counted in the batch.
+        var promotionUseCounts: [PromotionLine: Int] = [:]
+        var newPromotionUses: [PromotionUse] = []
+        /// Whether a line had a recharge credited, read or made in the batch.
+        var creditedLines: [String: Bool] = [:]
 
         /// Changed orders as they now are, each with the time it changed.
         var changedOrderRows: [(RechargeOrder, Date)] {
@@ -38,6 +48,11 @@ final class BufferedCreditSession: CreditRows, @unchecked Sendable {
                 restagedLines.contains(id) == restaged ? lines[id].map { ($0, at) } : nil
             }
         }
+    }
+
+    struct PromotionLine: Hashable {
+        let code: String
+        let lineID: String
     }
 
     let base: SQLSession
@@ -160,6 +175,7 @@ final class BufferedCreditSession: CreditRows, @unchecked Sendable {
 
     func updateOrder(_ order: RechargeOrder, expected: OrderStatus, at: Date) async throws -> Bool {
         guard let current = try await self.order(id: order.id, forUpdate: true), current.status == expected else { return false }
+        if order.creditedAt != nil { overlay.creditedLines[order.lineID] = true }
         overlay.orders[order.id] = order
         overlay.changedOrders[order.id] = at
         return true
@@ -181,6 +197,45 @@ final class BufferedCreditSession: CreditRows, @unchecked Sendable {
         overlay.changedLines[lineID] = at
         overlay.restagedLines.insert(lineID)
         return true
+    }
+
+    func promotion(code: String, forUpdate: Bool) async throws -> Promotion? {
+        if let promotion = overlay.promotions[code] { return promotion }
+        guard let promotion = try await base.promotion(code: code, forUpdate: true) else { return nil }
+        overlay.promotions[code] = promotion
+        overlay.promotionCountsRead[code] = promotion.used.count
+        return promotion
+    }
+
+    func promotionUseCount(code: String, lineID: String) async throws -> Int {
+        let key = PromotionLine(code: code, lineID: lineID)
+        if let count = overlay.promotionUseCounts[key] { return count }
+        let count = try await base.promotionUseCount(code: code, lineID: lineID)
+        overlay.promotionUseCounts[key] = count
+        return count
+    }
+
+    func hasBeenCredited(lineID: String) async throws -> Bool {
+        if let known = overlay.creditedLines[lineID] { return known }
+        let credited = try await base.hasBeenCredited(lineID: lineID)
+        overlay.creditedLines[lineID] = credited
+        return credited
+    }
+
+    func setPromotionUsage(code: String, to usage: PromotionUsage, expectedCount: Int) async throws -> Bool {
+        guard var promotion = try await self.promotion(code: code, forUpdate: true), promotion.used.count == expectedCount else {
+            return false
+        }
+        promotion.used = usage
+        overlay.promotions[code] = promotion
+        overlay.changedPromotions.insert(code)
+        return true
+    }
+
+    func insertPromotionUse(_ use: PromotionUse) async throws {
+        let key = PromotionLine(code: use.promotionCode, lineID: use.lineID)
+        overlay.promotionUseCounts[key] = try await promotionUseCount(code: use.promotionCode, lineID: use.lineID) + 1
+        overlay.newPromotionUses.append(use)
     }
 
     func insertStageChange(id: String, _ change: StageChange, announced: Bool) async throws {
@@ -221,6 +276,12 @@ final class BufferedCreditSession: CreditRows, @unchecked Sendable {
                 tables.notifications.insert(pending.notifications),
             ]
         try await base.run(writes)
+        for code in pending.changedPromotions.sorted() {
+            guard let promotion = pending.promotions[code], let read = pending.promotionCountsRead[code],
+                try await base.setPromotionUsage(code: code, to: promotion.used, expectedCount: read)
+            else { throw StoreError.conflict }
+        }
+        for use in pending.newPromotionUses { try await base.insertPromotionUse(use) }
     }
 }
 

@@ -81,6 +81,7 @@ extension SQLSession {
             paidAt: try optionalDate(row, "paid_at"), creditedAt: try optionalDate(row, "credited_at"),
             providerTransactionID: try row.decode(column: "provider_txn_id", as: String?.self),
             receiptNumber: try row.decode(column: "receipt_no", as: String?.self),
-            latePayment: try row.decode(column: "late_payment", as: Int64.self) != 0)
+            latePayment: try row.decode(column: "late_payment", as: Int64.self) != 0,
+            promotionCode: try row.decode(column: "promotion_code", as: String?.self), offeredBonus: try money("offered_bonus"))
     }
 }

@@ -139,19 +139,21 @@ struct SQLSession: StoreSession {
 
     static let orderColumns = """
         id, line_id, msisdn, channel, payment_method, amount, fee, total, currency, status, idempotency_key, \
-        request_fingerprint, created_at, expires_at, paid_at, credited_at, provider_txn_id, receipt_no, late_payment
+        request_fingerprint, created_at, expires_at, paid_at, credited_at, provider_txn_id, receipt_no, late_payment, promotion_code, \
+        offered_bonus
         """
 
     func insertOrder(_ order: RechargeOrder) async throws -> Bool {
         let rows = try await db.raw(
             """
             INSERT INTO recharge_orders (id, line_id, msisdn, channel, payment_method, amount, fee, total, currency, status,
-              idempotency_key, request_fingerprint, created_at, expires_at, late_payment, updated_at)
+              idempotency_key, request_fingerprint, created_at, expires_at, late_payment, updated_at, promotion_code, offered_bonus)
             VALUES (\(bind: order.id), \(bind: order.lineID), \(bind: order.msisdn.e164), \(bind: order.channel.rawValue),
               \(bind: order.paymentMethod.rawValue), \(bind: order.amount.amountMinor), \(bind: order.fee.amountMinor),
               \(bind: order.total.amountMinor), \(bind: order.total.currency.code), \(bind: order.status.rawValue),
               \(bind: order.idempotencyKey), \(bind: order.requestFingerprint), \(bind: order.createdAt.millis),
-              \(bind: order.expiresAt.millis), \(bind: order.latePayment ? 1 : 0), \(bind: order.createdAt.millis))
+              \(bind: order.expiresAt.millis), \(bind: order.latePayment ? 1 : 0), \(bind: order.createdAt.millis),
+              \(bind: order.promotionCode), \(bind: order.offeredBonus.amountMinor))
             ON CONFLICT DO NOTHING RETURNING id
             """
         ).all()

@@ -44,6 +44,8 @@ struct InMemoryTables: Sendable {
     var channelPolicies: [Channel: ChannelPolicyRecord] = [:]
     var channelPolicyHistory: [ChannelPolicyRecord] = []
     var refunds: [String: Refund] = [:]
+    var promotions: [String: Promotion] = [:]
+    var promotionUses: [String: PromotionUse] = [:]
 
     /// The primary key of a payment.
     struct PaymentIdentity: Hashable, Sendable {

@@ -56,6 +56,23 @@ public struct CreditChanges: Sendable, Hashable {
         }
     }
 
+    /// A promotion's bonus paid with the credit: its transfer, the use recorded, and the
+    /// promotion's new usage, written only if its count still is `expectedCount` (so a budget is
+    /// never spent twice by racing credits).
+    public struct BonusPayment: Sendable, Hashable {
+        public let transfer: Transfer
+        public let use: PromotionUse
+        public let usage: PromotionUsage
+        public let expectedCount: Int
+
+        public init(transfer: Transfer, use: PromotionUse, usage: PromotionUsage, expectedCount: Int) {
+            self.transfer = transfer
+            self.use = use
+            self.usage = usage
+            self.expectedCount = expectedCount
+        }
+    }
+
     /// When the changes happen (the credit's `now`).
     public let at: Date
     /// The notification as the operator will see it; every application records one.
@@ -67,6 +84,7 @@ public struct CreditChanges: Sendable, Hashable {
     public var stageChange: NewStageChange?
     public var receipt: Receipt?
     public var order: OrderUpdate?
+    public var bonus: BonusPayment?
 
     public init(at: Date, notification: NotificationRecord) {
         self.at = at

@@ -23,6 +23,15 @@ public protocol CreditRows: Sendable {
     /// Appends a transfer; throws ``StoreError/duplicate`` if its id, or its order, already has one.
     func appendTransfer(_ transfer: Transfer) async throws
     func insertReceipt(_ receipt: Receipt) async throws
+    /// A promotion by code; locks it when `forUpdate`.
+    func promotion(code: String, forUpdate: Bool) async throws -> Promotion?
+    /// How many bonuses of a promotion a line has had.
+    func promotionUseCount(code: String, lineID: String) async throws -> Int
+    /// Whether any recharge was credited to the line.
+    func hasBeenCredited(lineID: String) async throws -> Bool
+    /// Sets a promotion's usage if its count still is `expectedCount`; `false` otherwise.
+    func setPromotionUsage(code: String, to usage: PromotionUsage, expectedCount: Int) async throws -> Bool
+    func insertPromotionUse(_ use: PromotionUse) async throws
 }
 
 extension CreditRows {
@@ -32,7 +41,13 @@ extension CreditRows {
         var line: Line? = nil
         if let order { line = try await self.line(id: order.lineID, forUpdate: true) }
         let payment = try await payment(provider: key.provider, transactionID: key.transactionID)
-        return CreditSnapshot(order: order, line: line, payment: payment)
+        var promotion: PromotionState? = nil
+        if let order, let code = order.promotionCode, let offered = try await self.promotion(code: code, forUpdate: true) {
+            promotion = PromotionState(
+                promotion: offered, usesOnLine: try await promotionUseCount(code: code, lineID: order.lineID),
+                lineCreditedBefore: try await hasBeenCredited(lineID: order.lineID))
+        }
+        return CreditSnapshot(order: order, line: line, payment: payment, promotion: promotion)
     }
 
     /// Writes a payment application's changes; throws ``StoreError/conflict`` if a row it expects
@@ -43,6 +58,12 @@ extension CreditRows {
             guard try await insertPayment(payment) else { throw StoreError.conflict }
         }
         if let transfer = changes.transfer { try await appendTransfer(transfer) }
+        if let bonus = changes.bonus {
+            guard try await setPromotionUsage(code: bonus.use.promotionCode, to: bonus.usage, expectedCount: bonus.expectedCount)
+            else { throw StoreError.conflict }
+            try await appendTransfer(bonus.transfer)
+            try await insertPromotionUse(bonus.use)
+        }
         if let update = changes.balance {
             guard try await setBalance(lineID: update.lineID, to: update.balance, expected: update.expected, at: now) else {
                 throw StoreError.conflict

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The rows one payment application reads, and nothing else: the order its notification names,
-/// that order's line, and the payment already recorded under the notification's
-/// (provider, transaction id).
+/// that order's line, the payment already recorded under the notification's
+/// (provider, transaction id), and the promotion the order was offered.
 ///
 /// A store loads exactly these for a ``PaymentKey`` (locking them where the database locks, or
 /// remembering their versions where it checks them at commit), so the decision made from them
@@ -11,10 +11,13 @@ public struct CreditSnapshot: Sendable, Hashable {
     public var order: RechargeOrder?
     public var line: Line?
     public var payment: PaymentRecord?
+    /// The promotion the order was offered, when it names one.
+    public var promotion: PromotionState?
 
-    public init(order: RechargeOrder?, line: Line?, payment: PaymentRecord?) {
+    public init(order: RechargeOrder?, line: Line?, payment: PaymentRecord?, promotion: PromotionState? = nil) {
         self.order = order
         self.line = line
         self.payment = payment
+        self.promotion = promotion
     }
 }

@@ -89,7 +89,7 @@ public enum PaymentCredit {
             }
             return try credit(
                 order: order, previous: previous, line: line, payment: payment, event: event, late: late, ids: ids, now: now,
-                retention: retention,
+                retention: retention, promotion: snapshot.promotion,
                 funding: funding ?? [Posting(source ?? .providerClearing(provider: event.provider), try order.total.negated())],
                 changes: changes(.applied, late ? "late_payment" : nil))
         }
@@ -98,17 +98,27 @@ public enum PaymentCredit {
     /// 到账: the transfer, the new balance, the retention state a recharge restores, the receipt.
     static func credit(
         order paid: RechargeOrder, previous: OrderStatus, line: Line, payment: PaymentRecord, event: PaymentEvent, late: Bool,
-        ids: IdentifierFactory, now: Date, retention: PolicyBook, funding: [Posting], changes: CreditChanges
+        ids: IdentifierFactory, now: Date, retention: PolicyBook, promotion: PromotionState?, funding: [Posting],
+        changes: CreditChanges
     ) throws -> (PaymentApplication, CreditChanges) {
         var order = paid
         var result = changes
         order.status = try OrderStateMachine.next(order.status, on: .credit)
         order.creditedAt = now
-        let newBalance = try line.balance.adding(order.amount)
+        var newBalance = try line.balance.adding(order.amount)
         var postings = funding + [Posting(.line(id: line.id), order.amount)]
         if order.fee.amountMinor != 0 { postings.append(Posting(.feeRevenue, order.fee)) }
         result.transfer = try Transfer(
             id: ids.make("tr", at: now), kind: .recharge, orderID: order.id, postings: postings, createdAt: now)
+        var bonus = Money.zero(order.amount.currency)
+        if let promotion,
+            let payment = try bonusPayment(
+                order: order, line: line, state: promotion, paidAt: event.occurredAt, ids: ids, now: now)
+        {
+            bonus = payment.use.bonus
+            newBalance = try newBalance.adding(bonus)
+            result.bonus = payment
+        }
         var credited = line
         credited.balance = newBalance
         let policy = retention.policy(for: line, at: now)
@@ -123,7 +133,7 @@ public enum PaymentCredit {
             number: ids.receiptNumber(at: now), orderID: order.id, lineID: line.id, msisdn: line.msisdn,
             mobileOperator: line.mobileOperator, channel: order.channel, paymentMethod: order.paymentMethod,
             paymentProvider: event.provider, providerTransactionID: event.providerTransactionID, faceValue: order.amount,
-            amountPaid: order.total, fee: order.fee, bonus: .zero(order.amount.currency), balanceAfter: newBalance,
+            amountPaid: order.total, fee: order.fee, bonus: bonus, balanceAfter: newBalance,
             paidAt: event.occurredAt, creditedAt: now)
         receipt.keepAliveZh = keepAlive?.text(.zh)
         receipt.keepAliveEn = keepAlive?.text(.en)
@@ -133,5 +143,27 @@ public enum PaymentCredit {
         result.receipt = receipt
         result.order = .init(order: order, expected: previous)
         return (.credited(order, receipt), result)
+    }
+
+    /// The offered promotion's bonus, if it still holds for a payment made at `paidAt`: inside its
+    /// window, within the number's limit and the budget (which the usage update, checked against
+    /// the count read, keeps exact under any concurrency).
+    static func bonusPayment(
+        order: RechargeOrder, line: Line, state: PromotionState, paidAt: Date, ids: IdentifierFactory, now: Date
+    ) throws -> CreditChanges.BonusPayment? {
+        let promotion = state.promotion
+        let candidate = PromotionCandidate(
+            channel: order.channel, paymentMethod: order.paymentMethod, faceValue: order.amount, at: min(paidAt, now),
+            creditedBefore: state.lineCreditedBefore)
+        guard case .success(let bonus) = promotion.weigh(candidate, usesOnLine: state.usesOnLine) else { return nil }
+        let transfer = try Transfer(
+            id: ids.make("tr", at: now), kind: .bonus, orderID: nil,
+            postings: [Posting(.promotion(code: promotion.code), try bonus.negated()), Posting(.line(id: line.id), bonus)],
+            createdAt: now)
+        let use = PromotionUse(
+            orderID: order.id, promotionCode: promotion.code, lineID: line.id, bonus: bonus, transferID: transfer.id,
+            createdAt: now, clawedBack: .zero(bonus.currency))
+        let usage = PromotionUsage(count: promotion.used.count + 1, amount: try promotion.used.amount.adding(bonus))
+        return CreditChanges.BonusPayment(transfer: transfer, use: use, usage: usage, expectedCount: promotion.used.count)
     }
 }

@@ -120,6 +120,7 @@ struct OnlineRechargeController<Context: RequestContext> {
         }
         var representation = OrderRepresentation(order, language: request.language, payment: payment)
         representation.refunds = try await refunds.refunds(orderID: order.id).map { .init($0, language: request.language) }
+        if let number = order.receiptNumber { representation.bonus = try await self.recharges.receipt(number: number).bonus }
         return JSONResponse(representation)
     }
 

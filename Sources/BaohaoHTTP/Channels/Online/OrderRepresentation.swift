@@ -41,6 +41,11 @@ struct OrderRepresentation: Encodable, Sendable {
     let receiptNo: String?
     let latePayment: Bool
     let payment: Payment?
+    /// The promotion the order was offered (the best one for the payer when it was made), if any.
+    let promotionCode: String?
+    /// 赠送: the bonus offered; once credited, the bonus actually paid (zero if the promotion no
+    /// longer held when the payment was made, e.g. its budget was spent).
+    var bonus: Money
     /// The order's refunds, oldest first: a second payment refunded automatically, or credited
     /// money an operator refunded. Shown by `GET /v1/recharges/{id}`.
     var refunds: [OrderRefund]?
@@ -74,7 +79,8 @@ struct OrderRepresentation: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, channel, amount, fee, total, payment, refunds
+        case id, status, channel, amount, fee, total, payment, refunds, bonus
+        case promotionCode = "promotion_code"
         case statusName = "status_name"
         case msisdnMasked = "msisdn_masked"
         case paymentMethod = "payment_method"
@@ -103,6 +109,31 @@ struct OrderRepresentation: Encodable, Sendable {
         receiptNo = order.receiptNumber
         latePayment = order.latePayment
         self.payment = payment
+        promotionCode = order.promotionCode
+        bonus = order.offeredBonus
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(status, forKey: .status)
+        try c.encode(statusName, forKey: .statusName)
+        try c.encode(msisdnMasked, forKey: .msisdnMasked)
+        try c.encode(channel, forKey: .channel)
+        try c.encode(paymentMethod, forKey: .paymentMethod)
+        try c.encode(amount, forKey: .amount)
+        try c.encode(fee, forKey: .fee)
+        try c.encode(total, forKey: .total)
+        try c.encode(bonus, forKey: .bonus)
+        try c.encode(promotionCode, forKey: .promotionCode)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(paidAt, forKey: .paidAt)
+        try c.encodeIfPresent(creditedAt, forKey: .creditedAt)
+        try c.encodeIfPresent(receiptNo, forKey: .receiptNo)
+        try c.encode(latePayment, forKey: .latePayment)
+        try c.encodeIfPresent(payment, forKey: .payment)
+        try c.encodeIfPresent(refunds, forKey: .refunds)
     }
 }
 
