@@ -13,7 +13,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     HealthController(metrics: services.metrics, store: services.store).addRoutes(to: router)
     OnlineRechargeController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
-        recharges: services.recharges, refunds: services.refunds
+        recharges: services.recharges, refunds: services.refunds, promotions: services.promotions, clock: services.clock
     ).addRoutes(to: router)
     PaymentNotificationController(
         clock: services.clock, metrics: services.metrics, payments: services.payments, recharges: services.recharges
@@ -23,7 +23,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     OrderPageController(checkout: services.checkout, recharges: services.recharges, refunds: services.refunds).addRoutes(to: router)
     RechargePortalController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
-        recharges: services.recharges, secureCookies: services.secureCookies
+        recharges: services.recharges, promotions: services.promotions, clock: services.clock, secureCookies: services.secureCookies
     ).addRoutes(to: router)
     SignInController(secureCookies: services.secureCookies, subscribers: services.subscribers, trustedProxies: services.trustedProxies)
         .addRoutes(to: router)
@@ -33,11 +33,12 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     ).addRoutes(to: router)
     StaffConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, ivr: services.ivr, partners: services.partners,
-        refunds: services.refunds
+        refunds: services.refunds, promotions: services.promotions
     ).addRoutes(to: router)
     CounterConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, shifts: services.shifts,
-        sales: services.counterSales, channelPolicies: services.channelPolicies, recharges: services.recharges
+        sales: services.counterSales, channelPolicies: services.channelPolicies, recharges: services.recharges,
+        promotions: services.promotions
     ).addRoutes(to: router)
     AdminController(
         admin: services.admin, adminToken: services.adminToken, clock: services.clock, lines: services.lines, staff: services.staff

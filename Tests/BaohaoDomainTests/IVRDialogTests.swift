@@ -19,7 +19,7 @@ struct IVRDialogTests {
             return lines[number] ?? .unknown
         }
         func amountRange() async -> (minimum: Money, maximum: Money)? { (.major(10), .major(500)) }
-        func quote(yuan: Int64) async -> Quote? {
+        func quote(yuan: Int64, number: String) async -> Quote? {
             guard (10...500).contains(yuan) else { return nil }
             return try? ChannelPolicy.defaultPolicy(for: .ivr).quote(.major(yuan))
         }

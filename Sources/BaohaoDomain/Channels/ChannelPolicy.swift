@@ -155,11 +155,15 @@ public struct Quote: Sendable, Hashable, Codable {
     public let fee: Money
     /// What the payment provider collects: face value + fee.
     public let total: Money
+    /// 赠送: a promotion's bonus expected on top of the face value, when one is offered (paid only if
+    /// it still holds when the payment is made).
+    public var bonus: Money?
 
-    public init(faceValue: Money, fee: Money, total: Money) {
+    public init(faceValue: Money, fee: Money, total: Money, bonus: Money? = nil) {
         self.faceValue = faceValue
         self.fee = fee
         self.total = total
+        self.bonus = bonus
     }
 }
 

@@ -8,7 +8,7 @@ public protocol IVRActions: Sendable {
     /// The IVR channel's smallest and largest amount; `nil` when the channel takes no recharge.
     func amountRange() async -> (minimum: Money, maximum: Money)?
     /// Face value, fee and total for a whole-yuan amount; `nil` outside the channel's rules.
-    func quote(yuan: Int64) async -> Quote?
+    func quote(yuan: Int64, number: String) async -> Quote?
     /// Opens the order to pay; the call's `attempt` keys it, so a retried request opens it once.
     func openOrder(number: String, quote: Quote, attempt: Int) async -> RechargeOrder?
     /// Charges a keyed-in card for the order and credits it when paid.

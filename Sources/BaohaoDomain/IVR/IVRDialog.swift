@@ -156,7 +156,7 @@ public struct IVRDialog: Sendable, Hashable, Codable {
             }
         case .amountEntry(let target):
             guard keys.utf8.count <= 6, keys.isAllASCIIDigits, let yuan = Int64(keys), yuan > 0,
-                let quote = await actions.quote(yuan: yuan)
+                let quote = await actions.quote(yuan: yuan, number: target.number)
             else { return await again(.amountOutOfRange, actions: actions) }
             return await enter(.amountConfirm(target, quote), actions: actions)
         case .amountConfirm(let target, let quote):
@@ -380,11 +380,11 @@ public struct IVRDialog: Sendable, Hashable, Codable {
                 prefix + [.prompt(.enterAmount), .prompt(.amountRange), .money(range.minimum), .prompt(.to), .money(range.maximum)],
                 gather: .amount)
         case .amountConfirm(_, let quote):
-            return turn(
-                prefix + [
-                    .prompt(.amountIs), .money(quote.faceValue), .prompt(.feeIs), .money(quote.fee), .prompt(.totalIs),
-                    .money(quote.total), .prompt(.confirmOrReenter),
-                ], gather: .choice)
+            var readBack: [IVRUtterance] = [
+                .prompt(.amountIs), .money(quote.faceValue), .prompt(.feeIs), .money(quote.fee), .prompt(.totalIs), .money(quote.total),
+            ]
+            if let bonus = quote.bonus, bonus.amountMinor > 0 { readBack += [.prompt(.bonusIs), .money(bonus)] }
+            return turn(prefix + readBack + [.prompt(.confirmOrReenter)], gather: .choice)
         case .paymentChoice:
             return turn(prefix + [.prompt(.choosePayment)], gather: .choice)
         case .cardNumber:

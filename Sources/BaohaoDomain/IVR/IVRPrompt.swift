@@ -20,6 +20,8 @@ public enum IVRPrompt: String, Sendable, Codable, CaseIterable {
     case amountIs = "amount_is"
     case feeIs = "fee_is"
     case totalIs = "total_is"
+    /// A promotion's bonus, read back after the total.
+    case bonusIs = "bonus_is"
     case yuan
     case fen
     case choosePayment = "choose_payment"
@@ -83,6 +85,7 @@ public enum IVRPrompt: String, Sendable, Codable, CaseIterable {
         .amountIs: ("充值金额", "Amount"),
         .feeIs: ("手续费", "handling fee"),
         .totalIs: ("合计支付", "total to pay"),
+        .bonusIs: ("活动赠送", "promotion bonus"),
         .yuan: ("元", "yuan"),
         .fen: ("分", "fen"),
         .choosePayment: ("银行卡支付请按1。", "To pay by bank card, press 1."),

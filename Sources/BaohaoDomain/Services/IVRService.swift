@@ -23,11 +23,15 @@ public struct IVRService: Sendable {
     let texts: (any TextMessageSender)?
     /// Told of each call started, step reached and outcome (metrics).
     let observe: @Sendable (IVRObservation) -> Void
+    /// Promotions, read back with the amount (活动赠送).
+    let promotions: PromotionService?
 
     public init(
         store: any RechargeStore, recharges: RechargeService, clock: any WallClock, retention: PolicyBook = .shippedBook,
-        cards: (any CardPayment)?, texts: (any TextMessageSender)? = nil, observe: @escaping @Sendable (IVRObservation) -> Void = { _ in }
+        cards: (any CardPayment)?, texts: (any TextMessageSender)? = nil, promotions: PromotionService? = nil,
+        observe: @escaping @Sendable (IVRObservation) -> Void = { _ in }
     ) {
+        self.promotions = promotions
         self.store = Transactions(store) { $0 }
         self.recharges = recharges
         self.clock = clock
@@ -147,11 +151,15 @@ public struct IVRService: Sendable {
             return (policy.minimumAmount, policy.maximumAmount)
         }
 
-        func quote(yuan: Int64) async -> Quote? {
+        func quote(yuan: Int64, number: String) async -> Quote? {
             guard let policy = try? await service.recharges.channelPolicies.policy(for: .ivr), policy.enabled,
-                yuan <= ChannelPolicy.ceilingMinor / 100
+                yuan <= ChannelPolicy.ceilingMinor / 100, var quote = try? policy.quote(Money.major(yuan, policy.currency))
             else { return nil }
-            return try? policy.quote(Money.major(yuan, policy.currency))
+            let method = capture == .keypad ? (service.cards?.method ?? .card) : .card
+            quote.bonus = try? await service.promotions?.offers(
+                msisdn: number, channel: .ivr, paymentMethod: method, faceValues: [quote.faceValue]
+            )[quote.faceValue]?.bonus
+            return quote
         }
 
         func openOrder(number: String, quote: Quote, attempt: Int) async -> RechargeOrder? {

@@ -66,11 +66,13 @@ public struct PromotionService: Sendable {
     }
 
     /// What a payer of `faceValues` by `channel` (and `paymentMethod`, when chosen) would get on
-    /// `msisdn` now, face value by face value: the quote shown before paying.
+    /// `msisdn` now (a number not ours, or none: as a first recharge), face value by face value:
+    /// the quote shown before paying.
     public func offers(
-        msisdn: MSISDN?, channel: Channel, paymentMethod: PaymentMethod?, faceValues: [Money]
+        msisdn input: String?, channel: Channel, paymentMethod: PaymentMethod?, faceValues: [Money]
     ) async throws -> [Money: PromotionOffer] {
         let now = clock.now()
+        let msisdn = input.flatMap { try? LineService.parseNumber($0) }
         return try await store.read { session in
             let running = try await session.runningPromotions(at: now).filter { $0.channels.contains(channel) }
             guard !running.isEmpty else { return [:] }

@@ -35,6 +35,9 @@ enum PageLayout {
             .choice{position:relative}
             .choice input{position:absolute;opacity:0;width:1px;height:1px}
             .choice label{margin:0;border:1px solid #c9cdd4;border-radius:.4rem;padding:.7rem .5rem;text-align:center;cursor:pointer;background:#fff}
+            .choice label .promo{display:block;font-size:.8rem;color:#c5221f;font-weight:normal}
+            .promotions{margin:.8rem 0 0;padding:.6rem .8rem;border-radius:.4rem;background:#fff4e5;border:1px solid #f5c26b}
+            .promotions ul{margin:.3rem 0;padding-left:1.2rem}
             .choice input:checked+label{border-color:#0052d9;background:#e8f0ff;font-weight:bold}
             .choice input:focus-visible+label{outline:3px solid #0052d9;outline-offset:2px}
             .error{background:#fdecee;color:#a1151e;border-radius:.4rem;padding:.6rem .8rem;margin-bottom:1rem}

@@ -36,9 +36,12 @@ enum PortalTemplates {
             <legend>{{amountLegend}}</legend>
             <p class="note" id="amount-note">{{minimumNote}}</p>
             <div class="grid">
-            {{#amounts}}<div class="choice"><input type="radio" name="amount" id="{{id}}" value="{{value}}"{{#checked}} checked{{/checked}}><label for="{{id}}">{{label}}</label></div>
+            {{#amounts}}<div class="choice"><input type="radio" name="amount" id="{{id}}" value="{{value}}"{{#checked}} checked{{/checked}}><label for="{{id}}">{{label}}{{#bonus}}<span class="promo">{{bonus}}</span>{{/bonus}}</label></div>
             {{/amounts}}
             </div>
+            {{#hasPromotions}}<div class="promotions" id="promotions"><p><strong>{{promotionsHeading}}</strong></p><ul>
+            {{#promotions}}<li>{{.}}</li>{{/promotions}}
+            </ul><p class="note">{{promotionsNote}}</p></div>{{/hasPromotions}}
             </fieldset>
             <fieldset>
             <legend>{{methodLegend}}</legend>

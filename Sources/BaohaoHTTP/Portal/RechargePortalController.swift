@@ -11,6 +11,8 @@ struct RechargePortalController<Context: RequestContext> {
     let metrics: BaohaoMetrics
     let payments: PaymentProviderRegistry
     let recharges: RechargeService
+    let promotions: PromotionService
+    let clock: any WallClock
     /// Cookies are marked Secure when payers reach the server over https.
     let secureCookies: Bool
 
@@ -73,6 +75,7 @@ struct RechargePortalController<Context: RequestContext> {
             return homePage(language, number: number, error: Messages.problemTitle(error.code, language), status: Problem(error).status)
         }
         let policy = try await channelPolicy()
+        let offers = try await promotions.offers(msisdn: number, channel: .online, paymentMethod: nil, faceValues: policy.denominations)
         let methods = self.payments.methods(allowedBy: policy)
         let chosenMethod = method ?? methods.first?.rawValue
         func label(_ zh: String, _ en: String) -> String { PageLayout.label(zh, en, language) }
@@ -102,8 +105,14 @@ struct RechargePortalController<Context: RequestContext> {
                 [
                     "value": String(money.amountMinor), "label": money.formatted, "id": "amount-\(money.amountMinor)",
                     "checked": money.amountMinor == (selected ?? policy.denominations.first?.amountMinor),
+                    "bonus": offers[money].map { PromotionText.badge($0, language) } ?? "",
                 ] as [String: Any]
             },
+            "promotions": PromotionText.lines(offers.values, now: clock.now(), language), "hasPromotions": !offers.isEmpty,
+            "promotionsHeading": language == .zh ? "优惠活动" : "Promotions",
+            "promotionsNote": language == .zh
+                ? "赠送金额以支付成功时活动仍有效为准，到账后显示在电子凭证上。"
+                : "The bonus is paid if the promotion still holds when the payment is made; the receipt shows it.",
             "methodLegend": language == .zh ? "支付方式" : "Payment method",
             "methods": methods.map { m in
                 [

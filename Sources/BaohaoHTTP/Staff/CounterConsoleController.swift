@@ -16,6 +16,8 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
     let sales: CounterSaleService
     let channelPolicies: ChannelPolicyService
     let recharges: RechargeService
+    /// 优惠活动: the bonus each denomination would get, shown beside it (for the number looked up).
+    let promotions: PromotionService
 
     /// Notes and coins counted at close, in fen: ¥100, 50, 20, 10, 5, 1, 0.5, 0.1.
     static var denominations: [Int64] { [10000, 5000, 2000, 1000, 500, 100, 50, 10] }
@@ -109,10 +111,16 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
             }
             let policy = try await channelPolicies.policy(for: .counter)
             let chosen = Self.fen(query["amount"]) ?? policy.denominations.dropFirst(2).first?.amountMinor
+            let offers = try await promotions.offers(
+                msisdn: number.isEmpty ? nil : number, channel: .counter, paymentMethod: .cash, faceValues: policy.denominations)
             values["denominations"] = policy.denominations.map {
-                ["minor": $0.amountMinor, "yuan": $0.decimalString, "text": $0.formatted, "checked": $0.amountMinor == chosen]
-                    as [String: Any]
+                [
+                    "minor": $0.amountMinor, "yuan": $0.decimalString, "text": $0.formatted, "checked": $0.amountMinor == chosen,
+                    "bonus": offers[$0].map { PromotionText.badge($0, language) } ?? "",
+                ] as [String: Any]
             }
+            values["promotions"] = PromotionText.lines(offers.values, now: clock.now(), language)
+            values["hasPromotions"] = !offers.isEmpty
             values["tenders"] = Tender.allCases.map {
                 ["code": $0.rawValue, "text": $0.displayName(language), "checked": $0 == .cash] as [String: Any]
             }

@@ -31,8 +31,10 @@ enum CounterTemplates {
             <form method="post" action="/staff/counter/sales" id="sale-form"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="key" value="{{saleKey}}">
             <label for="msisdn">{{numberLabel}}</label><input type="tel" id="msisdn" name="msisdn" value="{{query}}" required maxlength="20" autocomplete="off" {{#found}}autofocus{{/found}}>
             <fieldset><legend>{{amountLabel}}</legend><div class="grid">
-            {{#denominations}}<div class="choice"><input type="radio" name="amount" id="amount-{{minor}}" value="{{yuan}}" {{#checked}}checked{{/checked}}><label for="amount-{{minor}}">{{text}}</label></div>{{/denominations}}
-            </div></fieldset>
+            {{#denominations}}<div class="choice"><input type="radio" name="amount" id="amount-{{minor}}" value="{{yuan}}" {{#checked}}checked{{/checked}}><label for="amount-{{minor}}">{{text}}{{#bonus}}<span class="promo">{{bonus}}</span>{{/bonus}}</label></div>{{/denominations}}
+            </div>
+            {{#hasPromotions}}<div class="promotions" id="promotions"><ul>{{#promotions}}<li>{{.}}</li>{{/promotions}}</ul></div>{{/hasPromotions}}
+            </fieldset>
             <fieldset><legend>{{tenderLabel}}</legend><div class="grid">
             {{#tenders}}<div class="choice"><input type="radio" name="tender" id="tender-{{code}}" value="{{code}}" {{#checked}}checked{{/checked}}><label for="tender-{{code}}">{{text}}</label></div>{{/tenders}}
             </div></fieldset>

@@ -16,6 +16,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
     let partners: PartnerService
     /// Refunds, maker-checker.
     let refunds: RefundService
+    /// 优惠活动: the dashboard shows each promotion's spend against its budget.
+    let promotions: PromotionService
 
     static var sessionCookie: String { BrowserSessionAudience.staffCookie }
 
@@ -160,7 +162,35 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
                 "amount": amount.formatted, "fees": fees.formatted,
             ])
         }
+        let now = clock.now()
+        let promotions = try await self.promotions.promotions(limit: 50).filter { PromotionView.status($0, at: now) != "ended" }
         let values: [String: Any] = [
+            "promotionsHeading": zh ? "优惠活动：已用 / 预算" : "Promotions: spent / budget",
+            "noPromotions": promotions.isEmpty,
+            "noPromotionsText": zh ? "没有进行中或待开始的优惠活动。" : "No promotion is running or scheduled.",
+            "promotionLabel": zh ? "活动" : "Promotion", "promotionStatusLabel": zh ? "状态" : "Status",
+            "spentLabel": zh ? "已赠送" : "Bonuses paid", "budgetLabel": zh ? "预算" : "Budget",
+            "endsLabel": zh ? "结束（北京时间）" : "Ends (Beijing time)",
+            "promotions": promotions.map { p -> [String: Any] in
+                let status = PromotionView.status(p, at: now)
+                let budget: String
+                let spent: Double
+                switch p.budget {
+                case .count(let count):
+                    budget = zh ? "\(count.grouped) 笔" : "\(count.grouped) bonuses"
+                    spent = Double(p.used.count) / Double(max(count, 1))
+                case .amount(let amount):
+                    budget = amount.formatted
+                    spent = Double(p.used.amount.amountMinor) / Double(max(amount.amountMinor, 1))
+                }
+                return [
+                    "code": p.code, "name": p.name(language), "label": PromotionLabel.text(p, language),
+                    "status": status == "running" ? (zh ? "进行中" : "Running") : (zh ? "待开始" : "Scheduled"),
+                    "spent": zh
+                        ? "\(p.used.count.grouped) 笔 · \(p.used.amount.formatted)" : "\(p.used.count.grouped) · \(p.used.amount.formatted)",
+                    "budget": budget, "percent": Int((min(spent, 1) * 100).rounded()), "ends": ISO8601.local(p.effectiveEnd),
+                ]
+            },
             "heading": zh ? "运营概览 · \(board.day.iso)" : "Dashboard · \(board.day.iso)",
             "todayHeading": zh ? "今日到账（北京时间）" : "Credited today (Beijing time)", "noTallies": board.tallies.isEmpty,
             "noTalliesText": zh ? "今天还没有到账的充值。" : "No recharge has been credited today.", "tallies": tallies,

@@ -38,6 +38,17 @@ enum StaffTemplates {
             </table>
             {{/noTallies}}
             </section>
+            <section class="card" aria-labelledby="promotions-h" id="promotions">
+            <h2 id="promotions-h">{{promotionsHeading}}</h2>
+            {{#noPromotions}}<p>{{noPromotionsText}}</p>{{/noPromotions}}
+            {{^noPromotions}}
+            <table>
+            <tr><th scope="col">{{promotionLabel}}</th><th scope="col">{{promotionStatusLabel}}</th><th scope="col">{{spentLabel}}</th><th scope="col">{{budgetLabel}}</th><th scope="col">{{endsLabel}}</th></tr>
+            {{#promotions}}<tr data-promotion="{{code}}"><td>{{name}}<br><small>{{code}} · {{label}}</small></td><td>{{status}}</td><td>{{spent}}<br><meter min="0" max="100" value="{{percent}}">{{percent}}%</meter> {{percent}}%</td><td>{{budget}}</td><td>{{ends}}</td></tr>
+            {{/promotions}}
+            </table>
+            {{/noPromotions}}
+            </section>
             <section class="card" aria-labelledby="stages-h" id="stages">
             <h2 id="stages-h">{{stagesHeading}}</h2>
             <table>

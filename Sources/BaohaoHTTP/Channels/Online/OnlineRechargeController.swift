@@ -11,6 +11,8 @@ struct OnlineRechargeController<Context: RequestContext> {
     let payments: PaymentProviderRegistry
     let recharges: RechargeService
     let refunds: RefundService
+    let promotions: PromotionService
+    let clock: any WallClock
     /// Longest an SSE stream stays open.
     static var maximumStreamSeconds: Int { 15 * 60 }
 
@@ -30,13 +32,43 @@ struct OnlineRechargeController<Context: RequestContext> {
         let plan: String
         let status: String
         let statusName: String
+        /// The quote before paying: each denomination's promotion bonus, for this number now.
+        let offers: [Offer]
 
         enum CodingKeys: String, CodingKey {
-            case plan, status
+            case plan, status, offers
             case msisdnMasked = "msisdn_masked"
             case `operator` = "operator"
             case operatorName = "operator_name"
             case statusName = "status_name"
+        }
+    }
+
+    /// A promotion's bonus on one denomination.
+    struct Offer: Encodable, Sendable {
+        let faceValue: Money
+        let bonus: Money
+        let promotionCode: String
+        let label: String
+        let endsAt: String
+        /// Bonuses left in the budget, when it counts them (剩余名额); otherwise null.
+        let remaining: Int?
+        let paymentMethods: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case bonus, label, remaining
+            case faceValue = "face_value", promotionCode = "promotion_code", endsAt = "ends_at", paymentMethods = "payment_methods"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(faceValue, forKey: .faceValue)
+            try c.encode(bonus, forKey: .bonus)
+            try c.encode(promotionCode, forKey: .promotionCode)
+            try c.encode(label, forKey: .label)
+            try c.encode(endsAt, forKey: .endsAt)
+            try c.encode(remaining, forKey: .remaining)
+            try c.encode(paymentMethods, forKey: .paymentMethods)
         }
     }
 
@@ -45,11 +77,23 @@ struct OnlineRechargeController<Context: RequestContext> {
         let input = raw.removingPercentEncoding ?? raw
         let language = request.language
         let confirmation = try await self.recharges.confirm(msisdn: input)
+        let policy = try await self.channelPolicies.policy(for: .online)
+        let offers = try await promotions.offers(msisdn: input, channel: .online, paymentMethod: nil, faceValues: policy.denominations)
         return JSONResponse(
             Confirmation(
                 msisdnMasked: confirmation.msisdnMasked, operator: confirmation.mobileOperator.rawValue,
                 operatorName: confirmation.mobileOperator.displayName(language), plan: confirmation.planName,
-                status: confirmation.status.rawValue, statusName: confirmation.status.displayName(language)))
+                status: confirmation.status.rawValue, statusName: confirmation.status.displayName(language),
+                offers: policy.denominations.compactMap { face in
+                    offers[face].map { offer in
+                        Offer(
+                            faceValue: face, bonus: offer.bonus, promotionCode: offer.promotion.code,
+                            label: PromotionLabel.text(offer.promotion, language, faceValue: face),
+                            endsAt: PromotionView.beijing(offer.promotion.effectiveEnd),
+                            remaining: offer.promotion.budget.remainingCount(after: offer.promotion.used),
+                            paymentMethods: offer.promotion.paymentMethods?.map(\.rawValue))
+                    }
+                }))
     }
 
     struct ChannelRules: Encodable, Sendable {

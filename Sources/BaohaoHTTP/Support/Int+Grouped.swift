@@ -1,0 +1,12 @@
+extension Int {
+    /// With thousands separators, as staff read counts: 49,914.
+    var grouped: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (self < 0 ? "-" : "") + out
+    }
+}
