@@ -38,6 +38,8 @@ enum PageLayout {
             .choice label .promo{display:block;font-size:.8rem;color:#c5221f;font-weight:normal}
             .promotions{margin:.8rem 0 0;padding:.6rem .8rem;border-radius:.4rem;background:#fff4e5;border:1px solid #f5c26b}
             .promotions ul{margin:.3rem 0;padding-left:1.2rem}
+            .promotion-list{list-style:none;margin:0;padding:0}.promotion-list li{border-top:1px solid #e5e6eb;padding:.4rem 0}
+            .promotion-list p{margin:.2rem 0}.promotion-list meter{width:100%;max-width:20rem}
             .choice input:checked+label{border-color:#0052d9;background:#e8f0ff;font-weight:bold}
             .choice input:focus-visible+label{outline:3px solid #0052d9;outline-offset:2px}
             .error{background:#fdecee;color:#a1151e;border-radius:.4rem;padding:.6rem .8rem;margin-bottom:1rem}

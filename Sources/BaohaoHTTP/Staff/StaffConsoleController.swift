@@ -188,7 +188,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
                     "status": status == "running" ? (zh ? "进行中" : "Running") : (zh ? "待开始" : "Scheduled"),
                     "spent": zh
                         ? "\(p.used.count.grouped) 笔 · \(p.used.amount.formatted)" : "\(p.used.count.grouped) · \(p.used.amount.formatted)",
-                    "budget": budget, "percent": Int((min(spent, 1) * 100).rounded()), "ends": ISO8601.local(p.effectiveEnd),
+                    "budget": budget, "percent": String(format: "%.1f", min(spent, 1) * 100),
+                    "permille": Int((min(spent, 1) * 1000).rounded()), "ends": ISO8601.local(p.effectiveEnd),
                 ]
             },
             "heading": zh ? "运营概览 · \(board.day.iso)" : "Dashboard · \(board.day.iso)",

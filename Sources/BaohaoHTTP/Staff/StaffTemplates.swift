@@ -42,11 +42,12 @@ enum StaffTemplates {
             <h2 id="promotions-h">{{promotionsHeading}}</h2>
             {{#noPromotions}}<p>{{noPromotionsText}}</p>{{/noPromotions}}
             {{^noPromotions}}
-            <table>
-            <tr><th scope="col">{{promotionLabel}}</th><th scope="col">{{promotionStatusLabel}}</th><th scope="col">{{spentLabel}}</th><th scope="col">{{budgetLabel}}</th><th scope="col">{{endsLabel}}</th></tr>
-            {{#promotions}}<tr data-promotion="{{code}}"><td>{{name}}<br><small>{{code}} · {{label}}</small></td><td>{{status}}</td><td>{{spent}}<br><meter min="0" max="100" value="{{percent}}">{{percent}}%</meter> {{percent}}%</td><td>{{budget}}</td><td>{{ends}}</td></tr>
+            <ul class="promotion-list">
+            {{#promotions}}<li data-promotion="{{code}}"><p><strong>{{name}}</strong> · {{status}}<br><small>{{code}} · {{label}}</small></p>
+            <p>{{spentLabel}} {{spent}} / {{budgetLabel}} {{budget}}（{{percent}}%）<br><meter min="0" max="1000" value="{{permille}}">{{percent}}%</meter></p>
+            <p><small>{{endsLabel}} {{ends}}</small></p></li>
             {{/promotions}}
-            </table>
+            </ul>
             {{/noPromotions}}
             </section>
             <section class="card" aria-labelledby="stages-h" id="stages">
