@@ -38,7 +38,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     CounterConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, shifts: services.shifts,
         sales: services.counterSales, channelPolicies: services.channelPolicies, recharges: services.recharges,
-        promotions: services.promotions
+        promotions: services.promotions, refunds: services.refunds
     ).addRoutes(to: router)
     AdminController(
         admin: services.admin, adminToken: services.adminToken, clock: services.clock, lines: services.lines, staff: services.staff
@@ -50,6 +50,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     AdminRefundsController(
         refunds: services.refunds, adminToken: services.adminToken, staff: services.staff
     ).addRoutes(to: router)
+    CounterRefundController(refunds: services.refunds, staff: services.staff).addRoutes(to: router)
     AdminPromotionsController(
         promotions: services.promotions, adminToken: services.adminToken, staff: services.staff, clock: services.clock
     ).addRoutes(to: router)

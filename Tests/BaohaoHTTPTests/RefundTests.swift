@@ -319,6 +319,63 @@ struct RefundTests {
             #expect(verified["ok"] as? Bool == true, "\(verified)")
         }
     }
+    @Test(
+        "a cash sale refunded after its shift closed is paid back at a counter with an open shift, in its X report and till",
+        arguments: TestDatabase.all)
+    func counterCashRefund(_ database: TestDatabase) async throws {
+        try await Harness.run(database) { h in
+            try await CounterSaleTests.enableCounter(h)
+            let clerk = try await CounterSaleTests.clerkOnShift(h, "clerk01")
+            let sold = try await CounterSaleTests.sale(h, clerk, key: "sale-refund-01", body: CounterSaleTests.cash50)
+            #expect(sold.status == .created, "\(sold.text)")
+            let firstShift = try #require(sold.json["shift"] as? String)
+            let orderID = try #require(sold.json["order_id"] as? String, "\(sold.text)")
+            let closed = try await h.call(
+                .post, "/v1/counter/shifts/\(firstShift)/close", body: #"{"counted_cash":{"amount":15000,"currency":"CNY"}}"#,
+                headers: clerk)
+            #expect(closed.status == .ok, "\(closed.text)")
+
+            for (name, role) in [("ops1", StaffRole.operator), ("boss1", .admin)] {
+                _ = try await h.services.staff.addStaff(username: name, displayName: name, role: role, password: Self.password)
+            }
+            let asked = try await Self.request(h, try await Self.bearer(h, "ops1"), orderID: orderID, amount: 2000)
+            #expect(asked.status == .created, "\(asked.text)")
+            let id = try #require(asked.json["id"] as? String)
+            let approved = try await Self.decide(h, try await Self.bearer(h, "boss1"), id, "approve")
+            #expect(approved.status == .ok && approved.json["status"] as? String == "processing", "\(approved.text)")
+            #expect(approved.json["provider"] as? String == "counter" && approved.json["next_attempt_at"] is NSNull)
+            #expect(try await h.balance() == 2350 + 5000 - 2000)
+            // No provider is asked, and an administrator cannot settle it by hand: it waits for a counter.
+            #expect(try await h.services.refunds.process().succeeded == 0)
+            let settle = try await h.call(
+                .post, "/v1/admin/refunds/\(id)/resolve", body: #"{"outcome":"succeeded","reason":"现金已退"}"#,
+                headers: try await Self.bearer(h, "boss1"))
+            #expect(settle.status == .conflict, "\(settle.text)")
+
+            // Without an open shift the clerk cannot pay; with one, the till pays and the X report shows it.
+            let noShift = try await h.call(.post, "/v1/counter/refunds/\(id)/payout", headers: clerk)
+            #expect(noShift.status == .conflict && noShift.text.contains("no-open-shift"), "\(noShift.text)")
+            let waiting = try await h.call(.get, "/v1/counter/refunds", headers: clerk).array
+            #expect(waiting.map { $0["id"] as? String } == [id])
+            let reopened = try await h.call(
+                .post, "/v1/counter/shifts", body: #"{"opening_float":{"amount":10000,"currency":"CNY"}}"#, headers: clerk)
+            let secondShift = try #require(reopened.json["id"] as? String, "\(reopened.text)")
+            let paid = try await h.call(.post, "/v1/counter/refunds/\(id)/payout", headers: clerk)
+            #expect(paid.status == .ok && paid.json["status"] as? String == "succeeded", "\(paid.text)")
+            #expect(paid.json["payout_shift_id"] as? String == secondShift && paid.json["payout_tender"] as? String == "cash")
+            // A repeat (the terminal lost the answer) pays nothing more.
+            #expect(try await h.call(.post, "/v1/counter/refunds/\(id)/payout", headers: clerk).json["status"] as? String == "succeeded")
+            let x = try await h.call(.get, "/v1/counter/shifts/\(secondShift)/report", headers: clerk).json
+            #expect(x["refunds_count"] as? Int == 1 && CounterShiftTests.money(x["refunds_total"]) == 2000)
+            #expect(CounterShiftTests.money(x["expected_cash"]) == 10000 - 2000)
+            #expect(try await Self.ledger(h, .till(shiftID: secondShift, tender: "cash")) == 2000)
+            #expect(try await Self.ledger(h, .refundsPending) == 0)
+            #expect(try await h.call(.get, "/v1/recharges/\(orderID)").json["status"] as? String == "partially_refunded")
+            #expect(try await h.call(.get, "/v1/counter/refunds", headers: clerk).array.isEmpty)
+            let verified = try await h.verify()
+            #expect(verified["ok"] as? Bool == true, "\(verified)")
+        }
+    }
 }
 
 /// A provider whose refund answers are scripted, one per ask; it records the refund ids asked.
@@ -348,4 +405,5 @@ actor ScriptedRefunds: PaymentGateway {
         case .failure(let text): throw NetworkError(description: text)
         }
     }
+
 }

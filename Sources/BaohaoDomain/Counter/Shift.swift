@@ -65,8 +65,12 @@ public struct ShiftReport: Sendable, Hashable, Codable {
     /// Voided sales and what they gave back.
     public let voidsCount: Int
     public let voidsTotal: Money
-    /// Opening float + cash sales − cash voids.
-    public let expectedCash: Money
+    /// Refunds of earlier sales paid back in this shift (退款支出), all tenders; `nil` in reports
+    /// frozen before refunds were paid at counters.
+    public var refundsCount: Int?
+    public var refundsTotal: Money?
+    /// Opening float + cash sales − cash voids − cash refunds paid out.
+    public var expectedCash: Money
     /// Set in the Z report.
     public var countedCash: Money?
     /// Counted − expected: positive is over, negative short.
@@ -85,6 +89,8 @@ public struct ShiftReport: Sendable, Hashable, Codable {
         case byTender = "by_tender"
         case voidsCount = "voids_count"
         case voidsTotal = "voids_total"
+        case refundsCount = "refunds_count"
+        case refundsTotal = "refunds_total"
         case expectedCash = "expected_cash"
         case countedCash = "counted_cash"
         case overShort = "over_short"

@@ -20,6 +20,8 @@ public protocol RefundRows: Sendable {
     /// Takes a due refund for one ask by moving its due time to `leaseUntil`, if it is still
     /// processing and due at `expected`; `false` if another process took it first.
     func claimRefund(id: String, expected: Date, leaseUntil: Date) async throws -> Bool
+    /// Refunds paid out at a counter in a shift, oldest first.
+    func refunds(payoutShiftID: String) async throws -> [Refund]
     /// Payments flagged for a refund that have no automatic refund yet, oldest first.
     func paymentsAwaitingRefund(limit: Int) async throws -> [PaymentRecord]
     /// A transfer by id, with its postings.

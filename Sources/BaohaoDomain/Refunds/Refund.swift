@@ -68,6 +68,10 @@ public struct Refund: Sendable, Hashable {
     /// The administrator who settled by hand a refund whose provider answer was unclear, and why.
     public var resolvedBy: String?
     public var resolutionReason: String?
+    /// A counter sale's refund (cash or card terminal) is paid back at a counter: the shift it was
+    /// paid out in, and the till's tender (`cash`, `card`).
+    public var payoutShiftID: String?
+    public var payoutTender: String?
 
     public init(
         id: String, orderID: String, lineID: String, provider: String, transactionID: String, source: RefundSource, amount: Money,
@@ -76,8 +80,10 @@ public struct Refund: Sendable, Hashable {
         decisionReason: String? = nil, transferID: String? = nil,
         payoutTransferID: String? = nil, cancelTransferID: String? = nil, providerRefundID: String? = nil, attempts: Int = 0,
         nextAttemptAt: Date? = nil, lastError: String? = nil, completedAt: Date? = nil, resolvedBy: String? = nil,
-        resolutionReason: String? = nil
+        resolutionReason: String? = nil, payoutShiftID: String? = nil, payoutTender: String? = nil
     ) {
+        self.payoutShiftID = payoutShiftID
+        self.payoutTender = payoutTender
         self.resolvedBy = resolvedBy
         self.resolutionReason = resolutionReason
         self.id = id
@@ -107,6 +113,12 @@ public struct Refund: Sendable, Hashable {
         self.lastError = lastError
         self.completedAt = completedAt
     }
+
+    /// The provider name of money taken at a counter (cash, or a card on the counter's terminal).
+    public static let counterProvider = "counter"
+
+    /// Paid back at a counter with an open shift, not through a payment provider.
+    public var paidAtCounter: Bool { provider == Self.counterProvider }
 
     /// Who asked, as the API names it: a member of staff, the subscriber, or nobody (automatic).
     public var requestedVia: String { automatic ? "automatic" : requestedBySubscriber != nil ? "subscriber" : "staff" }

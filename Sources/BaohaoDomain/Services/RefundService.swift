@@ -22,7 +22,7 @@ import Foundation
 /// to the face value refunded, as far as the balance still holds it (``TransferKind/bonusClawback``).
 public struct RefundService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any RefundRows & CreditRows & LedgerRows & PromotionRows>
+    let store: Transactions<any RefundRows & CreditRows & LedgerRows & PromotionRows & ShiftRows & CounterSaleRows>
     let gateways: PaymentGateways
     let clock: any WallClock
     let ids: IdentifierFactory
@@ -178,7 +178,8 @@ public struct RefundService: Sendable {
             refund.decidedAt = now
             refund.decisionReason = reason
             refund.transferID = transfer.id
-            refund.nextAttemptAt = now
+            // A counter sale's money is paid back at a counter; a provider is asked at once.
+            refund.nextAttemptAt = refund.paidAtCounter ? nil : now
             guard try await session.updateRefund(refund, expected: .requested) else { throw StoreError.conflict }
             return refund
         }
@@ -221,7 +222,9 @@ public struct RefundService: Sendable {
             guard id.count <= Self.maximumID, var refund = try await session.refund(id: id, forUpdate: true) else {
                 throw DomainError.refundNotFound
             }
-            guard refund.status == .processing, refund.nextAttemptAt == nil else { throw DomainError.refundAlreadyDecided(refund.status) }
+            guard refund.status == .processing, refund.nextAttemptAt == nil, !refund.paidAtCounter else {
+                throw DomainError.refundAlreadyDecided(refund.status)
+            }
             refund.resolvedBy = staff.id
             refund.resolutionReason = reason
             guard try await session.updateRefund(refund, expected: .processing) else { throw StoreError.conflict }
@@ -230,6 +233,60 @@ public struct RefundService: Sendable {
         return try await record(
             paidBack ? .paid(providerRefundID: stopped.providerRefundID ?? "checked-by-hand") : .refused(code: "checked by hand"),
             for: stopped.id, counting: false)
+    }
+
+    // MARK: At the counter
+
+    /// Pays back an approved refund of a counter sale (cash, or a card on the counter's terminal)
+    /// at the clerk's open shift: the money leaves that shift's till of the sale's tender, shown in
+    /// its X and Z reports (退款支出). Cash is paid only while the drawer is expected to hold it.
+    /// Paying the same refund again answers it unchanged.
+    public func payOutAtCounter(id: String, by clerk: StaffAccount) async throws -> Refund {
+        guard clerk.role == .clerk else { throw DomainError.staffRoleNotAllowed(clerk.role) }
+        let now = clock.now()
+        let ids = self.ids
+        return try await store.write { session in
+            guard id.count <= Self.maximumID, var refund = try await session.refund(id: id, forUpdate: true), refund.paidAtCounter else {
+                throw DomainError.refundNotFound
+            }
+            if refund.status == .succeeded, refund.payoutShiftID != nil { return refund }
+            guard refund.status == .processing else { throw DomainError.refundAlreadyDecided(refund.status) }
+            guard let shift = try await session.openShift(clerkID: clerk.id) else { throw DomainError.noOpenShift }
+            guard let sale = try await session.sale(orderID: refund.orderID), let till = sale.tender.till(shiftID: shift.id) else {
+                throw StoreError.corrupt("refund \(refund.id): no counter sale of a till tender")
+            }
+            if sale.tender == .cash {
+                let report = try ShiftService.xReport(
+                    shift, sales: try await session.sales(shiftID: shift.id), payouts: try await session.refunds(payoutShiftID: shift.id),
+                    at: now)
+                guard report.expectedCash.amountMinor >= refund.amount.amountMinor else {
+                    throw DomainError.validation(
+                        ValidationError(
+                            field: "id", reason: .notAllowed,
+                            detail: "the drawer is expected to hold \(report.expectedCash.formatted), less than \(refund.amount.formatted)")
+                    )
+                }
+            }
+            let payout = try Transfer(
+                id: ids.make("tr", at: now), kind: .refundPayout, orderID: nil,
+                postings: [Posting(.refundsPending, try refund.amount.negated()), Posting(till, refund.amount)], createdAt: now)
+            try await session.appendTransfer(payout)
+            refund.payoutTransferID = payout.id
+            refund.payoutShiftID = shift.id
+            refund.payoutTender = sale.tender.rawValue
+            refund.status = .succeeded
+            refund.completedAt = now
+            refund.lastError = nil
+            try await Self.markOrderRefunded(refund, in: session, at: now)
+            guard try await session.updateRefund(refund, expected: .processing) else { throw StoreError.conflict }
+            return refund
+        }
+    }
+
+    /// Approved refunds of counter sales waiting to be paid back at a counter, oldest first.
+    public func awaitingCounterPayout(limit: Int = 200) async throws -> [Refund] {
+        try await store.read { try await $0.refunds(status: .processing, limit: 1_000) }.filter(\.paidAtCounter).reversed().prefix(limit)
+            .map { $0 }
     }
 
     // MARK: Reading
@@ -469,10 +526,8 @@ public struct RefundService: Sendable {
                 ValidationError(
                     field: "order_id", reason: .notAllowed, detail: "a partner's top-up is refunded to its float, not by this route"))
         case .counter where order.paymentMethod == .cash || order.paymentMethod == .cardPresent:
-            throw DomainError.validation(
-                ValidationError(
-                    field: "order_id", reason: .notAllowed,
-                    detail: "a cash or card-terminal sale is paid back at a counter; it is not refunded through a provider yet"))
+            // Paid back at a counter with an open shift (``RefundService/payOutAtCounter(id:by:)``).
+            return (Refund.counterProvider, transaction)
         default: break
         }
         let provider = order.paymentMethod.providerName

@@ -7,7 +7,7 @@ import Foundation
 /// operators and administrators read every outlet's shifts and never sell.
 public struct ShiftService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any ShiftRows & OutletRows & CounterSaleRows>
+    let store: Transactions<any ShiftRows & OutletRows & CounterSaleRows & RefundRows>
     let clock: any WallClock
     let ids: IdentifierFactory
 
@@ -69,7 +69,8 @@ public struct ShiftService: Sendable {
         return try await store.read { session in
             guard let shift = try await session.openShift(clerkID: clerk.id) else { return nil }
             let sales = try await session.sales(shiftID: shift.id)
-            return (shift, sales, try Self.xReport(shift, sales: sales, at: now))
+            let payouts = try await session.refunds(payoutShiftID: shift.id)
+            return (shift, sales, try Self.xReport(shift, sales: sales, payouts: payouts, at: now))
         }
     }
 
@@ -77,8 +78,10 @@ public struct ShiftService: Sendable {
     public func report(shiftID: String, viewer: StaffAccount) async throws -> ShiftReport {
         let shift = try await shift(id: shiftID, viewer: viewer)
         if let z = shift.zReport { return z }
-        let sales = try await store.read { try await $0.sales(shiftID: shift.id) }
-        return try Self.xReport(shift, sales: sales, at: clock.now())
+        let (sales, payouts) = try await store.read { session in
+            (try await session.sales(shiftID: shift.id), try await session.refunds(payoutShiftID: shift.id))
+        }
+        return try Self.xReport(shift, sales: sales, payouts: payouts, at: clock.now())
     }
 
     /// Closes the clerk's own open shift with the cash counted; the Z report takes the outlet's
@@ -99,7 +102,7 @@ public struct ShiftService: Sendable {
             let sales = try await session.sales(shiftID: shift.id)
             let waiting = sales.filter { $0.orderStatus == .pendingPayment }.count
             guard waiting == 0 else { throw DomainError.shiftHasPendingPayments(waiting) }
-            var report = try Self.xReport(shift, sales: sales, at: now)
+            var report = try Self.xReport(shift, sales: sales, payouts: try await session.refunds(payoutShiftID: shift.id), at: now)
             report.number = try await session.takeZNumber(outletCode: shift.outletCode)
             report.countedCash = countedCash
             report.overShort = try countedCash.subtracting(report.expectedCash)
@@ -112,9 +115,9 @@ public struct ShiftService: Sendable {
         }
     }
 
-    /// A shift's figures at `at`, from its sales: expected cash is the float plus cash taken less
-    /// cash given back by voids.
-    static func xReport(_ shift: Shift, sales all: [CounterSale], at: Date) throws -> ShiftReport {
+    /// A shift's figures at `at`, from its sales and the refunds paid out in it: expected cash is
+    /// the float plus cash taken less cash given back by voids and by refunds.
+    static func xReport(_ shift: Shift, sales all: [CounterSale], payouts: [Refund], at: Date) throws -> ShiftReport {
         // A payment-code sale counts once its money is in; one still waiting or declined does not.
         let sales = all.filter(\.isTaken)
         let zero = Money.zero(shift.openingFloat.currency)
@@ -138,6 +141,11 @@ public struct ShiftService: Sendable {
             fees: fees, voidsCount: voided.count, voidsTotal: voidsTotal,
             expectedCash: try shift.openingFloat.adding(cash).subtracting(cashVoids), at: at)
         report.byTender = byTender
+        let paid = payouts.filter { $0.payoutShiftID == shift.id && $0.status == .succeeded }
+        report.refundsCount = paid.count
+        report.refundsTotal = try paid.reduce(zero) { try $0.adding($1.amount) }
+        let cashPaid = try paid.filter { $0.payoutTender == Tender.cash.rawValue }.reduce(zero) { try $0.adding($1.amount) }
+        report.expectedCash = try report.expectedCash.subtracting(cashPaid)
         return report
     }
 

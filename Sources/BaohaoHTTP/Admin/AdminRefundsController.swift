@@ -148,6 +148,8 @@ struct RefundView: Encodable, Sendable {
     let completedAt: String?
     let resolvedBy: String?
     let resolutionReason: String?
+    let payoutShiftID: String?
+    let payoutTender: String?
 
     enum CodingKeys: String, CodingKey {
         case id, status, source, automatic, amount, reason, provider, attempts
@@ -166,6 +168,8 @@ struct RefundView: Encodable, Sendable {
         case completedAt = "completed_at"
         case resolvedBy = "resolved_by"
         case resolutionReason = "resolution_reason"
+        case payoutShiftID = "payout_shift_id"
+        case payoutTender = "payout_tender"
     }
 
     /// Every member, `null` when empty, so clients see one shape.
@@ -194,6 +198,8 @@ struct RefundView: Encodable, Sendable {
         try c.encode(completedAt, forKey: .completedAt)
         try c.encode(resolvedBy, forKey: .resolvedBy)
         try c.encode(resolutionReason, forKey: .resolutionReason)
+        try c.encode(payoutShiftID, forKey: .payoutShiftID)
+        try c.encode(payoutTender, forKey: .payoutTender)
     }
 
     init(_ refund: Refund, usernames: [String: String]) {
@@ -218,6 +224,8 @@ struct RefundView: Encodable, Sendable {
         nextAttemptAt = refund.status == .processing ? refund.nextAttemptAt.map(ISO8601.string) : nil
         lastError = refund.lastError
         completedAt = refund.completedAt.map(ISO8601.string)
+        payoutShiftID = refund.payoutShiftID
+        payoutTender = refund.payoutTender
         resolvedBy = refund.resolvedBy.map { usernames[$0] ?? $0 }
         resolutionReason = refund.resolutionReason
     }

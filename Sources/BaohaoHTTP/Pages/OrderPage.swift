@@ -65,7 +65,7 @@ struct OrderPageController<Context: RequestContext> {
                     : (language == .zh ? "退款" : "Refund")
                 return [
                     "what": what, "amount": refund.amount.formatted, "id": refund.id,
-                    "status": Messages.refundStatus(refund.status, language),
+                    "status": Messages.refundStatus(of: refund, language),
                     "statusClass": Messages.refundStatusClass(refund.status),
                 ]
             }

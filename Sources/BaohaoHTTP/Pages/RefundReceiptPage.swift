@@ -39,7 +39,7 @@ struct RefundReceiptController<Context: RequestContext> {
             ),
             ("退回方式", "Paid back by", order.paymentMethod.displayName(language)),
             ("申请时间", "Requested at", ISO8601.local(refund.requestedAt) + " (UTC+8)"),
-            ("状态", "Status", Messages.refundStatus(refund.status, language)),
+            ("状态", "Status", Messages.refundStatus(of: refund, language)),
         ]
         if let completed = refund.completedAt, refund.status == .succeeded {
             rows.append(("退款完成时间", "Refunded at", ISO8601.local(completed) + " (UTC+8)"))
@@ -61,7 +61,7 @@ struct RefundReceiptController<Context: RequestContext> {
         }
         let content = RefundReceiptTemplate.template.render([
             "heading": language == .zh ? "退款凭证" : "Refund receipt", "statusClass": statusClass,
-            "statusText": Messages.refundStatus(refund.status, language), "note": note,
+            "statusText": Messages.refundStatus(of: refund, language), "note": note,
             "rows": rows.map { ["label": PageLayout.label($0.0, $0.1, language), "value": $0.2] },
             "receiptNo": order.receiptNumber ?? "", "originalLabel": language == .zh ? "查看原充值凭证" : "Original receipt",
             "printLabel": language == .zh ? "打印" : "Print",

@@ -18,6 +18,8 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
     let recharges: RechargeService
     /// 优惠活动: the bonus each denomination would get, shown beside it (for the number looked up).
     let promotions: PromotionService
+    /// Refunds of counter sales, paid back from the open shift's till.
+    let refunds: RefundService
 
     /// Notes and coins counted at close, in fen: ¥100, 50, 20, 10, 5, 1, 0.5, 0.1.
     static var denominations: [Int64] { [10000, 5000, 2000, 1000, 500, 100, 50, 10] }
@@ -30,6 +32,7 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
             .post("/staff/counter/sales", use: sell)
             .post("/staff/counter/sales/{id}/void", use: void)
             .post("/staff/counter/close", use: close)
+            .post("/staff/counter/refunds/{id}/payout", use: payout)
         console.get("/staff/shifts", use: shiftList)
         console.get("/staff/shifts/{id}", use: report)
     }
@@ -142,6 +145,26 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
             }
             values["sales"] = rows
             values["hasSales"] = !rows.isEmpty
+            let awaiting = try await refunds.awaitingCounterPayout()
+            values["hasPayouts"] = !awaiting.isEmpty
+            values["payoutsHeading"] = zh ? "待付退款（已审批）" : "Refunds to pay back (approved)"
+            values["payoutButton"] = zh ? "已核对付款人，付款" : "Payer checked: pay back"
+            var payouts: [[String: Any]] = []
+            for refund in awaiting {
+                let order = try await recharges.order(id: refund.orderID)
+                payouts.append([
+                    "id": refund.id, "amount": refund.amount.formatted, "number": order.msisdn.masked,
+                    "receipt": order.receiptNumber ?? "—", "reason": refund.reason,
+                    "method": order.paymentMethod.displayName(language),
+                ])
+            }
+            values["payouts"] = payouts
+            if let paid = query["paid"] {
+                values["notice"] = true
+                values["noticeClass"] = "ok"
+                values["noticeText"] =
+                    zh ? "退款 \(paid) 已付出，请将款项交给付款人并请其签收。" : "Refund \(paid) paid out: hand the money to the payer."
+            }
             if let id = query["sale"] ?? query["voided"], let sale = shiftSales.first(where: { $0.id == id }) {
                 let voided = query["voided"] != nil
                 values["notice"] = true
@@ -250,6 +273,20 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
         }
     }
 
+    /// A clerk pays back an approved refund of a counter sale from the open shift's till.
+    @Sendable func payout(_ request: Request, context: Context) async throws -> Response {
+        let clerk = try context.signedInStaff
+        let form = try await Self.form(request)
+        guard CSRFToken.isValid(request, form: form) else { return try SignInController<Context>.expiredPage(request, context: context) }
+        do {
+            let refund = try await refunds.payOutAtCounter(id: try context.parameters.require("id"), by: clerk)
+            return Response(status: .seeOther, headers: [.location: "/staff/counter?paid=\(refund.amount.decimalString)"])
+        } catch {
+            let (text, status) = Self.problemText(error, request.language)
+            return try await counterPage(request, context: context, error: text, status: status)
+        }
+    }
+
     @Sendable func close(_ request: Request, context: Context) async throws -> Response {
         let clerk = try context.signedInStaff
         let form = try await Self.form(request)
@@ -289,8 +326,12 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
                 ))
         }
         rows += [
-            ("撤销", "Voids", "\(r.voidsCount) · \(r.voidsTotal.formatted)"), ("应有现金", "Expected cash", r.expectedCash.formatted),
+            ("撤销", "Voids", "\(r.voidsCount) · \(r.voidsTotal.formatted)")
         ]
+        if let count = r.refundsCount, let total = r.refundsTotal, count > 0 {
+            rows.append(("退款支出", "Refunds paid out", "\(count) · \(total.formatted)"))
+        }
+        rows.append(("应有现金", "Expected cash", r.expectedCash.formatted))
         if let counted = r.countedCash { rows.append(("实点现金", "Counted cash", counted.formatted)) }
         if let overShort = r.overShort {
             rows.append(("长短款", "Over / short", overShort.amountMinor > 0 ? "+" + overShort.formatted : overShort.formatted))

@@ -52,6 +52,10 @@ enum CounterTemplates {
             <input type="text" name="reason" aria-label="{{voidReasonLabel}}" placeholder="{{voidReasonLabel}}" required maxlength="200"><button type="submit" class="secondary">{{voidButton}}</button></form>{{/voidable}}</td></tr>
             {{/sales}}</table>{{/hasSales}}
             </section>
+            {{#hasPayouts}}<section class="card" id="payouts"><h2>{{payoutsHeading}}</h2><ul class="promotion-list">
+            {{#payouts}}<li data-refund="{{id}}"><p><strong>{{amount}}</strong> · {{number}} · {{method}}<br><small>{{receipt}} · {{reason}}</small></p>
+            <form method="post" action="/staff/counter/refunds/{{id}}/payout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary">{{payoutButton}}</button></form></li>
+            {{/payouts}}</ul></section>{{/hasPayouts}}
             <section class="card" id="close-shift"><h2>{{closeHeading}}</h2>
             <form method="post" action="/staff/counter/close"><input type="hidden" name="csrf" value="{{csrf}}">
             <table>{{#denominationCounts}}<tr><th><label for="count-{{code}}" style="margin:0">{{text}}</label></th><td><input type="number" min="0" max="100000" id="count-{{code}}" name="count_{{code}}" value="0"></td></tr>{{/denominationCounts}}</table>

@@ -25,7 +25,7 @@ extension StaffConsoleController {
                     ? (zh ? "用户本人（网上申请）" : "The subscriber (online)") : (zh ? "系统（自动）" : "System (automatic)"))
             var row: [String: Any] = [
                 "id": refund.id, "orderID": refund.orderID, "amount": refund.amount.formatted,
-                "status": Messages.refundStatus(refund.status, language),
+                "status": Messages.refundStatus(of: refund, language),
                 "statusClass": Messages.refundStatusClass(refund.status),
                 "reason": Self.refundReason(refund, language), "requestedBy": who,
                 "requestedAt": ISO8601.local(refund.requestedAt),

@@ -106,6 +106,12 @@ enum Messages {
         }
     }
 
+    /// A refund's state as people read it: a counter sale's approved refund waits for a counter.
+    static func refundStatus(of refund: Refund, _ language: Language) -> String {
+        guard refund.status == .processing, refund.paidAtCounter else { return refundStatus(refund.status, language) }
+        return language == .zh ? "待到营业厅领取退款" : "To be paid back at a counter"
+    }
+
     static func refundStatus(_ status: RefundStatus, _ language: Language) -> String {
         switch (status, language) {
         case (.requested, .zh): return "待审批"

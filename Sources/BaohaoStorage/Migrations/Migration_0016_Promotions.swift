@@ -1,5 +1,6 @@
 /// Promotions (优惠活动): one row per promotion with its rules and its usage, one row per bonus
-/// paid, and the promotion an order was offered. The budget's limits are also checks on the row,
+/// paid, and the promotion an order was offered. Also the counter shift a counter sale's refund
+/// was paid back in. The budget's limits are also checks on the row,
 /// so no writer, whatever its path, can spend past them.
 enum Migration_0016_Promotions {
     static let migration = Migration(version: 16, name: "promotions") { kind in
@@ -26,6 +27,10 @@ enum Migration_0016_Promotions {
             "CREATE INDEX promotion_uses_line ON promotion_uses (promotion_code, line_id)",
             "ALTER TABLE recharge_orders ADD COLUMN promotion_code TEXT",
             "ALTER TABLE recharge_orders ADD COLUMN offered_bonus BIGINT NOT NULL DEFAULT 0",
+            // A counter sale's refund is paid back at a counter: the shift and the till's tender.
+            "ALTER TABLE refunds ADD COLUMN payout_shift_id TEXT REFERENCES counter_shifts(id)",
+            "ALTER TABLE refunds ADD COLUMN payout_tender TEXT",
+            "CREATE INDEX refunds_payout_shift ON refunds (payout_shift_id) WHERE payout_shift_id IS NOT NULL",
         ]
     }
 }

@@ -7,7 +7,8 @@ extension SQLSession {
     static let refundColumns = """
         id, order_id, line_id, provider, provider_txn_id, source, amount, line_part, fee_part, currency, reason, automatic, status,
         requested_by, requested_by_subscriber, requested_at, decided_by, decided_at, decision_reason, transfer_id, payout_transfer_id, cancel_transfer_id,
-        provider_refund_id, attempts, next_attempt_at, last_error, completed_at, resolved_by, resolution_reason
+        provider_refund_id, attempts, next_attempt_at, last_error, completed_at, resolved_by, resolution_reason, payout_shift_id,
+        payout_tender
         """
 
     static func refund(_ row: any SQLRow) throws -> Refund {
@@ -34,7 +35,9 @@ extension SQLSession {
             attempts: Int(try row.decode(column: "attempts", as: Int64.self)), nextAttemptAt: try optionalDate(row, "next_attempt_at"),
             lastError: try row.decode(column: "last_error", as: String?.self), completedAt: try optionalDate(row, "completed_at"),
             resolvedBy: try row.decode(column: "resolved_by", as: String?.self),
-            resolutionReason: try row.decode(column: "resolution_reason", as: String?.self))
+            resolutionReason: try row.decode(column: "resolution_reason", as: String?.self),
+            payoutShiftID: try row.decode(column: "payout_shift_id", as: String?.self),
+            payoutTender: try row.decode(column: "payout_tender", as: String?.self))
     }
 
     func insertRefund(_ refund: Refund) async throws -> Bool {
@@ -49,7 +52,7 @@ extension SQLSession {
                     \(bind: refund.decisionReason), \(bind: refund.transferID), \(bind: refund.payoutTransferID),
                     \(bind: refund.cancelTransferID), \(bind: refund.providerRefundID), \(bind: Int64(refund.attempts)),
                     \(bind: refund.nextAttemptAt?.millis), \(bind: refund.lastError), \(bind: refund.completedAt?.millis),
-                    \(bind: refund.resolvedBy), \(bind: refund.resolutionReason))
+                    \(bind: refund.resolvedBy), \(bind: refund.resolutionReason), \(bind: refund.payoutShiftID), \(bind: refund.payoutTender))
             ON CONFLICT DO NOTHING RETURNING id
             """
         ).all().isEmpty)
@@ -64,6 +67,12 @@ extension SQLSession {
     func refunds(orderID: String) async throws -> [Refund] {
         try await db.raw(
             "SELECT \(unsafeRaw: Self.refundColumns) FROM refunds WHERE order_id = \(bind: orderID) ORDER BY requested_at, id"
+        ).all().map(Self.refund)
+    }
+
+    func refunds(payoutShiftID: String) async throws -> [Refund] {
+        try await db.raw(
+            "SELECT \(unsafeRaw: Self.refundColumns) FROM refunds WHERE payout_shift_id = \(bind: payoutShiftID) ORDER BY completed_at, id"
         ).all().map(Self.refund)
     }
 
@@ -90,7 +99,8 @@ extension SQLSession {
               cancel_transfer_id = \(bind: refund.cancelTransferID), provider_refund_id = \(bind: refund.providerRefundID),
               attempts = \(bind: Int64(refund.attempts)), next_attempt_at = \(bind: refund.nextAttemptAt?.millis),
               last_error = \(bind: refund.lastError), completed_at = \(bind: refund.completedAt?.millis),
-              resolved_by = \(bind: refund.resolvedBy), resolution_reason = \(bind: refund.resolutionReason)
+              resolved_by = \(bind: refund.resolvedBy), resolution_reason = \(bind: refund.resolutionReason),
+              payout_shift_id = \(bind: refund.payoutShiftID), payout_tender = \(bind: refund.payoutTender)
             WHERE id = \(bind: refund.id) AND status = \(bind: expected.rawValue) RETURNING id
             """
         ).all().isEmpty)

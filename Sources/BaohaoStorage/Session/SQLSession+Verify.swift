@@ -133,14 +133,18 @@ extension SQLSession {
             problems.append(.init(kind: "reversal_mismatch", subject: try row.decode(column: "subject", as: String.self), detail: detail))
         }
 
-        // Every counter shift's till holds what its sales took less what voids gave back, per tender
+        // Every counter shift's till holds what its sales took less what voids and refunds paid at it gave back, per tender
         // (cash, card: the till is named by the tender, as `Tender.till` names it), and no till
         // holds money without sales.
         for row in try await db.raw(
             """
-            WITH sold AS (SELECT 'till:' || shift_id || ':' || tender AS account,
-                            CAST(-SUM(CASE WHEN voided_at IS NULL THEN total ELSE 0 END) AS BIGINT) AS expected
-                          FROM counter_sales WHERE tender IN ('cash', 'card') GROUP BY 1),
+            WITH movements AS (SELECT 'till:' || shift_id || ':' || tender AS account,
+                                 -SUM(CASE WHEN voided_at IS NULL THEN total ELSE 0 END) AS expected
+                               FROM counter_sales WHERE tender IN ('cash', 'card') GROUP BY 1
+                               UNION ALL
+                               SELECT 'till:' || payout_shift_id || ':' || payout_tender AS account, SUM(amount) AS expected
+                               FROM refunds WHERE payout_shift_id IS NOT NULL AND status = 'succeeded' GROUP BY 1),
+                 sold AS (SELECT account, CAST(SUM(expected) AS BIGINT) AS expected FROM movements GROUP BY account),
                  tills AS (SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings WHERE account LIKE 'till:%'
                            GROUP BY account)
             SELECT s.account, s.expected, COALESCE(t.total, 0) AS ledger FROM sold s LEFT JOIN tills t ON t.account = s.account

@@ -179,6 +179,10 @@ extension InMemorySession {
                 guard let account = sale.tender.till(shiftID: sale.shiftID)?.code else { continue }
                 expected[account, default: 0] -= sale.total.amountMinor
             }
+            for refund in t.refunds.values where refund.status == .succeeded {
+                guard let shift = refund.payoutShiftID, let tender = refund.payoutTender else { continue }
+                expected[LedgerAccount.till(shiftID: shift, tender: tender).code, default: 0] += refund.amount.amountMinor
+            }
             for account in Set(tills.keys).union(expected.keys).sorted() where tills[account, default: 0] != expected[account, default: 0] {
                 problems.append(
                     .init(

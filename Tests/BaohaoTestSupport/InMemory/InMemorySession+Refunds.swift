@@ -25,6 +25,14 @@ extension InMemorySession {
         look { t in t.refunds.values.filter { $0.orderID == orderID }.sorted { ($0.requestedAt, $0.id) < ($1.requestedAt, $1.id) } }
     }
 
+    func refunds(payoutShiftID: String) async throws -> [Refund] {
+        look { t in
+            t.refunds.values.filter { $0.payoutShiftID == payoutShiftID }.sorted {
+                ($0.completedAt ?? $0.requestedAt, $0.id) < ($1.completedAt ?? $1.requestedAt, $1.id)
+            }
+        }
+    }
+
     func refunds(status: RefundStatus?, limit: Int) async throws -> [Refund] {
         look { t in
             Array(

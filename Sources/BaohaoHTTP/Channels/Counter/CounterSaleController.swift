@@ -75,11 +75,13 @@ struct SaleView: Encodable, Sendable {
         case idMasked = "id_masked"
         case voidedAt = "voided_at"
         case voidReason = "void_reason"
+        case orderID = "order_id"
     }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(result.sale.id, forKey: .id)
+        try c.encode(result.order.id, forKey: .orderID)
         try c.encode(result.order.status.rawValue, forKey: .status)
         try c.encode(result.order.msisdn.masked, forKey: .msisdnMasked)
         try c.encode(result.sale.amount, forKey: .amount)

@@ -96,6 +96,8 @@ struct ShiftReportView: Encodable, Sendable {
         case byTender = "by_tender"
         case voidsCount = "voids_count"
         case voidsTotal = "voids_total"
+        case refundsCount = "refunds_count"
+        case refundsTotal = "refunds_total"
         case expectedCash = "expected_cash"
         case countedCash = "counted_cash"
         case overShort = "over_short"
@@ -117,6 +119,8 @@ struct ShiftReportView: Encodable, Sendable {
         try c.encode(report.byTender, forKey: .byTender)
         try c.encode(report.voidsCount, forKey: .voidsCount)
         try c.encode(report.voidsTotal, forKey: .voidsTotal)
+        try c.encode(report.refundsCount ?? 0, forKey: .refundsCount)
+        try c.encode(report.refundsTotal ?? .zero(report.openingFloat.currency), forKey: .refundsTotal)
         try c.encode(report.expectedCash, forKey: .expectedCash)
         try c.encode(report.countedCash, forKey: .countedCash)
         try c.encode(report.overShort, forKey: .overShort)

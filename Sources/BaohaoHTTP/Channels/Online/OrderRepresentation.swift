@@ -71,7 +71,7 @@ struct OrderRepresentation: Encodable, Sendable {
             id = refund.id
             amount = refund.amount
             status = refund.status.rawValue
-            statusName = Messages.refundStatus(refund.status, language)
+            statusName = Messages.refundStatus(of: refund, language)
             automatic = refund.automatic
             requestedAt = ISO8601.string(refund.requestedAt)
             completedAt = refund.completedAt.map(ISO8601.string)
