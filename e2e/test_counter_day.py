@@ -183,3 +183,70 @@ def test_a_clerks_day_in_chromium(hall, tmp_path):
         shot(phone, "counter-z-report-phone")
     finally:
         phone.quit()
+
+
+def test_a_cash_refund_after_the_shift_closed_is_paid_back_at_the_counter(hall):
+    """A cash sale, its shift closed; an operator asks to refund ¥20 of it and an administrator
+    approves (the line's balance drops at once); the clerk, in a new shift, sees it waiting in the
+    counter console and pays it out: the X report shows 退款支出 and less expected cash, the order is
+    partly refunded and `baohao verify` passes."""
+    from selenium.webdriver.common.by import By
+    from test_portal_browser import browser, page_checks, shot
+
+    server, clerk = hall
+
+    def call(method, path, body=None, headers=None):
+        status, raw_body = server.request(method, path, body, headers)
+        return status, json.loads(raw_body) if raw_body else None
+
+    status, shift = call("POST", "/v1/counter/shifts", {"opening_float": {"amount": 10000, "currency": "CNY"}}, clerk)
+    assert status == 201, shift
+    sale_body = {"msisdn": "13800138000", "amount": {"amount": 5000, "currency": "CNY"}, "tender": "cash",
+                 "tendered": {"amount": 5000, "currency": "CNY"}, "id_number": "11010519491231002X"}
+    status, sale = call("POST", "/v1/counter/sales", sale_body, dict(clerk, **{"Idempotency-Key": "counter-refund-e2e-1"}))
+    assert status == 201, sale
+    status, closed = call("POST", f"/v1/counter/shifts/{shift['id']}/close", {"counted_cash": {"amount": 15000, "currency": "CNY"}}, clerk)
+    assert status == 200, closed
+    tokens = {}
+    for username, role in (("ops02", "operator"), ("boss02", "admin")):
+        added = run("staff", "add", "--data-dir", server.data_dir, *database_args(server), "--username", username, "--name", username,
+                    "--role", role, "--password-stdin", stdin=PW + "\n")
+        assert added.returncode == 0, added.stderr
+        status, issued = call("POST", "/v1/staff/tokens", {"username": username, "password": PW})
+        assert status == 201, issued
+        tokens[username] = {"Authorization": "Bearer " + issued["token"]}
+    status, refund = call("POST", "/v1/admin/refunds", {"order_id": sale["order_id"], "amount": {"amount": 2000, "currency": "CNY"},
+                                                      "reason": "顾客多充，退 20 元"}, tokens["ops02"])
+    assert status == 201, refund
+    status, approved = call("POST", f"/v1/admin/refunds/{refund['id']}/approve", {"reason": "已核实"}, tokens["boss02"])
+    assert status == 200 and approved["status"] == "processing" and approved["provider"] == "counter", approved
+    status, refused = call("POST", f"/v1/counter/refunds/{refund['id']}/payout", None, clerk)
+    assert status == 409 and refused["type"].endswith("no-open-shift"), refused
+    status, reopened = call("POST", "/v1/counter/shifts", {"opening_float": {"amount": 10000, "currency": "CNY"}}, clerk)
+    assert status == 201, reopened
+
+    for width, height, suffix in ((1280, 900, "desktop"), (360, 780, "phone")):
+        driver = browser(width, height)
+        try:
+            sign_in(driver, server, "clerk01", PW)
+            waiting = driver.find_elements(By.CSS_SELECTOR, f"#payouts li[data-refund='{refund['id']}']")
+            if suffix == "desktop":
+                assert waiting and "¥20.00" in waiting[0].text and "138****8000" in waiting[0].text, driver.find_element(By.TAG_NAME, "main").text
+                driver.execute_script("document.getElementById('payouts').scrollIntoView({block: 'start'})")
+                shot(driver, "counter-refund-payout-desktop")
+                page_checks(driver, width)
+                navigates(driver, lambda: waiting[0].find_element(By.TAG_NAME, "button").click())
+                assert "已付出" in driver.find_element(By.ID, "notice").text
+            else:
+                assert not waiting  # paid: nothing waits any more
+            x = driver.find_element(By.ID, "x-report").text
+            assert "退款支出" in x and "1 · ¥20.00" in x and "¥80.00" in x, x
+            driver.execute_script("document.getElementById('x-report').scrollIntoView({block: 'start'})")
+            shot(driver, f"counter-refund-x-report-{suffix}")
+            page_checks(driver, width)
+        finally:
+            driver.quit()
+    status, order = call("GET", f"/v1/recharges/{sale['order_id']}")
+    assert order["status"] == "partially_refunded", order
+    verified = run("verify", "--data-dir", server.data_dir, *database_args(server))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
