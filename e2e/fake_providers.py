@@ -181,6 +181,34 @@ class Notifications:
             body = mutate(body)
         return body, headers
 
+    def wechat_refund(self, out_refund_no, refund_id, status="SUCCESS", out_trade_no="", fen=0):
+        """A REFUND.* notification: signed like any other, its resource encrypted with associated data "refund"."""
+        plain = json.dumps({
+            "mchid": WECHAT_MCHID, "out_trade_no": out_trade_no, "transaction_id": "4200000000" + secrets.token_hex(4),
+            "out_refund_no": out_refund_no, "refund_id": refund_id, "refund_status": status,
+            "success_time": "2026-11-24T20:05:00+08:00", "user_received_account": "招商银行信用卡0403",
+            "amount": {"total": 5000, "refund": fen, "payer_total": 5000, "payer_refund": fen},
+        }, ensure_ascii=False).encode()
+        nonce = secrets.token_hex(6)
+        ciphertext = AESGCM(self.keys.wechat_apiv3.encode()).encrypt(nonce.encode(), plain, b"refund")
+        body = json.dumps({
+            "id": "EV-" + secrets.token_hex(8), "create_time": "2026-11-24T20:05:01+08:00", "resource_type": "encrypt-resource",
+            "event_type": f"REFUND.{status}", "summary": "退款成功",
+            "resource": {"original_type": "refund", "algorithm": "AEAD_AES_256_GCM", "ciphertext": base64.b64encode(ciphertext).decode(),
+                         "associated_data": "refund", "nonce": nonce},
+        }, ensure_ascii=False).encode()
+        return body, self.wechat_headers(body)
+
+    def stripe_refund(self, refund_id, re_id, status="succeeded", fen=2000):
+        """A `charge.refund.updated` event whose object is the refund, with our id in its metadata."""
+        obj = {"id": re_id, "object": "refund", "amount": fen, "currency": "cny", "status": status,
+               "metadata": {"refund_id": refund_id}}
+        body = json.dumps({"id": "evt_" + secrets.token_hex(8), "object": "event", "type": "charge.refund.updated", "created": int(now()),
+                           "livemode": False, "data": {"object": obj}}).encode()
+        ts = int(now())
+        mac = hmac.new(self.keys.stripe_webhook.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
+        return body, {"Content-Type": "application/json", "Stripe-Signature": f"t={ts},v1={mac}"}
+
     def wechat_headers(self, body, timestamp=None, key=None):
         ts = str(timestamp or int(now()))
         nonce = secrets.token_hex(16)
@@ -238,6 +266,7 @@ class FakeProviders:
         self.sessions = {}    # Stripe Checkout Session id -> order id
         self.refunds = []
         self.refunded = {}    # (provider, our refund id) -> (fen, provider refund id): refunds made, as each provider keys them
+        self.refunds_pending = False  # when set, refund queries answer "still processing": only a notification settles them
         self.waiting = {}     # order id -> (fen, provider transaction id): a payment code the payer confirms at the next query
         self.code_charges = []  # (provider, order id, auth code) as Baohao sent them
         self.cancels = []     # (provider, order id): cancelled or reversed code charges
@@ -400,7 +429,8 @@ class FakeProviders:
             made = self.refunded.get(("wechatpay", number))
             if made is None:
                 return self.wechat_reply(h, 404, {"code": "RESOURCE_NOT_EXISTS", "message": "退款单不存在"})
-            return self.wechat_reply(h, 200, {"refund_id": made[1], "out_refund_no": number, "status": "SUCCESS",
+            return self.wechat_reply(h, 200, {"refund_id": made[1], "out_refund_no": number,
+                                              "status": "PROCESSING" if self.refunds_pending else "SUCCESS",
                                               "success_time": "2026-11-24T20:05:00+08:00",
                                               "amount": {"refund": made[0], "currency": "CNY"}})
         self.wechat_reply(h, 404, {"code": "NOT_FOUND"})
@@ -434,7 +464,8 @@ class FakeProviders:
             made = next((v for (p, _), v in self.refunded.items() if p == "stripe" and v[1] == refund_id), None)
             if made is None:
                 return h.reply(404, b'{"error":{"code":"resource_missing"}}')
-            return h.reply(200, json.dumps({"id": refund_id, "object": "refund", "amount": made[0], "status": "succeeded"}).encode())
+            status = "pending" if self.refunds_pending else "succeeded"
+            return h.reply(200, json.dumps({"id": refund_id, "object": "refund", "amount": made[0], "status": status}).encode())
         if method == "GET" and path.startswith("/v1/checkout/sessions/"):
             session_id = path.rsplit("/", 1)[1]
             form = self.sessions.get(session_id)

@@ -412,3 +412,51 @@ def test_a_refund_goes_back_through_the_provider_it_came_by(world, provider):
     assert order(server, created["id"])["status"] == "partially_refunded"
     report = json.loads(server.admin("POST", "/v1/admin/verify")[1])
     assert report["ok"] is True, report
+
+
+@pytest.mark.parametrize("provider", ["wechatpay", "stripe"])
+def test_a_refund_notification_settles_the_refund(world, provider):
+    """WeChat Pay's REFUND.SUCCESS (signed, its resource encrypted) and Stripe's
+    charge.refund.updated settle a refund the provider still answers "processing" to every query:
+    only the notification can have done it. Its repeat changes nothing; a notification about a
+    refund that is not ours is acknowledged and recorded as ignored."""
+    server, _, fake = world
+    ops, boss = refund_desk(server)
+    created = create_order(server, provider)
+    txn = f"{provider}-notice-{uuid.uuid4().hex[:12]}"
+    body, headers = notification(fake, provider, created["id"], 5000, txn)
+    assert notify(server, provider, body, headers) == SUCCESS_REPLY[provider]
+    status, answer = server.request("POST", "/v1/admin/refunds", {
+        "order_id": created["id"], "amount": {"amount": 2000, "currency": "CNY"}, "reason": "用户投诉"}, ops)
+    assert status == 201, answer
+    refund_id = json.loads(answer)["id"]
+    fake.refunds_pending = True
+    try:
+        before = balance(server)
+        status, answer = server.request("POST", f"/v1/admin/refunds/{refund_id}/approve", {"reason": "核实"}, boss)
+        assert status == 200, answer
+        approved = json.loads(answer)
+        assert approved["status"] == "processing" and approved["provider_refund_id"], approved
+        time.sleep(2.5)  # queries (the first retry is 1 s) keep answering "processing"
+        assert json.loads(server.admin("GET", f"/v1/admin/refunds/{refund_id}")[1])["status"] == "processing"
+        if provider == "wechatpay":
+            notice, notice_headers = fake.notes.wechat_refund(refund_id, approved["provider_refund_id"], fen=2000,
+                                                              out_trade_no=created["id"])
+        else:
+            notice, notice_headers = fake.notes.stripe_refund(refund_id, approved["provider_refund_id"])
+        for _ in range(2):  # the provider repeats its notification: one payout
+            assert notify(server, provider, notice, notice_headers) == SUCCESS_REPLY[provider]
+        final = json.loads(server.admin("GET", f"/v1/admin/refunds/{refund_id}")[1])
+        assert final["status"] == "succeeded" and final["provider_refund_id"] == approved["provider_refund_id"], final
+        assert balance(server) == before - 2000
+        if provider == "wechatpay":
+            stranger, stranger_headers = fake.notes.wechat_refund("rf_not_ours_0001", "50000000deadbeef")
+        else:
+            stranger, stranger_headers = fake.notes.stripe_refund("rf_not_ours_0001", "re_" + "0" * 24)
+        assert notify(server, provider, stranger, stranger_headers) == SUCCESS_REPLY[provider]
+        kept = json.loads(server.admin("GET", "/v1/admin/notifications?outcome=ignored")[1])
+        assert any(n.get("reason") == "unknown_refund" for n in kept), kept
+        report = json.loads(server.admin("POST", "/v1/admin/verify")[1])
+        assert report["ok"] is True, report
+    finally:
+        fake.refunds_pending = False

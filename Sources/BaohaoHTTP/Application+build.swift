@@ -16,7 +16,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         recharges: services.recharges, refunds: services.refunds, promotions: services.promotions, clock: services.clock
     ).addRoutes(to: router)
     PaymentNotificationController(
-        clock: services.clock, metrics: services.metrics, payments: services.payments, recharges: services.recharges
+        clock: services.clock, metrics: services.metrics, payments: services.payments, recharges: services.recharges,
+        refunds: services.refunds
     ).addRoutes(to: router)
     ReceiptController(clock: services.clock, merchant: services.merchant, receipts: services.receipts).addRoutes(to: router)
     RefundReceiptController(merchant: services.merchant, recharges: services.recharges, refunds: services.refunds).addRoutes(to: router)

@@ -14,6 +14,22 @@ public protocol PaymentProvider: PaymentGateway {
 
     /// The reply the provider expects after a notification was handled (or refused).
     func acknowledgement(_ outcome: NotificationAcknowledgement) -> NotificationReply
+
+    /// Verifies a notification that may be about a payment or about a refund (providers that send
+    /// both to one address). By default every notification is a payment's.
+    func verifyNotice(_ notification: IncomingNotification, now: Date) async throws(NotificationRejection) -> ProviderNotice
+}
+
+/// What a verified notification is about.
+public enum ProviderNotice: Sendable {
+    case payment(PaymentEvent)
+    case refund(RefundNotice)
+}
+
+extension PaymentProvider {
+    public func verifyNotice(_ notification: IncomingNotification, now: Date) async throws(NotificationRejection) -> ProviderNotice {
+        .payment(try await verifyNotification(notification, now: now))
+    }
 }
 
 /// A notification exactly as it arrived: raw body bytes and headers, untouched.

@@ -57,3 +57,34 @@ public struct ProviderUnsupported: Error, Sendable {
     public let operation: String
     public init(_ operation: String) { self.operation = operation }
 }
+
+/// A provider's verified notification about a refund (WeChat Pay's `REFUND.*`, Stripe's
+/// `charge.refund.updated`): which of our refunds, and how it ended. It settles the refund at once
+/// instead of at the next query, by the same rules as a query's answer.
+public struct RefundNotice: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        /// Paid back.
+        case succeeded
+        /// Closed or failed for good: nothing was paid back.
+        case failed(code: String)
+        /// Neither final nor clear (WeChat Pay's ABNORMAL): asking stops, an operator checks.
+        case unclear(code: String)
+        /// Still under way: nothing to do.
+        case processing
+    }
+
+    public let provider: String
+    public let eventID: String
+    /// Our refund id, as the refund request gave it (`out_refund_no`, `metadata[refund_id]`).
+    public let refundID: String
+    public let providerRefundID: String?
+    public let outcome: Outcome
+
+    public init(provider: String, eventID: String, refundID: String, providerRefundID: String?, outcome: Outcome) {
+        self.provider = provider
+        self.eventID = eventID
+        self.refundID = refundID
+        self.providerRefundID = providerRefundID
+        self.outcome = outcome
+    }
+}

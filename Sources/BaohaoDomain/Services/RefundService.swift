@@ -374,6 +374,30 @@ public struct RefundService: Sendable {
         return round
     }
 
+    /// A provider's verified notification about one of our refunds settles it now, by the rules a
+    /// query's answer follows: paid back, given back, or stopped for an operator. A refund that is
+    /// not ours, not this provider's, or no longer processing is answered unchanged (a repeat of a
+    /// notification changes nothing). `nil` when no such refund exists.
+    public func applyNotice(_ notice: RefundNotice) async throws -> Refund? {
+        guard notice.refundID.count <= Self.maximumID,
+            let refund = try await store.read({ try await $0.refund(id: notice.refundID, forUpdate: false) }),
+            refund.provider == notice.provider
+        else { return nil }
+        guard refund.status == .processing else { return refund }
+        switch notice.outcome {
+        case .succeeded:
+            return try await record(
+                .paid(providerRefundID: notice.providerRefundID ?? refund.providerRefundID ?? notice.eventID), for: refund.id,
+                counting: false)
+        case .failed(let code):
+            return try await record(.refused(code: code), for: refund.id, counting: false)
+        case .unclear(let code):
+            return try await record(.inDoubt(code: code), for: refund.id, counting: false)
+        case .processing:
+            return refund
+        }
+    }
+
     /// What an ask learned, as far as the money is concerned.
     enum Answer: Sendable {
         /// Paid back.

@@ -14,6 +14,8 @@ struct PaymentNotificationController<Context: RequestContext> {
     let metrics: BaohaoMetrics
     let payments: PaymentProviderRegistry
     let recharges: RechargeService
+    /// Refund notifications (WeChat Pay's `REFUND.*`, Stripe's refund events) settle refunds.
+    let refunds: RefundService
     /// Largest notification body read (Alipay's form posts are the largest, a few KB).
     static var maximumBodyBytes: Int { 64 * 1024 }
 
@@ -29,9 +31,9 @@ struct PaymentNotificationController<Context: RequestContext> {
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let now = self.clock.now()
 
-        let event: PaymentEvent
+        let notice: ProviderNotice
         do {
-            event = try await provider.verifyNotification(IncomingNotification(body: body, headers: headers), now: now)
+            notice = try await provider.verifyNotice(IncomingNotification(body: body, headers: headers), now: now)
         } catch {
             if error.harmless {
                 try await self.recharges.recordUnappliedNotification(
@@ -48,6 +50,11 @@ struct PaymentNotificationController<Context: RequestContext> {
             return Self.reply(provider.acknowledgement(.rejected(status: status, reason: error.reason)))
         }
 
+        let event: PaymentEvent
+        switch notice {
+        case .payment(let payment): event = payment
+        case .refund(let refund): return try await refundNotice(refund, provider: provider)
+        }
         let application = try await self.recharges.applyPayment(event)
         let acknowledgement: NotificationAcknowledgement
         let outcome: String
@@ -79,6 +86,19 @@ struct PaymentNotificationController<Context: RequestContext> {
         }
         self.metrics.notification(provider: provider.name, outcome: outcome)
         return Self.reply(provider.acknowledgement(acknowledgement))
+    }
+
+    /// A verified refund notification: the refund settles (or is already settled); kept for the
+    /// operator beside payment notifications. One about no refund of ours is acknowledged and
+    /// recorded as ignored, so the provider stops sending it.
+    func refundNotice(_ notice: RefundNotice, provider: any PaymentProvider) async throws -> Response {
+        let refund = try await refunds.applyNotice(notice)
+        let outcome: NotificationOutcome = refund == nil ? .ignored : .applied
+        try await recharges.recordUnappliedNotification(
+            provider: provider.name, eventID: notice.eventID, orderID: refund?.orderID, outcome: outcome,
+            reason: refund.map { "refund_\($0.status.rawValue)" } ?? "unknown_refund")
+        metrics.notification(provider: provider.name, outcome: refund == nil ? "ignored" : "refund")
+        return Self.reply(provider.acknowledgement(.accepted))
     }
 
     static func reply(_ reply: NotificationReply) -> Response {

@@ -46,6 +46,15 @@ public struct StripeProvider: PaymentProvider {
     public func verifyNotification(_ notification: IncomingNotification, now: Date) async throws(NotificationRejection)
         -> PaymentEvent
     {
+        switch try await verifyNotice(notification, now: now) {
+        case .payment(let event): return event
+        case .refund(let notice): throw NotificationRejection("refund_notification", eventID: notice.eventID)
+        }
+    }
+
+    /// Payment events and refund events (`charge.refund.updated`, `refund.updated`, whose object is
+    /// a refund carrying our `metadata[refund_id]`) arrive at the same webhook.
+    public func verifyNotice(_ notification: IncomingNotification, now: Date) async throws(NotificationRejection) -> ProviderNotice {
         guard notification.body.count <= Self.maximumBodyBytes else { throw NotificationRejection("body_too_large") }
         if let reason = StripeSignature.verify(
             header: notification.headers["stripe-signature"], body: notification.body, secret: configuration.webhookSecret,
@@ -64,17 +73,30 @@ public struct StripeProvider: PaymentProvider {
                 throw NotificationRejection(
                     "status_not_final", eventID: eventID, orderID: object["client_reference_id"] as? String, harmless: true)
             }
-            return try sessionEvent(object, eventID: eventID, outcome: .succeeded, at: created)
+            return .payment(try sessionEvent(object, eventID: eventID, outcome: .succeeded, at: created))
         case "checkout.session.async_payment_failed", "checkout.session.expired":
-            return try sessionEvent(object, eventID: eventID, outcome: .failed, at: created)
+            return .payment(try sessionEvent(object, eventID: eventID, outcome: .failed, at: created))
+        case "charge.refund.updated", "refund.updated", "refund.failed":
+            guard object["object"] as? String == "refund", let id = object["id"] as? String, id.hasPrefix("re_"), id.count <= 64,
+                let ours = (object["metadata"] as? [String: Any])?["refund_id"] as? String, (1...64).contains(ours.count),
+                let status = object["status"] as? String
+            else { throw NotificationRejection("event_type_ignored", eventID: eventID, harmless: true) }
+            let outcome: RefundNotice.Outcome
+            switch status {
+            case "succeeded": outcome = .succeeded
+            case "failed", "canceled": outcome = .failed(code: (object["failure_reason"] as? String).map { "\(status):\($0)" } ?? status)
+            default: outcome = .processing
+            }
+            return .refund(RefundNotice(provider: name, eventID: eventID, refundID: ours, providerRefundID: id, outcome: outcome))
         case "payment_intent.succeeded":
             let orderID = (object["metadata"] as? [String: Any])?["order_id"] as? String
             guard let orderID, (1...64).contains(orderID.count), let intent = object["id"] as? String,
                 let amount = (object["amount_received"] as? NSNumber)?.int64Value, let currency = Self.currency(object["currency"])
             else { throw NotificationRejection("malformed_body", eventID: eventID) }
-            return PaymentEvent(
-                provider: name, eventID: eventID, orderID: orderID, providerTransactionID: intent, outcome: .succeeded,
-                amount: Money(amount, currency), occurredAt: created)
+            return .payment(
+                PaymentEvent(
+                    provider: name, eventID: eventID, orderID: orderID, providerTransactionID: intent, outcome: .succeeded,
+                    amount: Money(amount, currency), occurredAt: created))
         default:
             throw NotificationRejection("event_type_ignored", eventID: eventID, harmless: true)
         }

@@ -84,6 +84,15 @@ public struct WeChatPayProvider: PaymentProvider {
     public func verifyNotification(_ notification: IncomingNotification, now: Date) async throws(NotificationRejection)
         -> PaymentEvent
     {
+        switch try await verifyNotice(notification, now: now) {
+        case .payment(let event): return event
+        case .refund(let notice): throw NotificationRejection("refund_notification", eventID: notice.eventID)
+        }
+    }
+
+    /// Payment (`TRANSACTION.*`) and refund (`REFUND.*`) notifications come signed the same way,
+    /// with an encrypted resource; the envelope's `event_type` says which.
+    public func verifyNotice(_ notification: IncomingNotification, now: Date) async throws(NotificationRejection) -> ProviderNotice {
         guard notification.body.count <= Self.maximumBodyBytes else { throw NotificationRejection("body_too_large") }
         if let reason = WeChatPaySignature.verify(
             headers: notification.headers, body: notification.body, now: now, configuration: configuration)
@@ -98,10 +107,43 @@ public struct WeChatPayProvider: PaymentProvider {
                 ciphertext: envelope.resource.ciphertext, nonce: envelope.resource.nonce,
                 associatedData: envelope.resource.associatedData ?? "", key: configuration.apiV3Key)
         else { throw NotificationRejection("undecryptable_resource", eventID: envelope.id) }
+        if envelope.eventType.hasPrefix("REFUND.") { return .refund(try refundNotice(plain, eventID: envelope.id)) }
         guard let transaction = try? JSONDecoder().decode(Transaction.self, from: Data(plain)) else {
             throw NotificationRejection("malformed_resource", eventID: envelope.id)
         }
-        return try event(transaction, eventID: envelope.id, now: now)
+        return .payment(try event(transaction, eventID: envelope.id, now: now))
+    }
+
+    /// A refund notification's decrypted resource: ours (merchant), which refund, how it ended.
+    struct RefundResource: Decodable {
+        let mchid: String
+        let outTradeNo: String?
+        let outRefundNo: String
+        let refundID: String?
+        let refundStatus: String
+
+        enum CodingKeys: String, CodingKey {
+            case mchid
+            case outTradeNo = "out_trade_no", outRefundNo = "out_refund_no", refundID = "refund_id", refundStatus = "refund_status"
+        }
+    }
+
+    func refundNotice(_ plain: [UInt8], eventID: String) throws(NotificationRejection) -> RefundNotice {
+        guard let resource = try? JSONDecoder().decode(RefundResource.self, from: Data(plain)),
+            (1...64).contains(resource.outRefundNo.count), (resource.refundID?.count ?? 0) <= 64
+        else { throw NotificationRejection("malformed_resource", eventID: eventID) }
+        guard resource.mchid == configuration.merchantID else {
+            throw NotificationRejection("wrong_merchant", eventID: eventID, orderID: resource.outTradeNo.map { String($0.prefix(64)) })
+        }
+        let outcome: RefundNotice.Outcome
+        switch resource.refundStatus {
+        case "SUCCESS": outcome = .succeeded
+        case "CLOSED": outcome = .failed(code: "CLOSED")
+        case "ABNORMAL": outcome = .unclear(code: "ABNORMAL")
+        default: outcome = .processing
+        }
+        return RefundNotice(
+            provider: name, eventID: eventID, refundID: resource.outRefundNo, providerRefundID: resource.refundID, outcome: outcome)
     }
 
     /// A verified transaction as a payment event: ours, final, amount in fen.
