@@ -155,7 +155,7 @@ struct PromotionTests {
         }
     }
 
-    @Test("the window opens and closes at Beijing midnight, judged on the payment's time", arguments: [TestDatabase.sqlite])
+    @Test("the window opens and closes at Beijing midnight, judged on the payment's time", arguments: TestDatabase.all)
     func windowEdges(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             h.clock.set(try Self.date("2026-11-30T12:00:00+08:00"))

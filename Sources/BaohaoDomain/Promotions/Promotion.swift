@@ -60,31 +60,14 @@ public struct PromotionUsage: Sendable, Hashable {
     }
 }
 
-/// 优惠活动: a rule, kept as operator data, that adds a bonus (赠送) to eligible recharges, paid
-/// from its own ledger account (``LedgerAccount/promotion(code:)``) as a separate transfer inside
-/// the credit. Its rules never change once created (end it and create another to change them);
-/// only its usage and an early end are written after that.
+/// 优惠活动: rules, kept as operator data, that add a bonus (赠送) to eligible recharges, paid
+/// from the promotion's own ledger account (``LedgerAccount/promotion(code:)``) as a separate
+/// transfer inside the credit. Its ``PromotionRules`` never change once created (end it and create
+/// another to change them), read as its own members (`promotion.code`); only its usage and an
+/// early end are written after that.
+@dynamicMemberLookup
 public struct Promotion: Sendable, Hashable {
-    public let code: String
-    public let nameZh: String
-    public let nameEn: String
-    /// The window, start included and end excluded, judged on the time the payment was made.
-    public let startsAt: Date
-    public let endsAt: Date
-    public let channels: [Channel]
-    /// `nil`: every payment method.
-    public let paymentMethods: [PaymentMethod]?
-    /// `nil`: every face value (subject to `minimum`).
-    public let faceValues: [Money]?
-    public let minimum: Money?
-    public let bonus: PromotionBonus
-    /// Only a number's first recharge through Baohao (首充).
-    public let firstRechargeOnly: Bool
-    /// Bonuses one number may get from this promotion; `nil`: no limit.
-    public let perNumberLimit: Int?
-    public let budget: PromotionBudget
-    /// Who pays the bonuses: `operator`.
-    public let fundedBy: String
+    public let rules: PromotionRules
     public let createdBy: String
     public let createdAt: Date
     public var endedAt: Date?
@@ -92,25 +75,9 @@ public struct Promotion: Sendable, Hashable {
     public var used: PromotionUsage
 
     public init(
-        code: String, nameZh: String, nameEn: String, startsAt: Date, endsAt: Date, channels: [Channel],
-        paymentMethods: [PaymentMethod]?, faceValues: [Money]?, minimum: Money?, bonus: PromotionBonus, firstRechargeOnly: Bool,
-        perNumberLimit: Int?, budget: PromotionBudget, fundedBy: String, createdBy: String, createdAt: Date, endedAt: Date? = nil,
-        endedBy: String? = nil, used: PromotionUsage
+        rules: PromotionRules, createdBy: String, createdAt: Date, endedAt: Date? = nil, endedBy: String? = nil, used: PromotionUsage
     ) {
-        self.code = code
-        self.nameZh = nameZh
-        self.nameEn = nameEn
-        self.startsAt = startsAt
-        self.endsAt = endsAt
-        self.channels = channels
-        self.paymentMethods = paymentMethods
-        self.faceValues = faceValues
-        self.minimum = minimum
-        self.bonus = bonus
-        self.firstRechargeOnly = firstRechargeOnly
-        self.perNumberLimit = perNumberLimit
-        self.budget = budget
-        self.fundedBy = fundedBy
+        self.rules = rules
         self.createdBy = createdBy
         self.createdAt = createdAt
         self.endedAt = endedAt
@@ -118,20 +85,13 @@ public struct Promotion: Sendable, Hashable {
         self.used = used
     }
 
+    public subscript<T>(dynamicMember rule: KeyPath<PromotionRules, T>) -> T { rules[keyPath: rule] }
+
     /// The end that applies: the planned one, or an earlier end by an operator.
-    public var effectiveEnd: Date { endedAt.map { min($0, endsAt) } ?? endsAt }
+    public var effectiveEnd: Date { endedAt.map { min($0, rules.endsAt) } ?? rules.endsAt }
 
     /// Whether payments made at `time` are inside the window.
-    public func isRunning(at time: Date) -> Bool { startsAt <= time && time < effectiveEnd }
+    public func isRunning(at time: Date) -> Bool { rules.startsAt <= time && time < effectiveEnd }
 
-    public func name(_ language: Language) -> String { language == .zh ? nameZh : nameEn }
-
-    /// The same rules (what a repeated create must match to be a harmless retry).
-    public func hasSameRules(as other: Promotion) -> Bool {
-        code == other.code && nameZh == other.nameZh && nameEn == other.nameEn && startsAt == other.startsAt
-            && endsAt == other.endsAt && channels == other.channels && paymentMethods == other.paymentMethods
-            && faceValues == other.faceValues && minimum == other.minimum && bonus == other.bonus
-            && firstRechargeOnly == other.firstRechargeOnly && perNumberLimit == other.perNumberLimit && budget == other.budget
-            && fundedBy == other.fundedBy
-    }
+    public func name(_ language: Language) -> String { language == .zh ? rules.nameZh : rules.nameEn }
 }

@@ -64,17 +64,18 @@ extension Promotion {
     /// bonuses of this promotion the number has had.
     public func weigh(_ candidate: PromotionCandidate, usesOnLine: Int) -> Result<Money, PromotionRefusalError> {
         func no(_ reason: PromotionRefusal) -> Result<Money, PromotionRefusalError> { .failure(PromotionRefusalError(reason)) }
+        let rules = self.rules
         guard isRunning(at: candidate.at) else { return no(.notRunning) }
-        guard channels.contains(candidate.channel) else { return no(.channel) }
-        if let methods = paymentMethods, !methods.contains(candidate.paymentMethod) { return no(.paymentMethod) }
-        guard candidate.faceValue.currency == bonus.largest.currency else { return no(.faceValue) }
-        if let faces = faceValues, !faces.contains(candidate.faceValue) { return no(.faceValue) }
-        if let minimum, candidate.faceValue.amountMinor < minimum.amountMinor { return no(.belowMinimum) }
-        if firstRechargeOnly, candidate.creditedBefore { return no(.notFirstRecharge) }
-        if let limit = perNumberLimit, usesOnLine >= limit { return no(.perNumberLimit) }
-        let amount = bonus.amount(on: candidate.faceValue)
+        guard rules.channels.contains(candidate.channel) else { return no(.channel) }
+        if let methods = rules.paymentMethods, !methods.contains(candidate.paymentMethod) { return no(.paymentMethod) }
+        guard candidate.faceValue.currency == rules.bonus.largest.currency else { return no(.faceValue) }
+        if let faces = rules.faceValues, !faces.contains(candidate.faceValue) { return no(.faceValue) }
+        if let minimum = rules.minimum, candidate.faceValue.amountMinor < minimum.amountMinor { return no(.belowMinimum) }
+        if rules.firstRechargeOnly, candidate.creditedBefore { return no(.notFirstRecharge) }
+        if let limit = rules.perNumberLimit, usesOnLine >= limit { return no(.perNumberLimit) }
+        let amount = rules.bonus.amount(on: candidate.faceValue)
         guard amount.amountMinor > 0 else { return no(.faceValue) }
-        guard budget.allows(amount, after: used) else { return no(.budgetExhausted) }
+        guard rules.budget.allows(amount, after: used) else { return no(.budgetExhausted) }
         return .success(amount)
     }
 }

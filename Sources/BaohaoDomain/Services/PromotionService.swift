@@ -18,14 +18,14 @@ public struct PromotionService: Sendable {
 
     /// Creates a promotion; a repeat of the same rules under the same code answers the existing
     /// one (`created` false), other rules under a taken code are refused.
-    public func create(_ draft: PromotionDraft, by: String) async throws -> (Promotion, created: Bool) {
+    public func create(_ rules: PromotionRules, by: String) async throws -> (Promotion, created: Bool) {
         let now = clock.now()
         let promotion: Promotion
-        do { promotion = try draft.checked(by: by, at: now) } catch { throw DomainError.validation(error) }
+        do { promotion = try rules.checked(by: by, at: now) } catch { throw DomainError.validation(error) }
         return try await store.write { session in
             if try await session.insertPromotion(promotion) { return (promotion, true) }
             guard let existing = try await session.promotion(code: promotion.code, forUpdate: false) else { throw StoreError.conflict }
-            guard existing.hasSameRules(as: promotion) else { throw DomainError.promotionExists(promotion.code) }
+            guard existing.rules == promotion.rules else { throw DomainError.promotionExists(promotion.code) }
             return (existing, false)
         }
     }

@@ -44,7 +44,7 @@ struct AdminPromotionsController<Context: StaffIdentityContext> {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> JSONResponse<PromotionView> {
         let body = try await request.decodeJSON(CreateBody.self, limit: 8192)
-        let (promotion, created) = try await promotions.create(try body.draft(), by: actor(context))
+        let (promotion, created) = try await promotions.create(try body.rules(), by: actor(context))
         return JSONResponse(PromotionView(promotion: promotion, now: clock.now()), status: created ? .created : .ok)
     }
 
@@ -83,7 +83,7 @@ struct AdminPromotionsController<Context: StaffIdentityContext> {
             case firstRechargeOnly = "first_recharge_only", perNumberLimit = "per_number_limit", fundedBy = "funded_by"
         }
 
-        func draft() throws -> PromotionDraft {
+        func rules() throws -> PromotionRules {
             func invalid(_ field: String, _ detail: String) -> Problem {
                 Problem(DomainError.validation(ValidationError(field: field, reason: .invalidFormat, detail: detail)))
             }
@@ -113,7 +113,7 @@ struct AdminPromotionsController<Context: StaffIdentityContext> {
             case (nil, let amount?): budget = .amount(amount)
             default: throw invalid("budget", #"{"count": n} or {"amount": money}"#)
             }
-            return PromotionDraft(
+            return PromotionRules(
                 code: code, nameZh: name.zh, nameEn: name.en, startsAt: starts, endsAt: ends, channels: channels,
                 paymentMethods: methods, faceValues: faceValues, minimum: minimum, bonus: bonus,
                 firstRechargeOnly: firstRechargeOnly ?? false, perNumberLimit: perNumberLimit, budget: budget,

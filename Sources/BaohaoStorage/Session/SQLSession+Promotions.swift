@@ -37,7 +37,7 @@ extension SQLSession {
         } else {
             throw StoreError.corrupt("promotions: no budget")
         }
-        return Promotion(
+        let rules = PromotionRules(
             code: try row.decode(column: "code", as: String.self), nameZh: try row.decode(column: "name_zh", as: String.self),
             nameEn: try row.decode(column: "name_en", as: String.self), startsAt: try date(row, "starts_at"),
             endsAt: try date(row, "ends_at"), channels: try list("channels") { Channel(rawValue: String($0)) } ?? [],
@@ -45,9 +45,10 @@ extension SQLSession {
             faceValues: try list("face_values") { Int64($0).map { Money($0, currency) } }, minimum: try money("minimum"),
             bonus: bonus, firstRechargeOnly: try row.decode(column: "first_recharge_only", as: Int64.self) != 0,
             perNumberLimit: try row.decode(column: "per_number_limit", as: Int64?.self).map { Int($0) }, budget: budget,
-            fundedBy: try row.decode(column: "funded_by", as: String.self),
-            createdBy: try row.decode(column: "created_by", as: String.self),
-            createdAt: try date(row, "created_at"), endedAt: try optionalDate(row, "ended_at"),
+            fundedBy: try row.decode(column: "funded_by", as: String.self))
+        return Promotion(
+            rules: rules, createdBy: try row.decode(column: "created_by", as: String.self), createdAt: try date(row, "created_at"),
+            endedAt: try optionalDate(row, "ended_at"),
             endedBy: try row.decode(column: "ended_by", as: String?.self),
             used: PromotionUsage(
                 count: Int(try row.decode(column: "used_count", as: Int64.self)),

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A promotion as an operator writes it (`POST /v1/admin/promotions`), before it is checked.
-public struct PromotionDraft: Sendable, Hashable {
+/// A promotion's rules as an operator writes them (`POST /v1/admin/promotions`); they never
+/// change once the promotion is created (``Promotion`` reads them through `rules`).
+public struct PromotionRules: Sendable, Hashable {
     public var code: String
     public var nameZh: String
     public var nameEn: String
@@ -45,7 +46,7 @@ public struct PromotionDraft: Sendable, Hashable {
     /// Longest a promotion may run.
     public static let maximumDuration: TimeInterval = 366 * 86_400
 
-    /// The promotion this draft describes, created by `by` at `now`; throws the first rule broken.
+    /// The promotion these rules describe, created by `by` at `now`; throws the first rule broken.
     public func checked(by: String, at now: Date) throws(ValidationError) -> Promotion {
         func fail(_ field: String, _ reason: ValidationError.Reason, _ detail: String) -> ValidationError {
             ValidationError(field: field, reason: reason, detail: detail)
@@ -100,10 +101,8 @@ public struct PromotionDraft: Sendable, Hashable {
         guard fundedBy == "operator" else {
             throw fail("funded_by", .notAllowed, "operator (partner-funded promotions are not supported yet)")
         }
-        return Promotion(
-            code: code, nameZh: nameZh, nameEn: nameEn, startsAt: startsAt, endsAt: endsAt, channels: channels,
-            paymentMethods: paymentMethods, faceValues: faceValues?.sorted { $0.amountMinor < $1.amountMinor }, minimum: minimum,
-            bonus: bonus, firstRechargeOnly: firstRechargeOnly, perNumberLimit: perNumberLimit, budget: budget, fundedBy: fundedBy,
-            createdBy: by, createdAt: now, used: PromotionUsage(count: 0, amount: .zero(currency)))
+        var rules = self
+        rules.faceValues = faceValues?.sorted { $0.amountMinor < $1.amountMinor }
+        return Promotion(rules: rules, createdBy: by, createdAt: now, used: PromotionUsage(count: 0, amount: .zero(currency)))
     }
 }
