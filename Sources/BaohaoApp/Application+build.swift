@@ -76,6 +76,12 @@ public func buildApplication(
             "partner secrets key created",
             metadata: ["path": "\(createdKey)", "hint": "back it up; every server process needs the same key"])
     }
+    let (voucherKey, createdVoucherKey) = try VoucherKey.load(environment: environment, dataDirectory: config.dataDirectory)
+    if let createdVoucherKey {
+        logger.notice(
+            "voucher key created",
+            metadata: ["path": "\(createdVoucherKey)", "hint": "back it up; cards cannot be redeemed without it"])
+    }
     let firstRetry = try config.seconds("BAOHAO_PARTNER_CALLBACK_FIRST_RETRY_SECONDS", default: 10, range: 1...3600)
     let refundRetry = try config.seconds("BAOHAO_REFUND_FIRST_RETRY_SECONDS", default: 30, range: 1...3600)
     let callbackTransport = HTTPCallbackTransport()
@@ -114,7 +120,7 @@ public func buildApplication(
         callbackSchedule: CallbackSchedule(firstRetry: TimeInterval(firstRetry)),
         refundSchedule: RefundSchedule(
             first: TimeInterval(refundRetry), longest: RefundSchedule.standard.longest,
-            maximumAttempts: RefundSchedule.standard.maximumAttempts))
+            maximumAttempts: RefundSchedule.standard.maximumAttempts), voucherKey: voucherKey)
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }

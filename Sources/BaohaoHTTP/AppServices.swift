@@ -62,6 +62,10 @@ public struct AppServices: Sendable {
     public let refunds: RefundService
     /// 优惠活动: promotions, offered on orders and paid inside the credit.
     public let promotions: PromotionService
+    /// 充值卡: recharge cards issued, sold, frozen and redeemed.
+    public let vouchers: VoucherService
+    /// Text commands to the service number (SMS): balance, card redemption, help.
+    public let textCommands: TextCommandService
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -84,8 +88,11 @@ public struct AppServices: Sendable {
         idHashKey: Data? = nil, counterRealNameRequired: Bool = true, codeSchedule: CodePaymentSchedule = .standard,
         sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil, twilioPaymentConnector: String = "Default",
         partnerSecrets: PartnerSecretBox = .ephemeral(), callbackTransport: any CallbackTransport = UnreachableCallbackTransport(),
-        callbackSchedule: CallbackSchedule = .standard, refundSchedule: RefundSchedule = .standard
+        callbackSchedule: CallbackSchedule = .standard, refundSchedule: RefundSchedule = .standard, voucherKey: Data? = nil,
+        voucherLimits: VoucherThrottle.Limits = .standard
     ) {
+        let vouchers = VoucherService(store: store, clock: clock, key: voucherKey, retention: policies, limits: voucherLimits)
+        self.vouchers = vouchers
         self.twilioAuthToken = twilioAuthToken
         self.twilioPaymentConnector = twilioPaymentConnector
         self.trustedProxies = trustedProxies
@@ -95,7 +102,10 @@ public struct AppServices: Sendable {
         self.receipts = ReceiptService(store: store, clock: clock)
         self.staff = StaffService(store: store, hasher: passwordHasher, clock: clock, book: policies)
         self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)
-        self.reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)
+        let reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)
+        self.reminders = reminders
+        self.textCommands = TextCommandService(
+            store: store, reminders: reminders, vouchers: vouchers, retention: policies, clock: clock)
         self.smsCallbackSecret = smsCallbackSecret
         self.merchant = merchant
         self.store = store

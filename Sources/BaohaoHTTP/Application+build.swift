@@ -52,6 +52,10 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         refunds: services.refunds, adminToken: services.adminToken, staff: services.staff
     ).addRoutes(to: router)
     CounterRefundController(refunds: services.refunds, staff: services.staff).addRoutes(to: router)
+    AdminVouchersController(vouchers: services.vouchers, adminToken: services.adminToken, staff: services.staff, clock: services.clock)
+        .addRoutes(to: router)
+    VoucherRedeemController(vouchers: services.vouchers, metrics: services.metrics, trustedProxies: services.trustedProxies)
+        .addRoutes(to: router)
     AdminPromotionsController(
         promotions: services.promotions, adminToken: services.adminToken, staff: services.staff, clock: services.clock
     ).addRoutes(to: router)
@@ -78,7 +82,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         ivr: services.ivr, authToken: services.twilioAuthToken, publicBaseURL: services.publicBaseURL,
         paymentConnector: services.twilioPaymentConnector
     ).addRoutes(to: router)
-    SMSCallbackController(reminders: services.reminders, smsCallbackSecret: services.smsCallbackSecret).addRoutes(to: router)
+    SMSCallbackController(reminders: services.reminders, commands: services.textCommands, smsCallbackSecret: services.smsCallbackSecret)
+        .addRoutes(to: router)
     if let gateway = services.sandboxGateway, let sandbox = services.payments.provider(named: "sandbox") as? SandboxProvider {
         SandboxPayPageController(clock: services.clock, provider: sandbox, gateway: gateway).addRoutes(to: router)
     }

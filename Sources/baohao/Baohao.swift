@@ -9,7 +9,7 @@ struct Baohao: AsyncParsableCommand {
         subcommands: [
             Serve.self, Migrate.self, Verify.self, Lines.self, Plans.self, Payments.self, Jobs.self, Policies.self, NumberCommand.self,
             IDCommand.self, Outlets.self,
-            Staff.self, IVR.self, Partners.self,
+            Staff.self, IVR.self, Partners.self, Vouchers.self,
         ]
     )
 }

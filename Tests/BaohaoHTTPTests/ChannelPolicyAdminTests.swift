@@ -15,7 +15,7 @@ struct ChannelPolicyAdminTests {
     func defaults(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let channels = try await h.admin(.get, "/v1/admin/channels").array
-            #expect(channels.map { $0["channel"] as? String } == ["online", "counter", "ivr", "partner"])
+            #expect(channels.map { $0["channel"] as? String } == ["online", "counter", "ivr", "partner", "voucher"])
             let online = try #require(channels.first)
             #expect(online["version"] as? Int == 0 && online["updated_by"] is NSNull && online["enabled"] as? Bool == true)
             #expect((online["minimum"] as? [String: Any])?["amount"] as? Int == 1000)
@@ -23,9 +23,11 @@ struct ChannelPolicyAdminTests {
             #expect((online["step"] as? [String: Any])?["amount"] as? Int == 100)
             #expect((online["fee"] as? [String: Any])?["kind"] as? String == "none")
             #expect((online["denominations"] as? [[String: Any]])?.count == 8)
-            // Counter and hotline wait for an operator; partners are gated by adding partners and funding floats.
-            #expect(channels.map { $0["enabled"] as? Bool } == [true, false, false, true])
-            #expect(channels.last?["payment_methods"] as? [String] == ["partner_float"])
+            // Counter and hotline wait for an operator; partners are gated by adding partners and funding
+            // floats, recharge cards by issuing and selling them.
+            #expect(channels.map { $0["enabled"] as? Bool } == [true, false, false, true, true])
+            #expect(channels[3]["payment_methods"] as? [String] == ["partner_float"])
+            #expect(channels.last?["payment_methods"] as? [String] == ["voucher"])
             #expect(try await h.call(.get, "/v1/admin/channels").status == .unauthorized)
         }
     }

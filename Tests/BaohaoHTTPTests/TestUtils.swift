@@ -87,7 +87,8 @@ struct Harness: Sendable {
                 adminToken: adminToken, publicBaseURL: "http://127.0.0.1", orderTimeToLive: 30 * 60,
                 passwordHasher: Bcrypt(cost: 4), idHashKey: Data("test-id-hash-key-0123456789abcdef".utf8),
                 codeSchedule: CodePaymentSchedule(queryDelays: Array(repeating: .zero, count: 4), queriesBeforeAnswering: 2),
-                twilioAuthToken: twilioAuthToken, callbackTransport: callbacks)
+                twilioAuthToken: twilioAuthToken, callbackTransport: callbacks,
+                voucherKey: Data("test-voucher-key-0123456789abcdef0123".utf8))
             try await Fixtures.seedLine(store, balance: 2350, clock: clock)
             let app = Application(router: buildRouter(services: services), logger: logs.logger)
             try await app.test(live ? .live : .router) { client in

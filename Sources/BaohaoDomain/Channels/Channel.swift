@@ -8,6 +8,8 @@ public enum Channel: String, Sendable, Codable, CaseIterable {
     case ivr
     /// 第三方平台: partner and reseller platforms.
     case partner
+    /// 充值卡: a recharge card's PIN redeemed (web, portal, SMS, USSD).
+    case voucher
 }
 
 /// How the payer pays. `sandbox` is the built-in test provider.
@@ -23,6 +25,8 @@ public enum PaymentMethod: String, Sendable, Codable, CaseIterable {
     case cardPresent = "card_present"
     /// A partner platform's prefunded float (第三方平台).
     case partnerFloat = "partner_float"
+    /// A recharge card (充值卡), paid for when it was sold.
+    case voucher
 
     /// The methods a payer uses at a provider, away from any counter.
     public static let online: [PaymentMethod] = [.sandbox, .alipay, .wechatPay, .unionPay, .card]
@@ -45,6 +49,8 @@ public enum PaymentMethod: String, Sendable, Codable, CaseIterable {
         case (.cardPresent, .en): return "Bank card (POS)"
         case (.partnerFloat, .zh): return "第三方平台"
         case (.partnerFloat, .en): return "Partner platform"
+        case (.voucher, .zh): return "充值卡"
+        case (.voucher, .en): return "Recharge card"
         }
     }
 }

@@ -66,6 +66,12 @@ public struct ChannelPolicy: Sendable, Hashable {
                 channel: .partner, enabled: true, currency: .cny,
                 denominations: [10, 20, 30, 50, 100, 200, 300, 500].map { Money.major($0) }, minimumAmount: .major(10),
                 maximumAmount: .major(500), freeAmountStepMinor: 100, fee: .none, paymentMethods: [.partnerFloat])
+        case .voucher:
+            // A card's face value is set when it is issued; the policy only bounds it.
+            return ChannelPolicy(
+                channel: .voucher, enabled: true, currency: .cny,
+                denominations: [10, 20, 30, 50, 100, 200, 300, 500].map { Money.major($0) },
+                minimumAmount: .major(1), maximumAmount: .major(1000), freeAmountStepMinor: 1, fee: .none, paymentMethods: [.voucher])
         }
     }
 

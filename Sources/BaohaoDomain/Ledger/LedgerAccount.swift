@@ -33,6 +33,10 @@ public enum LedgerAccount: Hashable, Sendable {
     /// A promotion's bonuses (赠送): paid from here to lines, taken back here by claw-backs. Its
     /// balance is minus what the promotion has cost so far.
     case promotion(code: String)
+    /// 充值卡: the face value of cards sold (activated) and not yet redeemed, owed to their holders.
+    case vouchersOutstanding
+    /// What card distributors owe for cards activated, until they pay.
+    case voucherSales
 
     public var code: String {
         switch self {
@@ -49,11 +53,17 @@ public enum LedgerAccount: Hashable, Sendable {
         case .suspense: return "suspense:payments"
         case .refundsPending: return "liability:refunds_pending"
         case .promotion(let code): return "promotion:\(code)"
+        case .vouchersOutstanding: return "liability:vouchers"
+        case .voucherSales: return "clearing:voucher_sales"
         }
     }
 
     public init?(code: String) {
-        if code == "suspense:payments" {
+        if code == "liability:vouchers" {
+            self = .vouchersOutstanding
+        } else if code == "clearing:voucher_sales" {
+            self = .voucherSales
+        } else if code == "suspense:payments" {
             self = .suspense
         } else if code == "liability:refunds_pending" {
             self = .refundsPending

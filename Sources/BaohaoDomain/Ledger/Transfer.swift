@@ -40,6 +40,8 @@ public enum TransferKind: String, Sendable, Codable, CaseIterable {
     case bonus
     /// The unused part of a bonus taken back when the recharge that earned it is refunded.
     case bonusClawback = "bonus_clawback"
+    /// Recharge cards sold: their face value, owed by the distributor, now owed to the holders.
+    case voucherActivation = "voucher_activation"
 }
 
 /// An immutable double-entry transfer: at least two postings that sum to zero per currency.

@@ -81,6 +81,14 @@ public enum DomainError: Error, Equatable, Sendable {
     /// A promotion with this code exists with other rules.
     case promotionExists(String)
     case promotionNotFound(String)
+    /// A PIN that cannot be redeemed: unknown, used, frozen, expired or not yet sold — one answer
+    /// for all, so that it tells a guesser nothing.
+    case voucherRefused
+    /// Too many failed redemptions from this number, address or everywhere; try again after.
+    case voucherThrottled(retryAfter: Int)
+    /// No voucher key (`BAOHAO_VOUCHER_KEY`) is set: PINs can be neither hashed nor checked.
+    case voucherKeyMissing
+    case voucherNotFound
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -133,6 +141,10 @@ public enum DomainError: Error, Equatable, Sendable {
         case .refundNotAllowed: return "refund-not-allowed"
         case .promotionExists: return "promotion-exists"
         case .promotionNotFound: return "promotion-not-found"
+        case .voucherRefused: return "voucher-refused"
+        case .voucherThrottled: return "too-many-attempts"
+        case .voucherKeyMissing: return "voucher-key-missing"
+        case .voucherNotFound: return "voucher-not-found"
         }
     }
 }

@@ -219,6 +219,7 @@ extension PaymentMethod {
         case .card: return "stripe"
         case .cash, .cardPresent: return "counter"
         case .partnerFloat: return "partner"
+        case .voucher: return "voucher"
         }
     }
 }

@@ -40,7 +40,7 @@ public typealias BaohaoDatabase = RechargeStore & ChannelPolicyRepository
 /// ``CreditRows`` only.
 public protocol StoreSession:
     CreditRows, PlanRows, LineRows, OrderRows, PaymentRows, RetentionRows, ReminderRows, SubscriberRows, StaffRows, LedgerRows,
-    OutletRows, ShiftRows, CounterSaleRows, IVRCallRows, PartnerRows, RefundRows, PromotionRows
+    OutletRows, ShiftRows, CounterSaleRows, IVRCallRows, PartnerRows, RefundRows, PromotionRows, VoucherRows, InboundMessageRows
 {}
 
 /// What a payment-applying write will touch: its order and its (provider, transaction id).

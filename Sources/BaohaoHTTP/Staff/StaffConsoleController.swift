@@ -134,6 +134,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         case (.counter, .zh): return "营业厅"
         case (.ivr, .zh): return "语音自助"
         case (.partner, .zh): return "合作方"
+        case (.voucher, .zh): return "充值卡"
         case (.some(let channel), .en): return channel.rawValue
         case (nil, _): return raw
         }

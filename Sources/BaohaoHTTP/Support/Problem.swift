@@ -163,6 +163,18 @@ extension Problem {
             self.init(.conflict, error.code, detail: "the order is \(status.rawValue)", field: "order_id")
         case .promotionExists(let code):
             self.init(.conflict, error.code, detail: "\(code) exists with other rules; end it and create another code", field: "code")
+        case .voucherRefused:
+            self.init(
+                .unprocessableContent, error.code, detail: "this PIN cannot be redeemed (check it, or ask where the card was bought)",
+                field: "pin")
+        case .voucherThrottled(let seconds):
+            self.init(
+                .tooManyRequests, error.code, detail: "too many failed attempts; try again in \(seconds) s",
+                extensions: ["retry_after": .int(seconds)], headers: [.retryAfter: String(seconds)])
+        case .voucherKeyMissing:
+            self.init(.serviceUnavailable, error.code, detail: "BAOHAO_VOUCHER_KEY is not set")
+        case .voucherNotFound:
+            self.init(.notFound, error.code, field: "serial")
         case .promotionNotFound(let code):
             self.init(.notFound, error.code, detail: code, field: "code")
         case .staffRoleNotAllowed(let role):

@@ -164,6 +164,7 @@ extension SQLSession {
         problems += try await verifyPartners(limit: limit)
         problems += try await verifyRefunds(limit: limit)
         problems += try await verifyPromotions(limit: limit)
+        problems += try await verifyVouchers(limit: limit)
         // The whole ledger sums to zero per currency.
         for row in try await db.raw(
             "SELECT currency, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0"

@@ -192,6 +192,7 @@ extension InMemorySession {
             problems += Self.partnerProblems(t)
             problems += Self.refundProblems(t)
             problems += Self.promotionProblems(t)
+            problems += Self.voucherProblems(t)
             for (code, total) in ledgerTotals.sorted(by: { $0.key < $1.key }) where total != 0 {
                 problems.append(.init(kind: "ledger_not_zero", subject: code, detail: "sum \(total)"))
             }

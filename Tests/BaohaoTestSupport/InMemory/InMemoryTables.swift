@@ -46,6 +46,10 @@ struct InMemoryTables: Sendable {
     var refunds: [String: Refund] = [:]
     var promotions: [String: Promotion] = [:]
     var promotionUses: [String: PromotionUse] = [:]
+    var voucherBatches: [String: VoucherBatch] = [:]
+    var vouchers: [String: Voucher] = [:]
+    var voucherEvents: [VoucherEvent] = []
+    var inboundMessages: [String: String] = [:]
 
     /// The primary key of a payment.
     struct PaymentIdentity: Hashable, Sendable {

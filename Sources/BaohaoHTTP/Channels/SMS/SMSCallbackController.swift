@@ -3,11 +3,15 @@ import BaohaoMessaging
 import Foundation
 import Hummingbird
 
-/// Kannel's callbacks: inbound SMS (`get-url` of an `sms-service`; the plain-text answer goes
-/// back to the sender) and delivery reports (`dlr-url`). Both are refused without the shared
-/// secret (`key=` for inbound, a per-reminder token for reports).
+/// Kannel's callbacks: inbound SMS (`get-url` of an `sms-service`,
+/// `…/v1/sms/inbound?from=%p&to=%P&text=%a&id=%I&key=SECRET`; the plain-text answer goes back to the
+/// sender, with `X-Kannel-Coding: 2` (UCS-2) when it is Chinese) and delivery reports (`dlr-url`).
+/// Both are refused without the shared secret (`key=` for inbound, a per-reminder token for
+/// reports). Inbound commands (``SMSCommand``): `BAL`/`余额`, `CZ <PIN> [number]`/`充值 …`,
+/// `HELP`/`帮助`; Kannel's retry of one message (same `id`) gets the first answer and acts once.
 struct SMSCallbackController<Context: RequestContext> {
     let reminders: ReminderService
+    let commands: TextCommandService
     /// Authenticates Kannel's callbacks; `nil` turns them off.
     let smsCallbackSecret: String?
 
@@ -24,12 +28,12 @@ struct SMSCallbackController<Context: RequestContext> {
         else { throw refuse() }
         let from = String((request.uri.queryParameters.get("from") ?? "").prefix(32))
         let text = String((request.uri.queryParameters.get("text") ?? "").prefix(160))
-        let reply =
-            try await self.reminders.balanceReply(from: from, text: text)
-            ?? "发送“余额”或 BAL 查询余额、状态和保号截止日。Send BAL for balance, status and deadline."
+        let id = request.uri.queryParameters.get("id").map { String($0.prefix(128)) }
+        let reply = try await self.commands.reply(from: from, text: text, messageID: id)
         var response = Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: reply)))
         response.headers[.cacheControl] = "no-store"
+        if !reply.allSatisfy(\.isASCII) { response.headers[.init("X-Kannel-Coding")!] = "2" }
         return response
     }
 

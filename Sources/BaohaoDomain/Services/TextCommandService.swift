@@ -1,0 +1,90 @@
+import Foundation
+
+/// Answers text commands sent to the service number (SMS through Kannel, see ``SMSCommand``):
+/// balance, redeeming a recharge card onto the sender or another number, help. A gateway's retry
+/// of the same message (same id) gets the first answer, and redeems nothing twice.
+public struct TextCommandService: Sendable {
+    /// The ports this service uses, and no others.
+    let store: Transactions<any InboundMessageRows & RetentionRows & LineRows>
+    let reminders: ReminderService
+    let vouchers: VoucherService
+    let retention: PolicyBook
+    let clock: any WallClock
+
+    public init(
+        store: any RechargeStore, reminders: ReminderService, vouchers: VoucherService, retention: PolicyBook = .shippedBook,
+        clock: any WallClock
+    ) {
+        self.store = Transactions(store) { $0 }
+        self.reminders = reminders
+        self.vouchers = vouchers
+        self.retention = retention
+        self.clock = clock
+    }
+
+    /// The answer to `text` from `sender`; `messageID` is the gateway's id of the message, if it gives one.
+    public func reply(from sender: String, text: String, messageID: String?) async throws -> String {
+        let id = messageID.flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
+        if let id, let earlier = try await store.read({ try await $0.inboundReply(messageID: id) }) { return earlier }
+        let answer = try await handle(from: sender, text: text)
+        guard let id else { return answer }
+        let now = clock.now()
+        if try await store.write({ try await $0.recordInbound(messageID: id, reply: answer, at: now) }) { return answer }
+        // A retry handled the same message at the same moment: both give the first answer.
+        return try await store.read { try await $0.inboundReply(messageID: id) } ?? answer
+    }
+
+    func handle(from sender: String, text: String) async throws -> String {
+        switch SMSCommand.parse(text) {
+        case .balance:
+            return try await reminders.balanceReply(from: sender, text: text) ?? SMSCommand.helpText(.zh)
+        case .help(let language):
+            return SMSCommand.helpText(language)
+        case .unknown:
+            return SMSCommand.helpText(.zh) + " " + SMSCommand.helpText(.en)
+        case .redeem(let pin, let number, let keywordLanguage):
+            let target = number ?? sender
+            let language = try await preferredLanguage(of: target) ?? keywordLanguage
+            let zh = language == .zh
+            do {
+                let redeemed = try await vouchers.redeem(msisdn: target, pin: pin, address: "sms:\(sender)")
+                let line = redeemed.line
+                let deadline = retention.assess(line, at: clock.now()).deadline
+                let receipt = redeemed.receipt
+                if zh {
+                    return "充值成功：\(receipt.faceValue.formatted) 已到账 \(line.msisdn.masked)"
+                        + (receipt.bonus.amountMinor > 0 ? "（另赠 \(receipt.bonus.formatted)）" : "")
+                        + "，余额 \(line.balance.formatted)" + (deadline.map { "，保号截止 \($0.iso)" } ?? "") + "，凭证号 \(receipt.number)。"
+                }
+                return "Recharged \(receipt.faceValue.formatted) to \(line.msisdn.masked)"
+                    + (receipt.bonus.amountMinor > 0 ? " (+\(receipt.bonus.formatted) bonus)" : "")
+                    + "; balance \(line.balance.formatted)" + (deadline.map { "; deadline \($0.iso)" } ?? "")
+                    + "; receipt \(receipt.number)."
+            } catch let error as DomainError {
+                switch error {
+                case .voucherRefused:
+                    return zh ? "充值失败：该充值卡密码无法使用，请核对后重试。" : "Not recharged: this PIN cannot be redeemed. Check it and try again."
+                case .voucherThrottled(let seconds):
+                    let minutes = max((seconds + 59) / 60, 1)
+                    return zh ? "尝试次数过多，请 \(minutes) 分钟后再试。" : "Too many attempts; try again in \(minutes) min."
+                case .invalidNumber, .lineNotFound:
+                    return zh
+                        ? "充值失败：号码 \(target.prefix(20)) 不是可充值的号码。" : "Not recharged: \(target.prefix(20)) is not a number we can recharge."
+                case .lineNotRechargeable:
+                    return zh ? "充值失败：该号码目前无法充值。" : "Not recharged: this number cannot be recharged now."
+                default:
+                    return zh ? "暂时无法充值，请稍后再试。" : "Recharges are unavailable now; try again later."
+                }
+            }
+        }
+    }
+
+    /// The reminder language the line's owner chose, if the number is a line with preferences.
+    func preferredLanguage(of number: String) async throws -> Language? {
+        guard let msisdn = try? MSISDN(parsing: number) else { return nil }
+        return try await store.read { session in
+            guard let line = try await session.line(msisdn: msisdn) else { return nil }
+            return try await session.contactPreferences(lineIDs: [line.id])[line.id]?.language
+        }
+    }
+}
