@@ -76,6 +76,9 @@ public func buildApplication(
             "partner secrets key created",
             metadata: ["path": "\(createdKey)", "hint": "back it up; every server process needs the same key"])
     }
+    var ussdSecret = try readSecretFile(environment, "BAOHAO_USSD_SECRET_FILE")
+    if ussdSecret == nil, let value = environment["BAOHAO_USSD_SECRET"], !value.isEmpty { ussdSecret = value }
+    if let ussdSecret, ussdSecret.utf8.count < 16 { throw AppConfigurationError("BAOHAO_USSD_SECRET must be at least 16 characters") }
     let (voucherKey, createdVoucherKey) = try VoucherKey.load(environment: environment, dataDirectory: config.dataDirectory)
     if let createdVoucherKey {
         logger.notice(
@@ -120,7 +123,8 @@ public func buildApplication(
         callbackSchedule: CallbackSchedule(firstRetry: TimeInterval(firstRetry)),
         refundSchedule: RefundSchedule(
             first: TimeInterval(refundRetry), longest: RefundSchedule.standard.longest,
-            maximumAttempts: RefundSchedule.standard.maximumAttempts), voucherKey: voucherKey)
+            maximumAttempts: RefundSchedule.standard.maximumAttempts), voucherKey: voucherKey,
+        ussdSecret: ussdSecret, ussdAllowedIPs: ClientAddress.trustedProxies(from: environment["BAOHAO_USSD_ALLOWED_IPS"]))
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }

@@ -66,6 +66,10 @@ public struct AppServices: Sendable {
     public let vouchers: VoucherService
     /// Text commands to the service number (SMS): balance, card redemption, help.
     public let textCommands: TextCommandService
+    /// The USSD menu, and what authenticates the gateway's callbacks.
+    public let ussd: USSDService
+    public let ussdSecret: String?
+    public let ussdAllowedIPs: Set<String>
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -89,8 +93,10 @@ public struct AppServices: Sendable {
         sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil, twilioPaymentConnector: String = "Default",
         partnerSecrets: PartnerSecretBox = .ephemeral(), callbackTransport: any CallbackTransport = UnreachableCallbackTransport(),
         callbackSchedule: CallbackSchedule = .standard, refundSchedule: RefundSchedule = .standard, voucherKey: Data? = nil,
-        voucherLimits: VoucherThrottle.Limits = .standard
+        voucherLimits: VoucherThrottle.Limits = .standard, ussdSecret: String? = nil, ussdAllowedIPs: Set<String> = []
     ) {
+        self.ussdSecret = ussdSecret
+        self.ussdAllowedIPs = ussdAllowedIPs
         let vouchers = VoucherService(store: store, clock: clock, key: voucherKey, retention: policies, limits: voucherLimits)
         self.vouchers = vouchers
         self.twilioAuthToken = twilioAuthToken
@@ -104,8 +110,9 @@ public struct AppServices: Sendable {
         self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)
         let reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)
         self.reminders = reminders
-        self.textCommands = TextCommandService(
-            store: store, reminders: reminders, vouchers: vouchers, retention: policies, clock: clock)
+        let textCommands = TextCommandService(store: store, reminders: reminders, vouchers: vouchers, retention: policies, clock: clock)
+        self.textCommands = textCommands
+        self.ussd = USSDService(store: store, commands: textCommands, reminders: reminders, clock: clock)
         self.smsCallbackSecret = smsCallbackSecret
         self.merchant = merchant
         self.store = store

@@ -82,6 +82,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         ivr: services.ivr, authToken: services.twilioAuthToken, publicBaseURL: services.publicBaseURL,
         paymentConnector: services.twilioPaymentConnector
     ).addRoutes(to: router)
+    USSDController(ussd: services.ussd, secret: services.ussdSecret, allowedIPs: services.ussdAllowedIPs).addRoutes(to: router)
     SMSCallbackController(reminders: services.reminders, commands: services.textCommands, smsCallbackSecret: services.smsCallbackSecret)
         .addRoutes(to: router)
     if let gateway = services.sandboxGateway, let sandbox = services.payments.provider(named: "sandbox") as? SandboxProvider {

@@ -60,6 +60,9 @@ final class LogCollector: @unchecked Sendable {
     }
 }
 
+/// The USSD gateway's shared secret in tests.
+let ussdSecret = "test-ussd-secret-0123456789"
+
 /// An app built in-process on a fresh database, and the calls a payer, a provider and an operator make.
 struct Harness: Sendable {
     let client: any TestClientProtocol
@@ -88,7 +91,8 @@ struct Harness: Sendable {
                 passwordHasher: Bcrypt(cost: 4), idHashKey: Data("test-id-hash-key-0123456789abcdef".utf8),
                 codeSchedule: CodePaymentSchedule(queryDelays: Array(repeating: .zero, count: 4), queriesBeforeAnswering: 2),
                 twilioAuthToken: twilioAuthToken, callbackTransport: callbacks,
-                voucherKey: Data("test-voucher-key-0123456789abcdef0123".utf8))
+                voucherKey: Data("test-voucher-key-0123456789abcdef0123".utf8),
+                ussdSecret: ussdSecret)
             try await Fixtures.seedLine(store, balance: 2350, clock: clock)
             let app = Application(router: buildRouter(services: services), logger: logs.logger)
             try await app.test(live ? .live : .router) { client in

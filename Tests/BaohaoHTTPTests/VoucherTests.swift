@@ -143,4 +143,49 @@ struct VoucherTests {
             #expect(try await h.services.textCommands.reply(from: "+8613800138000", text: "帮助", messageID: nil).contains("CZ"))
         }
     }
+
+    static func ussd(_ h: Harness, session: String, text: String, phone: String = "+8613800138000", key: String = ussdSecret)
+        async throws -> Reply
+    {
+        let body =
+            "sessionId=\(session)&serviceCode=%2A100%23&phoneNumber=\(phone.replacingOccurrences(of: "+", with: "%2B"))&text="
+            + text.replacingOccurrences(of: "*", with: "%2A")
+        return try await h.call(
+            .post, "/v1/ussd/africastalking?key=\(key)", body: body, headers: [.contentType: "application/x-www-form-urlencoded"])
+    }
+
+    @Test(
+        "USSD: the menu, balance, a card for this number and another, the one-shot *100*PIN#, retries, timeouts",
+        arguments: TestDatabase.all)
+    func ussdSessions(_ database: TestDatabase) async throws {
+        try await Harness.run(database) { h in
+            let codes = try await Self.issue(h, count: 3).codes
+            try await Fixtures.seedLine(h.services.store, msisdn: "13800138001", clock: h.clock)
+            #expect(try await Self.ussd(h, session: "s1", text: "", key: "wrong-secret-0000000").status == .unauthorized)
+            let menu = try await Self.ussd(h, session: "s1", text: "")
+            #expect(menu.text.hasPrefix("CON ") && menu.text.contains("1 余额") && menu.text.count <= 182, "\(menu.text)")
+            #expect(try await Self.ussd(h, session: "s1", text: "2").text.hasPrefix("CON 请输入充值卡密码"))
+            let paid = try await Self.ussd(h, session: "s1", text: "2*\(codes[0].pin)")
+            #expect(paid.text.hasPrefix("END 充值成功：¥50.00 已到账 138****8000") && paid.text.count <= 182, "\(paid.text)")
+            // The gateway retries the same callback: the same answer, no second credit.
+            #expect(try await Self.ussd(h, session: "s1", text: "2*\(codes[0].pin)").text == paid.text)
+            #expect(try await h.balance() == 2350 + 5000)
+
+            #expect(try await Self.ussd(h, session: "s2", text: "1").text.hasPrefix("END 余额 ¥73.50"))
+            #expect(try await Self.ussd(h, session: "s3", text: "3*13800138001").text.hasPrefix("CON "))
+            let other = try await Self.ussd(h, session: "s3", text: "3*13800138001*\(codes[1].pin)")
+            #expect(other.text.hasPrefix("END 充值成功：¥50.00 已到账 138****8001"), "\(other.text)")
+            #expect(try await Self.ussd(h, session: "s4", text: "4").text.hasPrefix("END "))
+            let oneShot = try await Self.ussd(h, session: "s5", text: codes[2].pin)
+            #expect(oneShot.text.hasPrefix("END 充值成功"), "\(oneShot.text)")
+            #expect(try await Self.ussd(h, session: "s6", text: "9").text.hasPrefix("END 输入无效"))
+
+            #expect(try await Self.ussd(h, session: "s7", text: "").text.hasPrefix("CON "))
+            h.clock.advance(by: USSDService.sessionTimeout + 1)
+            #expect(try await Self.ussd(h, session: "s7", text: "2").text.hasPrefix("END 会话已超时"))
+            #expect(try await h.balance() == 2350 + 5000 + 5000)
+            let verified = try await h.verify()
+            #expect(verified["ok"] as? Bool == true, "\(verified)")
+        }
+    }
 }

@@ -25,13 +25,13 @@ public struct TextCommandService: Sendable {
     /// The answer to `text` from `sender`; `messageID` is the gateway's id of the message, if it gives one.
     public func reply(from sender: String, text: String, messageID: String?) async throws -> String {
         let id = messageID.flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
-        if let id, let earlier = try await store.read({ try await $0.inboundReply(messageID: id) }) { return earlier }
+        if let id, let earlier = try await store.read({ try await $0.inboundMessage(messageID: id) }) { return earlier.reply }
         let answer = try await handle(from: sender, text: text)
         guard let id else { return answer }
         let now = clock.now()
         if try await store.write({ try await $0.recordInbound(messageID: id, reply: answer, at: now) }) { return answer }
         // A retry handled the same message at the same moment: both give the first answer.
-        return try await store.read { try await $0.inboundReply(messageID: id) } ?? answer
+        return try await store.read { try await $0.inboundMessage(messageID: id) }?.reply ?? answer
     }
 
     func handle(from sender: String, text: String) async throws -> String {
@@ -43,40 +43,54 @@ public struct TextCommandService: Sendable {
         case .unknown:
             return SMSCommand.helpText(.zh) + " " + SMSCommand.helpText(.en)
         case .redeem(let pin, let number, let keywordLanguage):
-            let target = number ?? sender
-            let language = try await preferredLanguage(of: target) ?? keywordLanguage
-            let zh = language == .zh
-            do {
-                let redeemed = try await vouchers.redeem(msisdn: target, pin: pin, address: "sms:\(sender)")
-                let line = redeemed.line
-                let deadline = retention.assess(line, at: clock.now()).deadline
-                let receipt = redeemed.receipt
-                if zh {
-                    return "充值成功：\(receipt.faceValue.formatted) 已到账 \(line.msisdn.masked)"
-                        + (receipt.bonus.amountMinor > 0 ? "（另赠 \(receipt.bonus.formatted)）" : "")
-                        + "，余额 \(line.balance.formatted)" + (deadline.map { "，保号截止 \($0.iso)" } ?? "") + "，凭证号 \(receipt.number)。"
-                }
-                return "Recharged \(receipt.faceValue.formatted) to \(line.msisdn.masked)"
-                    + (receipt.bonus.amountMinor > 0 ? " (+\(receipt.bonus.formatted) bonus)" : "")
-                    + "; balance \(line.balance.formatted)" + (deadline.map { "; deadline \($0.iso)" } ?? "")
-                    + "; receipt \(receipt.number)."
-            } catch let error as DomainError {
-                switch error {
-                case .voucherRefused:
-                    return zh ? "充值失败：该充值卡密码无法使用，请核对后重试。" : "Not recharged: this PIN cannot be redeemed. Check it and try again."
-                case .voucherThrottled(let seconds):
-                    let minutes = max((seconds + 59) / 60, 1)
-                    return zh ? "尝试次数过多，请 \(minutes) 分钟后再试。" : "Too many attempts; try again in \(minutes) min."
-                case .invalidNumber, .lineNotFound:
-                    return zh
-                        ? "充值失败：号码 \(target.prefix(20)) 不是可充值的号码。" : "Not recharged: \(target.prefix(20)) is not a number we can recharge."
-                case .lineNotRechargeable:
-                    return zh ? "充值失败：该号码目前无法充值。" : "Not recharged: this number cannot be recharged now."
-                default:
-                    return zh ? "暂时无法充值，请稍后再试。" : "Recharges are unavailable now; try again later."
-                }
+            return try await redeemReply(pin: pin, onto: number ?? sender, address: "sms:\(sender)", language: keywordLanguage)
+        }
+    }
+
+    /// What a redemption answers, in the line's reminder language (else `language`): the amount,
+    /// the balance, the new deadline and the receipt number; or why not.
+    func redeemReply(pin: String, onto target: String, address: String, language fallback: Language) async throws -> String {
+        let language = try await preferredLanguage(of: target) ?? fallback
+        let zh = language == .zh
+        do {
+            let redeemed = try await vouchers.redeem(msisdn: target, pin: pin, address: address)
+            let line = redeemed.line
+            let deadline = retention.assess(line, at: clock.now()).deadline
+            let receipt = redeemed.receipt
+            if zh {
+                return "充值成功：\(receipt.faceValue.formatted) 已到账 \(line.msisdn.masked)"
+                    + (receipt.bonus.amountMinor > 0 ? "（另赠 \(receipt.bonus.formatted)）" : "")
+                    + "，余额 \(line.balance.formatted)" + (deadline.map { "，保号截止 \($0.iso)" } ?? "") + "，凭证号 \(receipt.number)。"
+            }
+            return "Recharged \(receipt.faceValue.formatted) to \(line.msisdn.masked)"
+                + (receipt.bonus.amountMinor > 0 ? " (+\(receipt.bonus.formatted) bonus)" : "")
+                + "; balance \(line.balance.formatted)" + (deadline.map { "; deadline \($0.iso)" } ?? "") + "; receipt \(receipt.number)."
+        } catch let error as DomainError {
+            switch error {
+            case .voucherRefused:
+                return zh ? "充值失败：该充值卡密码无法使用，请核对后重试。" : "Not recharged: this PIN cannot be redeemed. Check it and try again."
+            case .voucherThrottled(let seconds):
+                let minutes = max((seconds + 59) / 60, 1)
+                return zh ? "尝试次数过多，请 \(minutes) 分钟后再试。" : "Too many attempts; try again in \(minutes) min."
+            case .invalidNumber, .lineNotFound:
+                return zh
+                    ? "充值失败：号码 \(target.prefix(20)) 不是可充值的号码。" : "Not recharged: \(target.prefix(20)) is not a number we can recharge."
+            case .lineNotRechargeable:
+                return zh ? "充值失败：该号码目前无法充值。" : "Not recharged: this number cannot be recharged now."
+            default:
+                return zh ? "暂时无法充值，请稍后再试。" : "Recharges are unavailable now; try again later."
             }
         }
+    }
+
+    /// The cheapest action that keeps `number` alive, and by when, in both languages.
+    func keepAliveTip(for number: String) async throws -> String {
+        guard let msisdn = try? MSISDN(parsing: number), let line = try await store.read({ try await $0.line(msisdn: msisdn) }) else {
+            return "未找到该号码的在网线路。\nNo line in service for this number."
+        }
+        let assessment = retention.assess(line, at: clock.now())
+        let deadline = assessment.deadline.map { " \($0.iso)" } ?? ""
+        return "\(assessment.action.text(.zh))\(deadline.isEmpty ? "" : "（截止\(deadline)）")\n\(assessment.action.text(.en))"
     }
 
     /// The reminder language the line's owner chose, if the number is a line with preferences.

@@ -170,9 +170,10 @@ extension SQLSession {
 
 /// Inbound text messages already answered.
 extension SQLSession {
-    func inboundReply(messageID: String) async throws -> String? {
-        try await db.raw("SELECT reply FROM inbound_messages WHERE message_id = \(bind: messageID)").first()?
-            .decode(column: "reply", as: String.self)
+    func inboundMessage(messageID: String) async throws -> (reply: String, at: Date)? {
+        guard let row = try await db.raw("SELECT reply, received_at FROM inbound_messages WHERE message_id = \(bind: messageID)").first()
+        else { return nil }
+        return (try row.decode(column: "reply", as: String.self), try Self.date(row, "received_at"))
     }
 
     func recordInbound(messageID: String, reply: String, at: Date) async throws -> Bool {

@@ -127,12 +127,12 @@ extension InMemorySession {
 
 /// Inbound text messages already answered.
 extension InMemorySession {
-    func inboundReply(messageID: String) async throws -> String? { look { $0.inboundMessages[messageID] } }
+    func inboundMessage(messageID: String) async throws -> (reply: String, at: Date)? { look { $0.inboundMessages[messageID] } }
 
     func recordInbound(messageID: String, reply: String, at: Date) async throws -> Bool {
         try mutate { t in
             guard t.inboundMessages[messageID] == nil else { return false }
-            t.inboundMessages[messageID] = reply
+            t.inboundMessages[messageID] = (reply, at)
             return true
         }
     }

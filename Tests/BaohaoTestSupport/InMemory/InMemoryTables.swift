@@ -49,7 +49,7 @@ struct InMemoryTables: Sendable {
     var voucherBatches: [String: VoucherBatch] = [:]
     var vouchers: [String: Voucher] = [:]
     var voucherEvents: [VoucherEvent] = []
-    var inboundMessages: [String: String] = [:]
+    var inboundMessages: [String: (reply: String, at: Date)] = [:]
 
     /// The primary key of a payment.
     struct PaymentIdentity: Hashable, Sendable {
