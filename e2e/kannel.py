@@ -34,7 +34,7 @@ class Kannel:
         self.dir = workdir
         self.admin, self.box, self.smsc, self.send = free_port(), free_port(), free_port(), free_port()
         self.conf = os.path.join(workdir, "kannel.conf")
-        get_url = (f"http://127.0.0.1:{baohao_port}/v1/sms/inbound?from=%p&to=%P&text=%a&smsc=%i&ts=%t&key={SMS_SECRET}")
+        get_url = (f"http://127.0.0.1:{baohao_port}/v1/sms/inbound?from=%p&to=%P&text=%a&id=%I&smsc=%i&ts=%t&key={SMS_SECRET}")
         with open(self.conf, "w") as f:
             f.write(f"""group = core
 admin-port = {self.admin}
@@ -66,6 +66,7 @@ group = sms-service
 keyword = default
 catch-all = true
 max-messages = 3
+accept-x-kannel-headers = true
 get-url = "{get_url}"
 """)
         self.procs = []

@@ -24,7 +24,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     OrderPageController(checkout: services.checkout, recharges: services.recharges, refunds: services.refunds).addRoutes(to: router)
     RechargePortalController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
-        recharges: services.recharges, promotions: services.promotions, clock: services.clock, secureCookies: services.secureCookies
+        recharges: services.recharges, promotions: services.promotions, clock: services.clock, vouchers: services.vouchers,
+        trustedProxies: services.trustedProxies, secureCookies: services.secureCookies
     ).addRoutes(to: router)
     SignInController(secureCookies: services.secureCookies, subscribers: services.subscribers, trustedProxies: services.trustedProxies)
         .addRoutes(to: router)

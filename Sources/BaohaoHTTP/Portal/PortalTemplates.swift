@@ -52,5 +52,15 @@ enum PortalTemplates {
             </fieldset>
             <button type="submit" id="confirm">{{submit}}</button>
             </form>
+            <form method="post" action="/recharge/voucher" class="card" id="voucher">
+            <h2>{{voucherHeading}}</h2>
+            {{#hasVoucherError}}<p class="error" role="alert" id="voucher-error">{{voucherError}}</p>{{/hasVoucherError}}
+            <p class="note" id="voucher-note">{{voucherNote}}</p>
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <input type="hidden" name="msisdn" value="{{msisdn}}">
+            <label for="pin">{{pinLabel}}</label>
+            <input type="text" id="pin" name="pin" inputmode="numeric" autocomplete="off" maxlength="30" required aria-describedby="voucher-note">
+            <button type="submit" id="redeem" class="secondary">{{voucherSubmit}}</button>
+            </form>
             """)
 }

@@ -13,6 +13,9 @@ struct RechargePortalController<Context: RequestContext> {
     let recharges: RechargeService
     let promotions: PromotionService
     let clock: any WallClock
+    /// 充值卡: a card's PIN redeemed from the same page.
+    let vouchers: VoucherService
+    let trustedProxies: Set<String>
     /// Cookies are marked Secure when payers reach the server over https.
     let secureCookies: Bool
 
@@ -20,6 +23,7 @@ struct RechargePortalController<Context: RequestContext> {
         router.get("/", use: home)
         router.get("/recharge", use: rechargeForm)
         router.post("/recharge", use: createOrder)
+        router.post("/recharge/voucher", use: redeemVoucher)
     }
 
     /// The online channel's rules as the operator set them.
@@ -65,7 +69,7 @@ struct RechargePortalController<Context: RequestContext> {
     /// The confirmation and the amount grid, or the home page explaining why the number cannot be topped up.
     func formPage(
         _ request: Request, number: String, token: String, selected: Int64?, method: String?, error: String?,
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok, voucherError: Bool = false
     ) async throws -> HTMLResponse {
         let language = request.language
         let confirmation: LineConfirmation
@@ -123,7 +127,12 @@ struct RechargePortalController<Context: RequestContext> {
             },
             "msisdn": number, "csrf": token, "key": Self.formKey(),
             "submit": language == .zh ? "确认充值" : "Confirm recharge",
-            "error": error ?? "", "hasError": error != nil,
+            "error": voucherError ? "" : error ?? "", "hasError": error != nil && !voucherError,
+            "voucherError": voucherError ? error ?? "" : "", "hasVoucherError": voucherError,
+            "voucherHeading": language == .zh ? "使用充值卡" : "Use a recharge card",
+            "voucherNote": language == .zh
+                ? "输入卡背面刮开的密码，面值立即充入该号码。" : "Type the PIN under the card's scratch panel; its face value is credited at once.",
+            "pinLabel": language == .zh ? "充值卡密码" : "Card PIN", "voucherSubmit": language == .zh ? "用充值卡充值" : "Redeem the card",
         ])
         let query = "msisdn=\(number.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&"
         return HTMLResponse(
@@ -136,6 +145,35 @@ struct RechargePortalController<Context: RequestContext> {
     static func formKey() -> String {
         var generator = SystemRandomNumberGenerator()
         return "web-" + Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// 充值卡: the PIN typed on the confirmation page, redeemed onto the number; on to the order page.
+    @Sendable func redeemVoucher(_ request: Request, context: Context) async throws -> Response {
+        let language = request.language
+        let bytes = try await request.bodyBytes(limit: 4 * 1024)
+        let form = FormDecoding.decode(String(decoding: bytes, as: UTF8.self))
+        guard CSRFToken.isValid(request, form: form) else {
+            return try HTMLResponse(
+                html: MessagePage.render(
+                    title: language == .zh ? "页面已失效" : "This page has expired",
+                    message: language == .zh ? "为了您的安全，请返回首页重新填写。" : "For your safety, go back to the start and fill the form again.",
+                    language: language), status: .forbidden
+            ).response(from: request, context: context)
+        }
+        let number = String((form["msisdn"] ?? "").prefix(32))
+        let address = ClientAddress.key(request, context: context, trustedProxies: trustedProxies)
+        do {
+            let redeemed = try await vouchers.redeem(msisdn: number, pin: String((form["pin"] ?? "").prefix(64)), address: address)
+            self.metrics.credited(channel: Channel.voucher.rawValue, amountMinor: redeemed.order.amount.amountMinor)
+            return Response(status: .seeOther, headers: [.location: "/orders/\(redeemed.order.id)"])
+        } catch let error as DomainError {
+            let status = Problem(error).status
+            return try await formPage(
+                request, number: number, token: form[CSRFToken.fieldName] ?? "", selected: nil, method: nil,
+                error: Messages.problemTitle(error.code, language), status: status == .tooManyRequests ? status : .unprocessableContent,
+                voucherError: true
+            ).response(from: request, context: context)
+        }
     }
 
     @Sendable func createOrder(_ request: Request, context: Context) async throws -> Response {

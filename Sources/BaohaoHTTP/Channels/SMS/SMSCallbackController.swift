@@ -26,14 +26,17 @@ struct SMSCallbackController<Context: RequestContext> {
         guard let secret = self.smsCallbackSecret, let key = request.uri.queryParameters.get("key"),
             ConstantTime.equal(Array(key.utf8), Array(secret.utf8))
         else { throw refuse() }
-        let from = String((request.uri.queryParameters.get("from") ?? "").prefix(32))
-        let text = String((request.uri.queryParameters.get("text") ?? "").prefix(160))
-        let id = request.uri.queryParameters.get("id").map { String($0.prefix(128)) }
+        // Kannel encodes a space in %a as '+': the query is read as a form, '+' being a space.
+        let query = FormDecoding.decode(String((request.uri.query ?? "").prefix(2048)))
+        let from = String((query["from"] ?? "").prefix(32))
+        let text = String((query["text"] ?? "").prefix(160))
+        let id = query["id"].map { String($0.prefix(128)) }
         let reply = try await self.commands.reply(from: from, text: text, messageID: id)
         var response = Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: reply)))
         response.headers[.cacheControl] = "no-store"
-        if !reply.allSatisfy(\.isASCII) { response.headers[.init("X-Kannel-Coding")!] = "2" }
+        // Chinese needs UCS-2; Latin text (¥ included) fits the GSM alphabet Kannel uses by default.
+        if reply.unicodeScalars.contains(where: { $0.value >= 0x370 }) { response.headers[.init("X-Kannel-Coding")!] = "2" }
         return response
     }
 
