@@ -177,3 +177,42 @@ def test_cz_by_sms_through_kannel(tmp_path):
     finally:
         server.stop()
         kannel.stop()
+
+
+def test_a_card_in_the_portal(tmp_path):
+    """The confirmation page's 使用充值卡: a wrong PIN is answered on the page, the right one goes
+    to the order page, credited; at 360 px and 1280 px."""
+    from selenium.webdriver.common.by import By
+    from conftest import navigates
+    from test_portal_browser import browser, page_checks, shot
+
+    server = start(tmp_path)
+    try:
+        out = tmp_path / "cards.csv"
+        issued = cli(server, "vouchers", "issue", "--face", "50.00", "--count", "2", "--expires", last_day(), "--out", str(out),
+                     "--activate")
+        assert issued.returncode == 0, issued.stderr
+        rows = list(csv.DictReader(io.StringIO(out.read_text())))
+        for index, (width, height, suffix) in enumerate(((360, 780, "phone"), (1280, 900, "desktop"))):
+            driver = browser(width, height)
+            try:
+                driver.get(server.base + f"/recharge?msisdn={NUMBER}")
+                driver.find_element(By.ID, "pin").send_keys("123456789012345678")
+                navigates(driver, lambda: driver.find_element(By.ID, "redeem").click())
+                error = driver.find_element(By.ID, "voucher-error").text
+                assert "充值卡密码无法使用" in error, error
+                driver.execute_script("document.getElementById('voucher').scrollIntoView({block: 'start'})")
+                shot(driver, f"portal-voucher-{suffix}")
+                page_checks(driver, width)
+                driver.find_element(By.ID, "pin").send_keys(rows[index]["pin"])
+                navigates(driver, lambda: driver.find_element(By.ID, "redeem").click())
+                assert "/orders/" in driver.current_url
+                body = driver.find_element(By.TAG_NAME, "body").text
+                assert "已到账" in body and "¥50.00" in body, body
+                shot(driver, f"portal-voucher-credited-{suffix}")
+                page_checks(driver, width)
+            finally:
+                driver.quit()
+        assert balance(server) == 10000
+    finally:
+        server.stop()
