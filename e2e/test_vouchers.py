@@ -216,3 +216,54 @@ def test_a_card_in_the_portal(tmp_path):
         assert balance(server) == 10000
     finally:
         server.stop()
+
+
+def test_cards_in_the_staff_console(tmp_path):
+    """An operator sees the batch with its cards per state, looks a serial up, freezes a range
+    with a reason (then the PIN is refused) and reads today's redemptions and the audit trail."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from conftest import navigates
+    from test_portal_browser import browser, page_checks, shot
+    from test_staff_console import sign_in
+
+    server = start(tmp_path)
+    try:
+        added = cli(server, "staff", "add", "--username", "ops", "--name", "值班员", "--role", "operator", "--password-stdin",
+                    stdin="voucher desk password 2026\n")
+        assert added.returncode == 0, added.stderr
+        out = tmp_path / "cards.csv"
+        issued = cli(server, "vouchers", "issue", "--face", "100.00", "--count", "20", "--expires", last_day(), "--out", str(out),
+                     "--activate")
+        assert issued.returncode == 0, issued.stderr
+        rows = list(csv.DictReader(io.StringIO(out.read_text())))
+        assert redeem(server, rows[0]["pin"])[0] == 201
+        for index, (width, height, suffix) in enumerate(((1280, 900, "desktop"), (360, 780, "phone"))):
+            driver = browser(width, height)
+            wait = WebDriverWait(driver, 20)
+            try:
+                driver.get(server.base + "/staff/signin")
+                sign_in(driver, wait, "ops", "voucher desk password 2026")
+                driver.get(server.base + f"/staff/vouchers?serial={rows[0]['serial']}")
+                batch = driver.find_element(By.ID, "voucher-batches").text
+                assert "¥100.00 × 20" in batch and "已使用 1" in batch, batch
+                found = driver.find_element(By.ID, "voucher-found").text
+                assert "已使用" in found and "138****8000" in found, found
+                assert "1 张，合计 ¥100.00" in driver.find_element(By.ID, "redeemed-summary").text
+                if index == 0:
+                    driver.find_element(By.ID, "from").send_keys(rows[5]["serial"])
+                    driver.find_element(By.ID, "to").send_keys(rows[9]["serial"])
+                    driver.find_element(By.ID, "range-reason").send_keys("门店报失")
+                    navigates(driver, lambda: driver.find_element(By.ID, "freeze-submit").click())
+                    assert "已冻结 5 张" in driver.find_element(By.ID, "notice").text
+                    assert "门店报失" in driver.find_element(By.ID, "voucher-events").text
+                shot(driver, f"staff-vouchers-{suffix}")
+                page_checks(driver, width)
+            finally:
+                driver.quit()
+        status, body = redeem(server, rows[7]["pin"])
+        assert status == 422, body
+        verified = cli(server, "verify")
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+    finally:
+        server.stop()

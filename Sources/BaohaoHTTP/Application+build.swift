@@ -35,7 +35,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     ).addRoutes(to: router)
     StaffConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, ivr: services.ivr, partners: services.partners,
-        refunds: services.refunds, promotions: services.promotions
+        refunds: services.refunds, promotions: services.promotions, vouchers: services.vouchers
     ).addRoutes(to: router)
     CounterConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, shifts: services.shifts,

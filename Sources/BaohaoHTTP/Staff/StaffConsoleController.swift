@@ -18,6 +18,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
     let refunds: RefundService
     /// 优惠活动: the dashboard shows each promotion's spend against its budget.
     let promotions: PromotionService
+    /// 充值卡: batches, lookups, frozen ranges, redemptions.
+    let vouchers: VoucherService
 
     static var sessionCookie: String { BrowserSessionAudience.staffCookie }
 
@@ -36,6 +38,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             .post("/staff/refunds", use: requestRefund)
             .post("/staff/refunds/:id/decision", use: decideRefund)
             .post("/staff/refunds/:id/resolution", use: resolveRefund)
+            .get("/staff/vouchers", use: voucherList)
+            .post("/staff/vouchers/range", use: changeVoucherRange)
         console.group().add(middleware: StaffRolePages(allowed: [.admin]))
             .get("/staff/accounts", use: accounts)
     }
@@ -58,6 +62,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             values["menuIVR"] = language == .zh ? "热线通话" : "Hotline calls"
             values["menuPartners"] = language == .zh ? "合作方" : "Partners"
             values["menuRefunds"] = language == .zh ? "退款" : "Refunds"
+            values["menuVouchers"] = language == .zh ? "充值卡" : "Cards"
             values["signOut"] = language == .zh ? "退出" : "Sign out"
         }
         return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: self.secureCookies)

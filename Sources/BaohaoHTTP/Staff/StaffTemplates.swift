@@ -3,7 +3,7 @@ import Mustache
 /// The staff console's page bodies (inside ``PageLayout``).
 enum StaffTemplates {
     static let menu = """
-        <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a> · <a href="/staff/ivr">{{menuIVR}}</a> · <a href="/staff/partners">{{menuPartners}}</a> · <a href="/staff/refunds">{{menuRefunds}}</a>
+        <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a> · <a href="/staff/ivr">{{menuIVR}}</a> · <a href="/staff/partners">{{menuPartners}}</a> · <a href="/staff/refunds">{{menuRefunds}}</a> · <a href="/staff/vouchers">{{menuVouchers}}</a>
         {{#isAdmin}} · <a href="/staff/accounts">{{menuStaff}}</a>{{/isAdmin}} · <a href="/staff/shifts">{{menuShifts}}</a> · {{who}}
         <form method="post" action="/staff/signout" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="staff-sign-out">{{signOut}}</button></form></p>
         """
@@ -217,6 +217,45 @@ enum StaffTemplates {
             <button type="submit" name="outcome" value="succeeded">{{paidBackLabel}}</button> <button type="submit" name="outcome" value="failed" class="secondary">{{notPaidLabel}}</button></form>{{/canResolve}}
             </li>
             {{/refunds}}</ol>{{/none}}
+            </section>
+            """)
+
+    static let vouchers = try! MustacheTemplate(
+        string: menu + """
+            <h1>{{heading}}</h1>
+            {{#error}}<p class="error" role="alert" id="form-error">{{error}}</p>{{/error}}
+            {{#notice}}<p class="ok" role="status" id="notice">{{notice}}</p>{{/notice}}
+            <section class="card" id="voucher-batches">
+            <p>{{intro}}</p>
+            {{#noBatches}}<p>{{noBatchesText}}</p>{{/noBatches}}
+            {{^noBatches}}<ul class="promotion-list">
+            {{#batches}}<li data-batch="{{id}}"><p><strong>{{face}}</strong> × {{count}} · {{expiresLabel}} {{expires}}<br><small>{{id}} · {{range}}</small></p>
+            <p>{{counts}}</p></li>
+            {{/batches}}</ul>{{/noBatches}}
+            </section>
+            <section class="card" id="voucher-lookup">
+            <h2>{{lookupHeading}}</h2>
+            <form method="get" action="/staff/vouchers">
+            <label for="serial">{{serialLabel}}</label><input type="text" id="serial" name="serial" value="{{serial}}" inputmode="numeric" maxlength="24" required>
+            <button type="submit" id="lookup-submit">{{lookupSubmit}}</button></form>
+            <table id="voucher-found">{{#found}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>{{/found}}</table>
+            </section>
+            <section class="card" id="voucher-range">
+            <h2>{{rangeHeading}}</h2>
+            <form method="post" action="/staff/vouchers/range"><input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="from">{{fromLabel}}</label><input type="text" id="from" name="from" inputmode="numeric" maxlength="24" required>
+            <label for="to">{{toLabel}}</label><input type="text" id="to" name="to" inputmode="numeric" maxlength="24">
+            <label for="range-reason">{{reasonLabel}}</label><input type="text" id="range-reason" name="reason" maxlength="200">
+            <button type="submit" name="action" value="freeze" id="freeze-submit">{{freezeSubmit}}</button> <button type="submit" name="action" value="unfreeze" class="secondary" id="unfreeze-submit">{{unfreezeSubmit}}</button></form>
+            </section>
+            <section class="card" id="voucher-redeemed">
+            <h2>{{redeemedHeading}}</h2>
+            <p id="redeemed-summary">{{redeemedSummary}}</p>
+            <ul class="promotion-list">{{#redeemed}}<li><p>{{serial}} · {{face}} · {{on}}<br><small>{{at}}</small></p></li>{{/redeemed}}</ul>
+            </section>
+            <section class="card" id="voucher-events">
+            <h2>{{eventsHeading}}</h2>
+            <ul class="promotion-list">{{#events}}<li><p><strong>{{what}}</strong> · {{count}} · {{range}}<br><small>{{by}} · {{at}}{{#reason}} · {{reason}}{{/reason}}</small></p></li>{{/events}}</ul>
             </section>
             """)
 }
