@@ -182,7 +182,7 @@ def test_prompts_are_8khz_mono_wav(tmp_path):
     assert made.returncode == 0, made.stderr
     for language in ("zh", "en"):
         files = sorted(glob.glob(str(out / language / "*.wav")))
-        assert len(files) == 49 and str(out / language / "welcome.wav") in files
+        assert len(files) == 51 and str(out / language / "welcome.wav") in files
         for path in files:
             with wave.open(path) as audio:
                 assert (audio.getframerate(), audio.getnchannels(), audio.getsampwidth()) == (8000, 1, 2)

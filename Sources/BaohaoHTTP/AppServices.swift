@@ -129,7 +129,8 @@ public struct AppServices: Sendable {
         let metrics = BaohaoMetrics(registry: registry)
         self.ivr = IVRService(
             store: store, recharges: recharges, clock: clock, retention: policies, cards: Self.cardPayments(payments, clock: clock),
-            texts: codeSender, promotions: PromotionService(store: store, clock: clock), observe: { metrics.ivr($0) })
+            texts: codeSender, promotions: PromotionService(store: store, clock: clock), vouchers: vouchers,
+            observe: { metrics.ivr($0) })
         let signal = CallbackSignal()
         self.callbackSignal = signal
         self.partners = PartnerService(store: store, clock: clock, secrets: partnerSecrets)

@@ -44,6 +44,10 @@ struct IVRDialogTests {
             lines[number] == nil ? nil : IVRBalance(balance: Money(1234, .cny), deadline: LocalDate(year: 2027, month: 1, day: 1))
         }
         func cancel(orderID: String) async { cancelled.append(orderID) }
+        func redeemVoucher(number: String, pin: String) async -> IVRPaymentResult {
+            pin == "123456789012345678"
+                ? .credited(amount: .major(50), receiptNumber: "BH-20261124-VCHR-0001-AB") : .declined(reason: "voucher_refused")
+        }
     }
 
     /// Plays keys into a dialog; returns every turn.
@@ -79,6 +83,21 @@ struct IVRDialogTests {
         #expect(dialog.outcome == .recharged)
         #expect(await stub.charges.map(\.1) == ["4242"])
         #expect(dialog.steps == [.menu, .amountEntry, .amountConfirm, .paymentChoice, .cardEntry, .charging, .credited, .ended])
+    }
+
+    @Test func aRechargeCardAtThePaymentStepIsAskedForItsPINAndCredited() async {
+        let stub = Stub()
+        let (dialog, turns) = await play(d("1", "50", "1", "2", "999999999999999999", "123456789012345678"), stub: stub)
+        #expect(turns[4].utterances == [.prompt(.enterVoucherPIN)] && turns[4].sensitive)
+        #expect(turns[4].next == .gather(maxDigits: 24, hashEnds: true, timeoutSeconds: 5))
+        #expect(turns[5].utterances == [.prompt(.voucherRefused), .prompt(.enterVoucherPIN)])
+        #expect(
+            turns.last?.utterances == [
+                .prompt(.rechargeSucceeded), .money(.major(50)), .prompt(.receiptEndsWith), .characters("0001AB"), .prompt(.goodbye),
+            ])
+        #expect(dialog.outcome == .recharged)
+        #expect(await stub.charges.isEmpty)
+        #expect(dialog.steps.contains(.voucherEntry) && !dialog.steps.contains(.cardEntry))
     }
 
     @Test func otherNumberIsReadBackAndCanBeReentered() async {

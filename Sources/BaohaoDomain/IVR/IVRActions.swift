@@ -19,6 +19,8 @@ public protocol IVRActions: Sendable {
     func balance(number: String) async -> IVRBalance?
     /// Cancels an order the caller left before paying.
     func cancel(orderID: String) async
+    /// Redeems a recharge card onto the number: credited, or declined (one answer for every bad PIN).
+    func redeemVoucher(number: String, pin: String) async -> IVRPaymentResult
 }
 
 /// What a keyed-in number turned out to be.

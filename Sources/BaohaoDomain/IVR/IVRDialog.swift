@@ -41,6 +41,8 @@ public struct IVRDialog: Sendable, Hashable, Codable {
         case cardExpiry(Target, Quote, orderID: String)
         case cardCode(Target, Quote, orderID: String)
         case connectorPayment(Target, Quote, orderID: String)
+        /// A recharge card's PIN (充值卡, menu `2` at the payment step): its face value is credited.
+        case voucherPIN(Target, Quote)
         case declined(Target, Quote)
         case ended
     }
@@ -166,8 +168,23 @@ public struct IVRDialog: Sendable, Hashable, Codable {
             default: return await again(.invalidChoice, actions: actions)
             }
         case .paymentChoice(let target, let quote):
-            guard keys == "1" else { return await again(.invalidChoice, actions: actions) }
-            return await openOrder(target, quote, actions: actions)
+            switch keys {
+            case "1": return await openOrder(target, quote, actions: actions)
+            case "2": return await enter(.voucherPIN(target, quote), actions: actions)
+            default: return await again(.invalidChoice, actions: actions)
+            }
+        case .voucherPIN(let target, let quote):
+            guard (10...24).contains(keys.count), keys.allSatisfy(\.isNumber) else { return await again(.voucherRefused, actions: actions) }
+            reach(.charging)
+            switch await actions.redeemVoucher(number: target.number, pin: keys) {
+            case .credited(let amount, let receiptNumber):
+                return await paid(.credited(amount: amount, receiptNumber: receiptNumber), target: target, quote: quote, actions: actions)
+            case .declined:
+                return await again(.voucherRefused, actions: actions)
+            case .pending, .alreadyCharged:
+                outcome = .paymentPending
+                return end([.prompt(.paymentPending), .prompt(.goodbye)])
+            }
         case .cardNumber(let target, let quote, let id):
             guard CardDetails.isCardNumber(keys) else { return await again(.cardNumberInvalid, actions: actions) }
             card = CardEntry(number: keys)
@@ -308,6 +325,8 @@ public struct IVRDialog: Sendable, Hashable, Codable {
             return await enter(.amountEntry(target), actions: actions)
         case .paymentChoice(let target, let quote):
             return await enter(.amountConfirm(target, quote), actions: actions)
+        case .voucherPIN(let target, let quote):
+            return await enter(.paymentChoice(target, quote), actions: actions)
         case .cardNumber(let target, let quote, let id), .connectorPayment(let target, let quote, let id):
             await actions.cancel(orderID: id)
             card = CardEntry()
@@ -389,6 +408,8 @@ public struct IVRDialog: Sendable, Hashable, Codable {
             return turn(prefix + [.prompt(.choosePayment)], gather: .choice)
         case .cardNumber:
             return turn(prefix + [.prompt(.enterCardNumber)], gather: .cardNumber)
+        case .voucherPIN:
+            return turn(prefix + [.prompt(.enterVoucherPIN)], gather: .voucherPIN)
         case .cardExpiry:
             return turn(prefix + [.prompt(.enterExpiry)], gather: .expiry)
         case .cardCode:
@@ -408,7 +429,7 @@ public struct IVRDialog: Sendable, Hashable, Codable {
 
     /// What a question collects.
     enum Gather {
-        case menu, choice, number, amount, cardNumber, expiry, securityCode
+        case menu, choice, number, amount, cardNumber, expiry, securityCode, voucherPIN
 
         var next: IVRNext {
             let timeout = IVRDialog.timeoutSeconds
@@ -419,10 +440,12 @@ public struct IVRDialog: Sendable, Hashable, Codable {
             case .cardNumber: return .gather(maxDigits: 19, hashEnds: true, timeoutSeconds: timeout)
             case .expiry: return .gather(maxDigits: 4, hashEnds: false, timeoutSeconds: timeout)
             case .securityCode: return .gather(maxDigits: 4, hashEnds: true, timeoutSeconds: timeout)
+            case .voucherPIN: return .gather(maxDigits: 24, hashEnds: true, timeoutSeconds: timeout)
             }
         }
 
-        var sensitive: Bool { self == .cardNumber || self == .expiry || self == .securityCode }
+        /// Card data and a recharge card's PIN are never logged or kept.
+        var sensitive: Bool { self == .cardNumber || self == .expiry || self == .securityCode || self == .voucherPIN }
     }
 
     func turn(_ said: [IVRUtterance], gather: Gather) -> IVRTurn {
@@ -449,6 +472,7 @@ public enum IVRStep: String, Sendable, Hashable, Codable, CaseIterable {
     case amountConfirm = "amount_confirm"
     case paymentChoice = "payment_choice"
     case cardEntry = "card_entry"
+    case voucherEntry = "voucher_entry"
     case connectorPayment = "connector_payment"
     case charging
     case credited
@@ -489,6 +513,7 @@ extension IVRDialog.State {
         case .amountConfirm: return .amountConfirm
         case .paymentChoice: return .paymentChoice
         case .cardNumber, .cardExpiry, .cardCode: return .cardEntry
+        case .voucherPIN: return .voucherEntry
         case .connectorPayment: return .connectorPayment
         case .declined: return .declined
         case .ended: return .ended

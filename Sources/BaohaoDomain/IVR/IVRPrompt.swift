@@ -25,6 +25,9 @@ public enum IVRPrompt: String, Sendable, Codable, CaseIterable {
     case yuan
     case fen
     case choosePayment = "choose_payment"
+    /// A recharge card's PIN, at the payment step.
+    case enterVoucherPIN = "enter_voucher_pin"
+    case voucherRefused = "voucher_refused"
     case enterCardNumber = "enter_card_number"
     case cardNumberInvalid = "card_number_invalid"
     case enterExpiry = "enter_expiry"
@@ -88,7 +91,13 @@ public enum IVRPrompt: String, Sendable, Codable, CaseIterable {
         .bonusIs: ("活动赠送", "promotion bonus"),
         .yuan: ("元", "yuan"),
         .fen: ("分", "fen"),
-        .choosePayment: ("银行卡支付请按1。", "To pay by bank card, press 1."),
+        .choosePayment: (
+            "银行卡支付请按1，使用充值卡请按2。", "To pay by bank card, press 1. To use a recharge card, press 2."
+        ),
+        .enterVoucherPIN: (
+            "请输入充值卡密码，以井号键结束。充值金额以卡面值为准。", "Please key in the recharge card's PIN, then press hash. The card's face value is credited."
+        ),
+        .voucherRefused: ("该充值卡密码无法使用。", "That card's PIN cannot be redeemed."),
         .enterCardNumber: ("请输入银行卡号，以井号键结束。", "Please key in your card number, then press hash."),
         .cardNumberInvalid: ("卡号不正确。", "That card number is not valid."),
         .enterExpiry: ("请输入卡片有效期，月份两位、年份两位。", "Please key in the card's expiry date: two digits for the month, two for the year."),

@@ -25,13 +25,16 @@ public struct IVRService: Sendable {
     let observe: @Sendable (IVRObservation) -> Void
     /// Promotions, read back with the amount (活动赠送).
     let promotions: PromotionService?
+    /// Recharge cards, redeemed at the payment step (menu `2`).
+    let vouchers: VoucherService?
 
     public init(
         store: any RechargeStore, recharges: RechargeService, clock: any WallClock, retention: PolicyBook = .shippedBook,
         cards: (any CardPayment)?, texts: (any TextMessageSender)? = nil, promotions: PromotionService? = nil,
-        observe: @escaping @Sendable (IVRObservation) -> Void = { _ in }
+        vouchers: VoucherService? = nil, observe: @escaping @Sendable (IVRObservation) -> Void = { _ in }
     ) {
         self.promotions = promotions
+        self.vouchers = vouchers
         self.store = Transactions(store) { $0 }
         self.recharges = recharges
         self.clock = clock
@@ -225,6 +228,16 @@ public struct IVRService: Sendable {
 
         func cancel(orderID: String) async {
             _ = try? await service.recharges.cancel(orderID: orderID)
+        }
+
+        func redeemVoucher(number: String, pin: String) async -> IVRPaymentResult {
+            guard let vouchers = service.vouchers else { return .declined(reason: "vouchers_unavailable") }
+            do {
+                let redeemed = try await vouchers.redeem(msisdn: number, pin: pin, address: "ivr:\(callID)")
+                return .credited(amount: redeemed.order.amount, receiptNumber: redeemed.receipt.number)
+            } catch {
+                return .declined(reason: "voucher_refused")
+            }
         }
     }
 

@@ -59,6 +59,7 @@ extension StaffConsoleController {
         case .amountConfirm: (zh, en) = ("确认金额", "confirm amount")
         case .paymentChoice: (zh, en) = ("选择支付", "payment")
         case .cardEntry: (zh, en) = ("输入卡号", "card")
+        case .voucherEntry: (zh, en) = ("输入充值卡密码", "card PIN")
         case .connectorPayment: (zh, en) = ("平台收款", "connector")
         case .charging: (zh, en) = ("扣款", "charging")
         case .credited: (zh, en) = ("到账", "credited")
