@@ -78,4 +78,25 @@ struct VoucherCodeTests {
         #expect(throttle.lockedOut(number: "+8613800138001", address: "z", at: start) == nil)
         #expect(throttle.lockedOut(number: "+8613800138000", address: "z", at: start + 30 * 60) == nil)
     }
+
+    @Test("20 failures from one address lock it out whatever the numbers; 500 a minute pause the process for a minute")
+    func throttleByAddressAndEverywhere() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var throttle = VoucherThrottle()
+        for index in 0..<19 { throttle.fail(number: "+86138001\(String(format: "%05d", index))", address: "guesser", at: start) }
+        #expect(throttle.lockedOut(number: "+8613900000000", address: "guesser", at: start) == nil)
+        throttle.fail(number: "+8613800199999", address: "guesser", at: start)
+        #expect(throttle.lockedOut(number: "+8613900000000", address: "guesser", at: start)?.0 == .address)
+        #expect(throttle.lockedOut(number: "+8613900000000", address: "someone-else", at: start) == nil)
+        // Failures spread over the window's edge do not add up.
+        var spread = VoucherThrottle()
+        for minute in 0..<19 { spread.fail(number: "+86\(minute)", address: "slow", at: start + Double(minute) * 60) }
+        spread.fail(number: "+86x", address: "slow", at: start + 16 * 60)
+        #expect(spread.lockedOut(number: "+86y", address: "slow", at: start + 16 * 60) == nil)
+
+        var global = VoucherThrottle()
+        for index in 0..<500 { global.fail(number: "+86\(index)", address: "a\(index)", at: start) }
+        #expect(global.lockedOut(number: "+86new", address: "new", at: start + 1)?.0 == .global)
+        #expect(global.lockedOut(number: "+86new", address: "new", at: start + 61) == nil)
+    }
 }
