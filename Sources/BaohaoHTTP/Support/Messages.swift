@@ -9,6 +9,7 @@ enum Messages {
         "voucher-refused": ("该充值卡密码无法使用，请核对后重试", "This card's PIN cannot be redeemed; check it and try again"),
         "too-many-attempts": ("尝试次数过多，请稍后再试", "Too many attempts; try again later"),
         "voucher-key-missing": ("充值卡服务暂不可用", "Recharge cards are unavailable now"),
+        "voucher-not-found": ("没有这张充值卡或这个批次", "No such card or batch"),
         "promotion-exists": ("该活动代码已存在", "A promotion with this code exists"),
         "promotion-not-found": ("活动不存在", "No such promotion"),
         "line-exists": ("该号码已有在网线路", "This number already has a line in service"),
