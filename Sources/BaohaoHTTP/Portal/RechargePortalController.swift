@@ -147,19 +147,23 @@ struct RechargePortalController<Context: RequestContext> {
         return "web-" + Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
+    /// A form posted without its CSRF token or from another origin: nothing is written.
+    static func expiredPage(_ request: Request, context: Context) throws -> Response {
+        let language = request.language
+        return try HTMLResponse(
+            html: MessagePage.render(
+                title: language == .zh ? "页面已失效" : "This page has expired",
+                message: language == .zh ? "为了您的安全，请返回首页重新填写。" : "For your safety, go back to the start and fill the form again.",
+                language: language), status: .forbidden
+        ).response(from: request, context: context)
+    }
+
     /// 充值卡: the PIN typed on the confirmation page, redeemed onto the number; on to the order page.
     @Sendable func redeemVoucher(_ request: Request, context: Context) async throws -> Response {
         let language = request.language
         let bytes = try await request.bodyBytes(limit: 4 * 1024)
         let form = FormDecoding.decode(String(decoding: bytes, as: UTF8.self))
-        guard CSRFToken.isValid(request, form: form) else {
-            return try HTMLResponse(
-                html: MessagePage.render(
-                    title: language == .zh ? "页面已失效" : "This page has expired",
-                    message: language == .zh ? "为了您的安全，请返回首页重新填写。" : "For your safety, go back to the start and fill the form again.",
-                    language: language), status: .forbidden
-            ).response(from: request, context: context)
-        }
+        guard CSRFToken.isValid(request, form: form) else { return try Self.expiredPage(request, context: context) }
         let number = String((form["msisdn"] ?? "").prefix(32))
         let address = ClientAddress.key(request, context: context, trustedProxies: trustedProxies)
         do {
@@ -180,14 +184,7 @@ struct RechargePortalController<Context: RequestContext> {
         let language = request.language
         let bytes = try await request.bodyBytes(limit: 4 * 1024)
         let form = FormDecoding.decode(String(decoding: bytes, as: UTF8.self))
-        guard CSRFToken.isValid(request, form: form) else {
-            return try HTMLResponse(
-                html: MessagePage.render(
-                    title: language == .zh ? "页面已失效" : "This page has expired",
-                    message: language == .zh ? "为了您的安全，请返回首页重新填写。" : "For your safety, go back to the start and fill the form again.",
-                    language: language), status: .forbidden
-            ).response(from: request, context: context)
-        }
+        guard CSRFToken.isValid(request, form: form) else { return try Self.expiredPage(request, context: context) }
         let number = String((form["msisdn"] ?? "").prefix(32))
         let token = form[CSRFToken.fieldName] ?? ""
         let currency = try await channelPolicy().currency

@@ -81,6 +81,19 @@ struct Vouchers: AsyncParsableCommand {
         }
     }
 
+    /// Applies `change` to the range or batch and says how many cards it changed.
+    static func change(_ database: DatabaseOptions, _ range: RangeOptions, _ change: VoucherChange, done: String) async throws {
+        do {
+            let changed = try await withStore(database) { store in
+                try await Vouchers.service(store, database).change(
+                    from: range.from, to: range.to, batchID: range.batch, change, by: Vouchers.operatorName)
+            }
+            print("\(done) \(changed) card(s)")
+        } catch {
+            throw fail(error)
+        }
+    }
+
     /// A serial range, or a batch.
     struct RangeOptions: ParsableArguments {
         @Option(help: "First serial.") var from: String?
@@ -97,17 +110,7 @@ struct Vouchers: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var range: RangeOptions
 
-        func run() async throws {
-            do {
-                let changed = try await withStore(database) { store in
-                    try await Vouchers.service(store, database).change(
-                        from: range.from, to: range.to, batchID: range.batch, .activate, by: Vouchers.operatorName)
-                }
-                print("activated \(changed) card(s)")
-            } catch {
-                throw fail(error)
-            }
-        }
+        func run() async throws { try await Vouchers.change(database, range, .activate, done: "activated") }
     }
 
     struct Freeze: AsyncParsableCommand {
@@ -116,17 +119,7 @@ struct Vouchers: AsyncParsableCommand {
         @OptionGroup var range: RangeOptions
         @Option(help: "Why, for the audit trail.") var reason: String
 
-        func run() async throws {
-            do {
-                let changed = try await withStore(database) { store in
-                    try await Vouchers.service(store, database).change(
-                        from: range.from, to: range.to, batchID: range.batch, .freeze(reason: reason), by: Vouchers.operatorName)
-                }
-                print("froze \(changed) card(s)")
-            } catch {
-                throw fail(error)
-            }
-        }
+        func run() async throws { try await Vouchers.change(database, range, .freeze(reason: reason), done: "froze") }
     }
 
     struct Unfreeze: AsyncParsableCommand {
@@ -134,17 +127,7 @@ struct Vouchers: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var range: RangeOptions
 
-        func run() async throws {
-            do {
-                let changed = try await withStore(database) { store in
-                    try await Vouchers.service(store, database).change(
-                        from: range.from, to: range.to, batchID: range.batch, .unfreeze, by: Vouchers.operatorName)
-                }
-                print("unfroze \(changed) card(s)")
-            } catch {
-                throw fail(error)
-            }
-        }
+        func run() async throws { try await Vouchers.change(database, range, .unfreeze, done: "unfroze") }
     }
 
     struct List: AsyncParsableCommand {
