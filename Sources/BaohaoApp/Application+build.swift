@@ -31,6 +31,9 @@ public func buildApplication(
         throw AppConfigurationError("--order-ttl-minutes must be 1–1440")
     }
     guard (1...200).contains(config.databaseConnections) else { throw AppConfigurationError("--db-connections must be 1–200") }
+    // SQLite has one writer: a second server on the same directory is refused before anything
+    // starts (PostgreSQL takes many servers).
+    let serverLock = config.databaseURL == nil ? try ServerLock(dataDirectory: config.dataDirectory) : nil
 
     var adminToken = environment["BAOHAO_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     var sandboxSecret = environment["BAOHAO_SANDBOX_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
@@ -124,11 +127,18 @@ public func buildApplication(
         refundSchedule: RefundSchedule(
             first: TimeInterval(refundRetry), longest: RefundSchedule.standard.longest,
             maximumAttempts: RefundSchedule.standard.maximumAttempts), voucherKey: voucherKey,
-        ussdSecret: ussdSecret, ussdAllowedIPs: ClientAddress.trustedProxies(from: environment["BAOHAO_USSD_ALLOWED_IPS"]))
+        ussdSecret: ussdSecret, ussdAllowedIPs: ClientAddress.trustedProxies(from: environment["BAOHAO_USSD_ALLOWED_IPS"]),
+        metricsToken: try metricsToken(environment))
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
-    var resources: [any Service] = pools + [CloseOnShutdown("database", logger: logger) { try await store.shutdown() }]
+    var resources: [any Service] =
+        pools + [
+            CloseOnShutdown("database", logger: logger) {
+                try await store.shutdown()
+                withExtendedLifetime(serverLock) {}
+            }
+        ]
     resources.append(CloseOnShutdown("partner callbacks' HTTP client", logger: logger) { await callbackTransport.shutdown() })
     if let gateway { resources.append(CloseOnShutdown("sandbox deliveries", logger: logger) { await gateway.shutdown() }) }
     if let fastAGIPort {
@@ -201,6 +211,14 @@ func backgroundJobs(_ services: AppServices, reconcileEvery: Int, retentionEvery
             ]
         },
     ]
+}
+
+/// `BAOHAO_METRICS_TOKEN` (or `_FILE`): the bearer token Prometheus presents for `/metrics`.
+func metricsToken(_ environment: [String: String]) throws -> String? {
+    if let token = try readSecretFile(environment, "BAOHAO_METRICS_TOKEN_FILE") { return token }
+    guard let token = environment["BAOHAO_METRICS_TOKEN"], !token.isEmpty else { return nil }
+    guard token.utf8.count >= 16 else { throw AppConfigurationError("BAOHAO_METRICS_TOKEN must be at least 16 characters") }
+    return token
 }
 
 /// The contents of the file an environment variable names, trimmed; `nil` when the variable is unset.

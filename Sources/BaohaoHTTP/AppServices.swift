@@ -70,6 +70,8 @@ public struct AppServices: Sendable {
     public let ussd: USSDService
     public let ussdSecret: String?
     public let ussdAllowedIPs: Set<String>
+    /// What a Prometheus scraper presents for `/metrics` (the admin token works too).
+    public let metricsToken: String?
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -93,8 +95,10 @@ public struct AppServices: Sendable {
         sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil, twilioPaymentConnector: String = "Default",
         partnerSecrets: PartnerSecretBox = .ephemeral(), callbackTransport: any CallbackTransport = UnreachableCallbackTransport(),
         callbackSchedule: CallbackSchedule = .standard, refundSchedule: RefundSchedule = .standard, voucherKey: Data? = nil,
-        voucherLimits: VoucherThrottle.Limits = .standard, ussdSecret: String? = nil, ussdAllowedIPs: Set<String> = []
+        voucherLimits: VoucherThrottle.Limits = .standard, ussdSecret: String? = nil, ussdAllowedIPs: Set<String> = [],
+        metricsToken: String? = nil
     ) {
+        self.metricsToken = metricsToken
         self.ussdSecret = ussdSecret
         self.ussdAllowedIPs = ussdAllowedIPs
         let vouchers = VoucherService(store: store, clock: clock, key: voucherKey, retention: policies, limits: voucherLimits)

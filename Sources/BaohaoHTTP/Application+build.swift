@@ -8,9 +8,14 @@ import Logging
 public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     let router = Router(context: BaohaoRequestContext.self)
     let methods = MethodTable()
-    router.add(middleware: ProblemMiddleware(methods: methods))
+    // Metrics outside the problem middleware: they count the status each answer really has (a
+    // thrown 404 is a 404, not a 500).
     router.add(middleware: MetricsMiddleware())
-    HealthController(metrics: services.metrics, store: services.store).addRoutes(to: router)
+    router.add(middleware: SecurityHeadersMiddleware(https: services.publicBaseURL.lowercased().hasPrefix("https://")))
+    router.add(middleware: ProblemMiddleware(methods: methods))
+    HealthController(
+        metrics: services.metrics, store: services.store, metricsToken: services.metricsToken, adminToken: services.adminToken
+    ).addRoutes(to: router)
     OnlineRechargeController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
         recharges: services.recharges, refunds: services.refunds, promotions: services.promotions, clock: services.clock

@@ -14,7 +14,12 @@ struct OperationsTests {
             #expect(try await h.call(.get, "/readyz").json["status"] as? String == "ready")
             let id = try await h.recharge(key: "metrics-order1").json["id"] as! String
             _ = try await h.notify(orderID: id)
-            let metrics = try await h.call(.get, "/metrics")
+            #expect(try await h.call(.get, "/metrics").status == .unauthorized)
+            let metrics = try await h.admin(.get, "/metrics")
+            #expect(metrics.status == .ok)
+            let confirm = try await h.call(.get, "/v1/lines/13800138000/confirm")
+            #expect(confirm.headers[.cacheControl] == "no-store" && confirm.headers[.xContentTypeOptions] == "nosniff")
+            #expect(confirm.headers[.strictTransportSecurity] == nil)
             #expect(metrics.text.contains(#"baohao_recharge_orders_created_total{channel="online"} 1"#))
             #expect(metrics.text.contains(#"baohao_recharges_credited_total{channel="online"} 1"#))
             #expect(metrics.text.contains(#"baohao_payment_notifications_total{provider="sandbox",outcome="applied"} 1"#))

@@ -68,14 +68,22 @@ public struct Line: Hashable, Sendable {
     /// Longest holder name accepted.
     public static let maximumHolderNameLength = 64
 
-    /// Checks a holder name: trimmed, non-empty, no control characters, bounded length.
+    /// Checks a holder name: trimmed, non-empty, bounded length, no control characters and no
+    /// bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make a name
+    /// display as something else on a screen or a receipt.
     public static func validatedHolderName(_ raw: String) throws(ValidationError) -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw ValidationError(field: "holder_name", reason: .missing) }
         guard name.count <= maximumHolderNameLength else { throw ValidationError(field: "holder_name", reason: .tooLong) }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw ValidationError(field: "holder_name", reason: .invalidFormat)
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || isBidiControl($0) }) else {
+            throw ValidationError(field: "holder_name", reason: .invalidFormat, detail: "control or bidirectional formatting characters")
         }
         return name
     }
+
+    /// Bidirectional embeddings, overrides and isolates.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
 }

@@ -42,10 +42,5 @@ public struct PartnerStatement: Sendable, Hashable {
 
     /// A CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or
     /// `@` is prefixed with `'` so a spreadsheet does not run it as a formula.
-    static func field(_ text: String) -> String {
-        var value = text
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func field(_ text: String) -> String { SpreadsheetText.csvField(text) }
 }

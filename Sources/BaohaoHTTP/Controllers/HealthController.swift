@@ -3,9 +3,14 @@ import Foundation
 import Hummingbird
 
 /// `/healthz` (process up), `/readyz` (database answers), `/metrics` (Prometheus), `/openapi.yaml`.
+///
+/// `/metrics` shows recharge totals, so it answers only `Authorization: Bearer` with
+/// `BAOHAO_METRICS_TOKEN` (for the scraper) or the admin token; 401 otherwise.
 struct HealthController<Context: RequestContext> {
     let metrics: BaohaoMetrics
     let store: any RechargeStore
+    let metricsToken: String?
+    let adminToken: String?
 
     func addRoutes(to router: Router<Context>) {
         router.get("/healthz") { _, _ in JSONResponse(["status": "ok"]) }
@@ -26,6 +31,12 @@ struct HealthController<Context: RequestContext> {
     }
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
+        let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let presented,
+            [metricsToken, adminToken].contains(where: { $0.map { ConstantTime.equal(Array($0.utf8), Array(presented.utf8)) } ?? false })
+        else {
+            throw Problem(.unauthorized, "unauthorized", detail: "a bearer token: BAOHAO_METRICS_TOKEN or the admin token")
+        }
         var buffer: [UInt8] = []
         self.metrics.registry.emit(into: &buffer)
         return Response(

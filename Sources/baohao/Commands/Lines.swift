@@ -99,7 +99,9 @@ struct Lines: AsyncParsableCommand {
                 try await LineService(store: $0, clock: try ProcessClock.shared()).list(status: filter, after: after, limit: limit)
             }
             for line in lines {
-                print("\(line.msisdn.e164)\t\(line.status.rawValue)\t\(line.planCode)\t\(line.balance.formatted)\t\(line.holderName)")
+                print(
+                    "\(line.msisdn.e164)\t\(line.status.rawValue)\t\(line.planCode)\t\(line.balance.formatted)\t\(SpreadsheetText.safe(line.holderName))"
+                )
             }
         }
     }

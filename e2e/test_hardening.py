@@ -1,0 +1,66 @@
+"""Issue 23 (staying up and honest under abuse), the points done so far, against a real server:
+
+- metrics count the status each answer really had: an unknown number's 404 is a 404 (it was
+  counted as a 500), and `/metrics` answers only the scraper's or the admin's bearer token;
+- every `/v1` answer is `no-store` and `nosniff`; an https public URL adds HSTS to every answer.
+"""
+import urllib.request
+
+from conftest import ADMIN_TOKEN, Server
+
+
+def get(server, path, token=None):
+    request = urllib.request.Request(server.base + path, headers={"Authorization": f"Bearer {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_metrics_are_private_and_count_real_statuses_and_api_answers_are_not_cached(tmp_path):
+    server = Server(str(tmp_path), env={"BAOHAO_METRICS_TOKEN": "scraper-token-0123456789"}, args=["--public-url", "https://baohao.example"])
+    server.start()
+    try:
+        for _ in range(3):
+            status, headers, _ = get(server, "/v1/lines/13900000000/confirm")
+            assert status == 404
+            assert headers["Cache-Control"] == "no-store" and headers["X-Content-Type-Options"] == "nosniff", headers
+            assert headers["Strict-Transport-Security"] == "max-age=31536000"
+        assert get(server, "/")[1]["Strict-Transport-Security"] == "max-age=31536000"
+        assert get(server, "/metrics")[0] == 401
+        assert get(server, "/metrics", "wrong-token-0000000000")[0] == 401
+        for token in ("scraper-token-0123456789", ADMIN_TOKEN):
+            status, _, text = get(server, "/metrics", token)
+            assert status == 200
+        confirm = [line for line in text.splitlines()
+                   if line.startswith("hb_requests{") and 'http_route="/v1/lines/{msisdn}/confirm"' in line]
+        assert any('http_response_status_code="404"} 3' in line for line in confirm), confirm
+        assert not any('status_code="500"' in line for line in confirm), confirm
+    finally:
+        server.stop()
+
+
+def test_one_server_per_sqlite_directory_and_names_that_cannot_lie(tmp_path):
+    import subprocess
+    from conftest import BIN, cli
+    first = Server(str(tmp_path))
+    first.start()
+    try:
+        second = subprocess.run([BIN, "serve", "--port", "0", "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=30,
+                                env=dict(__import__("os").environ, BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN))
+        assert second.returncode != 0 and "another baohao serve is using" in second.stderr, second.stderr
+        plan = {"code": "KEEP5", "name": "保号套餐", "monthly_fee": {"amount": 500, "currency": "CNY"}}
+        assert first.admin("POST", "/v1/admin/plans", plan)[0] == 201
+        # A right-to-left override would make the name display as something else.
+        status, body = first.admin("POST", "/v1/admin/lines", {"msisdn": "13800138000", "plan": "KEEP5",
+                                                                "holder_name": "张\u202e三", "opening_balance": {"amount": 0, "currency": "CNY"}})
+        assert status == 422 and b"holder_name" in body, body
+        # A name that a spreadsheet would run as a formula is listed as text.
+        status, body = first.admin("POST", "/v1/admin/lines", {"msisdn": "13800138000", "plan": "KEEP5",
+                                                                "holder_name": "=cmd|' /C calc'!A0", "opening_balance": {"amount": 0, "currency": "CNY"}})
+        assert status == 201, body
+        listed = cli(first, "lines", "list")
+        assert "\t'=cmd|" in listed.stdout, listed.stdout
+    finally:
+        first.stop()
