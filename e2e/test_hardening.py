@@ -64,3 +64,19 @@ def test_one_server_per_sqlite_directory_and_names_that_cannot_lie(tmp_path):
         assert "\t'=cmd|" in listed.stdout, listed.stdout
     finally:
         first.stop()
+
+
+def test_a_malformed_chunked_body_is_a_400_not_a_500(tmp_path):
+    import socket
+    server = Server(str(tmp_path))
+    server.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"POST /v1/recharges HTTP/1.1\r\nHost: baohao\r\nContent-Type: application/json\r\n"
+                         b"Idempotency-Key: chunked-0001\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n")
+            answer = sock.recv(4096).decode(errors="replace")
+        assert answer.startswith("HTTP/1.1 400 "), answer
+    finally:
+        server.stop()
+    log = (tmp_path / "server.log").read_text(errors="replace")
+    assert " error baohao" not in log and "status=400" in log, log[-2000:]

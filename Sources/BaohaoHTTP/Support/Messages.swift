@@ -6,6 +6,7 @@ enum Messages {
         "validation-error": ("请求内容无效", "The request is invalid"),
         "invalid-msisdn": ("号码无效", "The phone number is invalid"),
         "line-not-found": ("号码不存在或未开通", "No line in service with this number"),
+        "malformed-request": ("请求格式错误", "The request could not be parsed"),
         "voucher-refused": ("该充值卡密码无法使用，请核对后重试", "This card's PIN cannot be redeemed; check it and try again"),
         "too-many-attempts": ("尝试次数过多，请稍后再试", "Too many attempts; try again later"),
         "voucher-key-missing": ("充值卡服务暂不可用", "Recharge cards are unavailable now"),

@@ -2,6 +2,7 @@ import BaohaoDomain
 import Foundation
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Turns every error a route throws into a problem response, and logs each request without the
 /// concrete path: paths carry phone numbers, so only the route template is logged.
@@ -27,6 +28,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             response = methodNotAllowed(request, language: language)
         } catch let error as HTTPError {
             response = Self.problem(for: error).response(language: language)
+        } catch is HTTPParserError {
+            // A body the HTTP parser refused (a malformed chunk, say) is the client's error.
+            response = Problem(.badRequest, "malformed-request", detail: "the request could not be parsed").response(language: language)
         } catch {
             context.logger.error(
                 "request failed", metadata: ["error": "\(String(describing: type(of: error)))", "route": "\(context.endpointPath ?? "-")"])
