@@ -97,7 +97,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self):
-        env = dict(os.environ, BAOHAO_SANDBOX_SECRET=SANDBOX_SECRET, BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN, LOG_LEVEL="info")
+        # A test system: the sandbox is asked for by name, also beside the fake real providers.
+        env = dict(os.environ, BAOHAO_SANDBOX_SECRET=SANDBOX_SECRET, BAOHAO_SANDBOX_ENABLED="1", BAOHAO_SANDBOX_WITH_REAL_PROVIDERS="1",
+                   BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN, LOG_LEVEL="info")
         env.update(self.extra_env)
         args = [BIN, "serve", "--port", str(self.port), "--data-dir", self.data_dir]
         if self.database_url:

@@ -80,3 +80,41 @@ def test_a_malformed_chunked_body_is_a_400_not_a_500(tmp_path):
         server.stop()
     log = (tmp_path / "server.log").read_text(errors="replace")
     assert " error baohao" not in log and "status=400" in log, log[-2000:]
+
+
+def test_the_sandbox_is_never_on_by_accident(tmp_path):
+    """A sandbox secret alone does not offer the sandbox; beside a real provider it is refused unless
+    a second flag says this is a test system; when on, every page carries a banner."""
+    import json
+    import subprocess
+    from conftest import BIN
+
+    off = Server(str(tmp_path / "off"), env={"BAOHAO_SANDBOX_ENABLED": "0"})
+    (tmp_path / "off").mkdir()
+    off.start()
+    try:
+        rules = json.loads(off.request("GET", "/v1/channels/online")[1])
+        assert "sandbox" not in rules["payment_methods"], rules
+        assert 'id="sandbox-banner"' not in off.request("GET", "/")[1].decode()
+    finally:
+        off.stop()
+    assert "sandbox provider is off" in (tmp_path / "off" / "server.log").read_text()
+
+    (tmp_path / "real").mkdir()
+    for name, value in (("stripe.key", "sk_test_0123456789abcdef"), ("stripe.whsec", "whsec_0123456789abcdef")):
+        (tmp_path / name).write_text(value)
+    env = dict(__import__("os").environ, BAOHAO_SANDBOX_SECRET="sandbox-secret-0123456789", BAOHAO_SANDBOX_ENABLED="1", BAOHAO_STRIPE_ENABLED="1",
+               BAOHAO_STRIPE_SECRET_KEY_FILE=str(tmp_path / "stripe.key"), BAOHAO_STRIPE_WEBHOOK_SECRET_FILE=str(tmp_path / "stripe.whsec"))
+    env.pop("BAOHAO_SANDBOX_WITH_REAL_PROVIDERS", None)
+    refused = subprocess.run([BIN, "serve", "--port", "0", "--data-dir", str(tmp_path / "real")], capture_output=True, text=True,
+                             timeout=30, env=env)
+    assert refused.returncode != 0 and "BAOHAO_SANDBOX_WITH_REAL_PROVIDERS" in refused.stderr, refused.stderr
+
+    on = Server(str(tmp_path / "on"))
+    (tmp_path / "on").mkdir()
+    on.start()
+    try:
+        assert 'id="sandbox-banner"' in on.request("GET", "/")[1].decode()
+    finally:
+        on.stop()
+    assert "sandbox provider is ON" in (tmp_path / "on" / "server.log").read_text()

@@ -53,9 +53,26 @@ public func buildApplication(
         throw AppConfigurationError("BAOHAO_SANDBOX_SECRET must be at least 16 characters")
     }
     if adminToken == nil { logger.warning("BAOHAO_ADMIN_TOKEN is not set: the admin API refuses every call but admins' staff tokens") }
-    if sandboxSecret == nil { logger.warning("BAOHAO_SANDBOX_SECRET is not set: the sandbox provider is off") }
+    // The sandbox credits lines without money: on only in the demo or when asked for by name.
+    let sandboxAsked = config.demo || environment["BAOHAO_SANDBOX_ENABLED"] == "1"
+    if sandboxSecret != nil, !sandboxAsked {
+        logger.warning(
+            "BAOHAO_SANDBOX_SECRET is set but the sandbox provider is off: it needs BAOHAO_SANDBOX_ENABLED=1 (never in production)")
+        sandboxSecret = nil
+    }
+    if sandboxAsked, sandboxSecret == nil {
+        throw AppConfigurationError("BAOHAO_SANDBOX_ENABLED=1 needs BAOHAO_SANDBOX_SECRET (≥ 16 characters)")
+    }
 
     var providers = try loadPaymentProviders(environment, publicBaseURL: baseURL, clock: clock)
+    if sandboxSecret != nil, !providers.isEmpty, environment["BAOHAO_SANDBOX_WITH_REAL_PROVIDERS"] != "1" {
+        throw AppConfigurationError(
+            "the sandbox provider is on beside real providers (\(providers.map(\.name).joined(separator: ", "))): anyone could credit real lines "
+                + "without paying. Turn the sandbox off, or set BAOHAO_SANDBOX_WITH_REAL_PROVIDERS=1 on a test system")
+    }
+    if sandboxSecret != nil {
+        logger.warning("the sandbox provider is ON: payments by it move no money; every page says so. Never enable it in production")
+    }
     let reconcileEvery = try config.seconds("BAOHAO_RECONCILE_INTERVAL_SECONDS", default: 60, range: 5...3600)
     let firstAsk = try config.seconds("BAOHAO_RECONCILE_AFTER_SECONDS", default: 300, range: 0...86_400)
     let retentionEvery = try config.seconds("BAOHAO_RETENTION_INTERVAL_SECONDS", default: 60, range: 1...3600)

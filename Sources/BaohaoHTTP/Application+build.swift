@@ -7,6 +7,7 @@ import Logging
 /// Builds the router with every route Baohao serves.
 public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     let router = Router(context: BaohaoRequestContext.self)
+    PageLayout.sandboxNotice.set(services.payments.provider(named: "sandbox") != nil)
     let methods = MethodTable()
     // Metrics outside the problem middleware: they count the status each answer really has (a
     // thrown 404 is a 404, not a 500).
@@ -92,7 +93,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     SMSCallbackController(reminders: services.reminders, commands: services.textCommands, smsCallbackSecret: services.smsCallbackSecret)
         .addRoutes(to: router)
     if let gateway = services.sandboxGateway, let sandbox = services.payments.provider(named: "sandbox") as? SandboxProvider {
-        SandboxPayPageController(clock: services.clock, provider: sandbox, gateway: gateway).addRoutes(to: router)
+        SandboxPayPageController(clock: services.clock, provider: sandbox, gateway: gateway, secureCookies: services.secureCookies)
+            .addRoutes(to: router)
     }
     if let unionPay = services.payments.provider(named: "unionpay") as? UnionPayProvider {
         UnionPayFrontPageController(checkout: services.checkout, recharges: services.recharges, provider: unionPay).addRoutes(to: router)

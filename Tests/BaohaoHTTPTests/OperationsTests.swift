@@ -81,18 +81,23 @@ struct OperationsTests {
             let page = try await h.call(.get, path)
             #expect(page.text.contains("沙箱收银台") && page.text.contains("¥50.00"))
 
+            #expect(page.text.contains("sandbox-banner"))
+            let token = try #require(page.headers[.setCookie]?.split(separator: ";").first?.split(separator: "=").last.map(String.init))
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: "bh_csrf=\(token)"]
             let query = String(path.split(separator: "?")[1])
-            let forged = query.replacingOccurrences(of: "amount=5000", with: "amount=1")
+            // A cross-site POST (no form token) approves nothing.
             #expect(
                 try await h.call(
-                    .post, "/sandbox/pay/\(id)", body: forged + "&decision=approve",
+                    .post, "/sandbox/pay/\(id)", body: query + "&decision=approve",
                     headers: [.contentType: "application/x-www-form-urlencoded"]
-                ).status == .badRequest)
+                ).status == .forbidden)
+            let forged = query.replacingOccurrences(of: "amount=5000", with: "amount=1")
+            #expect(
+                try await h.call(.post, "/sandbox/pay/\(id)", body: forged + "&csrf=\(token)&decision=approve", headers: form).status
+                    == .badRequest)
 
             let approved = try await h.call(
-                .post, "/sandbox/pay/\(id)", body: query + "&delivery=duplicated&decision=approve",
-                headers: [.contentType: "application/x-www-form-urlencoded"]
-            )
+                .post, "/sandbox/pay/\(id)", body: query + "&csrf=\(token)&delivery=duplicated&decision=approve", headers: form)
             #expect(approved.status == .seeOther)
             #expect(approved.headers[.location] == "/orders/\(id)")
             var status = ""

@@ -1,4 +1,5 @@
 import BaohaoDomain
+import Foundation
 import Mustache
 
 /// The frame every server-rendered page shares: bilingual, readable at 360 px, printable.
@@ -36,6 +37,7 @@ enum PageLayout {
             .choice input{position:absolute;opacity:0;width:1px;height:1px}
             .choice label{margin:0;border:1px solid #c9cdd4;border-radius:.4rem;padding:.7rem .5rem;text-align:center;cursor:pointer;background:#fff}
             .choice label .promo{display:block;font-size:.8rem;color:#c5221f;font-weight:normal}
+            .sandbox-banner{margin:0;padding:.4rem 1rem;background:#fff4e5;color:#8a4b00;border-bottom:1px solid #f5c26b;text-align:center;font-size:.9rem}
             .promotions{margin:.8rem 0 0;padding:.6rem .8rem;border-radius:.4rem;background:#fff4e5;border:1px solid #f5c26b}
             .promotions ul{margin:.3rem 0;padding-left:1.2rem}
             .promotion-list{list-style:none;margin:0;padding:0}.promotion-list li{border-top:1px solid #e5e6eb;padding:.4rem 0}
@@ -47,15 +49,31 @@ enum PageLayout {
             @media print{body{background:#fff}.card{box-shadow:none;border:1px solid #ccc}nav,.noprint{display:none}}
             </style>
             </head>
-            <body><main>
+            <body>{{#sandbox}}<p class="sandbox-banner" role="note" id="sandbox-banner">{{sandboxText}}</p>{{/sandbox}}<main>
             <nav><a href="/">{{homeLabel}}</a> · <a href="/me" id="nav-me">{{meLabel}}</a> · <a href="?{{switchQuery}}lang=zh" lang="zh-CN">中文</a> · <a href="?{{switchQuery}}lang=en" lang="en">English</a></nav>
             {{{content}}}
             </main></body></html>
             """)
 
     /// `switchQuery` keeps the page's own query (e.g. `msisdn=…&`) in the language links.
+    /// Whether pages say that the sandbox provider is on (money-free test payments), set when the
+    /// router is built.
+    static let sandboxNotice = Flag()
+
+    /// A process-wide switch read by every page.
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set(_ on: Bool) { lock.withLock { value = on } }
+        var isOn: Bool { lock.withLock { value } }
+    }
+
     static func render(title: String, content: String, language: Language, switchQuery: String = "") -> String {
         template.render([
+            "sandbox": sandboxNotice.isOn,
+            "sandboxText": language == .zh
+                ? "测试环境：已开启沙箱支付，付款不会扣真实的钱，也不应为真实号码充值。"
+                : "Test system: the sandbox provider is on. Its payments move no real money; do not use it for real numbers.",
             "title": title, "content": content, "htmlLang": language == .zh ? "zh-CN" : "en", "switchQuery": switchQuery,
             "homeLabel": language == .zh ? "充值首页" : "Recharge home",
             "meLabel": language == .zh ? "我的号码" : "My numbers",

@@ -11,6 +11,7 @@ struct SandboxPayPageController<Context: RequestContext> {
     let clock: any WallClock
     let provider: SandboxProvider
     let gateway: SandboxGateway
+    let secureCookies: Bool
 
     func addRoutes(to router: Router<Context>) {
         router.get("/sandbox/pay/:id", use: page)
@@ -37,13 +38,15 @@ struct SandboxPayPageController<Context: RequestContext> {
         return PayLink(total: total, expiresAt: expiresAt, token: token)
     }
 
-    @Sendable func page(_ request: Request, context: Context) async throws -> HTMLResponse {
+    @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         let language = request.language
         let id = try context.parameters.require("id")
         var fields: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { fields[String(key)] = String(value) }
         let link = try payLink(id: id, fields: fields)
+        let (csrf, isNew) = CSRFToken.current(request)
         let content = SandboxPayPageTemplate.template.render([
+            "csrf": csrf,
             "heading": language == .zh ? "沙箱收银台" : "Sandbox checkout",
             "sandboxNote": language == .zh ? "这是测试用的沙箱支付，不会产生真实扣款。" : "This is the sandbox provider: no real money moves.",
             "orderLabel": PageLayout.label("订单号", "Order", language), "amountLabel": PageLayout.label("支付金额", "Amount", language),
@@ -55,14 +58,20 @@ struct SandboxPayPageController<Context: RequestContext> {
             "deliveryLate": language == .zh ? "延迟 10 秒" : "10 seconds late",
             "approveLabel": language == .zh ? "确认支付" : "Approve payment", "declineLabel": language == .zh ? "拒绝支付" : "Decline",
         ])
-        return HTMLResponse(
+        var page = HTMLResponse(
             html: PageLayout.render(title: language == .zh ? "沙箱收银台" : "Sandbox checkout", content: content, language: language))
+        if isNew { page.cookies.append(CSRFToken.cookie(csrf, secure: secureCookies)) }
+        return try page.response(from: request, context: context)
     }
 
     @Sendable func decide(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
         let bytes = try await request.bodyBytes(limit: 4 * 1024)
         let fields = FormDecoding.decode(String(decoding: bytes, as: UTF8.self))
+        // A cross-site POST must not approve a payment: the form carries its cookie's token.
+        guard CSRFToken.isValid(request, form: fields) else {
+            throw Problem(.forbidden, "forbidden", detail: "the sandbox checkout's form token is missing or from another site")
+        }
         let link = try payLink(id: id, fields: fields)
         let approve = fields["decision"] == "approve"
         let delivery = fields["delivery"].flatMap(SandboxGateway.Delivery.init(rawValue:)) ?? .normal
@@ -96,6 +105,7 @@ enum SandboxPayPageTemplate {
             <tr><th>{{{amountLabel}}}</th><td class="status">{{amount}}</td></tr>
             </table>
             <form method="post" action="/sandbox/pay/{{id}}">
+            <input type="hidden" name="csrf" value="{{csrf}}">
             <input type="hidden" name="amount" value="{{amountMinor}}">
             <input type="hidden" name="currency" value="{{currency}}">
             <input type="hidden" name="exp" value="{{exp}}">
