@@ -118,3 +118,26 @@ def test_the_sandbox_is_never_on_by_accident(tmp_path):
     finally:
         on.stop()
     assert "sandbox provider is ON" in (tmp_path / "on" / "server.log").read_text()
+
+
+def test_number_lookups_are_limited_per_client_address(tmp_path):
+    """Over its budget one client gets 429 with Retry-After, on the API and on the portal's page;
+    another client (a different address behind the trusted proxy) is still answered."""
+    server = Server(str(tmp_path), env={"BAOHAO_CONFIRM_PER_ADDRESS_PER_MINUTE": "10", "BAOHAO_TRUSTED_PROXIES": "127.0.0.1"})
+    server.start()
+    try:
+        def confirm(address, path="/v1/lines/13900000000/confirm"):
+            return server.request("GET", path, headers={"X-Forwarded-For": address})
+
+        statuses = [confirm("203.0.113.7")[0] for _ in range(10)]
+        assert statuses == [404] * 10, statuses
+        request = urllib.request.Request(server.base + "/v1/lines/13900000000/confirm", headers={"X-Forwarded-For": "203.0.113.7"})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("the eleventh lookup was answered")
+        except urllib.error.HTTPError as error:
+            assert error.code == 429 and int(error.headers["Retry-After"]) >= 1, error.headers
+        assert confirm("203.0.113.7", "/recharge?msisdn=13900000000")[0] == 429
+        assert confirm("198.51.100.9")[0] == 404
+    finally:
+        server.stop()

@@ -36,6 +36,15 @@ public struct AppConfiguration: Sendable {
     public var baseURL: String { publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
 
     /// A whole number of seconds from `name`, within `range`; `value` when unset.
+    /// A whole number from the environment within `range`, `value` when unset.
+    func count(_ name: String, default value: Int, range: ClosedRange<Int>) throws(AppConfigurationError) -> Int {
+        guard let text = environment[name], !text.isEmpty else { return value }
+        guard let parsed = Int(text), range.contains(parsed) else {
+            throw AppConfigurationError("\(name) must be a whole number in \(range.lowerBound)–\(range.upperBound)")
+        }
+        return parsed
+    }
+
     func seconds(_ name: String, default value: Int, range: ClosedRange<Int>) throws(AppConfigurationError) -> Int {
         guard let text = environment[name], !text.isEmpty else { return value }
         guard let parsed = Int(text), range.contains(parsed) else {

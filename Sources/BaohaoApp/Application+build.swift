@@ -145,7 +145,9 @@ public func buildApplication(
             first: TimeInterval(refundRetry), longest: RefundSchedule.standard.longest,
             maximumAttempts: RefundSchedule.standard.maximumAttempts), voucherKey: voucherKey,
         ussdSecret: ussdSecret, ussdAllowedIPs: ClientAddress.trustedProxies(from: environment["BAOHAO_USSD_ALLOWED_IPS"]),
-        metricsToken: try metricsToken(environment))
+        metricsToken: try metricsToken(environment),
+        lookupPerAddressPerMinute: try config.count("BAOHAO_CONFIRM_PER_ADDRESS_PER_MINUTE", default: 60, range: 1...1_000_000),
+        lookupGlobalPerSecond: try config.count("BAOHAO_CONFIRM_GLOBAL_PER_SECOND", default: 2_000, range: 1...10_000_000))
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }

@@ -72,6 +72,9 @@ public struct AppServices: Sendable {
     public let ussdAllowedIPs: Set<String>
     /// What a Prometheus scraper presents for `/metrics` (the admin token works too).
     public let metricsToken: String?
+    /// The anonymous number lookup's budgets: per client address a minute, and over the process a second.
+    public let lookupPerAddressPerMinute: Int
+    public let lookupGlobalPerSecond: Int
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -96,9 +99,11 @@ public struct AppServices: Sendable {
         partnerSecrets: PartnerSecretBox = .ephemeral(), callbackTransport: any CallbackTransport = UnreachableCallbackTransport(),
         callbackSchedule: CallbackSchedule = .standard, refundSchedule: RefundSchedule = .standard, voucherKey: Data? = nil,
         voucherLimits: VoucherThrottle.Limits = .standard, ussdSecret: String? = nil, ussdAllowedIPs: Set<String> = [],
-        metricsToken: String? = nil
+        metricsToken: String? = nil, lookupPerAddressPerMinute: Int = 60, lookupGlobalPerSecond: Int = 2_000
     ) {
         self.metricsToken = metricsToken
+        self.lookupPerAddressPerMinute = lookupPerAddressPerMinute
+        self.lookupGlobalPerSecond = lookupGlobalPerSecond
         self.ussdSecret = ussdSecret
         self.ussdAllowedIPs = ussdAllowedIPs
         let vouchers = VoucherService(store: store, clock: clock, key: voucherKey, retention: policies, limits: voucherLimits)

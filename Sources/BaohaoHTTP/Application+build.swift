@@ -7,6 +7,9 @@ import Logging
 /// Builds the router with every route Baohao serves.
 public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     let router = Router(context: BaohaoRequestContext.self)
+    let lookups = LookupLimits(
+        perAddressPerMinute: services.lookupPerAddressPerMinute, globalPerSecond: services.lookupGlobalPerSecond,
+        buckets: TokenBuckets(clock: services.clock), trustedProxies: services.trustedProxies)
     PageLayout.sandboxNotice.set(services.payments.provider(named: "sandbox") != nil)
     let methods = MethodTable()
     // Metrics outside the problem middleware: they count the status each answer really has (a
@@ -19,7 +22,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     ).addRoutes(to: router)
     OnlineRechargeController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
-        recharges: services.recharges, refunds: services.refunds, promotions: services.promotions, clock: services.clock
+        recharges: services.recharges, refunds: services.refunds, promotions: services.promotions, clock: services.clock,
+        lookups: lookups
     ).addRoutes(to: router)
     PaymentNotificationController(
         clock: services.clock, metrics: services.metrics, payments: services.payments, recharges: services.recharges,
@@ -31,7 +35,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     RechargePortalController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
         recharges: services.recharges, promotions: services.promotions, clock: services.clock, vouchers: services.vouchers,
-        trustedProxies: services.trustedProxies, secureCookies: services.secureCookies
+        trustedProxies: services.trustedProxies, lookups: lookups, secureCookies: services.secureCookies
     ).addRoutes(to: router)
     SignInController(secureCookies: services.secureCookies, subscribers: services.subscribers, trustedProxies: services.trustedProxies)
         .addRoutes(to: router)
@@ -73,7 +77,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     PartnerAPIController(
         partners: services.partners, topups: services.partnerTopups,
         authenticator: PartnerAuthenticator(
-            partners: services.partners, limiter: PartnerRateLimiter(clock: services.clock), clock: services.clock)
+            partners: services.partners, limiter: TokenBuckets(clock: services.clock), clock: services.clock)
     ).addRoutes(to: router)
     CounterShiftController(shifts: services.shifts, staff: services.staff).addRoutes(to: router)
     CounterSaleController(sales: services.counterSales, staff: services.staff).addRoutes(to: router)

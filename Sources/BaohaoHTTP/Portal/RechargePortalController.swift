@@ -16,6 +16,8 @@ struct RechargePortalController<Context: RequestContext> {
     /// 充值卡: a card's PIN redeemed from the same page.
     let vouchers: VoucherService
     let trustedProxies: Set<String>
+    /// Budgets for the anonymous number lookup the confirmation page makes.
+    let lookups: LookupLimits
     /// Cookies are marked Secure when payers reach the server over https.
     let secureCookies: Bool
 
@@ -59,6 +61,12 @@ struct RechargePortalController<Context: RequestContext> {
                 language, number: "", error: Messages.problemTitle("invalid-msisdn", language), status: .unprocessableContent
             )
             .response(from: request, context: context)
+        }
+        do { try lookups.check(request, context: context) } catch let problem as Problem {
+            var page = try homePage(language, number: number, error: Messages.problemTitle(problem.code, language), status: problem.status)
+                .response(from: request, context: context)
+            page.headers[.retryAfter] = problem.headers[.retryAfter]
+            return page
         }
         let (token, isNew) = CSRFToken.current(request)
         var page = try await formPage(request, number: number, token: token, selected: nil, method: nil, error: nil)

@@ -13,6 +13,8 @@ struct OnlineRechargeController<Context: RequestContext> {
     let refunds: RefundService
     let promotions: PromotionService
     let clock: any WallClock
+    /// Budgets for the anonymous number lookup.
+    let lookups: LookupLimits
     /// Longest an SSE stream stays open.
     static var maximumStreamSeconds: Int { 15 * 60 }
 
@@ -73,6 +75,7 @@ struct OnlineRechargeController<Context: RequestContext> {
     }
 
     @Sendable func confirm(_ request: Request, context: Context) async throws -> JSONResponse<Confirmation> {
+        try lookups.check(request, context: context)
         let raw = try context.parameters.require("msisdn")
         let input = raw.removingPercentEncoding ?? raw
         let language = request.language

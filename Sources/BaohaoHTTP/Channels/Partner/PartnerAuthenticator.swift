@@ -7,7 +7,7 @@ import Hummingbird
 /// the partner enabled (403 otherwise), and the partner's rate (429 with `Retry-After`).
 struct PartnerAuthenticator: Sendable {
     let partners: PartnerService
-    let limiter: PartnerRateLimiter
+    let limiter: TokenBuckets
     let clock: any WallClock
 
     /// The largest request body: 4 KiB.
@@ -28,7 +28,7 @@ struct PartnerAuthenticator: Sendable {
                 "t is more than \(Int(PartnerSignature.window)) s from the server's time (\(Int64(clock.now().timeIntervalSince1970)))")
         }
         guard partner.isEnabled else { throw Problem(DomainError.partnerDisabled) }
-        if let wait = limiter.take(partnerID: partner.id, rate: partner.rateLimit) {
+        if let wait = limiter.take("partner:\(partner.id)", perSecond: Double(partner.rateLimit), burst: partner.rateLimit) {
             var headers = HTTPFields()
             headers[.retryAfter] = String(wait)
             throw Problem(
