@@ -15,6 +15,7 @@ public protocol VoucherRows: Sendable {
     /// Inserts a batch and its cards; `false` if a serial or a PIN hash is taken (nothing is kept).
     func insertVoucherBatch(_ batch: VoucherBatch, vouchers: [Voucher]) async throws -> Bool
     func voucherBatches(limit: Int) async throws -> [VoucherBatch]
+    func voucherBatch(id: String) async throws -> VoucherBatch?
     /// How many cards of a batch are in each stored state.
     func voucherCounts(batchID: String) async throws -> [VoucherState: Int]
     /// A card by serial.

@@ -121,7 +121,7 @@ public struct VoucherService: Sendable {
             var from = first
             var to = last
             if from == nil || to == nil, let batchID {
-                guard let batch = try await session.voucherBatches(limit: 10_000).first(where: { $0.id == batchID }) else {
+                guard batchID.count <= 64, let batch = try await session.voucherBatch(id: batchID) else {
                     throw DomainError.voucherNotFound
                 }
                 from = batch.firstSerial

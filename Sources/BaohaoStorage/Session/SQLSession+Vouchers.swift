@@ -80,6 +80,11 @@ extension SQLSession {
         ).all().map(Self.voucherBatch)
     }
 
+    func voucherBatch(id: String) async throws -> VoucherBatch? {
+        try await db.raw("SELECT \(unsafeRaw: Self.voucherBatchColumns) FROM voucher_batches WHERE id = \(bind: id)").first()
+            .map(Self.voucherBatch)
+    }
+
     func voucherCounts(batchID: String) async throws -> [VoucherState: Int] {
         var counts: [VoucherState: Int] = [:]
         for row in try await db.raw("SELECT state, count(*) AS n FROM vouchers WHERE batch_id = \(bind: batchID) GROUP BY state").all() {

@@ -20,6 +20,8 @@ extension InMemorySession {
         look { t in Array(t.voucherBatches.values.sorted { ($0.createdAt, $1.id) > ($1.createdAt, $0.id) }.prefix(max(1, limit))) }
     }
 
+    func voucherBatch(id: String) async throws -> VoucherBatch? { look { $0.voucherBatches[id] } }
+
     func voucherCounts(batchID: String) async throws -> [VoucherState: Int] {
         look { t in
             Dictionary(grouping: t.vouchers.values.filter { $0.batchID == batchID }, by: \.stored).mapValues(\.count)
