@@ -215,11 +215,7 @@ struct PromotionTests {
     func clawBack(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             #expect(try await Self.create(h, Self.body()).status == .created)
-            for (name, role) in [("ops1", StaffRole.operator), ("boss1", .admin)] {
-                _ = try await h.services.staff.addStaff(username: name, displayName: name, role: role, password: RefundTests.password)
-            }
-            let ops = try await RefundTests.bearer(h, "ops1")
-            let boss = try await RefundTests.bearer(h, "boss1")
+            let (ops, boss) = try await RefundTests.desk(h)
             let id = try await RefundTests.creditedOrder(h)
             #expect(try await h.balance() == 2350 + 5000 + 2000)
             for amount in [Int64(2500), 2500] {

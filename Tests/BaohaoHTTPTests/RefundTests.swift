@@ -14,6 +14,14 @@ struct RefundTests {
         return [.authorization: "Bearer \(try #require(issued.json["token"] as? String))"]
     }
 
+    /// An operator (`ops1`) and an administrator (`boss1`) with staff tokens: the two people a refund needs.
+    static func desk(_ h: Harness) async throws -> (ops: HTTPFields, boss: HTTPFields) {
+        for (name, role) in [("ops1", StaffRole.operator), ("boss1", .admin)] {
+            _ = try await h.services.staff.addStaff(username: name, displayName: name, role: role, password: password)
+        }
+        return (try await bearer(h, "ops1"), try await bearer(h, "boss1"))
+    }
+
     static func request(_ h: Harness, _ auth: HTTPFields, orderID: String, amount: Int64, reason: String = "投诉：重复充值") async throws
         -> Reply
     {
@@ -174,11 +182,7 @@ struct RefundTests {
     @Test("a refund the line's balance no longer covers is refused with what could be refunded", arguments: TestDatabase.all)
     func notCovered(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
-            for (name, role) in [("ops1", StaffRole.operator), ("boss1", .admin)] {
-                _ = try await h.services.staff.addStaff(username: name, displayName: name, role: role, password: Self.password)
-            }
-            let ops = try await Self.bearer(h, "ops1")
-            let boss = try await Self.bearer(h, "boss1")
+            let (ops, boss) = try await Self.desk(h)
             try await Fixtures.seedLine(h.services.store, msisdn: "13900139000", balance: -4000, clock: h.clock)
             let id = try await Self.creditedOrder(h, "13900139000")
             #expect(try await h.balance("13900139000") == 1000)
@@ -335,13 +339,11 @@ struct RefundTests {
                 headers: clerk)
             #expect(closed.status == .ok, "\(closed.text)")
 
-            for (name, role) in [("ops1", StaffRole.operator), ("boss1", .admin)] {
-                _ = try await h.services.staff.addStaff(username: name, displayName: name, role: role, password: Self.password)
-            }
-            let asked = try await Self.request(h, try await Self.bearer(h, "ops1"), orderID: orderID, amount: 2000)
+            let (ops, boss) = try await Self.desk(h)
+            let asked = try await Self.request(h, ops, orderID: orderID, amount: 2000)
             #expect(asked.status == .created, "\(asked.text)")
             let id = try #require(asked.json["id"] as? String)
-            let approved = try await Self.decide(h, try await Self.bearer(h, "boss1"), id, "approve")
+            let approved = try await Self.decide(h, boss, id, "approve")
             #expect(approved.status == .ok && approved.json["status"] as? String == "processing", "\(approved.text)")
             #expect(approved.json["provider"] as? String == "counter" && approved.json["next_attempt_at"] is NSNull)
             #expect(try await h.balance() == 2350 + 5000 - 2000)
@@ -349,7 +351,7 @@ struct RefundTests {
             #expect(try await h.services.refunds.process().succeeded == 0)
             let settle = try await h.call(
                 .post, "/v1/admin/refunds/\(id)/resolve", body: #"{"outcome":"succeeded","reason":"现金已退"}"#,
-                headers: try await Self.bearer(h, "boss1"))
+                headers: boss)
             #expect(settle.status == .conflict, "\(settle.text)")
 
             // Without an open shift the clerk cannot pay; with one, the till pays and the X report shows it.
