@@ -51,11 +51,15 @@ public struct PromotionOffer: Sendable, Hashable {
             guard case .success(let bonus) = promotion.weigh(candidate, usesOnLine: usesOnLine(promotion.code)) else { return nil }
             return PromotionOffer(promotion: promotion, bonus: bonus)
         }
-        .min { a, b in
-            if a.bonus.amountMinor != b.bonus.amountMinor { return a.bonus.amountMinor > b.bonus.amountMinor }
-            if a.promotion.effectiveEnd != b.promotion.effectiveEnd { return a.promotion.effectiveEnd < b.promotion.effectiveEnd }
-            return a.promotion.code < b.promotion.code
-        }
+        .min(by: isBetter)
+    }
+
+    /// The payer's order of preference: the larger bonus; on a tie, the promotion that ends first,
+    /// then the code.
+    public static func isBetter(_ a: PromotionOffer, than b: PromotionOffer) -> Bool {
+        if a.bonus.amountMinor != b.bonus.amountMinor { return a.bonus.amountMinor > b.bonus.amountMinor }
+        if a.promotion.effectiveEnd != b.promotion.effectiveEnd { return a.promotion.effectiveEnd < b.promotion.effectiveEnd }
+        return a.promotion.code < b.promotion.code
     }
 }
 

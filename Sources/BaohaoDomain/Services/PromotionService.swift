@@ -88,7 +88,8 @@ public struct PromotionService: Sendable {
                         channel: channel, paymentMethod: method, faceValue: face, at: now, creditedBefore: history.creditedBefore)
                     return PromotionOffer.best(among: [promotion], for: candidate, usesOnLine: { history.uses[$0] ?? 0 })
                 }
-                if let best = offers.min(by: { $0.bonus.amountMinor > $1.bonus.amountMinor }) { result[face] = best }
+                // The same choice an order makes (``PromotionOffer/best(among:for:usesOnLine:)``), ties included.
+                if let best = offers.min(by: PromotionOffer.isBetter) { result[face] = best }
             }
             return result
         }
