@@ -16,8 +16,8 @@ enum PromotionText {
         return offers.sorted { $0.promotion.code < $1.promotion.code }.compactMap { offer in
             let p = offer.promotion
             guard seen.insert(p.code).inserted else { return nil }
-            var parts = ["\(p.name(language))（\(PromotionLabel.text(p, language))）"]
-            if language == .en { parts[0] = "\(p.name(language)) (\(PromotionLabel.text(p, language)))" }
+            let label = PromotionLabel.text(p, language)
+            var parts = [language == .zh ? "\(p.name(language))（\(label)）" : "\(p.name(language)) (\(label))"]
             parts.append(timeLeft(until: p.effectiveEnd, now: now, language))
             if let remaining = p.budget.remainingCount(after: p.used) {
                 parts.append(language == .zh ? "剩余名额 \(remaining)" : "\(remaining) left")
