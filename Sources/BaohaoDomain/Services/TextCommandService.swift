@@ -24,14 +24,20 @@ public struct TextCommandService: Sendable {
 
     /// The answer to `text` from `sender`; `messageID` is the gateway's id of the message, if it gives one.
     public func reply(from sender: String, text: String, messageID: String?) async throws -> String {
-        let id = messageID.flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
-        if let id, let earlier = try await store.read({ try await $0.inboundMessage(messageID: id) }) { return earlier.reply }
-        let answer = try await handle(from: sender, text: text)
-        guard let id else { return answer }
-        let now = clock.now()
-        if try await store.write({ try await $0.recordInbound(messageID: id, reply: answer, at: now) }) { return answer }
-        // A retry handled the same message at the same moment: both give the first answer.
-        return try await store.read { try await $0.inboundMessage(messageID: id) }?.reply ?? answer
+        guard let id = messageID.flatMap({ $0.isEmpty ? nil : String($0.prefix(128)) }) else {
+            return try await handle(from: sender, text: text)
+        }
+        return try await answerOnce(key: id, at: clock.now()) { try await handle(from: sender, text: text) }
+    }
+
+    /// The answer kept under `key`, or else `compute`'s, kept: a gateway's retry of one message or
+    /// callback gets the first answer and acts once. When two copies are handled at the same
+    /// moment, both give the answer recorded first.
+    func answerOnce(key: String, at now: Date, _ compute: () async throws -> String) async throws -> String {
+        if let earlier = try await store.read({ try await $0.inboundMessage(messageID: key) }) { return earlier.reply }
+        let answer = try await compute()
+        if try await store.write({ try await $0.recordInbound(messageID: key, reply: answer, at: now) }) { return answer }
+        return try await store.read { try await $0.inboundMessage(messageID: key) }?.reply ?? answer
     }
 
     func handle(from sender: String, text: String) async throws -> String {

@@ -25,8 +25,13 @@ public struct USSDService: Sendable {
         let sessionID = String(input.prefix(64))
         let text = String(text.prefix(128))
         let now = clock.now()
-        let callKey = "ussd:\(sessionID):\(text)"
-        if let earlier = try await store.read({ try await $0.inboundMessage(messageID: callKey) }) { return earlier.reply }
+        return try await commands.answerOnce(key: "ussd:\(sessionID):\(text)", at: now) {
+            try await screen(text: text, sessionID: sessionID, phoneNumber: phoneNumber, now: now)
+        }
+    }
+
+    /// The screen for `text`, or the end of a session that started too long ago.
+    func screen(text: String, sessionID: String, phoneNumber: String, now: Date) async throws -> String {
         let startKey = "ussd:\(sessionID)"
         let started: Date
         if let start = try await store.read({ try await $0.inboundMessage(messageID: startKey) }) {
@@ -35,15 +40,8 @@ public struct USSDService: Sendable {
             _ = try await store.write { try await $0.recordInbound(messageID: startKey, reply: "", at: now) }
             started = try await store.read { try await $0.inboundMessage(messageID: startKey) }?.at ?? now
         }
-        let reply: String
-        if now.timeIntervalSince(started) > Self.sessionTimeout {
-            reply = "END " + USSDMenu.timedOutText
-        } else {
-            reply = try await screen(USSDMenu.step(text), phoneNumber: phoneNumber)
-        }
-        let answer = String(reply.prefix(USSDMenu.maximumLength))
-        if try await store.write({ try await $0.recordInbound(messageID: callKey, reply: answer, at: now) }) { return answer }
-        return try await store.read { try await $0.inboundMessage(messageID: callKey) }?.reply ?? answer
+        guard now.timeIntervalSince(started) <= Self.sessionTimeout else { return "END " + USSDMenu.timedOutText }
+        return String(try await screen(USSDMenu.step(text), phoneNumber: phoneNumber).prefix(USSDMenu.maximumLength))
     }
 
     func screen(_ step: USSDMenu.Step, phoneNumber: String) async throws -> String {
