@@ -141,3 +141,195 @@ def test_number_lookups_are_limited_per_client_address(tmp_path):
         assert confirm("198.51.100.9")[0] == 404
     finally:
         server.stop()
+
+
+def _closed(sock):
+    """True when the server has closed `sock` (end of stream or reset)."""
+    import socket
+    if sock.fileno() < 0:
+        return True
+    try:
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
+def _healthz_times(server, source, count=20):
+    """Seconds each of `count` fresh-connection `/healthz` calls from `source` took."""
+    import socket
+    import time
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10, source_address=(source, 0)) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: baohao\r\nConnection: close\r\n\r\n")
+            reply = b""
+            while chunk := sock.recv(4096):
+                reply += chunk
+        times.append(time.perf_counter() - started)
+        assert reply.startswith(b"HTTP/1.1 200"), reply[:80]
+    return sorted(times)
+
+
+def test_slow_and_idle_connections_are_capped_and_timed_out(tmp_path):
+    """2,000 half-sent requests from one address (a slowloris at this machine's scale): beyond the
+    per-address cap they are closed at once, the rest when the header deadline passes, a silent
+    connection when the idle deadline passes; another client is answered throughout, within a
+    bound measured against the idle baseline in the same run."""
+    import socket
+    import time
+    server = Server(str(tmp_path), env={"BAOHAO_MAX_CONNECTIONS_PER_ADDRESS": "50", "BAOHAO_HEADER_TIMEOUT_SECONDS": "2",
+                                        "BAOHAO_IDLE_TIMEOUT_SECONDS": "3", "LOG_LEVEL": "warning"})
+    server.start()
+    attackers = []
+    try:
+        baseline = _healthz_times(server, "127.0.0.2")
+        started = time.monotonic()
+        for _ in range(2000):
+            sock = socket.socket()
+            sock.settimeout(5)
+            try:
+                sock.connect(("127.0.0.1", server.port))
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: baohao\r\nX-Slow: ")
+            except OSError:
+                pass  # refused or reset: the cap at work
+            attackers.append(sock)
+        time.sleep(0.3)
+        held = [sock for sock in attackers if not _closed(sock)]
+        assert len(held) <= 50, f"{len(held)} slow connections held from one address"
+        during = _healthz_times(server, "127.0.0.3")
+        p90 = lambda times: times[int(len(times) * 0.9) - 1]
+        bound = max(10 * p90(baseline), 0.25)
+        assert p90(during) <= bound, (baseline, during)
+        # A trickle does not extend the header deadline.
+        for sock in held:
+            try:
+                sock.sendall(b"a")
+            except OSError:
+                pass
+        while time.monotonic() - started < 6 and not all(_closed(sock) for sock in held):
+            time.sleep(0.1)
+        assert all(_closed(sock) for sock in held), "slow headers outlived the 2 s header deadline"
+
+        silent = socket.create_connection(("127.0.0.1", server.port), timeout=10, source_address=("127.0.0.4", 0))
+        opened = time.monotonic()
+        assert silent.recv(1) == b""
+        assert 2.5 <= time.monotonic() - opened <= 6
+        silent.close()
+
+        metrics = get(server, "/metrics", ADMIN_TOKEN)[2]
+        assert 'baohao_connections_refused_total{reason="address"}' in metrics
+        assert 'baohao_connections_timed_out_total{phase="header"}' in metrics
+        assert 'baohao_connections_timed_out_total{phase="idle"}' in metrics
+    finally:
+        for sock in attackers:
+            sock.close()
+        server.stop()
+
+
+def test_the_connection_budget_must_fit_the_file_descriptor_limit(tmp_path):
+    """Asked for more connections than the process may open files for, `serve` refuses to start and
+    says why; the default shrinks to fit, with a warning."""
+    import os
+    import resource
+    import subprocess
+    from conftest import BIN
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (600, 600))
+
+    env = dict(os.environ, BAOHAO_MAX_CONNECTIONS="4096")
+    refused = subprocess.run([BIN, "serve", "--port", "0", "--data-dir", str(tmp_path)], capture_output=True, text=True,
+                             timeout=30, env=env, preexec_fn=limited)
+    assert refused.returncode != 0, refused.stderr
+    assert "BAOHAO_MAX_CONNECTIONS=4096 needs" in refused.stderr and "ulimit -n" in refused.stderr, refused.stderr
+
+    server = Server(str(tmp_path / "fits"))
+    (tmp_path / "fits").mkdir()
+    server_env_start = Server.start
+
+    def start_limited(self):
+        real_popen = subprocess.Popen
+
+        def popen(*args, **kwargs):
+            return real_popen(*args, preexec_fn=limited, **kwargs)
+        subprocess.Popen = popen
+        try:
+            server_env_start(self)
+        finally:
+            subprocess.Popen = real_popen
+    start_limited(server)
+    try:
+        assert server.request("GET", "/healthz")[0] == 200
+    finally:
+        server.stop()
+    assert "fewer connections than the default fit the file-descriptor limit" in (tmp_path / "fits" / "server.log").read_text()
+
+
+def test_live_updates_are_capped_and_cost_no_reads_of_their_own(tmp_path):
+    """500 open order streams leave the number lookup's latency within a bound of its idle baseline
+    (each stream polled the database 4 times a second before); one client gets at most its cap,
+    and a closed stream's place is given back at the next keep-alive."""
+    import json
+    import socket
+    import time
+    server = Server(str(tmp_path), env={"BAOHAO_SSE_PER_ORDER": "100", "BAOHAO_SSE_PER_CLIENT": "500", "BAOHAO_SSE_HEARTBEAT_SECONDS": "1", "BAOHAO_MAX_CONNECTIONS_PER_ADDRESS": "1000",
+                                        "BAOHAO_CONFIRM_PER_ADDRESS_PER_MINUTE": "100000", "LOG_LEVEL": "warning"})
+    server.start()
+    streams = []
+    try:
+        assert server.admin("POST", "/v1/admin/plans", {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}})[0] == 201
+        assert server.admin("POST", "/v1/admin/lines", {"msisdn": "13800138000", "plan": "KEEP5", "holder_name": "张三"})[0] == 201
+        orders = []
+        for i in range(5):
+            body = {"msisdn": "13800138000", "amount": {"amount": 5000, "currency": "CNY"}, "channel": "online", "payment_method": "sandbox"}
+            status, reply = server.request("POST", "/v1/recharges", body, {"Idempotency-Key": f"sse-flood-{i}"})
+            assert status == 201, reply
+            orders.append(json.loads(reply)["id"])
+
+        def confirm_times(count=40):
+            times = []
+            for _ in range(count):
+                started = time.perf_counter()
+                assert server.request("GET", "/v1/lines/13800138000/confirm")[0] == 200
+                times.append(time.perf_counter() - started)
+            return sorted(times)
+
+        def open_stream(order_id):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(f"GET /v1/recharges/{order_id}/events HTTP/1.1\r\nHost: baohao\r\n\r\n".encode())
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += sock.recv(4096)
+            return sock, head.split(b"\r\n")[0]
+
+        baseline = confirm_times()
+        for i in range(500):
+            sock, status = open_stream(orders[i % 5])
+            assert status == b"HTTP/1.1 200 OK", status
+            streams.append(sock)
+        refused, status = open_stream(orders[0])
+        assert status == b"HTTP/1.1 429 Too Many Requests", status
+        refused.close()
+        time.sleep(1)
+        during = confirm_times()
+        median = lambda times: times[len(times) // 2]
+        assert median(during) <= max(5 * median(baseline), 0.05), (baseline, during)
+
+        for sock in streams[:10]:
+            sock.close()
+        deadline = time.monotonic() + 10
+        while True:
+            sock, status = open_stream(orders[1])
+            if status == b"HTTP/1.1 200 OK":
+                streams.append(sock)
+                break
+            sock.close()
+            assert time.monotonic() < deadline, "closed streams kept their places"
+            time.sleep(0.2)
+    finally:
+        for sock in streams:
+            sock.close()
+        server.stop()

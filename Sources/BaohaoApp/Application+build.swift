@@ -31,6 +31,7 @@ public func buildApplication(
         throw AppConfigurationError("--order-ttl-minutes must be 1–1440")
     }
     guard (1...200).contains(config.databaseConnections) else { throw AppConfigurationError("--db-connections must be 1–200") }
+    let limits = try config.connectionLimits(logger: logger)
     // SQLite has one writer: a second server on the same directory is refused before anything
     // starts (PostgreSQL takes many servers).
     let serverLock = config.databaseURL == nil ? try ServerLock(dataDirectory: config.dataDirectory) : nil
@@ -147,7 +148,8 @@ public func buildApplication(
         ussdSecret: ussdSecret, ussdAllowedIPs: ClientAddress.trustedProxies(from: environment["BAOHAO_USSD_ALLOWED_IPS"]),
         metricsToken: try metricsToken(environment),
         lookupPerAddressPerMinute: try config.count("BAOHAO_CONFIRM_PER_ADDRESS_PER_MINUTE", default: 60, range: 1...1_000_000),
-        lookupGlobalPerSecond: try config.count("BAOHAO_CONFIRM_GLOBAL_PER_SECOND", default: 2_000, range: 1...10_000_000))
+        lookupGlobalPerSecond: try config.count("BAOHAO_CONFIRM_GLOBAL_PER_SECOND", default: 2_000, range: 1...10_000_000),
+        orderWatchLimits: try config.orderWatchLimits())
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
@@ -168,10 +170,12 @@ public func buildApplication(
             })
     }
     if twilioAuthToken != nil { logger.info("Twilio voice webhooks enabled", metadata: ["path": "/v1/ivr/twilio/voice"]) }
+    let admission = ConnectionAdmission(limits: limits, exempt: services.trustedProxies, registry: registry)
     let host = config.host
     let port = config.port
     var app = Application(
         router: buildRouter(services: services),
+        server: .guardedHTTP1(admission),
         configuration: .init(address: .hostname(host, port: port), serverName: "baohao"),
         services: resources + backgroundJobs(services, reconcileEvery: reconcileEvery, retentionEvery: retentionEvery, logger: logger),
         onServerRunning: { _ in

@@ -75,6 +75,8 @@ public struct AppServices: Sendable {
     /// The anonymous number lookup's budgets: per client address a minute, and over the process a second.
     public let lookupPerAddressPerMinute: Int
     public let lookupGlobalPerSecond: Int
+    /// Payers waiting on the order page's live updates, served by one reader.
+    public let orderWatch: OrderWatch
 
     /// The enabled providers that take payment codes: Alipay's and WeChat Pay's adapters, and the
     /// sandbox's codes wherever the sandbox is enabled (demos and tests).
@@ -99,8 +101,10 @@ public struct AppServices: Sendable {
         partnerSecrets: PartnerSecretBox = .ephemeral(), callbackTransport: any CallbackTransport = UnreachableCallbackTransport(),
         callbackSchedule: CallbackSchedule = .standard, refundSchedule: RefundSchedule = .standard, voucherKey: Data? = nil,
         voucherLimits: VoucherThrottle.Limits = .standard, ussdSecret: String? = nil, ussdAllowedIPs: Set<String> = [],
-        metricsToken: String? = nil, lookupPerAddressPerMinute: Int = 60, lookupGlobalPerSecond: Int = 2_000
+        metricsToken: String? = nil, lookupPerAddressPerMinute: Int = 60, lookupGlobalPerSecond: Int = 2_000,
+        orderWatchLimits: OrderWatch.Limits = OrderWatch.Limits()
     ) {
+        self.orderWatch = OrderWatch(store: store, clock: clock, limits: orderWatchLimits)
         self.metricsToken = metricsToken
         self.lookupPerAddressPerMinute = lookupPerAddressPerMinute
         self.lookupGlobalPerSecond = lookupGlobalPerSecond

@@ -23,11 +23,11 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     OnlineRechargeController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
         recharges: services.recharges, refunds: services.refunds, promotions: services.promotions, clock: services.clock,
-        lookups: lookups
+        lookups: lookups, watch: services.orderWatch
     ).addRoutes(to: router)
     PaymentNotificationController(
         clock: services.clock, metrics: services.metrics, payments: services.payments, recharges: services.recharges,
-        refunds: services.refunds
+        refunds: services.refunds, watch: services.orderWatch
     ).addRoutes(to: router)
     ReceiptController(clock: services.clock, merchant: services.merchant, receipts: services.receipts).addRoutes(to: router)
     RefundReceiptController(merchant: services.merchant, recharges: services.recharges, refunds: services.refunds).addRoutes(to: router)

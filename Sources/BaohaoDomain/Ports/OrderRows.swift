@@ -8,6 +8,8 @@ public protocol OrderRows: Sendable {
     /// Inserts an order; `false` if its idempotency key is taken.
     func insertOrder(_ order: RechargeOrder) async throws -> Bool
     func order(idempotencyKey: String) async throws -> RechargeOrder?
+    /// The stored status of each order in `ids` that exists (at most 1,000 ids a call).
+    func orderStatuses(ids: [String]) async throws -> [String: OrderStatus]
     /// A line's orders, newest first.
     func orders(lineID: String, limit: Int) async throws -> [RechargeOrder]
     /// Marks up to `limit` unpaid orders whose time ran out as expired; returns how many.

@@ -16,6 +16,8 @@ struct PaymentNotificationController<Context: RequestContext> {
     let recharges: RechargeService
     /// Refund notifications (WeChat Pay's `REFUND.*`, Stripe's refund events) settle refunds.
     let refunds: RefundService
+    /// Told after every applied notification, so waiting payers hear of it at once.
+    let watch: OrderWatch
     /// Largest notification body read (Alipay's form posts are the largest, a few KB).
     static var maximumBodyBytes: Int { 64 * 1024 }
 
@@ -56,6 +58,7 @@ struct PaymentNotificationController<Context: RequestContext> {
         case .refund(let refund): return try await refundNotice(refund, provider: provider)
         }
         let application = try await self.recharges.applyPayment(event)
+        await watch.nudge()
         let acknowledgement: NotificationAcknowledgement
         let outcome: String
         switch application {
@@ -93,6 +96,7 @@ struct PaymentNotificationController<Context: RequestContext> {
     /// recorded as ignored, so the provider stops sending it.
     func refundNotice(_ notice: RefundNotice, provider: any PaymentProvider) async throws -> Response {
         let refund = try await refunds.applyNotice(notice)
+        await watch.nudge()
         let outcome: NotificationOutcome = refund == nil ? .ignored : .applied
         try await recharges.recordUnappliedNotification(
             provider: provider.name, eventID: notice.eventID, orderID: refund?.orderID, outcome: outcome,

@@ -186,6 +186,20 @@ struct SQLSession: StoreSession {
         return !rows.isEmpty
     }
 
+    func orderStatuses(ids: [String]) async throws -> [String: OrderStatus] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.raw(
+            "SELECT id, status FROM recharge_orders WHERE id IN (\(binds: Array(ids.prefix(1_000))))"
+        ).all()
+        var statuses: [String: OrderStatus] = [:]
+        for row in rows {
+            if let status = OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+                statuses[try row.decode(column: "id", as: String.self)] = status
+            }
+        }
+        return statuses
+    }
+
     func orders(lineID: String, limit: Int) async throws -> [RechargeOrder] {
         try await db.raw(
             "SELECT \(unsafeRaw: Self.orderColumns) FROM recharge_orders WHERE line_id = \(bind: lineID) ORDER BY created_at DESC, id DESC LIMIT \(unsafeRaw: String(limit))"

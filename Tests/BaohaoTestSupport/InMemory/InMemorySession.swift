@@ -129,6 +129,14 @@ final class InMemorySession: StoreSession, @unchecked Sendable {
         }
     }
 
+    func orderStatuses(ids: [String]) async throws -> [String: OrderStatus] {
+        look { t in
+            var statuses: [String: OrderStatus] = [:]
+            for id in ids.prefix(1_000) { if let order = t.orders[id] { statuses[id] = order.status } }
+            return statuses
+        }
+    }
+
     func orders(lineID: String, limit: Int) async throws -> [RechargeOrder] {
         look { t in
             Array(

@@ -15,8 +15,8 @@ struct OnlineRechargeController<Context: RequestContext> {
     let clock: any WallClock
     /// Budgets for the anonymous number lookup.
     let lookups: LookupLimits
-    /// Longest an SSE stream stays open.
-    static var maximumStreamSeconds: Int { 15 * 60 }
+    /// Waiting payers' live updates, one reader for all.
+    let watch: OrderWatch
 
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/lines/:msisdn/confirm", use: confirm)
@@ -176,13 +176,28 @@ struct OnlineRechargeController<Context: RequestContext> {
         return JSONResponse(OrderRepresentation(order, language: request.language))
     }
 
-    /// Server-Sent Events: one `order` event now and at every status change; the stream ends
-    /// when the order reaches a state the payer stops waiting at, or after 15 minutes.
+    /// Server-Sent Events: one `order` event now and at every status change, a keep-alive comment
+    /// while nothing changes; the stream ends when the order reaches a state the payer stops
+    /// waiting at, after 15 minutes, or when the client goes. Streams are capped per order, per
+    /// client and in total (429 with `Retry-After`); none reads the database on its own.
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {
         let id = try Self.orderID(context)
         let language = request.language
         let recharges = self.recharges
-        _ = try await recharges.order(id: id)
+        let order = try await recharges.order(id: id)
+        let client = ClientAddress.key(request, context: context, trustedProxies: lookups.trustedProxies)
+        let stream: AsyncStream<OrderWatch.Event>
+        do {
+            stream = try await watch.watch(order, client: client)
+        } catch {
+            let reason =
+                switch error {
+                case .perOrder: "this order already has as many live updates open as it may"
+                case .perClient: "too many live updates open from this client"
+                case .total: "the server has as many live updates open as it may"
+                }
+            throw Problem(.tooManyRequests, "too-many-streams", detail: "\(reason); try again later", headers: [.retryAfter: "10"])
+        }
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-cache"
@@ -191,23 +206,14 @@ struct OnlineRechargeController<Context: RequestContext> {
             body: ResponseBody { writer in
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                var lastStatus: OrderStatus? = nil
-                let deadline = ContinuousClock.now + .seconds(Self.maximumStreamSeconds)
-                var sinceHeartbeat = 0
-                while ContinuousClock.now < deadline {
-                    let order = try await recharges.order(id: id)
-                    if order.status != lastStatus {
-                        lastStatus = order.status
+                for await event in stream {
+                    switch event {
+                    case .status:
+                        let order = try await recharges.order(id: id)
                         let data = try encoder.encode(OrderRepresentation(order, language: language))
                         try await writer.write(ByteBuffer(string: "event: order\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
-                        sinceHeartbeat = 0
-                        if order.status.isFinalForPayer { break }
-                    }
-                    try await Task.sleep(for: .milliseconds(250))
-                    sinceHeartbeat += 1
-                    if sinceHeartbeat >= 60 {
+                    case .heartbeat:
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                        sinceHeartbeat = 0
                     }
                 }
                 try await writer.finish(nil)
