@@ -80,7 +80,7 @@ let package = Package(
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
         .target(
             name: "BaohaoSecurity",
-            dependencies: ["BaohaoDomain", "CCrypt"],
+            dependencies: ["BaohaoDomain", "CCrypt", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(

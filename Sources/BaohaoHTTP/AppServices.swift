@@ -95,7 +95,8 @@ public struct AppServices: Sendable {
         reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), policies: PolicyBook = .shippedBook,
         reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
-        codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), trustedProxies: Set<String> = [],
+        codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), hashing: any HashingExecutor = InlineHashing(),
+        trustedProxies: Set<String> = [],
         idHashKey: Data? = nil, counterRealNameRequired: Bool = true, codeSchedule: CodePaymentSchedule = .standard,
         sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil, twilioPaymentConnector: String = "Default",
         partnerSecrets: PartnerSecretBox = .ephemeral(), callbackTransport: any CallbackTransport = UnreachableCallbackTransport(),
@@ -119,7 +120,7 @@ public struct AppServices: Sendable {
         self.outlets = OutletService(store: store, clock: clock)
         self.shifts = ShiftService(store: store, clock: clock)
         self.receipts = ReceiptService(store: store, clock: clock)
-        self.staff = StaffService(store: store, hasher: passwordHasher, clock: clock, book: policies)
+        self.staff = StaffService(store: store, hasher: passwordHasher, clock: clock, book: policies, hashing: hashing)
         self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)
         let reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)
         self.reminders = reminders

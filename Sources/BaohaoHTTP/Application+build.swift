@@ -45,7 +45,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     ).addRoutes(to: router)
     StaffConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, ivr: services.ivr, partners: services.partners,
-        refunds: services.refunds, promotions: services.promotions, vouchers: services.vouchers
+        refunds: services.refunds, promotions: services.promotions, vouchers: services.vouchers,
+        trustedProxies: services.trustedProxies
     ).addRoutes(to: router)
     CounterConsoleController(
         clock: services.clock, secureCookies: services.secureCookies, staff: services.staff, shifts: services.shifts,
@@ -55,7 +56,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     AdminController(
         admin: services.admin, adminToken: services.adminToken, clock: services.clock, lines: services.lines, staff: services.staff
     ).addRoutes(to: router)
-    StaffTokenController(staff: services.staff, clock: services.clock).addRoutes(to: router)
+    StaffTokenController(staff: services.staff, clock: services.clock, trustedProxies: services.trustedProxies).addRoutes(to: router)
     AdminChannelsController(channelPolicies: services.channelPolicies, adminToken: services.adminToken, staff: services.staff)
         .addRoutes(to: router)
     AdminOutletsController(outlets: services.outlets, adminToken: services.adminToken, staff: services.staff).addRoutes(to: router)

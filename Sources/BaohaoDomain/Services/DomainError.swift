@@ -89,6 +89,8 @@ public enum DomainError: Error, Equatable, Sendable {
     /// No voucher key (`BAOHAO_VOUCHER_KEY`) is set: PINs can be neither hashed nor checked.
     case voucherKeyMissing
     case voucherNotFound
+    /// Too much CPU-heavy work (password hashing) is already waiting; try again after.
+    case busy(retryAfter: Int)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -143,6 +145,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .promotionNotFound: return "promotion-not-found"
         case .voucherRefused: return "voucher-refused"
         case .voucherThrottled: return "too-many-attempts"
+        case .busy: return "busy"
         case .voucherKeyMissing: return "voucher-key-missing"
         case .voucherNotFound: return "voucher-not-found"
         }

@@ -2,8 +2,10 @@ import Foundation
 
 /// Staff accounts, console sign-in and what the console shows.
 ///
-/// - Passwords are bcrypt hashes; 5 wrong passwords lock the account for 15 minutes; an unknown or
-///   disabled username costs the same hash computation as a known one.
+/// - Passwords are bcrypt hashes, computed on ``HashingExecutor`` (a pool of its own in the
+///   server); an unknown or disabled username costs the same hash computation as a known one.
+/// - Sign-ins are limited per client and per username by ``SignInThrottle``: wrong passwords make
+///   that client wait, never the account's owner elsewhere.
 /// - A session lasts 8 hours at most and ends after 30 idle minutes.
 public struct StaffService: Sendable {
     /// The ports this service uses, and no others.
@@ -12,9 +14,8 @@ public struct StaffService: Sendable {
     let ids: IdentifierFactory
     let hasher: any PasswordHasher
     let book: PolicyBook
-
-    public static let failuresBeforeLock = 5
-    public static let lockDuration: TimeInterval = 15 * 60
+    let hashing: any HashingExecutor
+    let throttle: SignInThrottleBox
     public static let sessionLifetime: TimeInterval = 8 * 3600
     public static let sessionIdle: TimeInterval = 30 * 60
     static let sessionRules = SessionRules(lifetime: sessionLifetime, idle: sessionIdle)
@@ -30,8 +31,11 @@ public struct StaffService: Sendable {
 
     public init(
         store: any RechargeStore, hasher: any PasswordHasher, clock: any WallClock,
-        ids: IdentifierFactory = IdentifierFactory(), book: PolicyBook = .shippedBook
+        ids: IdentifierFactory = IdentifierFactory(), book: PolicyBook = .shippedBook,
+        hashing: any HashingExecutor = InlineHashing(), throttle: SignInThrottle.Limits = SignInThrottle.Limits()
     ) {
+        self.hashing = hashing
+        self.throttle = SignInThrottleBox(SignInThrottle(limits: throttle))
         self.store = Transactions(store) { $0 }
         self.hasher = hasher
         self.clock = clock
@@ -77,7 +81,7 @@ public struct StaffService: Sendable {
         return account
     }
 
-    /// Replaces a password, clears any lock, and ends the account's sessions.
+    /// Replaces a password and ends the account's sessions.
     public func setPassword(username: String, password: String) async throws {
         let hash = try checkedHash(password)
         try await update(username: username) { account in
@@ -134,39 +138,37 @@ public struct StaffService: Sendable {
         case signedIn(token: String, staff: StaffAccount, expiresAt: Date)
         /// Wrong username or password (never which).
         case refused
-        /// Too many wrong passwords: wait until then.
+        /// This client must wait until then: too many attempts, or wrong passwords in a row
+        /// (``SignInThrottle``); the account itself is never locked.
         case locked(until: Date)
     }
 
     /// Checks a password and opens a console session (`.browser`) or issues a bearer token
-    /// (`.token`); both count wrong passwords towards the same lock.
-    public func signIn(username raw: String, password: String, kind: StaffSession.Kind = .browser) async throws -> SignIn {
+    /// (`.token`); both count towards the same ``SignInThrottle`` for `client` (an opaque key of the
+    /// caller's address).
+    public func signIn(username raw: String, password: String, kind: StaffSession.Kind = .browser, client: String = "local")
+        async throws -> SignIn
+    {
         let username = String(raw.lowercased().prefix(32))
-        let found = try await store.read { try await $0.staff(username: username) }
         let now = clock.now()
+        if let until = await throttle.attempt(client: client, username: username, at: now) { return .locked(until: until) }
+        let found = try await store.read { try await $0.staff(username: username) }
+        let hasher = self.hasher
         guard let account = found, account.disabledAt == nil else {
-            _ = hasher.verify(password: password, against: hasher.decoyHash)
+            _ = try await hashing.run { hasher.verify(password: password, against: hasher.decoyHash) }
+            await throttle.failed(client: client, username: username, at: now)
             return .refused
         }
-        if let until = account.lockedUntil, until > now { return .locked(until: until) }
-        let matches = hasher.verify(password: password, against: account.passwordHash)
+        let matches = try await hashing.run { hasher.verify(password: password, against: account.passwordHash) }
+        guard matches else {
+            await throttle.failed(client: client, username: username, at: now)
+            return .refused
+        }
         let token = SessionToken.make()
-        return try await store.write { session in
-            guard var current = try await session.staff(username: username), current.disabledAt == nil else { return .refused }
-            if let until = current.lockedUntil, until > now { return .locked(until: until) }
-            guard matches, current.passwordHash == account.passwordHash else {
-                current.failedSignIns += 1
-                if current.failedSignIns >= Self.failuresBeforeLock {
-                    current.failedSignIns = 0
-                    current.lockedUntil = now.addingTimeInterval(Self.lockDuration)
-                }
-                try await session.updateStaff(current, at: now)
-                if let until = current.lockedUntil, until > now { return .locked(until: until) }
-                return .refused
-            }
-            current.failedSignIns = 0
-            current.lockedUntil = nil
-            try await session.updateStaff(current, at: now)
+        let outcome: SignIn = try await store.write { session in
+            guard let current = try await session.staff(username: username), current.disabledAt == nil,
+                current.passwordHash == account.passwordHash
+            else { return .refused }
             let expiresAt = now.addingTimeInterval(Self.rules(kind).lifetime)
             try await session.insertStaffSession(
                 StaffSession(
@@ -174,6 +176,8 @@ public struct StaffService: Sendable {
                     lastSeenAt: now))
             return .signedIn(token: token, staff: current, expiresAt: expiresAt)
         }
+        if case .signedIn = outcome { await throttle.succeeded(client: client, username: username) }
+        return outcome
     }
 
     /// The member of staff a secret of this kind belongs to (with the session), or `nil` if
@@ -247,5 +251,26 @@ public struct StaffService: Sendable {
                 orders: try await session.orders(lineID: line.id, limit: 100),
                 stageChanges: try await session.stageChanges(lineID: line.id, limit: 100))
         }
+    }
+}
+
+/// The sign-in throttle's state, shared by every request of the process.
+actor SignInThrottleBox {
+    private var throttle: SignInThrottle
+
+    init(_ throttle: SignInThrottle) {
+        self.throttle = throttle
+    }
+
+    func attempt(client: String, username: String, at now: Date) -> Date? {
+        throttle.attempt(client: client, username: username, at: now)
+    }
+
+    func failed(client: String, username: String, at now: Date) {
+        throttle.failed(client: client, username: username, at: now)
+    }
+
+    func succeeded(client: String, username: String) {
+        throttle.succeeded(client: client, username: username)
     }
 }

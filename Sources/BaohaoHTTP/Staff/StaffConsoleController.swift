@@ -20,6 +20,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
     let promotions: PromotionService
     /// 充值卡: batches, lookups, frozen ranges, redemptions.
     let vouchers: VoucherService
+    /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in limits are per client).
+    let trustedProxies: Set<String>
 
     static var sessionCookie: String { BrowserSessionAudience.staffCookie }
 
@@ -96,7 +98,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         guard CSRFToken.isValid(request, form: form) else { return try SignInController<Context>.expiredPage(request, context: context) }
         let username = String((form["username"] ?? "").prefix(32))
         let password = String((form["password"] ?? "").prefix(128))
-        switch try await self.staff.signIn(username: username, password: password) {
+        let client = ClientAddress.key(request, context: context, trustedProxies: trustedProxies)
+        switch try await self.staff.signIn(username: username, password: password, client: client) {
         case .signedIn(let token, let account, _):
             var response = Response(status: .seeOther, headers: [.location: account.role == .clerk ? "/staff/counter" : "/staff"])
             response.setCookie(
@@ -110,11 +113,15 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
                 request, context: context, username: username,
                 error: language == .zh ? "用户名或密码不正确。" : "Wrong username or password.", status: .unauthorized)
         case .locked(let until):
-            let minutes = max(1, Int((until.timeIntervalSince(self.clock.now()) / 60).rounded(.up)))
-            return try signInPage(
+            let seconds = max(1, Int(until.timeIntervalSince(self.clock.now()).rounded(.up)))
+            let minutes = max(1, Int((Double(seconds) / 60).rounded(.up)))
+            var response = try signInPage(
                 request, context: context, username: username,
-                error: language == .zh ? "密码错误次数过多，请 \(minutes) 分钟后再试。" : "Too many wrong passwords; try again in \(minutes) minutes.",
+                error: language == .zh
+                    ? "尝试次数过多，请 \(minutes) 分钟后再试。" : "Too many attempts; try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                 status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
         }
     }
 
@@ -322,8 +329,6 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             let state: String
             if s.disabledAt != nil {
                 state = zh ? "已停用" : "Disabled"
-            } else if let until = s.lockedUntil, until > now {
-                state = zh ? "锁定至 \(Timestamp.format(until))" : "Locked until \(Timestamp.format(until))"
             } else {
                 state = zh ? "正常" : "Active"
             }

@@ -12,6 +12,8 @@ import Hummingbird
 struct StaffTokenController<Context: StaffIdentityContext> {
     let staff: StaffService
     let clock: any WallClock
+    /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in limits are per client).
+    let trustedProxies: Set<String>
 
     func addRoutes(to router: Router<Context>) {
         router.post("/v1/staff/tokens", use: issue)
@@ -44,7 +46,8 @@ struct StaffTokenController<Context: StaffIdentityContext> {
         guard !body.password.isEmpty, body.password.count <= 128 else {
             throw Problem(.unprocessableContent, "validation-error", detail: "1–128 characters", field: "password")
         }
-        switch try await staff.signIn(username: body.username, password: body.password, kind: .token) {
+        let client = ClientAddress.key(request, context: context, trustedProxies: trustedProxies)
+        switch try await staff.signIn(username: body.username, password: body.password, kind: .token, client: client) {
         case .signedIn(let token, let account, let expiresAt):
             return JSONResponse(
                 Issued(token: token, expiresAt: Timestamp.format(expiresAt), role: account.role.rawValue), status: .created)
@@ -53,7 +56,7 @@ struct StaffTokenController<Context: StaffIdentityContext> {
         case .locked(let until):
             let seconds = max(1, Int(until.timeIntervalSince(clock.now()).rounded(.up)))
             throw Problem(
-                .tooManyRequests, "account-locked", detail: "until \(Timestamp.format(until))",
+                .tooManyRequests, "account-locked", detail: "too many attempts from this client; try again after \(Timestamp.format(until))",
                 headers: [.retryAfter: String(seconds)])
         }
     }

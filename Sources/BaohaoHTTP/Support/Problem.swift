@@ -171,6 +171,10 @@ extension Problem {
             self.init(
                 .tooManyRequests, error.code, detail: "too many failed attempts; try again in \(seconds) s",
                 extensions: ["retry_after": .int(seconds)], headers: [.retryAfter: String(seconds)])
+        case .busy(let seconds):
+            self.init(
+                .serviceUnavailable, error.code, detail: "the server is busy; try again in \(seconds) s",
+                headers: [.retryAfter: String(seconds)])
         case .voucherKeyMissing:
             self.init(.serviceUnavailable, error.code, detail: "BAOHAO_VOUCHER_KEY is not set")
         case .voucherNotFound:

@@ -46,17 +46,14 @@ struct Staff: AsyncParsableCommand {
             let clock = try ProcessClock.shared()
             let accounts = try await withStore(database) { try await StaffService(store: $0, hasher: Bcrypt(), clock: clock).staff() }
             for account in accounts {
-                let state =
-                    account.disabledAt != nil
-                    ? "disabled"
-                    : (account.lockedUntil.map { $0 > clock.now() ? "locked until \(Timestamp.format($0))" : "active" } ?? "active")
+                let state = account.disabledAt != nil ? "disabled" : "active"
                 print("\(account.username)\t\(account.role.rawValue)\t\(state)\t\(account.displayName)\t\(account.outletCode ?? "-")")
             }
         }
     }
 
     struct Password: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set a new password; clears a lock and ends the account's sessions.")
+        static let configuration = CommandConfiguration(abstract: "Set a new password and end the account's sessions.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The username.") var username: String
         @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false

@@ -20,7 +20,7 @@ public struct ConnectionLimits: Sendable {
     public var idleTimeout: TimeAmount
 
     public static let defaultMaximum = 4_096
-    public static let defaultPerAddress = 64
+    public static let defaultPerAddress = 256
 
     public init(
         maximum: Int = Self.defaultMaximum, perAddress: Int = Self.defaultPerAddress, headerTimeout: TimeAmount = .seconds(10),
