@@ -99,7 +99,9 @@ class Server:
     def start(self):
         # A test system: the sandbox is asked for by name, also beside the fake real providers.
         env = dict(os.environ, BAOHAO_SANDBOX_SECRET=SANDBOX_SECRET, BAOHAO_SANDBOX_ENABLED="1", BAOHAO_SANDBOX_WITH_REAL_PROVIDERS="1",
-                   BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN, LOG_LEVEL="info")
+                   BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN, LOG_LEVEL="info",
+                   # Tests order many times for one number from one address; test_hardening sets the limits.
+                   BAOHAO_PENDING_ORDERS_PER_NUMBER="0", BAOHAO_ORDERS_PER_ADDRESS_PER_HOUR="100000000")
         env.update(self.extra_env)
         args = [BIN, "serve", "--port", str(self.port), "--data-dir", self.data_dir]
         if self.database_url:

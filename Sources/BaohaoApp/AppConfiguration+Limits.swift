@@ -33,3 +33,12 @@ extension AppConfiguration {
             heartbeat: .seconds(try seconds("BAOHAO_SSE_HEARTBEAT_SECONDS", default: 15, range: 1...300)))
     }
 }
+
+extension AppConfiguration {
+    /// `BAOHAO_PENDING_ORDERS_PER_NUMBER`: unpaid online orders one number may have waiting (default
+    /// 5; 0 for no limit).
+    func pendingOrdersPerNumber() throws -> Int? {
+        let limit = try count("BAOHAO_PENDING_ORDERS_PER_NUMBER", default: 5, range: 0...1_000_000)
+        return limit == 0 ? nil : limit
+    }
+}

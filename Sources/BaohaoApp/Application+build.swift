@@ -150,7 +150,9 @@ public func buildApplication(
         metricsToken: try metricsToken(environment),
         lookupPerAddressPerMinute: try config.count("BAOHAO_CONFIRM_PER_ADDRESS_PER_MINUTE", default: 60, range: 1...1_000_000),
         lookupGlobalPerSecond: try config.count("BAOHAO_CONFIRM_GLOBAL_PER_SECOND", default: 2_000, range: 1...10_000_000),
-        orderWatchLimits: try config.orderWatchLimits())
+        orderWatchLimits: try config.orderWatchLimits(),
+        ordersPerAddressPerHour: try config.count("BAOHAO_ORDERS_PER_ADDRESS_PER_HOUR", default: 60, range: 1...100_000_000),
+        pendingOrdersPerNumber: try config.pendingOrdersPerNumber())
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }
     for provider in providers { logger.info("payment provider enabled", metadata: ["provider": "\(provider.name)"]) }
@@ -214,6 +216,10 @@ func backgroundJobs(_ services: AppServices, reconcileEvery: Int, retentionEvery
         PeriodicJob(name: "order expiry", every: .seconds(30), logger: logger) {
             let expired = try await recharges.expireDueOrders()
             return expired > 0 ? ["expired": "\(expired)"] : nil
+        },
+        PeriodicJob(name: "unpaid order purge", every: .seconds(3600), logger: logger) {
+            let purged = try await recharges.purgeUnpaidOrders()
+            return purged > 0 ? ["purged": "\(purged)"] : nil
         },
         PeriodicJob(name: "sign-in housekeeping", every: .seconds(600), logger: logger) {
             let deleted = try await housekeeping.run()

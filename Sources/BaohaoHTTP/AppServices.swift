@@ -75,6 +75,8 @@ public struct AppServices: Sendable {
     /// The anonymous number lookup's budgets: per client address a minute, and over the process a second.
     public let lookupPerAddressPerMinute: Int
     public let lookupGlobalPerSecond: Int
+    /// Anonymous orders an hour from one client address (`nil`: no limit).
+    public let ordersPerAddressPerHour: Int?
     /// Payers waiting on the order page's live updates, served by one reader.
     public let orderWatch: OrderWatch
 
@@ -95,7 +97,8 @@ public struct AppServices: Sendable {
         reconciliationPolicy: ReconciliationPolicy = ReconciliationPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), policies: PolicyBook = .shippedBook,
         reminderSenders: [any ReminderSender] = [], defaultReminderChannels: [ReminderChannel] = [.sms], smsCallbackSecret: String? = nil,
-        codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(), hashing: any HashingExecutor = InlineHashing(),
+        codeSender: (any TextMessageSender)? = nil, passwordHasher: any PasswordHasher = Bcrypt(),
+        hashing: any HashingExecutor = InlineHashing(),
         trustedProxies: Set<String> = [],
         idHashKey: Data? = nil, counterRealNameRequired: Bool = true, codeSchedule: CodePaymentSchedule = .standard,
         sleeper: any Clock<Duration> = ContinuousClock(), twilioAuthToken: String? = nil, twilioPaymentConnector: String = "Default",
@@ -103,8 +106,10 @@ public struct AppServices: Sendable {
         callbackSchedule: CallbackSchedule = .standard, refundSchedule: RefundSchedule = .standard, voucherKey: Data? = nil,
         voucherLimits: VoucherThrottle.Limits = .standard, ussdSecret: String? = nil, ussdAllowedIPs: Set<String> = [],
         metricsToken: String? = nil, lookupPerAddressPerMinute: Int = 60, lookupGlobalPerSecond: Int = 2_000,
-        orderWatchLimits: OrderWatch.Limits = OrderWatch.Limits()
+        orderWatchLimits: OrderWatch.Limits = OrderWatch.Limits(), ordersPerAddressPerHour: Int? = nil,
+        pendingOrdersPerNumber: Int? = nil
     ) {
+        self.ordersPerAddressPerHour = ordersPerAddressPerHour
         self.orderWatch = OrderWatch(store: store, clock: clock, limits: orderWatchLimits)
         self.metricsToken = metricsToken
         self.lookupPerAddressPerMinute = lookupPerAddressPerMinute
@@ -135,7 +140,8 @@ public struct AppServices: Sendable {
         let channelPolicies = ChannelPolicyService(repository: store, clock: clock)
         self.channelPolicies = channelPolicies
         self.recharges = RechargeService(
-            store: store, clock: clock, channelPolicies: channelPolicies, orderTimeToLive: orderTimeToLive, retention: policies)
+            store: store, clock: clock, channelPolicies: channelPolicies, orderTimeToLive: orderTimeToLive, retention: policies,
+            pendingOrdersPerNumber: pendingOrdersPerNumber)
         self.admin = AdminService(store: store, clock: clock, retention: policies)
         self.counterSales = CounterSaleService(
             store: store, recharges: recharges, clock: clock, idHashKey: idHashKey, realNameRequired: counterRealNameRequired,

@@ -10,6 +10,9 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     let lookups = LookupLimits(
         perAddressPerMinute: services.lookupPerAddressPerMinute, globalPerSecond: services.lookupGlobalPerSecond,
         buckets: TokenBuckets(clock: services.clock), trustedProxies: services.trustedProxies)
+    let orderLimits = OrderCreationLimits(
+        perAddressPerHour: services.ordersPerAddressPerHour, buckets: TokenBuckets(clock: services.clock),
+        trustedProxies: services.trustedProxies)
     PageLayout.sandboxNotice.set(services.payments.provider(named: "sandbox") != nil)
     let methods = MethodTable()
     // Metrics outside the problem middleware: they count the status each answer really has (a
@@ -23,7 +26,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     OnlineRechargeController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
         recharges: services.recharges, refunds: services.refunds, promotions: services.promotions, clock: services.clock,
-        lookups: lookups, watch: services.orderWatch
+        lookups: lookups, watch: services.orderWatch, orderLimits: orderLimits
     ).addRoutes(to: router)
     PaymentNotificationController(
         clock: services.clock, metrics: services.metrics, payments: services.payments, recharges: services.recharges,
@@ -35,7 +38,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     RechargePortalController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
         recharges: services.recharges, promotions: services.promotions, clock: services.clock, vouchers: services.vouchers,
-        trustedProxies: services.trustedProxies, lookups: lookups, secureCookies: services.secureCookies
+        trustedProxies: services.trustedProxies, lookups: lookups, orderLimits: orderLimits, secureCookies: services.secureCookies
     ).addRoutes(to: router)
     SignInController(secureCookies: services.secureCookies, subscribers: services.subscribers, trustedProxies: services.trustedProxies)
         .addRoutes(to: router)

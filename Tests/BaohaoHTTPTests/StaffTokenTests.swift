@@ -38,7 +38,9 @@ struct StaffTokenTests {
         }
     }
 
-    @Test("wrong passwords: 401 without saying which part; five in a row make the client wait, like the console", arguments: [TestDatabase.memory])
+    @Test(
+        "wrong passwords: 401 without saying which part; five in a row make the client wait, like the console",
+        arguments: [TestDatabase.memory])
     func lockout(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             _ = try await h.services.staff.addStaff(username: "clerk02", displayName: "柜员二", role: .operator, password: Self.password)

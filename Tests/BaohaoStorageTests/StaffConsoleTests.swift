@@ -27,7 +27,9 @@ struct StaffConsoleTests {
         #expect(throws: PasswordHashError.self) { try Self.hasher.hash(password: String(repeating: "x", count: 73)) }
     }
 
-    @Test("accounts: checked usernames and passwords; wrong passwords make that client wait, never the owner elsewhere", arguments: TestDatabase.all)
+    @Test(
+        "accounts: checked usernames and passwords; wrong passwords make that client wait, never the owner elsewhere",
+        arguments: TestDatabase.all)
     func accountsAndLockout(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let clock = Fixtures.clock()
@@ -48,7 +50,9 @@ struct StaffConsoleTests {
             // Five wrong passwords in a row make that client wait 30 s, doubling; the owner at
             // another address signs in meanwhile: nothing is locked on the account.
             #expect(try await staff.signIn(username: "nobody", password: Self.password, client: "attacker") == .refused)
-            for _ in 0..<4 { #expect(try await staff.signIn(username: "wang.li", password: "wrong password!", client: "attacker") == .refused) }
+            for _ in 0..<4 {
+                #expect(try await staff.signIn(username: "wang.li", password: "wrong password!", client: "attacker") == .refused)
+            }
             #expect(try await staff.signIn(username: "wang.li", password: "wrong password!", client: "attacker") == .refused)
             let waitUntil = clock.now().addingTimeInterval(30)
             #expect(try await staff.signIn(username: "wang.li", password: Self.password, client: "attacker") == .locked(until: waitUntil))
@@ -57,7 +61,9 @@ struct StaffConsoleTests {
             #expect(
                 try await staff.signIn(username: "wang.li", password: Self.password, client: "attacker")
                     == .locked(until: clock.now().addingTimeInterval(60)))
-            guard case .signedIn(let token, let account, _) = try await staff.signIn(username: "WANG.LI", password: Self.password, client: "desk")
+            guard
+                case .signedIn(let token, let account, _) = try await staff.signIn(
+                    username: "WANG.LI", password: Self.password, client: "desk")
             else {
                 Issue.record("the owner at another address was kept out")
                 return
@@ -160,7 +166,8 @@ struct StaffConsoleTests {
             _ = try await retention.runReviews()
 
             // Two online sandbox recharges today and one yesterday (not counted).
-            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
+            let recharges = RechargeService(
+                store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
             func pay(_ amount: Int64, key: String) async throws {
                 let (order, _) = try await recharges.createOrder(
                     RechargeRequest(msisdn: paid.msisdn.e164, amount: .major(amount), channel: .online, paymentMethod: .sandbox),

@@ -45,6 +45,15 @@ public struct AdminService: Sendable {
         return try await store.read { try await $0.transfers(account: .line(id: lineID), limit: bounded) }
     }
 
+    /// A page of a line's orders, newest first: those before `before`, without never-paid ones
+    /// unless `includeUnpaid`.
+    public func orders(lineID: String, before: OrderCursor?, includeUnpaid: Bool, limit: Int) async throws -> [RechargeOrder] {
+        let bounded = min(max(limit, 1), 1_000)
+        return try await store.read {
+            try await $0.orders(lineID: lineID, before: before, includeUnpaid: includeUnpaid, limit: bounded)
+        }
+    }
+
     /// A line's orders, newest first.
     public func orders(lineID: String, limit: Int = 100) async throws -> [RechargeOrder] {
         let bounded = min(max(limit, 1), 1_000)

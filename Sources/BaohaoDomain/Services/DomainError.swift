@@ -91,6 +91,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case voucherNotFound
     /// Too much CPU-heavy work (password hashing) is already waiting; try again after.
     case busy(retryAfter: Int)
+    /// The number already has as many unpaid online orders waiting as it may; one expires after.
+    case tooManyPendingOrders(retryAfter: Int)
 
     /// The stable code, e.g. `line-not-found`.
     public var code: String {
@@ -146,6 +148,7 @@ public enum DomainError: Error, Equatable, Sendable {
         case .voucherRefused: return "voucher-refused"
         case .voucherThrottled: return "too-many-attempts"
         case .busy: return "busy"
+        case .tooManyPendingOrders: return "too-many-pending-orders"
         case .voucherKeyMissing: return "voucher-key-missing"
         case .voucherNotFound: return "voucher-not-found"
         }

@@ -57,13 +57,19 @@ public struct RechargeService: Sendable {
     public let orderTimeToLive: TimeInterval
     /// Retention policies: a credit may clear arrears, extend validity or count as activity.
     let retention: PolicyBook
+    /// Unpaid online orders one number may have waiting at once (`nil`: no limit). Anyone may
+    /// order for any number; without a limit, fake orders bury the owner's history.
+    public let pendingOrdersPerNumber: Int?
+    /// How long a never-paid online order is kept after its payment window closed.
+    public static let unpaidOrderRetention: TimeInterval = 30 * 24 * 3600
 
     public init(
         store: any RechargeStore, clock: any WallClock, ids: IdentifierFactory = IdentifierFactory(),
         channelPolicies: ChannelPolicyService, orderTimeToLive: TimeInterval = 30 * 60,
-        retention: PolicyBook = .shippedBook
+        retention: PolicyBook = .shippedBook, pendingOrdersPerNumber: Int? = nil
     ) {
         self.retention = retention
+        self.pendingOrdersPerNumber = pendingOrdersPerNumber
         precondition(orderTimeToLive > 0)
         self.store = Transactions(store) { $0 }
         self.clock = clock
@@ -113,6 +119,13 @@ public struct RechargeService: Sendable {
             }
             guard let line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
             guard line.status.acceptsRecharge else { throw DomainError.lineNotRechargeable(line.status) }
+            if request.channel == .online, let limit = self.pendingOrdersPerNumber {
+                let pending = try await session.pendingOrders(lineID: line.id, at: now)
+                if pending.count >= limit {
+                    let wait = pending.firstExpiry.map { Int($0.timeIntervalSince(now).rounded(.up)) } ?? 60
+                    throw DomainError.tooManyPendingOrders(retryAfter: max(1, wait))
+                }
+            }
             let offer = try await PromotionService.offer(
                 for: line, channel: request.channel, paymentMethod: request.paymentMethod, faceValue: quote.faceValue, at: now,
                 session: session)
@@ -129,6 +142,14 @@ public struct RechargeService: Sendable {
             }
             return (order, true)
         }
+    }
+
+    /// Removes online orders that were never paid and whose payment window closed more than
+    /// ``unpaidOrderRetention`` ago (with their payment links), up to `limit`; returns how many.
+    /// Anything that points at an order (a payment, a notification, a ledger entry) keeps it.
+    public func purgeUnpaidOrders(limit: Int = 1_000) async throws -> Int {
+        let before = clock.now() - Self.unpaidOrderRetention
+        return try await store.write { try await $0.purgeUnpaidOrders(before: before, limit: limit) }
     }
 
     /// An order by id. An unpaid order past its time is shown as expired even before the sweeper runs.

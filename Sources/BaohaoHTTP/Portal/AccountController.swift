@@ -100,13 +100,28 @@ struct AccountController<Context: BrowserSessionContext> {
         ).response(from: request, context: context)
     }
 
+    /// Orders on one page of a line's history.
+    static var historyPageSize: Int { 20 }
+
+    /// 充值记录: a line's orders, newest first, 20 a page; never-paid orders (anyone may order for
+    /// any number) only when asked for, so that they cannot push real recharges off the page.
     @Sendable func history(_ request: Request, context: Context) async throws -> Response {
         let session = try context.signedInSubscriber
         guard let line = try await ownedLine(request, context: context, session: session) else {
             return try notFound(request, context: context)
         }
         let language = request.language
-        let orders = try await self.admin.orders(lineID: line.id, limit: 100)
+        let includeUnpaid = request.uri.queryParameters.get("all") == "1"
+        let before = request.uri.queryParameters.get("before").flatMap { OrderCursor(text: String($0)) }
+        let fetched = try await self.admin.orders(
+            lineID: line.id, before: before, includeUnpaid: includeUnpaid, limit: Self.historyPageSize + 1)
+        let orders = Array(fetched.prefix(Self.historyPageSize))
+        let base = "/me/lines/\(line.id)"
+        let older =
+            fetched.count > Self.historyPageSize
+            ? orders.last.map { order in
+                "\(base)?before=\(OrderCursor(createdAt: order.createdAt, id: order.id).text)\(includeUnpaid ? "&all=1" : "")"
+            } : nil
         let rows: [[String: Any]] = orders.map { order in
             var row: [String: Any] = [
                 "date": ISO8601.local(order.createdAt), "amount": order.amount.formatted,
@@ -127,6 +142,13 @@ struct AccountController<Context: BrowserSessionContext> {
             "statusLabel": language == .zh ? "状态" : "Status", "receiptLabel": language == .zh ? "凭证" : "Receipt",
             "refundLabel": language == .zh ? "申请退款" : "Refund",
             "back": language == .zh ? "返回我的号码" : "Back to my numbers",
+            "olderHref": older ?? "", "hasOlder": older != nil, "olderLabel": language == .zh ? "更早的记录" : "Older",
+            "newestHref": before == nil ? "" : "\(base)\(includeUnpaid ? "?all=1" : "")",
+            "newestLabel": language == .zh ? "最新记录" : "Newest",
+            "unpaidHref": includeUnpaid ? base : "\(base)?all=1",
+            "unpaidLabel": includeUnpaid
+                ? (language == .zh ? "只看已支付的订单" : "Paid orders only")
+                : (language == .zh ? "显示未支付、已过期和已取消的订单" : "Also show unpaid, expired and cancelled orders"),
         ]
         return try page(
             request, context: context, title: language == .zh ? "保号 · 充值记录" : "Baohao · Recharges", template: AccountTemplates.history,

@@ -72,6 +72,8 @@ enum AccountTemplates {
             {{/rows}}
             </table>
             {{/empty}}
+            <p class="pager">{{#newestHref}}<a href="{{newestHref}}" id="history-newest">{{newestLabel}}</a> {{/newestHref}}{{#hasOlder}}<a href="{{olderHref}}" id="history-older">{{olderLabel}}</a>{{/hasOlder}}</p>
+            <p><a href="{{unpaidHref}}" id="history-unpaid">{{unpaidLabel}}</a></p>
             <p><a href="/me">{{back}}</a></p>
             </div>
             """)

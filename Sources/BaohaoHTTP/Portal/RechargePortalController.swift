@@ -18,6 +18,8 @@ struct RechargePortalController<Context: RequestContext> {
     let trustedProxies: Set<String>
     /// Budgets for the anonymous number lookup the confirmation page makes.
     let lookups: LookupLimits
+    /// Orders per client address.
+    let orderLimits: OrderCreationLimits
     /// Cookies are marked Secure when payers reach the server over https.
     let secureCookies: Bool
 
@@ -198,11 +200,14 @@ struct RechargePortalController<Context: RequestContext> {
         let currency = try await channelPolicy().currency
         let amountMinor = form["amount"].flatMap { Int64($0) }
         let methodName = form["method"] ?? ""
-        func again(_ message: String) async throws -> Response {
-            try await formPage(
-                request, number: number, token: token, selected: amountMinor, method: methodName, error: message,
-                status: .unprocessableContent
+        func again(_ message: String, status: HTTPResponse.Status = .unprocessableContent, retryAfter: String? = nil) async throws
+            -> Response
+        {
+            var page = try await formPage(
+                request, number: number, token: token, selected: amountMinor, method: methodName, error: message, status: status
             ).response(from: request, context: context)
+            if let retryAfter { page.headers[.retryAfter] = retryAfter }
+            return page
         }
         guard let amountMinor, (1...Int64(100_000_000)).contains(amountMinor) else {
             return try await again(language == .zh ? "请选择充值金额。" : "Choose an amount.")
@@ -215,6 +220,7 @@ struct RechargePortalController<Context: RequestContext> {
         }
         let order: RechargeOrder
         do {
+            try orderLimits.check(request, context: context)
             let (made, created) = try await self.recharges.createOrder(
                 RechargeRequest(msisdn: number, amount: Money(amountMinor, currency), channel: .online, paymentMethod: method),
                 idempotencyKey: key)
@@ -229,9 +235,16 @@ struct RechargePortalController<Context: RequestContext> {
                     : "That amount is not offered: choose one between \(policy.minimumAmount.formatted) and \(policy.maximumAmount.formatted)."
             )
         } catch let error as DomainError {
-            return try await again(Messages.problemTitle(error.code, language))
+            let problem = Problem(error)
+            return try await again(
+                Messages.problemTitle(error.code, language),
+                status: problem.status == .tooManyRequests ? .tooManyRequests : .unprocessableContent,
+                retryAfter: problem.headers[.retryAfter])
         } catch let problem as Problem {
-            return try await again(Messages.problemTitle(problem.code, language))
+            return try await again(
+                Messages.problemTitle(problem.code, language),
+                status: problem.status == .tooManyRequests ? .tooManyRequests : .unprocessableContent,
+                retryAfter: problem.headers[.retryAfter])
         }
         return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
     }

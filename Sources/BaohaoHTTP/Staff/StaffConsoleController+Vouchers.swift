@@ -63,7 +63,8 @@ extension StaffConsoleController {
         ]
         values["events"] = try await vouchers.events(limit: 20).map { e -> [String: Any] in
             [
-                "what": zh ? kinds[e.kind]!.0 : kinds[e.kind]!.1, "range": e.fromSerial == e.toSerial ? e.fromSerial : "\(e.fromSerial) – \(e.toSerial)",
+                "what": zh ? kinds[e.kind]!.0 : kinds[e.kind]!.1,
+                "range": e.fromSerial == e.toSerial ? e.fromSerial : "\(e.fromSerial) – \(e.toSerial)",
                 "count": e.count.grouped, "by": e.by, "reason": e.reason ?? "", "at": ISO8601.local(e.at),
             ]
         }

@@ -56,7 +56,8 @@ struct StaffTokenController<Context: StaffIdentityContext> {
         case .locked(let until):
             let seconds = max(1, Int(until.timeIntervalSince(clock.now()).rounded(.up)))
             throw Problem(
-                .tooManyRequests, "account-locked", detail: "too many attempts from this client; try again after \(Timestamp.format(until))",
+                .tooManyRequests, "account-locked",
+                detail: "too many attempts from this client; try again after \(Timestamp.format(until))",
                 headers: [.retryAfter: String(seconds)])
         }
     }

@@ -72,6 +72,10 @@ enum Messages {
         "payment-declined": ("付款码支付未成功，未扣款", "The payment code was declined; nothing was taken"),
         "shift-has-pending-payments": ("还有付款码收款在等待顾客确认，请稍后再交班", "Payment-code sales still wait for the payer; close later"),
         "too-many-requests": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
+        "too-many-pending-orders": (
+            "该号码已有多笔待支付订单，请先完成支付或稍后再试", "This number already has unpaid orders waiting; pay one or try again later"
+        ),
+        "busy": ("服务器繁忙，请稍后再试", "The server is busy; try again shortly"),
         "service-unavailable": ("服务暂不可用", "Service unavailable"),
         "internal-error": ("服务器内部错误", "Internal server error"),
     ]

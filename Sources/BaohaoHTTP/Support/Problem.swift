@@ -171,6 +171,11 @@ extension Problem {
             self.init(
                 .tooManyRequests, error.code, detail: "too many failed attempts; try again in \(seconds) s",
                 extensions: ["retry_after": .int(seconds)], headers: [.retryAfter: String(seconds)])
+        case .tooManyPendingOrders(let seconds):
+            self.init(
+                .tooManyRequests, error.code,
+                detail: "this number already has unpaid orders waiting; pay or cancel one, or try again in \(seconds) s",
+                field: "msisdn", headers: [.retryAfter: String(seconds)])
         case .busy(let seconds):
             self.init(
                 .serviceUnavailable, error.code, detail: "the server is busy; try again in \(seconds) s",

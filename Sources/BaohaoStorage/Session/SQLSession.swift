@@ -200,10 +200,46 @@ struct SQLSession: StoreSession {
         return statuses
     }
 
-    func orders(lineID: String, limit: Int) async throws -> [RechargeOrder] {
-        try await db.raw(
-            "SELECT \(unsafeRaw: Self.orderColumns) FROM recharge_orders WHERE line_id = \(bind: lineID) ORDER BY created_at DESC, id DESC LIMIT \(unsafeRaw: String(limit))"
-        ).all().map(Self.order)
+    func orders(lineID: String, before: OrderCursor?, includeUnpaid: Bool, limit: Int) async throws -> [RechargeOrder] {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.orderColumns) FROM recharge_orders WHERE line_id = \(bind: lineID)"
+        if let before {
+            query +=
+                " AND (created_at < \(bind: before.createdAt.millis) OR (created_at = \(bind: before.createdAt.millis) AND id < \(bind: before.id)))"
+        }
+        if !includeUnpaid { query += " AND status NOT IN ('expired', 'cancelled', 'failed')" }
+        query += " ORDER BY created_at DESC, id DESC LIMIT \(unsafeRaw: String(max(0, limit)))"
+        return try await db.raw(query).all().map(Self.order)
+    }
+
+    func pendingOrders(lineID: String, at now: Date) async throws -> (count: Int, firstExpiry: Date?) {
+        let row = try await db.raw(
+            """
+            SELECT COUNT(*) AS n, MIN(expires_at) AS first FROM recharge_orders
+            WHERE line_id = \(bind: lineID) AND status = 'pending_payment' AND expires_at > \(bind: now.millis)
+            """
+        ).first()
+        let count = try row?.decode(column: "n", as: Int.self) ?? 0
+        let first = try row?.decode(column: "first", as: Int64?.self)
+        return (count, first.map { Date(millis: $0) })
+    }
+
+    func purgeUnpaidOrders(before: Date, limit: Int) async throws -> Int {
+        let ids = try await db.raw(
+            """
+            SELECT o.id FROM recharge_orders o
+            WHERE o.status IN ('expired', 'cancelled', 'failed') AND o.expires_at < \(bind: before.millis) AND o.channel = 'online'
+              AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id)
+              AND NOT EXISTS (SELECT 1 FROM payment_notifications n WHERE n.order_id = o.id)
+              AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.order_id = o.id)
+            ORDER BY o.expires_at LIMIT \(unsafeRaw: String(max(0, limit)))
+            """
+        ).all().map { try $0.decode(column: "id", as: String.self) }
+        guard !ids.isEmpty else { return 0 }
+        for table in ["payment_links", "reconciliations"] {
+            try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE order_id IN (\(binds: ids))").run()
+        }
+        try await db.raw("DELETE FROM recharge_orders WHERE id IN (\(binds: ids))").run()
+        return ids.count
     }
 
     func expireOrders(before: Date, limit: Int) async throws -> Int {

@@ -137,11 +137,41 @@ final class InMemorySession: StoreSession, @unchecked Sendable {
         }
     }
 
-    func orders(lineID: String, limit: Int) async throws -> [RechargeOrder] {
+    func orders(lineID: String, before: OrderCursor?, includeUnpaid: Bool, limit: Int) async throws -> [RechargeOrder] {
         look { t in
             Array(
-                t.orders.values.filter { $0.lineID == lineID }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+                t.orders.values.filter { order in
+                    guard order.lineID == lineID else { return false }
+                    if !includeUnpaid, [.expired, .cancelled, .failed].contains(order.status) { return false }
+                    guard let before else { return true }
+                    return (order.createdAt, order.id) < (before.createdAt, before.id)
+                }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
                     .prefix(max(limit, 0)))
+        }
+    }
+
+    func pendingOrders(lineID: String, at now: Date) async throws -> (count: Int, firstExpiry: Date?) {
+        look { t in
+            let pending = t.orders.values.filter { $0.lineID == lineID && $0.status == .pendingPayment && $0.expiresAt > now }
+            return (pending.count, pending.map(\.expiresAt).min())
+        }
+    }
+
+    func purgeUnpaidOrders(before: Date, limit: Int) async throws -> Int {
+        try mutate { t in
+            let referenced =
+                Set(t.payments.values.map(\.orderID)).union(t.notifications.compactMap(\.orderID))
+                .union(t.transfers.compactMap(\.orderID))
+            let due = t.orders.values.filter {
+                [.expired, .cancelled, .failed].contains($0.status) && $0.expiresAt < before && $0.channel == .online
+                    && !referenced.contains($0.id)
+            }.sorted { $0.expiresAt < $1.expiresAt }.prefix(max(limit, 0))
+            for order in due {
+                t.orders[order.id] = nil
+                t.paymentLinks[order.id] = nil
+                t.reconciliations[order.id] = nil
+            }
+            return due.count
         }
     }
 

@@ -17,6 +17,8 @@ struct OnlineRechargeController<Context: RequestContext> {
     let lookups: LookupLimits
     /// Waiting payers' live updates, one reader for all.
     let watch: OrderWatch
+    /// Orders per client address.
+    let orderLimits: OrderCreationLimits
 
     func addRoutes(to router: Router<Context>) {
         router.get("/v1/lines/:msisdn/confirm", use: confirm)
@@ -145,6 +147,7 @@ struct OnlineRechargeController<Context: RequestContext> {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> JSONResponse<OrderRepresentation> {
         let key = try request.idempotencyKey
+        try orderLimits.check(request, context: context)
         let body = try await request.decodeJSON(CreateBody.self)
         guard let channel = Channel(rawValue: body.channel), channel == .online else {
             throw Problem(.unprocessableContent, "validation-error", detail: "only online is accepted here", field: "channel")
