@@ -84,7 +84,8 @@ def free_port():
 class Server:
     """A real `baohao serve` process on 127.0.0.1."""
 
-    def __init__(self, data_dir, database_url=None, env=None, args=None):
+    def __init__(self, data_dir, database_url=None, env=None, args=None, preexec=None):
+        self.preexec = preexec
         self.data_dir = data_dir
         self.database_url = database_url
         self.extra_env = env or {}
@@ -108,7 +109,7 @@ class Server:
             args += ["--database-url", self.database_url]
         args += self.extra_args
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
-        self.proc = subprocess.Popen(args, env=env, stdout=self.log, stderr=self.log)
+        self.proc = subprocess.Popen(args, env=env, stdout=self.log, stderr=self.log, preexec_fn=self.preexec)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:

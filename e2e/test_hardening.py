@@ -263,21 +263,9 @@ def test_the_connection_budget_must_fit_the_file_descriptor_limit(tmp_path):
     assert refused.returncode != 0, refused.stderr
     assert "BAOHAO_MAX_CONNECTIONS=4096 needs" in refused.stderr and "ulimit -n" in refused.stderr, refused.stderr
 
-    server = Server(str(tmp_path / "fits"))
+    server = Server(str(tmp_path / "fits"), preexec=limited)
     (tmp_path / "fits").mkdir()
-    server_env_start = Server.start
-
-    def start_limited(self):
-        real_popen = subprocess.Popen
-
-        def popen(*args, **kwargs):
-            return real_popen(*args, preexec_fn=limited, **kwargs)
-        subprocess.Popen = popen
-        try:
-            server_env_start(self)
-        finally:
-            subprocess.Popen = real_popen
-    start_limited(server)
+    server.start()
     try:
         assert server.request("GET", "/healthz")[0] == 200
     finally:
@@ -453,3 +441,150 @@ def test_anonymous_orders_are_limited_per_number_and_per_client(tmp_path):
         assert status == 429 and problem["type"].endswith("/too-many-requests") and int(headers["Retry-After"]) >= 1, problem
     finally:
         server.stop()
+
+
+class _Proxy:
+    """A TCP relay to PostgreSQL that can be cut and restored: the database 'goes down' for this
+    server only, not for the other tests sharing it."""
+
+    def __init__(self, target_host, target_port):
+        import socket
+        self.target = (target_host, target_port)
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.listener = None
+        self.sockets = []
+
+    def start(self):
+        import socket
+        import threading
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(64)
+        listener = self.listener
+
+        def pump(source, sink):
+            try:
+                while data := source.recv(65536):
+                    sink.sendall(data)
+            except OSError:
+                pass
+            for sock in (source, sink):
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+
+        def accept():
+            while True:
+                try:
+                    client, _ = listener.accept()
+                except OSError:
+                    return
+                upstream = socket.create_connection(self.target)
+                self.sockets += [client, upstream]
+                threading.Thread(target=pump, args=(client, upstream), daemon=True).start()
+                threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
+        threading.Thread(target=accept, daemon=True).start()
+
+    def cut(self):
+        import socket
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept; close alone does not
+        except OSError:
+            pass
+        self.listener.close()
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            except OSError:
+                pass
+        self.sockets = []
+
+
+def test_postgres_down_answers_503_within_the_deadline_and_ready_recovers(tmp_path, postgres_url):
+    """With PostgreSQL unreachable, `/readyz` and a request that needs the database answer 503 with
+    Retry-After within the 2 s deadline (before: the first /readyz blocked 67 s and requests
+    answered 500 after up to 27 s); when it is back, `/readyz` is 200 again."""
+    import time
+    import urllib.parse
+    database_url = postgres_url
+    url = urllib.parse.urlsplit(database_url)
+    proxy = _Proxy(url.hostname, url.port)
+    proxy.start()
+    proxied = database_url.replace(f"{url.hostname}:{url.port}", f"127.0.0.1:{proxy.port}")
+    server = Server(str(tmp_path), proxied, env={"BAOHAO_DB_TIMEOUT_SECONDS": "2"})
+    server.start()
+    try:
+        assert server.request("GET", "/readyz")[0] == 200
+        proxy.cut()
+        for path in ("/readyz", "/v1/lines/13800138000/confirm"):
+            started = time.monotonic()
+            status, headers, body = get(server, path)
+            elapsed = time.monotonic() - started
+            print(f"postgres down: {path} answered {status} in {elapsed:.2f} s")
+            assert status == 503 and int(headers["Retry-After"]) >= 1, (path, status, body)
+            assert elapsed <= 4.5, (path, elapsed)
+        proxy.start()
+        deadline = time.monotonic() + 30
+        while server.request("GET", "/readyz")[0] != 200:
+            assert time.monotonic() < deadline, "never ready again"
+            time.sleep(0.5)
+    finally:
+        server.stop()
+        proxy.cut()
+
+
+def test_a_full_disk_answers_503_and_readyz_says_so(tmp_path):
+    """SQLite on a disk that takes no more bytes (a file-size limit on the server): writes answer
+    503 with Retry-After, not 500, and `/readyz` is 503 although reads still work (before: 500s
+    while /readyz stayed 200); with room again, both recover."""
+    import json
+    import os
+    import resource
+    first = Server(str(tmp_path))
+    first.start()
+    assert first.admin("POST", "/v1/admin/plans", {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}})[0] == 201
+    assert first.admin("POST", "/v1/admin/lines", {"msisdn": "13800138000", "plan": "KEEP5", "holder_name": "张三"})[0] == 201
+    first.stop()
+    used = sum(os.path.getsize(tmp_path / name) for name in os.listdir(tmp_path) if name.startswith("baohao.sqlite"))
+    limit = used + 200 * 1024
+
+    def capped():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    server = Server(str(tmp_path), preexec=capped)
+    server.start()
+    try:
+        statuses = []
+        for i in range(2000):
+            body = {"msisdn": "13800138000", "amount": {"amount": 5000, "currency": "CNY"}, "channel": "online", "payment_method": "sandbox"}
+            status, reply = server.request("POST", "/v1/recharges", json.dumps(body).encode(), {"Idempotency-Key": f"disk-full-{i:05d}",
+                                                                                                 "Content-Type": "application/json"})
+            statuses.append(status)
+            if status != 201:
+                break
+        assert statuses[-1] == 503, statuses[-5:]
+        assert 500 not in statuses
+        status, headers, _ = get(server, "/readyz")
+        assert status == 503 and headers["Retry-After"] == "5"
+        assert server.request("GET", "/v1/lines/13800138000/confirm")[0] == 200  # reads still work
+        resource.prlimit(server.proc.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        # Ready again once no write has failed for 10 s.
+        import time
+        deadline = time.monotonic() + 20
+        while get(server, "/readyz")[0] != 200:
+            assert time.monotonic() < deadline, "never ready again"
+            time.sleep(0.5)
+        body = {"msisdn": "13800138000", "amount": {"amount": 5000, "currency": "CNY"}, "channel": "online", "payment_method": "sandbox"}
+        assert server.request("POST", "/v1/recharges", json.dumps(body).encode(), {"Idempotency-Key": "disk-full-after",
+                                                                                    "Content-Type": "application/json"})[0] == 201
+    finally:
+        server.stop()
+    from conftest import cli
+    verified = cli(server, "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr

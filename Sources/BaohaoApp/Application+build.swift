@@ -119,7 +119,8 @@ public func buildApplication(
 
     let store = try await StoreFactory.open(
         databaseURL: config.databaseURL, dataDirectory: config.dataDirectory, maximumConnections: config.databaseConnections,
-        runsClients: false, logger: logger)
+        runsClients: false, deadline: .seconds(try config.seconds("BAOHAO_DB_TIMEOUT_SECONDS", default: 10, range: 1...300)),
+        logger: logger)
     let pools = (store as? PostgresStore)?.clientServices ?? []
     var gateway: SandboxGateway? = nil
     if let sandboxSecret {

@@ -21,7 +21,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     router.add(middleware: SecurityHeadersMiddleware(https: services.publicBaseURL.lowercased().hasPrefix("https://")))
     router.add(middleware: ProblemMiddleware(methods: methods))
     HealthController(
-        metrics: services.metrics, store: services.store, metricsToken: services.metricsToken, adminToken: services.adminToken
+        metrics: services.metrics, store: services.store, clock: services.clock, metricsToken: services.metricsToken, adminToken: services.adminToken
     ).addRoutes(to: router)
     OnlineRechargeController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,

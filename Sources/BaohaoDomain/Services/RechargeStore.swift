@@ -25,6 +25,9 @@ public protocol RechargeStore: Sendable {
 
     /// Succeeds when the database answers.
     func ping() async throws
+    /// Succeeds when the database takes a write (one row of its own): a full or read-only disk
+    /// answers reads but not this.
+    func probeWrite(at now: Date) async throws
 
     /// Closes connections. No call may follow.
     func shutdown() async throws
@@ -101,4 +104,7 @@ public enum StoreError: Error, Equatable, Sendable {
     /// The database did not answer in time; the write may or may not have happened, and is safe
     /// to retry because every write Baohao retries is idempotent.
     case timedOut
+    /// The database cannot be reached or cannot write (PostgreSQL down, a full or read-only
+    /// disk); nothing was written. Try again later.
+    case unavailable(String)
 }

@@ -2,13 +2,15 @@ import BaohaoDomain
 import Foundation
 import Hummingbird
 
-/// `/healthz` (process up), `/readyz` (database answers), `/metrics` (Prometheus), `/openapi.yaml`.
+/// `/healthz` (process up), `/readyz` (the database answers and takes a write), `/metrics`
+/// (Prometheus), `/openapi.yaml`.
 ///
 /// `/metrics` shows recharge totals, so it answers only `Authorization: Bearer` with
 /// `BAOHAO_METRICS_TOKEN` (for the scraper) or the admin token; 401 otherwise.
 struct HealthController<Context: RequestContext> {
     let metrics: BaohaoMetrics
     let store: any RechargeStore
+    let clock: any WallClock
     let metricsToken: String?
     let adminToken: String?
 
@@ -22,11 +24,19 @@ struct HealthController<Context: RequestContext> {
     @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
         do {
             try await self.store.ping()
+            try await self.store.probeWrite(at: clock.now())
             return try JSONResponse(["status": "ready"]).response(from: request, context: context)
         } catch {
-            context.logger.warning("database not reachable")
-            return Problem(.serviceUnavailable, "service-unavailable", detail: "database not reachable").response(
+            let reason =
+                switch error {
+                case StoreError.unavailable(let reason): reason
+                default: String(describing: type(of: error))
+                }
+            context.logger.warning("not ready: the database cannot be used", metadata: ["reason": "\(reason)"])
+            var response = Problem(.serviceUnavailable, "service-unavailable", detail: "the database cannot be used now").response(
                 language: request.language)
+            response.headers[.retryAfter] = "5"
+            return response
         }
     }
 

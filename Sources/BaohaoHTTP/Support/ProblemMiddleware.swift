@@ -28,6 +28,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             response = methodNotAllowed(request, language: language)
         } catch let error as HTTPError {
             response = Self.problem(for: error).response(language: language)
+        } catch StoreError.unavailable(let reason) {
+            context.logger.warning("database unavailable", metadata: ["reason": "\(reason)", "route": "\(context.endpointPath ?? "-")"])
+            response = Self.databaseUnavailable.response(language: language)
+        } catch StoreError.timedOut {
+            context.logger.warning("database timed out", metadata: ["route": "\(context.endpointPath ?? "-")"])
+            response = Self.databaseUnavailable.response(language: language)
         } catch is HTTPParserError {
             // A body the HTTP parser refused (a malformed chunk, say) is the client's error.
             response = Problem(.badRequest, "malformed-request", detail: "the request could not be parsed").response(language: language)
@@ -55,6 +61,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         var reply = Problem(.methodNotAllowed, "method-not-allowed").response(language: language)
         reply.headers[.allow] = allowed.joined(separator: ", ")
         return reply
+    }
+
+    /// The database cannot be used now (down, unreachable, disk full): try again shortly.
+    static var databaseUnavailable: Problem {
+        Problem(
+            .serviceUnavailable, "service-unavailable", detail: "the database is unavailable; try again shortly",
+            headers: [.retryAfter: "5"])
     }
 
     static func problem(for error: HTTPError) -> Problem {

@@ -22,6 +22,10 @@ public final class PostgresStore: RechargeStore {
     let runTasks: [Task<Void, Never>]
     let logger: Logger
     let queue: GroupCommitQueue
+    /// Longest a read, write or ping waits for a connection and its answer.
+    let deadline: Duration
+    /// Writes that failed because the database could not take them (for `/readyz`).
+    let failures = WriteFailures()
     /// Batches of payment applications in flight at once. One: each checked batch is only two
     /// round trips, and callers that arrive meanwhile gather into the next, larger batch; two or
     /// four in flight made smaller batches and were 15–40 % slower at 8 clients (BENCHMARKS.md). A
@@ -36,9 +40,10 @@ public final class PostgresStore: RechargeStore {
     /// until ``shutdown()``. Without it the pools are ``clientServices`` for a service group to run
     /// and to stop on graceful shutdown, after everything listed after them (`baohao serve`);
     /// nothing may use the store before the group runs.
-    public static func open(url: String, maximumConnections: Int = 20, runsClients: Bool = true, logger: Logger) async throws
-        -> PostgresStore
-    {
+    public static func open(
+        url: String, maximumConnections: Int = 20, runsClients: Bool = true, deadline: Duration = StoreAvailability.defaultDeadline,
+        logger: Logger
+    ) async throws -> PostgresStore {
         let settings = try URLSettings(url: url)
         var configuration = configuration(settings)
         // Migrations run on a connection of their own, before the pools exist: a pool leased
@@ -48,13 +53,14 @@ public final class PostgresStore: RechargeStore {
         }
         configuration.options.maximumConnections = maximumConnections
         configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = min(deadline, .seconds(5))
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         var batchConfiguration = configuration
         batchConfiguration.options.maximumConnections = batchesInFlight * 2 + 2
         batchConfiguration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         let batchClient = PostgresClient(configuration: batchConfiguration, backgroundLogger: logger)
         let runTasks = runsClients ? [await running(client), await running(batchClient)] : []
-        return PostgresStore(client: client, batchClient: batchClient, runTasks: runTasks, logger: logger)
+        return PostgresStore(client: client, batchClient: batchClient, runTasks: runTasks, deadline: deadline, logger: logger)
     }
 
     /// Starts `client.run()` and returns once its task has begun, so that a lease right after
@@ -90,7 +96,8 @@ public final class PostgresStore: RechargeStore {
         }
     }
 
-    private init(client: PostgresClient, batchClient: PostgresClient, runTasks: [Task<Void, Never>], logger: Logger) {
+    private init(client: PostgresClient, batchClient: PostgresClient, runTasks: [Task<Void, Never>], deadline: Duration, logger: Logger) {
+        self.deadline = deadline
         self.client = client
         self.batchClient = batchClient
         self.logger = logger
@@ -109,7 +116,7 @@ public final class PostgresStore: RechargeStore {
     public func credit<T: Sendable>(
         _ key: PaymentKey, _ decide: @escaping @Sendable (CreditSnapshot) throws -> (T, CreditChanges)
     ) async throws -> T {
-        try await queue.submitCredit(key, decide)
+        do { return try await queue.submitCredit(key, decide) } catch { throw failures.classified(error) }
     }
 
     /// What a `postgres://` or `postgresql://` URL names; `sslmode=require` asks for TLS.
@@ -172,22 +179,30 @@ public final class PostgresStore: RechargeStore {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await SQLTransaction.run(
-                on: connection.sql(), kind: .postgres, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        let client = self.client
+        return try await StoreAvailability.bounded(deadline) {
+            try await client.withConnection { connection in
+                try await SQLTransaction.run(
+                    on: connection.sql(), kind: .postgres, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+            }
         }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
         var attempt = 0
+        let client = self.client
         while true {
             do {
-                return try await client.withConnection { connection in
-                    try await SQLTransaction.run(on: connection.sql(), kind: .postgres, begin: "BEGIN", body)
+                return try await StoreAvailability.bounded(deadline) {
+                    try await client.withConnection { connection in
+                        try await SQLTransaction.run(on: connection.sql(), kind: .postgres, begin: "BEGIN", body)
+                    }
                 }
             } catch let error as PSQLError where attempt < Self.maximumRetries && Self.isRetryable(error) {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 * attempt))))
+            } catch {
+                throw failures.classified(error)
             }
         }
     }
@@ -203,9 +218,22 @@ public final class PostgresStore: RechargeStore {
     }
 
     public func ping() async throws {
-        try await client.withConnection { connection in
-            _ = try await connection.sql().raw("SELECT 1 AS one").all()
+        let client = self.client
+        try await StoreAvailability.bounded(deadline) {
+            try await client.withConnection { connection in
+                _ = try await connection.sql().raw("SELECT 1 AS one").all()
+            }
         }
+    }
+
+    public func probeWrite(at now: Date) async throws {
+        let client = self.client
+        try await StoreAvailability.bounded(deadline) {
+            try await client.withConnection { connection in
+                try await connection.sql().raw(HealthProbe.statement(now)).run()
+            }
+        }
+        try failures.checkRecent()
     }
 
     /// The connection pools as services, when the store was opened without `runsClients`: a

@@ -13,6 +13,8 @@ public final class SQLiteStore: RechargeStore {
     let writer: SQLiteDirectDatabase
     let readers: ReaderPool
     let queue: GroupCommitQueue
+    /// Writes that failed because the database could not take them (for `/readyz`).
+    let failures = WriteFailures()
     /// WAL pages after which the writer's commit copies them back into the database file.
     static let walAutocheckpointPages = 10_000
     let logger: Logger
@@ -49,7 +51,9 @@ public final class SQLiteStore: RechargeStore {
     private init(writer: SQLiteDirectDatabase, readers: ReaderPool, logger: Logger) {
         self.writer = writer
         self.readers = readers
-        self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1, clock: ContinuousClock(), logger: logger) { body in try await writer.onThread(body) }
+        self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1, clock: ContinuousClock(), logger: logger) { body in
+            try await writer.onThread(body)
+        }
         self.logger = logger
     }
 
@@ -62,11 +66,13 @@ public final class SQLiteStore: RechargeStore {
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
         let reader = await readers.take()
         defer { Task { await readers.give(reader) } }
-        return try await reader.onThread { db in try await SQLTransaction.run(on: db, kind: .sqlite, begin: "BEGIN", body) }
+        do {
+            return try await reader.onThread { db in try await SQLTransaction.run(on: db, kind: .sqlite, begin: "BEGIN", body) }
+        } catch { throw StoreAvailability.classified(error) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
-        try await queue.submit(body)
+        do { return try await queue.submit(body) } catch { throw failures.classified(error) }
     }
 
     /// Applies pending migrations; returns the versions applied (none when up to date).
@@ -77,11 +83,20 @@ public final class SQLiteStore: RechargeStore {
     public func credit<T: Sendable>(
         _ key: PaymentKey, _ decide: @escaping @Sendable (CreditSnapshot) throws -> (T, CreditChanges)
     ) async throws -> T {
-        try await queue.submitCredit(key, decide)
+        do { return try await queue.submitCredit(key, decide) } catch { throw failures.classified(error) }
     }
 
     public func ping() async throws {
-        _ = try await writer.onThread { try await $0.raw("SELECT 1 AS one").all() }
+        do { _ = try await writer.onThread { try await $0.raw("SELECT 1 AS one").all() } } catch {
+            throw StoreAvailability.classified(error)
+        }
+    }
+
+    public func probeWrite(at now: Date) async throws {
+        do { try await queue.exclusive { db in try await db.raw(HealthProbe.statement(now)).run() } } catch {
+            throw failures.classified(error)
+        }
+        try failures.checkRecent()
     }
 
     public func shutdown() async throws {

@@ -50,6 +50,8 @@ public final class InMemoryStore: BaohaoDatabase {
 
     public func ping() async throws {}
 
+    public func probeWrite(at now: Date) async throws {}
+
     public func shutdown() async throws {}
 
     // MARK: Channel policies
