@@ -131,6 +131,7 @@ public func buildApplication(
             clock: clock, logger: logger)
     }
     let hashing = ThreadPoolHashing()
+    let codeSender = messaging.textSender.map { QueuedTextSender($0, logger: logger, registry: registry) }
     let services = AppServices(
         store: store, clock: clock, payments: PaymentProviderRegistry(providers), sandboxGateway: gateway, adminToken: adminToken,
         publicBaseURL: baseURL, orderTimeToLive: TimeInterval(config.orderTimeToLiveMinutes * 60),
@@ -138,7 +139,7 @@ public func buildApplication(
             name: environment["BAOHAO_MERCHANT_NAME"] ?? "保号 Baohao", supportLine: environment["BAOHAO_SUPPORT_LINE"] ?? "—"),
         reconciliationPolicy: ReconciliationPolicy(firstAskAfter: TimeInterval(firstAsk)), registry: registry, policies: policies,
         reminderSenders: messaging.senders, defaultReminderChannels: messaging.defaultChannels,
-        smsCallbackSecret: messaging.smsCallbackSecret, codeSender: messaging.textSender, hashing: hashing,
+        smsCallbackSecret: messaging.smsCallbackSecret, codeSender: codeSender, hashing: hashing,
         trustedProxies: ClientAddress.trustedProxies(from: environment["BAOHAO_TRUSTED_PROXIES"]), idHashKey: idHashKey,
         counterRealNameRequired: realName == "required", twilioAuthToken: twilioAuthToken,
         twilioPaymentConnector: environment["BAOHAO_TWILIO_PAY_CONNECTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "Default",
@@ -166,6 +167,7 @@ public func buildApplication(
         ]
     resources.append(CloseOnShutdown("partner callbacks' HTTP client", logger: logger) { await callbackTransport.shutdown() })
     resources.append(CloseOnShutdown("password hashing threads", logger: logger) { try await hashing.shutdown() })
+    if let codeSender { resources.append(CloseOnShutdown("sign-in code queue", logger: logger) { await codeSender.shutdown() }) }
     if let gateway { resources.append(CloseOnShutdown("sandbox deliveries", logger: logger) { await gateway.shutdown() }) }
     if let fastAGIPort {
         let host = config.fastAGIHost

@@ -88,8 +88,12 @@ public struct KannelSMSSender: ReminderSender, TextMessageSender {
         let response: URLResponse
         do {
             (data, response) = try await URLSession.shared.data(for: request)
+        } catch let error as URLError {
+            // The code only: the error's description names the URL, which carries the password.
+            throw ReminderSendError(
+                permanent: false, detail: "kannel unreachable: URLError \(error.code.rawValue) (\(Self.name(error.code)))")
         } catch {
-            throw ReminderSendError(permanent: false, detail: "kannel unreachable")
+            throw ReminderSendError(permanent: false, detail: "kannel unreachable: \(String(describing: type(of: error)))")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let answer = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -100,6 +104,19 @@ public struct KannelSMSSender: ReminderSender, TextMessageSender {
             throw ReminderSendError(permanent: status != 408 && status != 429, detail: "kannel \(status): \(answer.prefix(80))")
         default:
             throw ReminderSendError(permanent: false, detail: "kannel \(status): \(answer.prefix(80))")
+        }
+    }
+
+    /// A readable name for the transport failures a gateway shows.
+    static func name(_ code: URLError.Code) -> String {
+        switch code {
+        case .timedOut: "timed out"
+        case .cannotConnectToHost: "connection refused"
+        case .cannotFindHost, .dnsLookupFailed: "host not found"
+        case .networkConnectionLost: "connection lost"
+        case .notConnectedToInternet: "no network"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate: "TLS failed"
+        default: "transport error"
         }
     }
 }
