@@ -24,7 +24,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import Server, get_status, signed_notification
+from conftest import Server, get_status, navigates, signed_notification
 from kannel import Kannel, wait_for
 from test_portal_browser import browser, page_checks, shot
 
@@ -166,6 +166,18 @@ def test_sign_in_add_a_number_and_see_only_your_own(world):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(feed_url[:-4] + "AAAA")
         assert refused.value.code == 404
+        # A new link: the old one stops working at once.
+        navigates(driver, lambda: driver.find_element(By.ID, "calendar-rotate").click())
+        assert driver.find_element(By.ID, "calendar-rotated").text.startswith("日历链接已更换")
+        driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "sign-out"))
+        shot(driver, "account-calendar-phone")
+        rotated_url = driver.find_element(By.ID, "calendar").get_attribute("href")
+        assert rotated_url != feed_url
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(feed_url)
+        assert refused.value.code == 404
+        with urllib.request.urlopen(rotated_url) as resp:
+            assert resp.status == 200
 
         # Desktop width, English, the same session: the dashboard.
         desktop = browser(1280, 900)
@@ -181,8 +193,13 @@ def test_sign_in_add_a_number_and_see_only_your_own(world):
 
         # Sign out: the old cookie no longer opens anything.
         old_cookie = session["value"]
+        driver.get(server.base + "/me")
+        driver.find_element(By.ID, "sign-out-calendar").click()  # and turn the calendar link off
         driver.find_element(By.ID, "sign-out").click()
         wait.until(EC.url_matches(r"/$"))
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(rotated_url)
+        assert refused.value.code == 404
         status, location, _ = get_status(server, "/me", f"bh_session={old_cookie}")
         assert status == 303 and location == "/signin"
 

@@ -8,7 +8,7 @@ public protocol SubscriberRows: Sendable {
     func insertSubscriberAccount(_ account: SubscriberAccount) async throws
     func subscriberAccount(id: String) async throws -> SubscriberAccount?
     func subscriberAccount(calendarKey: String) async throws -> SubscriberAccount?
-    func setCalendarKey(accountID: String, key: String) async throws
+    func setCalendarKey(accountID: String, key: String?) async throws
     /// Links a line to an account (moving it from any other account).
     func linkNumber(lineID: String, accountID: String, at: Date) async throws
     func accountID(lineID: String) async throws -> String?

@@ -206,6 +206,21 @@ public struct SubscriberService: Sendable {
         }
     }
 
+    /// A new calendar feed key: the old link stops working at once.
+    public func rotateCalendarKey(accountID: String) async throws -> String {
+        let key = SessionToken.make(byteCount: 24)
+        try await store.write { session in
+            guard try await session.subscriberAccount(id: accountID) != nil else { throw DomainError.lineNotFound }
+            try await session.setCalendarKey(accountID: accountID, key: key)
+        }
+        return key
+    }
+
+    /// Ends the calendar feed: the link stops working; the next visit to the account makes a new one.
+    public func revokeCalendarKey(accountID: String) async throws {
+        try await store.write { try await $0.setCalendarKey(accountID: accountID, key: nil) }
+    }
+
     /// The account a calendar feed key belongs to.
     public func account(calendarKey key: String) async throws -> SubscriberAccount? {
         guard key.count == 32 else { return nil }

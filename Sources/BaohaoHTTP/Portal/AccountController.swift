@@ -24,8 +24,18 @@ struct AccountController<Context: BrowserSessionContext> {
             .post("/me/lines/:id/reminders", use: saveReminders)
             .get("/me/orders/:id/refund", use: refundForm)
             .post("/me/orders/:id/refund", use: requestRefund)
+            .post("/me/calendar/rotate", use: rotateCalendar)
         // The key in the URL is the only credential: calendar apps send no cookies.
         router.get("/me/calendar.ics", use: calendar)
+    }
+
+    /// A new calendar link; the old one stops working (a link shared by mistake, a lost phone).
+    @Sendable func rotateCalendar(_ request: Request, context: Context) async throws -> Response {
+        let session = try context.signedInSubscriber
+        let form = FormDecoding.decode(String(decoding: try await request.bodyBytes(limit: 1024), as: UTF8.self))
+        guard CSRFToken.isValid(request, form: form) else { return try SignInController<Context>.expiredPage(request, context: context) }
+        _ = try await self.subscribers.rotateCalendarKey(accountID: session.accountID)
+        return Response(status: .seeOther, headers: [.location: "/me?calendar=rotated"])
     }
 
     func assessment(_ line: Line) -> RetentionAssessment {
@@ -74,6 +84,11 @@ struct AccountController<Context: BrowserSessionContext> {
             "calendar": language == .zh ? "订阅截止日日历（.ics）" : "Subscribe to deadlines (.ics)",
             "calendarHref": "/me/calendar.ics?key=\(key)",
             "signOut": language == .zh ? "退出登录" : "Sign out",
+            "calendarRotate": language == .zh ? "更换日历链接（旧链接立即失效）" : "New calendar link (the old one stops working)",
+            "signOutCalendar": language == .zh ? "同时停用日历订阅链接" : "Also turn off the calendar link",
+            "calendarRotated": request.uri.queryParameters.get("calendar") == "rotated"
+                ? (language == .zh ? "日历链接已更换，请在日历应用中重新订阅。" : "The calendar link is new: subscribe again in your calendar app.") as Any
+                : false,
         ]
         return try page(
             request, context: context, title: language == .zh ? "保号 · 我的号码" : "Baohao · My numbers", template: AccountTemplates.dashboard,

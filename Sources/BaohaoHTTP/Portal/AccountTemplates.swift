@@ -56,7 +56,11 @@ enum AccountTemplates {
             <div class="card">
             <p><a class="button" href="/me/add" id="add-number">{{add}}</a></p>
             <p><a href="{{calendarHref}}" id="calendar">{{calendar}}</a></p>
-            <form method="post" action="/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="sign-out">{{signOut}}</button></form>
+            {{#calendarRotated}}<p class="note" role="status" id="calendar-rotated">{{calendarRotated}}</p>{{/calendarRotated}}
+            <form method="post" action="/me/calendar/rotate"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="calendar-rotate">{{calendarRotate}}</button></form>
+            <form method="post" action="/signout"><input type="hidden" name="csrf" value="{{csrf}}">
+            <label><input type="checkbox" name="calendar" value="revoke" id="sign-out-calendar"> {{signOutCalendar}}</label>
+            <button type="submit" class="secondary" id="sign-out">{{signOut}}</button></form>
             </div>
             """)
 

@@ -188,7 +188,12 @@ struct SignInController<Context: BrowserSessionContext> {
     @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
         let form = FormDecoding.decode(String(decoding: try await request.bodyBytes(limit: 1024), as: UTF8.self))
         guard CSRFToken.isValid(request, form: form) else { return try Self.expiredPage(request, context: context) }
-        if let token = request.cookies[Self.sessionCookie]?.value { try await self.subscribers.signOut(token: token) }
+        if let token = request.cookies[Self.sessionCookie]?.value {
+            if form["calendar"] == "revoke", let session = try await self.subscribers.authenticate(token: token) {
+                try await self.subscribers.revokeCalendarKey(accountID: session.accountID)
+            }
+            try await self.subscribers.signOut(token: token)
+        }
         var response = Response(status: .seeOther, headers: [.location: "/"])
         response.setCookie(
             Cookie(

@@ -28,7 +28,7 @@ extension SQLSession {
             .map(Self.subscriberAccount)
     }
 
-    func setCalendarKey(accountID: String, key: String) async throws {
+    func setCalendarKey(accountID: String, key: String?) async throws {
         try await db.raw("UPDATE subscriber_accounts SET calendar_key = \(bind: key) WHERE id = \(bind: accountID)").run()
     }
 

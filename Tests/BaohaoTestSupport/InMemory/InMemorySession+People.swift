@@ -20,9 +20,9 @@ extension InMemorySession {
         look { $0.subscriberAccounts.values.first { $0.calendarKey == calendarKey } }
     }
 
-    func setCalendarKey(accountID: String, key: String) async throws {
+    func setCalendarKey(accountID: String, key: String?) async throws {
         try mutate { t in
-            if t.subscriberAccounts.values.contains(where: { $0.calendarKey == key && $0.id != accountID }) {
+            if let key, t.subscriberAccounts.values.contains(where: { $0.calendarKey == key && $0.id != accountID }) {
                 throw StoreError.duplicate("subscriber_accounts.calendar_key")
             }
             t.subscriberAccounts[accountID]?.calendarKey = key
