@@ -102,7 +102,9 @@ class Server:
         env = dict(os.environ, BAOHAO_SANDBOX_SECRET=SANDBOX_SECRET, BAOHAO_SANDBOX_ENABLED="1", BAOHAO_SANDBOX_WITH_REAL_PROVIDERS="1",
                    BAOHAO_ADMIN_TOKEN=ADMIN_TOKEN, LOG_LEVEL="info",
                    # Tests order many times for one number from one address; test_hardening sets the limits.
-                   BAOHAO_PENDING_ORDERS_PER_NUMBER="0", BAOHAO_ORDERS_PER_ADDRESS_PER_HOUR="100000000")
+                   BAOHAO_PENDING_ORDERS_PER_NUMBER="0", BAOHAO_ORDERS_PER_ADDRESS_PER_HOUR="100000000",
+                   # Console tests sign administrators in with a password; test_staff_two_factor runs the default.
+                   BAOHAO_ADMIN_2FA="optional")
         env.update(self.extra_env)
         args = [BIN, "serve", "--port", str(self.port), "--data-dir", self.data_dir]
         if self.database_url:

@@ -92,6 +92,16 @@ public func buildApplication(
     if let fastAGIPort, !(0...65535).contains(fastAGIPort) { throw AppConfigurationError("--fastagi-port must be 0–65535") }
     let twilioAuthToken = try readSecretFile(environment, "BAOHAO_TWILIO_AUTH_TOKEN_FILE")
     let (partnerSecrets, createdKey) = try PartnerSecretsKey.load(environment: environment, dataDirectory: config.dataDirectory)
+    let (staffTwoFactorBox, createdTwoFactorKey) = try StaffTwoFactorKey.load(
+        environment: environment, dataDirectory: config.dataDirectory)
+    if let createdTwoFactorKey {
+        logger.notice("staff two-factor key created", metadata: ["path": "\(createdTwoFactorKey)", "hint": "back it up with the database"])
+    }
+    let adminTwoFactor = environment["BAOHAO_ADMIN_2FA"].flatMap { $0.isEmpty ? nil : $0 } ?? "required"
+    guard ["required", "optional"].contains(adminTwoFactor) else {
+        throw AppConfigurationError("BAOHAO_ADMIN_2FA must be required or optional")
+    }
+    if adminTwoFactor == "optional" { logger.warning("BAOHAO_ADMIN_2FA=optional: administrators may sign in with a password alone") }
     if let createdKey {
         logger.notice(
             "partner secrets key created",
@@ -154,6 +164,7 @@ public func buildApplication(
         lookupGlobalPerSecond: try config.count("BAOHAO_CONFIRM_GLOBAL_PER_SECOND", default: 2_000, range: 1...10_000_000),
         orderWatchLimits: try config.orderWatchLimits(),
         ordersPerAddressPerHour: try config.count("BAOHAO_ORDERS_PER_ADDRESS_PER_HOUR", default: 60, range: 1...100_000_000),
+        staffTwoFactorBox: staffTwoFactorBox, adminsNeedTwoFactor: adminTwoFactor == "required",
         pendingOrdersPerNumber: try config.pendingOrdersPerNumber())
     for sender in messaging.senders { logger.info("reminder channel enabled", metadata: ["channel": "\(sender.channel.rawValue)"]) }
     if providers.isEmpty { logger.warning("no payment provider is enabled: recharges cannot be paid") }

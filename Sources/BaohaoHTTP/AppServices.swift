@@ -107,6 +107,7 @@ public struct AppServices: Sendable {
         voucherLimits: VoucherThrottle.Limits = .standard, ussdSecret: String? = nil, ussdAllowedIPs: Set<String> = [],
         metricsToken: String? = nil, lookupPerAddressPerMinute: Int = 60, lookupGlobalPerSecond: Int = 2_000,
         orderWatchLimits: OrderWatch.Limits = OrderWatch.Limits(), ordersPerAddressPerHour: Int? = nil,
+        staffTwoFactorBox: PartnerSecretBox? = nil, adminsNeedTwoFactor: Bool = false,
         pendingOrdersPerNumber: Int? = nil
     ) {
         self.ordersPerAddressPerHour = ordersPerAddressPerHour
@@ -125,7 +126,9 @@ public struct AppServices: Sendable {
         self.outlets = OutletService(store: store, clock: clock)
         self.shifts = ShiftService(store: store, clock: clock)
         self.receipts = ReceiptService(store: store, clock: clock)
-        self.staff = StaffService(store: store, hasher: passwordHasher, clock: clock, book: policies, hashing: hashing)
+        self.staff = StaffService(
+            store: store, hasher: passwordHasher, clock: clock, book: policies, hashing: hashing, twoFactorBox: staffTwoFactorBox,
+            adminsNeedTwoFactor: adminsNeedTwoFactor)
         self.retention = RetentionService(store: store, clock: clock, book: policies, defaultChannels: defaultReminderChannels)
         let reminders = ReminderService(store: store, clock: clock, book: policies, senders: reminderSenders)
         self.reminders = reminders

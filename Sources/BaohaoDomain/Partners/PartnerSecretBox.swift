@@ -12,13 +12,14 @@ public struct PartnerSecretBox: Sendable {
     /// Which key this is, as sealed texts name it.
     public let fingerprint: String
 
-    /// A box for key material of at least 32 bytes (it is run through HKDF-SHA256).
-    public init(keyMaterial: Data) throws(ValidationError) {
+    /// A box for key material of at least 32 bytes (it is run through HKDF-SHA256 with `purpose`,
+    /// so one key file never serves two purposes with the same key).
+    public init(keyMaterial: Data, purpose: String = "baohao partner secrets v1") throws(ValidationError) {
         guard keyMaterial.count >= 32 else {
-            throw ValidationError(field: "partner secrets key", reason: .outOfRange, detail: "at least 32 bytes")
+            throw ValidationError(field: "secrets key", reason: .outOfRange, detail: "at least 32 bytes")
         }
         key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: keyMaterial), info: Data("baohao partner secrets v1".utf8), outputByteCount: 32)
+            inputKeyMaterial: SymmetricKey(data: keyMaterial), info: Data(purpose.utf8), outputByteCount: 32)
         fingerprint = String(Hex.encode(SHA256.hash(data: key.withUnsafeBytes { Data($0) })).prefix(8))
     }
 

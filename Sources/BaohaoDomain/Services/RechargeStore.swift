@@ -43,7 +43,8 @@ public typealias BaohaoDatabase = RechargeStore & ChannelPolicyRepository
 /// ``CreditRows`` only.
 public protocol StoreSession:
     CreditRows, PlanRows, LineRows, OrderRows, PaymentRows, RetentionRows, ReminderRows, SubscriberRows, StaffRows, LedgerRows,
-    OutletRows, ShiftRows, CounterSaleRows, IVRCallRows, PartnerRows, RefundRows, PromotionRows, VoucherRows, InboundMessageRows
+    OutletRows, ShiftRows, CounterSaleRows, IVRCallRows, PartnerRows, RefundRows, PromotionRows, VoucherRows, InboundMessageRows,
+    StaffTwoFactorRows
 {}
 
 /// What a payment-applying write will touch: its order and its (provider, transaction id).

@@ -9,13 +9,20 @@ import Foundation
 /// - A session lasts 8 hours at most and ends after 30 idle minutes.
 public struct StaffService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any StaffRows & LineRows & CreditRows & OrderRows & PaymentRows & RetentionRows & LedgerRows & OutletRows>
+    let store:
+        Transactions<
+            any StaffRows & StaffTwoFactorRows & LineRows & CreditRows & OrderRows & PaymentRows & RetentionRows & LedgerRows & OutletRows
+        >
     let clock: any WallClock
     let ids: IdentifierFactory
     let hasher: any PasswordHasher
     let book: PolicyBook
     let hashing: any HashingExecutor
     let throttle: SignInThrottleBox
+    /// Seals TOTP secrets (the server's two-factor key).
+    let twoFactorBox: PartnerSecretBox
+    /// Whether administrators must enrol a second factor before using the console or a token.
+    public let adminsNeedTwoFactor: Bool
     public static let sessionLifetime: TimeInterval = 8 * 3600
     public static let sessionIdle: TimeInterval = 30 * 60
     static let sessionRules = SessionRules(lifetime: sessionLifetime, idle: sessionIdle)
@@ -24,7 +31,17 @@ public struct StaffService: Sendable {
     public static let tokenIdle: TimeInterval = 2 * 3600
     static let tokenRules = SessionRules(lifetime: tokenLifetime, idle: tokenIdle)
 
-    static func rules(_ kind: StaffSession.Kind) -> SessionRules { kind == .browser ? sessionRules : tokenRules }
+    /// A password accepted, waiting for its second factor, lasts 5 minutes.
+    public static let secondFactorLifetime: TimeInterval = 5 * 60
+    static let secondFactorRules = SessionRules(lifetime: secondFactorLifetime, idle: secondFactorLifetime)
+
+    static func rules(_ kind: StaffSession.Kind) -> SessionRules {
+        switch kind {
+        case .browser: sessionRules
+        case .token: tokenRules
+        case .secondFactor: secondFactorRules
+        }
+    }
     public static let reclaimWindowDays = 30
     /// Lapsed lines examined for the reclaim list, soonest review first.
     public static let reclaimScanLimit = 5_000
@@ -32,8 +49,11 @@ public struct StaffService: Sendable {
     public init(
         store: any RechargeStore, hasher: any PasswordHasher, clock: any WallClock,
         ids: IdentifierFactory = IdentifierFactory(), book: PolicyBook = .shippedBook,
-        hashing: any HashingExecutor = InlineHashing(), throttle: SignInThrottle.Limits = SignInThrottle.Limits()
+        hashing: any HashingExecutor = InlineHashing(), throttle: SignInThrottle.Limits = SignInThrottle.Limits(),
+        twoFactorBox: PartnerSecretBox? = nil, adminsNeedTwoFactor: Bool = false
     ) {
+        self.twoFactorBox = twoFactorBox ?? (try! PartnerSecretBox(keyMaterial: Data(SessionToken.make().utf8), purpose: "ephemeral"))
+        self.adminsNeedTwoFactor = adminsNeedTwoFactor
         self.hashing = hashing
         self.throttle = SignInThrottleBox(SignInThrottle(limits: throttle))
         self.store = Transactions(store) { $0 }
@@ -141,14 +161,20 @@ public struct StaffService: Sendable {
         /// This client must wait until then: too many attempts, or wrong passwords in a row
         /// (``SignInThrottle``); the account itself is never locked.
         case locked(until: Date)
+        /// The password was right and the account has a second factor: for a browser, the
+        /// pending secret to finish with ``completeSignIn(pending:code:client:)`` (5 minutes);
+        /// for a token, ask again with the code.
+        case secondFactorNeeded(pending: String?)
+        /// An administrator without a second factor asked for a token: enrol in the console first.
+        case enrolmentNeeded
     }
 
     /// Checks a password and opens a console session (`.browser`) or issues a bearer token
     /// (`.token`); both count towards the same ``SignInThrottle`` for `client` (an opaque key of the
     /// caller's address).
-    public func signIn(username raw: String, password: String, kind: StaffSession.Kind = .browser, client: String = "local")
-        async throws -> SignIn
-    {
+    public func signIn(
+        username raw: String, password: String, kind: StaffSession.Kind = .browser, client: String = "local", code: String? = nil
+    ) async throws -> SignIn {
         let username = String(raw.lowercased().prefix(32))
         let now = clock.now()
         if let until = await throttle.attempt(client: client, username: username, at: now) { return .locked(until: until) }
@@ -163,6 +189,26 @@ public struct StaffService: Sendable {
         guard matches else {
             await throttle.failed(client: client, username: username, at: now)
             return .refused
+        }
+        let factor = try await store.read { try await $0.twoFactor(staffID: account.id) }
+        if let factor, factor.enabledAt != nil {
+            guard let code else {
+                guard kind == .browser else { return .secondFactorNeeded(pending: nil) }
+                let pending = SessionToken.make()
+                try await store.write { session in
+                    try await session.insertStaffSession(
+                        StaffSession(
+                            tokenHash: SessionToken.hash(pending), staffID: account.id, kind: .secondFactor, createdAt: now,
+                            expiresAt: now + Self.secondFactorLifetime, lastSeenAt: now))
+                }
+                return .secondFactorNeeded(pending: pending)
+            }
+            guard try await checkSecondFactor(code, factor: factor, at: now) else {
+                await throttle.failed(client: client, username: username, at: now)
+                return .refused
+            }
+        } else if kind == .token, account.role == .admin, adminsNeedTwoFactor {
+            return .enrolmentNeeded
         }
         let token = SessionToken.make()
         let outcome: SignIn = try await store.write { session in

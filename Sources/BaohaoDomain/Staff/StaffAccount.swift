@@ -60,6 +60,8 @@ public struct StaffSession: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case browser
         case token
+        /// A right password waiting for its second factor; opens nothing by itself.
+        case secondFactor = "second_factor"
     }
 
     public let tokenHash: String

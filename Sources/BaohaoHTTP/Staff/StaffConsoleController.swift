@@ -30,6 +30,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             .get("/staff/signin", use: signInForm)
         router.post("/staff/signin", use: signIn)
         router.post("/staff/signout", use: signOut)
+        router.get("/staff/signin/code", use: secondFactorForm)
+        router.post("/staff/signin/code", use: secondFactor)
         let console = router.group().add(middleware: BrowserSessionMiddleware(.staff(self.staff), required: true))
         console.group().add(middleware: StaffRolePages(allowed: [.admin, .operator]))
             .get("/staff", use: dashboard)
@@ -44,6 +46,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             .post("/staff/vouchers/range", use: changeVoucherRange)
         console.group().add(middleware: StaffRolePages(allowed: [.admin]))
             .get("/staff/accounts", use: accounts)
+        console.get("/staff/2fa", use: twoFactorPage)
+        console.post("/staff/2fa", use: confirmTwoFactor)
     }
 
     static func signInRedirect() -> Response { Response(status: .seeOther, headers: [.location: "/staff/signin"]) }
@@ -66,6 +70,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             values["menuRefunds"] = language == .zh ? "退款" : "Refunds"
             values["menuVouchers"] = language == .zh ? "充值卡" : "Cards"
             values["signOut"] = language == .zh ? "退出" : "Sign out"
+            values["menuTwoFactor"] = language == .zh ? "两步验证" : "Two-step sign-in"
         }
         return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: self.secureCookies)
             .response(from: request, context: context)
@@ -112,6 +117,15 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             return try signInPage(
                 request, context: context, username: username,
                 error: language == .zh ? "用户名或密码不正确。" : "Wrong username or password.", status: .unauthorized)
+        case .secondFactorNeeded(let pending):
+            var response = Response(status: .seeOther, headers: [.location: "/staff/signin/code"])
+            response.setCookie(
+                Cookie(
+                    name: Self.secondFactorCookie, value: pending ?? "", maxAge: Int(StaffService.secondFactorLifetime),
+                    path: "/staff/signin", secure: self.secureCookies, httpOnly: true, sameSite: .strict))
+            return response
+        case .enrolmentNeeded:
+            return try signInPage(request, context: context, username: username, error: nil, status: .forbidden)
         case .locked(let until):
             let seconds = max(1, Int(until.timeIntervalSince(self.clock.now()).rounded(.up)))
             let minutes = max(1, Int((Double(seconds) / 60).rounded(.up)))

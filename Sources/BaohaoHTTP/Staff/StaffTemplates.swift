@@ -4,7 +4,7 @@ import Mustache
 enum StaffTemplates {
     static let menu = """
         <p class="noprint" id="staff-menu"><a href="/staff">{{menuDashboard}}</a> · <a href="/staff/lines">{{menuLookup}}</a> · <a href="/staff/ivr">{{menuIVR}}</a> · <a href="/staff/partners">{{menuPartners}}</a> · <a href="/staff/refunds">{{menuRefunds}}</a> · <a href="/staff/vouchers">{{menuVouchers}}</a>
-        {{#isAdmin}} · <a href="/staff/accounts">{{menuStaff}}</a>{{/isAdmin}} · <a href="/staff/shifts">{{menuShifts}}</a> · {{who}}
+        {{#isAdmin}} · <a href="/staff/accounts">{{menuStaff}}</a>{{/isAdmin}} · <a href="/staff/shifts">{{menuShifts}}</a> · <a href="/staff/2fa" id="menu-2fa">{{menuTwoFactor}}</a> · {{who}}
         <form method="post" action="/staff/signout" style="display:inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="staff-sign-out">{{signOut}}</button></form></p>
         """
 

@@ -25,6 +25,8 @@ struct StaffTokenController<Context: StaffIdentityContext> {
     struct Credentials: Decodable {
         let username: String
         let password: String
+        /// The authenticator app's current code (or a recovery code), for accounts with a second factor.
+        let otp: String?
     }
 
     struct Issued: Encodable {
@@ -47,12 +49,24 @@ struct StaffTokenController<Context: StaffIdentityContext> {
             throw Problem(.unprocessableContent, "validation-error", detail: "1–128 characters", field: "password")
         }
         let client = ClientAddress.key(request, context: context, trustedProxies: trustedProxies)
-        switch try await staff.signIn(username: body.username, password: body.password, kind: .token, client: client) {
+        if let otp = body.otp, otp.count > 32 {
+            throw Problem(.unprocessableContent, "validation-error", detail: "at most 32 characters", field: "otp")
+        }
+        switch try await staff.signIn(username: body.username, password: body.password, kind: .token, client: client, code: body.otp) {
         case .signedIn(let token, let account, let expiresAt):
             return JSONResponse(
                 Issued(token: token, expiresAt: Timestamp.format(expiresAt), role: account.role.rawValue), status: .created)
         case .refused:
             throw Problem(.unauthorized, "invalid-credentials")
+        case .secondFactorNeeded:
+            throw Problem(
+                .unauthorized, "second-factor-required",
+                detail: "this account has two-factor authentication: send \"otp\" with the app's current code or a recovery code",
+                field: "otp")
+        case .enrolmentNeeded:
+            throw Problem(
+                .forbidden, "second-factor-enrolment-required",
+                detail: "administrators must set up two-factor authentication in the console (/staff/2fa) first")
         case .locked(let until):
             let seconds = max(1, Int(until.timeIntervalSince(clock.now()).rounded(.up)))
             throw Problem(

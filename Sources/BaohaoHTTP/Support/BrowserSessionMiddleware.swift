@@ -8,6 +8,7 @@ import Hummingbird
 ///
 /// On a group with `required`, a request without a live session is sent to the sign-in page
 /// (303); without it (the sign-in pages themselves) the handler sees who, if anyone, is signed in.
+/// An administrator who must set up two-factor authentication is sent to `/staff/2fa` first.
 struct BrowserSessionMiddleware<Context: BrowserSessionContext>: RouterMiddleware {
     let audience: BrowserSessionAudience
     let required: Bool
@@ -26,6 +27,13 @@ struct BrowserSessionMiddleware<Context: BrowserSessionContext>: RouterMiddlewar
             if let token, let account = try await staff.authenticate(token: token, kind: .browser) {
                 context.staff = account
                 context.actor = "staff:\(account.username)"
+                // An administrator without a second factor, where one is required, may do nothing
+                // but set it up.
+                if required, account.role == .admin, staff.adminsNeedTwoFactor, !request.uri.path.hasPrefix("/staff/2fa"),
+                    try await staff.twoFactorStatus(account).required
+                {
+                    return Response(status: .seeOther, headers: [.location: "/staff/2fa"])
+                }
             }
             signedIn = context.staff != nil
         case .subscriber(let subscribers):

@@ -40,6 +40,7 @@ enum Migrator {
         Migration_0010_CounterShifts.migration, Migration_0011_CounterSales.migration, Migration_0012_Voids.migration,
         Migration_0013_IVRCalls.migration, Migration_0014_Partners.migration, Migration_0015_Refunds.migration,
         Migration_0016_Promotions.migration, Migration_0017_Vouchers.migration, Migration_0018_OrderHousekeeping.migration,
+        Migration_0019_StaffTwoFactor.migration,
     ]
 
     /// A digest of every migration's statements for `kind` (FNV-1a, 64 bits, hex): it names a

@@ -3,12 +3,12 @@ import BaohaoDomain
 import BaohaoSecurity
 import Foundation
 
-/// `baohao staff add|list|password|disable`: console accounts.
+/// `baohao staff add|list|password|disable|reset-2fa`: console accounts.
 struct Staff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Staff accounts for the console at /staff and counter terminals (bcrypt-hashed passwords; roles admin, operator and clerk).",
-        subcommands: [Add.self, List.self, Password.self, Disable.self])
+        subcommands: [Add.self, List.self, Password.self, Disable.self, ResetTwoFactor.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -83,6 +83,29 @@ struct Staff: AsyncParsableCommand {
                     try await StaffService(store: $0, hasher: Bcrypt(), clock: try ProcessClock.shared()).disable(username: username)
                 }
                 print("disabled \(username)")
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}
+
+extension Staff {
+    struct ResetTwoFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-2fa",
+            abstract:
+                "Remove an account's two-step sign-in (its phone and recovery codes are lost) and end its sessions; an administrator sets it up again at the next sign-in."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The username.") var username: String
+
+        func run() async throws {
+            do {
+                try await withStore(database) {
+                    try await StaffService(store: $0, hasher: Bcrypt(), clock: try ProcessClock.shared()).resetTwoFactor(username: username)
+                }
+                print("two-step sign-in removed for \(username)")
             } catch {
                 throw fail(error)
             }

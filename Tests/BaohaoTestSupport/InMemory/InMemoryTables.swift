@@ -6,6 +6,9 @@ import Foundation
 struct InMemoryTables: Sendable {
     var plans: [String: Plan] = [:]
     var lines: [String: Line] = [:]
+    var staffTwoFactor: [String: StaffTwoFactor] = [:]
+    /// Recovery code hashes per member of staff, with when each was used.
+    var recoveryCodes: [String: [String: Date?]] = [:]
     var orders: [String: RechargeOrder] = [:]
     var payments: [PaymentIdentity: PaymentRecord] = [:]
     var notifications: [NotificationRecord] = []
