@@ -182,8 +182,8 @@ def sign_in_flood(data):
 def stream_flood(data):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    server = Server(data, env={"LOG_LEVEL": "error", "BAOHAO_SSE_PER_ORDER": "100000", "BAOHAO_SSE_PER_CLIENT": "100000",
-                               "BAOHAO_MAX_CONNECTIONS_PER_ADDRESS": "100000", "BAOHAO_CONFIRM_PER_ADDRESS_PER_MINUTE": "1000000",
+    server = Server(data, env={"LOG_LEVEL": "error", "BAOHAO_SSE_PER_ORDER": "1000", "BAOHAO_SSE_PER_CLIENT": "100000",
+                               "BAOHAO_MAX_CONNECTIONS_PER_ADDRESS": "100000", "BAOHAO_MAX_CONNECTIONS": "12000", "BAOHAO_CONFIRM_PER_ADDRESS_PER_MINUTE": "1000000",
                                "BAOHAO_PENDING_ORDERS_PER_NUMBER": "0"})
     server.start()
     streams = []

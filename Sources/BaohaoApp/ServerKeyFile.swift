@@ -44,3 +44,16 @@ public enum VoucherKey {
         return (key, created)
     }
 }
+
+extension ServerKeyFile {
+    /// A sealing box (``PartnerSecretBox``) for `purpose` over the key file `variable` names, or
+    /// `defaultFile` in the data directory; and the path of the file when it was created now.
+    static func sealingBox(
+        variable: String, defaultFile: String, purpose: String, name: String, environment: [String: String], dataDirectory: String
+    ) throws -> (PartnerSecretBox, created: String?) {
+        let (key, created) = try load(variable: variable, defaultFile: defaultFile, environment: environment, dataDirectory: dataDirectory)
+        do { return (try PartnerSecretBox(keyMaterial: key, purpose: purpose), created) } catch {
+            throw AppConfigurationError("\(name) is shorter than 32 bytes")
+        }
+    }
+}
