@@ -225,3 +225,36 @@ def test_forms_refuse_requests_without_the_token_or_from_another_site(server):
         status, body = post_form(server, form, {"Cookie": f"bh_csrf={token}"})
         assert status == 200 and "待支付" in body, (status, body[-500:])
     assert [(o["status"], o["amount"]["amount"]) for o in orders(server)] == [("pending_payment", 2000)]
+
+
+def test_back_from_the_cashier_the_page_waits_instead_of_inviting_a_second_payment(server):
+    """The sandbox's notification is 10 s late: back on the order page the payer sees 支付结果确认中,
+    no pay button (a way back only if they did not pay), the expiry and a timeline; when the money
+    arrives the page turns to 已到账 by itself, the timeline complete."""
+    from selenium.webdriver.support.ui import Select
+    driver = browser(360, 780)
+    wait = WebDriverWait(driver, 30)
+    try:
+        driver.get(server.base + f"/recharge?msisdn={NUMBER}")
+        wait.until(EC.presence_of_element_located((By.ID, "confirm")))
+        driver.find_element(By.CSS_SELECTOR, "label[for=amount-5000]").click()
+        driver.find_element(By.ID, "confirm").click()
+        wait.until(EC.element_to_be_clickable((By.ID, "pay-link"))).click()
+        Select(wait.until(EC.presence_of_element_located((By.ID, "delivery")))).select_by_value("late")
+        driver.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "支付结果确认中"))
+        assert "from=cashier" in driver.current_url
+        assert not driver.find_elements(By.ID, "pay-link")
+        assert driver.find_element(By.ID, "not-paid").text == "还没有付款？返回支付"
+        assert driver.find_element(By.ID, "waiting-note").text.startswith("正在向支付机构确认结果，请勿重复付款")
+        steps = driver.find_elements(By.CSS_SELECTOR, "#timeline li")
+        assert [s.get_attribute("class") for s in steps] == ["done", "", ""]
+        page_checks(driver, 360)
+        shot(driver, "phone-order-confirming")
+        wait.until(EC.presence_of_element_located((By.ID, "receipt-link")))
+        assert driver.find_element(By.ID, "status").text == "已到账"
+        assert [s.get_attribute("class") for s in driver.find_elements(By.CSS_SELECTOR, "#timeline li")] == ["done", "done", "done"]
+        shot(driver, "phone-order-credited-timeline")
+    finally:
+        driver.quit()
+    assert [(o["status"], o["amount"]["amount"]) for o in orders(server)] == [("credited", 5000)]

@@ -102,6 +102,8 @@ def test_payment_requests_are_signed_as_each_provider_requires(world):
     # WeChat Pay: the fake verified our Authorization header before answering with a code_url.
     created = create_order(server, "wechatpay")
     assert created["payment"]["qr_code"].startswith("weixin://wxpay/bizpayurl")
+    # The order page draws that code_url as a QR code to scan with WeChat (it has no pay_url).
+    wechat_order_page(server, created)
     # Stripe: a Checkout Session.
     created = create_order(server, "stripe")
     assert created["payment"]["pay_url"].startswith("https://checkout.stripe.com/c/pay/cs_test_")
@@ -460,3 +462,28 @@ def test_a_refund_notification_settles_the_refund(world, provider):
         assert report["ok"] is True, report
     finally:
         fake.refunds_pending = False
+
+
+def wechat_order_page(server, created):
+    """The WeChat order page at 360 and 1280 px: the QR code decodes back to the code_url; the
+    prompt names WeChat and the amount; there is no pay button, and the expiry and cancel are shown."""
+    import io
+    import zxingcpp
+    from PIL import Image
+    from selenium.webdriver.common.by import By
+    from test_portal_browser import browser, page_checks, shot
+    for width in (360, 1280):
+        driver = browser(width, 900)
+        try:
+            driver.get(server.base + f"/orders/{created['id']}")
+            figure = driver.find_element(By.ID, "pay-qr-figure")
+            assert figure.find_element(By.TAG_NAME, "figcaption").text == "请使用微信扫一扫，支付 ¥50.00"
+            decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(driver.find_element(By.ID, "pay-qr").screenshot_as_png)))
+            assert [code.text for code in decoded] == [created["payment"]["qr_code"]]
+            assert not driver.find_elements(By.ID, "pay-link")
+            assert driver.find_element(By.ID, "expiry").text.startswith("请在 ")
+            assert driver.find_element(By.ID, "cancel-order").text == "取消订单"
+            page_checks(driver, width if width == 360 else None)
+            shot(driver, f"order-wechat-{'phone' if width == 360 else 'desktop'}")
+        finally:
+            driver.quit()

@@ -21,7 +21,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     router.add(middleware: SecurityHeadersMiddleware(https: services.publicBaseURL.lowercased().hasPrefix("https://")))
     router.add(middleware: ProblemMiddleware(methods: methods))
     HealthController(
-        metrics: services.metrics, store: services.store, clock: services.clock, metricsToken: services.metricsToken, adminToken: services.adminToken
+        metrics: services.metrics, store: services.store, clock: services.clock, metricsToken: services.metricsToken,
+        adminToken: services.adminToken
     ).addRoutes(to: router)
     OnlineRechargeController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
@@ -34,7 +35,10 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     ).addRoutes(to: router)
     ReceiptController(clock: services.clock, merchant: services.merchant, receipts: services.receipts).addRoutes(to: router)
     RefundReceiptController(merchant: services.merchant, recharges: services.recharges, refunds: services.refunds).addRoutes(to: router)
-    OrderPageController(checkout: services.checkout, recharges: services.recharges, refunds: services.refunds).addRoutes(to: router)
+    OrderPageController(
+        checkout: services.checkout, recharges: services.recharges, refunds: services.refunds, clock: services.clock,
+        secureCookies: services.secureCookies
+    ).addRoutes(to: router)
     RechargePortalController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
         recharges: services.recharges, promotions: services.promotions, clock: services.clock, vouchers: services.vouchers,

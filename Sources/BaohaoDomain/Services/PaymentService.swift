@@ -20,7 +20,7 @@ public struct PaymentService: Sendable {
     public func paymentRequest(for order: RechargeOrder, gateway: any PaymentGateway) -> PaymentRequest {
         PaymentRequest(
             orderID: order.id, total: order.total, subject: "话费充值 \(order.msisdn.masked) \(order.amount.formatted)",
-            notifyURL: "\(publicBaseURL)/v1/payments/\(gateway.name)/notify", returnURL: "\(publicBaseURL)/orders/\(order.id)",
+            notifyURL: "\(publicBaseURL)/v1/payments/\(gateway.name)/notify", returnURL: "\(publicBaseURL)/orders/\(order.id)?from=cashier",
             expiresAt: order.expiresAt)
     }
 

@@ -9,12 +9,34 @@ struct OrderPageController<Context: RequestContext> {
     let checkout: PaymentService
     let recharges: RechargeService
     let refunds: RefundService
+    let clock: any WallClock
+    /// Cookies are marked Secure when payers reach the server over https.
+    let secureCookies: Bool
 
     func addRoutes(to router: Router<Context>) {
         router.get("/orders/:id", use: page)
+        router.post("/orders/:id/cancel", use: cancel)
     }
 
-    @Sendable func page(_ request: Request, context: Context) async throws -> HTMLResponse {
+    /// The payer gives up before paying (the page's 取消订单); an order already paid is not cancelled.
+    @Sendable func cancel(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = FormDecoding.decode(String(decoding: try await request.bodyBytes(limit: 1024), as: UTF8.self))
+        guard CSRFToken.isValid(request, form: form) else {
+            let zh = request.language == .zh
+            return try HTMLResponse(
+                html: MessagePage.render(
+                    title: zh ? "页面已失效" : "This page has expired",
+                    message: zh ? "为了您的安全，请返回重新操作。" : "For your safety, go back and try again.", language: request.language),
+                status: .forbidden
+            ).response(from: request, context: context)
+        }
+        guard id.count <= 64 else { throw DomainError.orderNotFound }
+        do { _ = try await recharges.cancel(orderID: id) } catch DomainError.orderNotCancellable {}
+        return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
+    }
+
+    @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         let language = request.language
         let id = try context.parameters.require("id")
         let order: RechargeOrder
@@ -22,10 +44,11 @@ struct OrderPageController<Context: RequestContext> {
             guard id.count <= 64 else { throw DomainError.orderNotFound }
             order = try await self.recharges.order(id: id)
         } catch DomainError.orderNotFound {
-            return HTMLResponse(
+            return try HTMLResponse(
                 html: MessagePage.render(
                     title: language == .zh ? "订单不存在" : "Order not found",
-                    message: language == .zh ? "请检查订单号。" : "Check the order number.", language: language), status: .notFound)
+                    message: language == .zh ? "请检查订单号。" : "Check the order number.", language: language), status: .notFound
+            ).response(from: request, context: context)
         }
         func row(_ zh: String, _ en: String, _ value: String) -> [String: String] {
             ["label": PageLayout.label(zh, en, language), "value": value]
@@ -40,6 +63,7 @@ struct OrderPageController<Context: RequestContext> {
         var values: [String: Any] = [
             "heading": language == .zh ? "充值订单" : "Recharge order",
             "statusName": Messages.orderStatus(order.status, language), "statusClass": statusClass, "id": order.id,
+            "statusCode": order.status.rawValue,
             "rows": [
                 row("订单号", "Order no.", order.id), row("充值号码", "Number", order.msisdn.masked),
                 row("充值面额", "Face value", order.amount.formatted), row("手续费", "Fee", order.fee.formatted),
@@ -52,9 +76,43 @@ struct OrderPageController<Context: RequestContext> {
                 ? "正在等待支付结果，到账后本页自动更新。" : "Waiting for the payment result; this page updates when the money arrives.",
         ]
         if let receiptNo = order.receiptNumber { values["receiptNo"] = receiptNo }
-        if order.status == .pendingPayment, let link = try await self.checkout.link(orderID: order.id) {
+        values["timeline"] = Self.timeline(order, language)
+        values["timelineLabel"] = language == .zh ? "进度（北京时间）" : "Progress (Beijing time)"
+        let backFromCashier = request.uri.queryParameters.get("from") == "cashier"
+        if order.status == .pendingPayment, backFromCashier {
+            // The payer says they paid; until the notice or the reconciler settles it, asking
+            // them to pay again would invite a second payment.
+            values["statusName"] = language == .zh ? "支付结果确认中" : "Confirming the payment"
+            values["waitingNote"] =
+                language == .zh
+                ? "正在向支付机构确认结果，请勿重复付款。确认后本页自动更新。"
+                : "Confirming the result with the payment provider; please do not pay again. This page updates by itself."
+            values["notPaidHref"] = "/orders/\(order.id)"
+            values["notPaidLabel"] = language == .zh ? "还没有付款？返回支付" : "Did not pay? Back to paying"
+        } else if order.status == .pendingPayment, let link = try await self.checkout.link(orderID: order.id) {
             values["payURL"] = link.payURL
             values["payLabel"] = language == .zh ? "去支付 \(order.total.formatted)" : "Pay \(order.total.formatted)"
+            if let text = link.qrCode, let code = QRCode(text) {
+                values["qr"] = code.svg(scale: 5, id: "pay-qr")
+                values["qrPrompt"] =
+                    switch (order.paymentMethod, language) {
+                    case (.wechatPay, .zh): "请使用微信扫一扫，支付 \(order.total.formatted)"
+                    case (.wechatPay, .en): "Scan with WeChat to pay \(order.total.formatted)"
+                    case (.alipay, .zh): "请使用支付宝扫一扫，支付 \(order.total.formatted)"
+                    case (.alipay, .en): "Scan with Alipay to pay \(order.total.formatted)"
+                    case (_, .zh): "请扫码支付 \(order.total.formatted)"
+                    case (_, .en): "Scan to pay \(order.total.formatted)"
+                    }
+            }
+        }
+        if order.status == .pendingPayment {
+            let minutes = max(0, Int((order.expiresAt.timeIntervalSince(clock.now()) / 60).rounded(.up)))
+            values["expiry"] =
+                language == .zh
+                ? "请在 \(ISO8601.local(order.expiresAt).suffix(8)) 前完成支付（约 \(minutes) 分钟），逾时订单自动关闭。"
+                : "Pay before \(ISO8601.local(order.expiresAt).suffix(8)) Beijing time (about \(minutes) min); the order then closes by itself."
+            values["expiresAt"] = Timestamp.format(order.expiresAt)
+            values["cancelLabel"] = language == .zh ? "取消订单" : "Cancel the order"
         }
         let refunds = try await self.refunds.refunds(orderID: order.id).filter { $0.status != .rejected }
         if !refunds.isEmpty {
@@ -85,9 +143,20 @@ struct OrderPageController<Context: RequestContext> {
             values["explanation"] = explanation
             values["againLabel"] = language == .zh ? "重新充值" : "Start again"
         }
-        let content = OrderPageTemplate.template.render(values)
-        return HTMLResponse(
-            html: PageLayout.render(title: language == .zh ? "充值订单" : "Recharge order", content: content, language: language))
+        return try CSRFToken.page(
+            request, title: language == .zh ? "充值订单" : "Recharge order", template: OrderPageTemplate.template, values: values,
+            secure: secureCookies
+        ).response(from: request, context: context)
+    }
+
+    /// 下单 → 已支付 → 已到账, with the times recorded so far.
+    static func timeline(_ order: RechargeOrder, _ language: Language) -> [[String: Any]] {
+        let steps: [(String, String, Date?)] = [
+            ("下单", "Ordered", order.createdAt), ("已支付", "Paid", order.paidAt), ("已到账", "Credited", order.creditedAt),
+        ]
+        return steps.map { zh, en, at in
+            ["step": language == .zh ? zh : en, "at": at.map { ISO8601.local($0) } ?? "—", "done": at != nil]
+        }
     }
 }
 
@@ -119,25 +188,31 @@ enum OrderPageTemplate {
         string: """
             <h1>{{heading}}</h1>
             <div class="card">
-            <p class="status {{statusClass}}" id="status">{{statusName}}</p>
+            <p class="status {{statusClass}}" id="status" data-status="{{statusCode}}">{{statusName}}</p>
             <table>
             {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
             {{/rows}}
             </table>
             {{#receiptNo}}<p><a class="button" id="receipt-link" href="/receipts/{{receiptNo}}">{{receiptLabel}}</a></p>{{/receiptNo}}
+            {{#qr}}<figure class="pay-qr" id="pay-qr-figure">{{{qr}}}<figcaption>{{qrPrompt}}</figcaption></figure>{{/qr}}
             {{#payURL}}<p><a class="button" id="pay-link" href="{{payURL}}">{{payLabel}}</a></p>{{/payURL}}
+            {{#expiry}}<p class="note" id="expiry" data-expires="{{expiresAt}}">{{expiry}}</p>
+            <form method="post" action="/orders/{{id}}/cancel"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="secondary" id="cancel-order">{{cancelLabel}}</button></form>{{/expiry}}
+            <h2 class="timeline-h">{{timelineLabel}}</h2>
+            <ol class="timeline" id="timeline">{{#timeline}}<li class="{{#done}}done{{/done}}"><span>{{step}}</span> <span class="nowrap">{{at}}</span></li>{{/timeline}}</ol>
             {{#refundsHeading}}<h2>{{refundsHeading}}</h2><table id="refunds">
             {{#refunds}}<tr><th><a href="/refunds/{{id}}">{{what}}</a></th><td>{{amount}} <span class="status {{statusClass}}">{{status}}</span></td></tr>
             {{/refunds}}</table><p class="note">{{refundsNote}}</p>{{/refundsHeading}}
             {{#explanation}}<p class="error" role="status">{{explanation}}</p><p><a class="button" href="/">{{againLabel}}</a></p>{{/explanation}}
-            {{#waiting}}<p class="note">{{waitingNote}}</p>{{/waiting}}
+            {{#waiting}}<p class="note" id="waiting-note">{{waitingNote}}</p>{{/waiting}}
+            {{#notPaidHref}}<p><a href="{{notPaidHref}}" id="not-paid">{{notPaidLabel}}</a></p>{{/notPaidHref}}
             </div>
             {{#waiting}}
             <noscript><meta http-equiv="refresh" content="3"></noscript>
             <script>
-            (function(){var s=document.getElementById('status').textContent;
+            (function(){var s=document.getElementById('status').getAttribute('data-status');
             var es=new EventSource('/v1/recharges/{{id}}/events');
-            es.addEventListener('order',function(e){var o=JSON.parse(e.data);if(o.status_name!==s){es.close();location.reload();}});})();
+            es.addEventListener('order',function(e){var o=JSON.parse(e.data);if(o.status!==s){es.close();location.reload();}});})();
             </script>
             {{/waiting}}
             """)

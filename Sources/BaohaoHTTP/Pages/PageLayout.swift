@@ -19,17 +19,21 @@ enum PageLayout {
             .card{background:#fff;border-radius:.5rem;padding:1rem;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:1rem}
             table{width:100%;border-collapse:collapse}
             th{font-weight:normal;color:#4e5969;text-align:left;padding:.35rem .5rem .35rem 0;vertical-align:top;width:45%}
-            td{padding:.35rem 0;word-break:break-all}
+            td{padding:.35rem 0;overflow-wrap:break-word}
+            table:has(th[scope=col]){display:block;overflow-x:auto}
+            th[scope=col]{width:auto;white-space:nowrap;padding-right:.75rem;border-bottom:1px solid #e5e6eb}
+            table:has(th[scope=col]) td{padding-right:.75rem;vertical-align:top}
+            @media (max-width:30rem){table:not(:has(th[scope=col])) :is(th,td){display:block;width:auto;padding:0}table:not(:has(th[scope=col])) th{padding-top:.5rem;font-size:.9rem}table:not(:has(th[scope=col])) td{padding-bottom:.25rem}}
             ol.calls{list-style:none;padding:0;margin:0}ol.calls li{border-top:1px solid #e5e7eb;padding:.5rem 0}ol.calls p{margin:.15rem 0}dl.figures{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;margin:.25rem 0}dl.figures div{min-width:8rem}dl.figures dt{font-size:.8rem;color:#6b7280;width:auto}dl.figures dd{margin:0;font-weight:600;white-space:nowrap}dd.warn{color:#b91c1c}table.list th{width:auto;padding-right:.75rem}table.list td{word-break:normal;padding-right:.75rem}.nowrap{white-space:nowrap}
-            .en{color:#86909c;font-size:.85em;display:block}
+            .en{color:#6b7280;font-size:.85em;display:block}
             .status{font-size:1.2rem;font-weight:bold}
             .ok{color:#00a870}.bad{color:#d54941}.wait{color:#e37318}
             button,.button{font-size:1rem;padding:.7rem 1.2rem;border-radius:.4rem;border:0;background:#0052d9;color:#fff;text-decoration:none;display:inline-block;margin:.25rem .25rem .25rem 0;cursor:pointer}
             button.secondary{background:#e7e7e7;color:#1d2129}
-            .note{color:#86909c;font-size:.85rem}
+            .note{color:#5f6673;font-size:.85rem}
             nav{font-size:.85rem;text-align:right}
             label{display:block;margin:.5rem 0 .25rem}
-            input[type=tel],input[type=text],input[type=email],input[type=number]{font-size:1.1rem;padding:.6rem;width:100%;box-sizing:border-box;border:1px solid #c9cdd4;border-radius:.4rem}
+            input[type=tel],input[type=text],input[type=email],input[type=number],input[type=password]{font-size:1.1rem;padding:.6rem;width:100%;box-sizing:border-box;border:1px solid #c9cdd4;border-radius:.4rem}
             fieldset{border:0;padding:0;margin:0 0 1rem}
             legend{font-weight:bold;margin-bottom:.5rem}
             .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.5rem,1fr));gap:.5rem}
@@ -44,6 +48,9 @@ enum PageLayout {
             .promotion-list p{margin:.2rem 0}.promotion-list meter{width:100%;max-width:20rem}
             .choice input:checked+label{border-color:#0052d9;background:#e8f0ff;font-weight:bold}
             .choice input:focus-visible+label{outline:3px solid #0052d9;outline-offset:2px}
+            .pay-qr{margin:1rem 0;text-align:center}.pay-qr figcaption{font-weight:bold;margin-top:.25rem}
+            ol.timeline{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}ol.timeline li{color:#5f6673}ol.timeline li.done{color:#1d2129}ol.timeline li.done span:first-child{font-weight:bold;color:#00a870}
+            .timeline-h{font-size:1rem;margin:1rem 0 .25rem}
             .error{background:#fdecee;color:#a1151e;border-radius:.4rem;padding:.6rem .8rem;margin-bottom:1rem}
             a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0052d9;outline-offset:2px}
             @media print{body{background:#fff}.card{box-shadow:none;border:1px solid #ccc}nav,.noprint{display:none}}

@@ -22,7 +22,7 @@ public final class PostgresStore: RechargeStore {
     let runTasks: [Task<Void, Never>]
     let logger: Logger
     let queue: GroupCommitQueue
-    /// Longest a read, write or ping waits for a connection and its answer.
+    /// Longest a read or write waits for a connection, and a ping for its answer.
     let deadline: Duration
     /// Writes that failed because the database could not take them (for `/readyz`).
     let failures = WriteFailures()
@@ -180,9 +180,10 @@ public final class PostgresStore: RechargeStore {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
         let client = self.client
-        return try await StoreAvailability.bounded(deadline) {
+        return try await StoreAvailability.leased(deadline) { lease in
             try await client.withConnection { connection in
-                try await SQLTransaction.run(
+                lease.take()
+                return try await SQLTransaction.run(
                     on: connection.sql(), kind: .postgres, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
             }
         }
@@ -193,9 +194,10 @@ public final class PostgresStore: RechargeStore {
         let client = self.client
         while true {
             do {
-                return try await StoreAvailability.bounded(deadline) {
+                return try await StoreAvailability.leased(deadline) { lease in
                     try await client.withConnection { connection in
-                        try await SQLTransaction.run(on: connection.sql(), kind: .postgres, begin: "BEGIN", body)
+                        lease.take()
+                        return try await SQLTransaction.run(on: connection.sql(), kind: .postgres, begin: "BEGIN", body)
                     }
                 }
             } catch let error as PSQLError where attempt < Self.maximumRetries && Self.isRetryable(error) {

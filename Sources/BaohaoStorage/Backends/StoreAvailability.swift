@@ -8,7 +8,8 @@ import VaporCSQLite
 /// failing disk under SQLite. Both become ``StoreError/unavailable(_:)``, which the server
 /// answers with 503 and `Retry-After` instead of 500, and which `/readyz` reports.
 public enum StoreAvailability {
-    /// Longest a read or write waits for a connection and its answer (`BAOHAO_DB_TIMEOUT_SECONDS`).
+    /// Longest a read or write waits for a connection, and a ping for its answer
+    /// (`BAOHAO_DB_TIMEOUT_SECONDS`).
     public static let defaultDeadline: Duration = .seconds(10)
 
     /// `error` as ``StoreError/unavailable(_:)`` when it says the database cannot be used now.
@@ -40,8 +41,45 @@ public enum StoreAvailability {
         return error
     }
 
+    /// Runs `body`, giving up with ``StoreError/unavailable(_:)`` if it has not called
+    /// ``Lease/taken()`` (it has a connection) within `deadline`; once it has, it runs as long as
+    /// its work takes (an import or a retention run may take minutes). What it throws is classified.
+    static func leased<T: Sendable>(_ deadline: Duration, _ body: @escaping @Sendable (Lease) async throws -> T) async throws -> T {
+        let lease = Lease()
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body(lease) }
+                group.addTask {
+                    try await Task.sleep(for: deadline)
+                    return nil
+                }
+                while let next = try await group.next() {
+                    if let value = next {
+                        group.cancelAll()
+                        return value
+                    }
+                    if !lease.isTaken {
+                        group.cancelAll()
+                        throw StoreError.unavailable("no database connection within \(deadline)")
+                    }
+                }
+                throw StoreError.unavailable("the database work ended without an answer")
+            }
+        } catch {
+            throw classified(error)
+        }
+    }
+
+    /// Whether a connection was obtained.
+    final class Lease: @unchecked Sendable {
+        private let lock = NSLock()
+        private var taken = false
+        var isTaken: Bool { lock.withLock { taken } }
+        func take() { lock.withLock { taken = true } }
+    }
+
     /// Runs `body`, giving up with ``StoreError/unavailable(_:)`` after `deadline` (the body is
-    /// cancelled), and classifying what it throws.
+    /// cancelled), and classifying what it throws. For short calls (a ping, the readiness probe).
     static func bounded<T: Sendable>(_ deadline: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
             return try await withThrowingTaskGroup(of: T?.self) { group in

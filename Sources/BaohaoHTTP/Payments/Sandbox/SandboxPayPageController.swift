@@ -76,7 +76,7 @@ struct SandboxPayPageController<Context: RequestContext> {
         let approve = fields["decision"] == "approve"
         let delivery = fields["delivery"].flatMap(SandboxGateway.Delivery.init(rawValue:)) ?? .normal
         await gateway.decide(orderID: id, total: link.total, approve: approve, delivery: delivery, at: self.clock.now())
-        return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
+        return Response(status: .seeOther, headers: [.location: "/orders/\(id)?from=cashier"])
     }
 }
 
