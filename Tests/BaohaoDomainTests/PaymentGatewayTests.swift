@@ -64,7 +64,7 @@ struct PaymentGatewayTests {
             let request = try #require(gateway.started.first)
             #expect(request.total == Money(5000, .cny))
             #expect(request.notifyURL == "https://baohao.example/v1/payments/sandbox/notify")
-            #expect(request.returnURL == "https://baohao.example/orders/\(order.id)")
+            #expect(request.returnURL == "https://baohao.example/orders/\(order.id)?from=cashier")
             #expect(request.subject == "话费充值 138****8000 ¥50.00")
         }
     }

@@ -99,7 +99,7 @@ struct OperationsTests {
             let approved = try await h.call(
                 .post, "/sandbox/pay/\(id)", body: query + "&csrf=\(token)&delivery=duplicated&decision=approve", headers: form)
             #expect(approved.status == .seeOther)
-            #expect(approved.headers[.location] == "/orders/\(id)")
+            #expect(approved.headers[.location] == "/orders/\(id)?from=cashier")
             var status = ""
             for _ in 0..<100 {
                 status = try await h.call(.get, "/v1/recharges/\(id)").json["status"] as? String ?? ""
