@@ -120,7 +120,9 @@ def test_operator_and_admin_consoles(world):
         summary = wait.until(EC.presence_of_element_located((By.ID, "summary"))).text
         assert "+8613800138000" in summary and "张三" in summary and "¥33.00" in summary, summary
         ledger = driver.find_element(By.ID, "ledger").text
-        assert "recharge" in ledger and "¥30.00" in ledger and "opening_balance" in ledger, ledger
+        assert "充值" in ledger and "¥30.00" in ledger and "开户余额" in ledger, ledger
+        assert "opening_balance" not in ledger and "T0" not in ledger and "Z" not in ledger, ledger  # no codes, no UTC
+        assert not driver.find_elements(By.ID, "nav-me")  # staff pages carry no subscriber menu
         assert driver.find_elements(By.CSS_SELECTOR, "#orders a[href^='/receipts/']")
         driver.find_element(By.ID, "stage-history")
         page_checks(driver, 360)

@@ -57,7 +57,7 @@ enum PageLayout {
             </style>
             </head>
             <body>{{#sandbox}}<p class="sandbox-banner" role="note" id="sandbox-banner">{{sandboxText}}</p>{{/sandbox}}<main>
-            <nav><a href="/">{{homeLabel}}</a> · <a href="/me" id="nav-me">{{meLabel}}</a> · <a href="?{{switchQuery}}lang=zh" lang="zh-CN">中文</a> · <a href="?{{switchQuery}}lang=en" lang="en">English</a></nav>
+            <nav>{{^staff}}<a href="/">{{homeLabel}}</a> · <a href="/me" id="nav-me">{{meLabel}}</a> · {{/staff}}<a href="?{{switchQuery}}lang=zh" lang="zh-CN">中文</a> · <a href="?{{switchQuery}}lang=en" lang="en">English</a></nav>
             {{{content}}}
             </main></body></html>
             """)
@@ -75,8 +75,10 @@ enum PageLayout {
         var isOn: Bool { lock.withLock { value } }
     }
 
-    static func render(title: String, content: String, language: Language, switchQuery: String = "") -> String {
+    /// The page in the site layout; `staff` pages leave out the subscriber's links (recharge home, my numbers).
+    static func render(title: String, content: String, language: Language, switchQuery: String = "", staff: Bool = false) -> String {
         template.render([
+            "staff": staff,
             "sandbox": sandboxNotice.isOn,
             "sandboxText": language == .zh
                 ? "测试环境：已开启沙箱支付，付款不会扣真实的钱，也不应为真实号码充值。"

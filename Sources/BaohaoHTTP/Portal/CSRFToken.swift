@@ -22,13 +22,14 @@ enum CSRFToken {
     /// setting the cookie when the token is new.
     static func page(
         _ request: Request, title: String, template: MustacheTemplate, values: [String: Any], status: HTTPResponse.Status = .ok,
-        secure: Bool
+        secure: Bool, staff: Bool = false
     ) -> HTMLResponse {
         let (token, isNew) = current(request)
         var values = values
         values[fieldName] = token
         var page = HTMLResponse(
-            html: PageLayout.render(title: title, content: template.render(values), language: request.language), status: status)
+            html: PageLayout.render(title: title, content: template.render(values), language: request.language, staff: staff),
+            status: status)
         if isNew { page.cookies.append(cookie(token, secure: secure)) }
         return page
     }

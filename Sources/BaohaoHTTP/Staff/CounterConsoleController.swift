@@ -49,8 +49,10 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
         values["menuDashboard"] = zh ? "概览" : "Dashboard"
         values["menuShifts"] = zh ? "班次报表" : "Shift reports"
         values["signOut"] = zh ? "退出" : "Sign out"
-        return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: secureCookies)
-            .response(from: request, context: context)
+        return try CSRFToken.page(
+            request, title: title, template: template, values: values, status: status, secure: secureCookies, staff: true
+        )
+        .response(from: request, context: context)
     }
 
     static func form(_ request: Request) async throws -> [String: String] {

@@ -72,8 +72,10 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             values["signOut"] = language == .zh ? "退出" : "Sign out"
             values["menuTwoFactor"] = language == .zh ? "两步验证" : "Two-step sign-in"
         }
-        return try CSRFToken.page(request, title: title, template: template, values: values, status: status, secure: self.secureCookies)
-            .response(from: request, context: context)
+        return try CSRFToken.page(
+            request, title: title, template: template, values: values, status: status, secure: self.secureCookies, staff: true
+        )
+        .response(from: request, context: context)
     }
 
     // MARK: Sign in and out
@@ -161,7 +163,11 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         case (.ivr, .zh): return "语音自助"
         case (.partner, .zh): return "合作方"
         case (.voucher, .zh): return "充值卡"
-        case (.some(let channel), .en): return channel.rawValue
+        case (.online, .en): return "Online"
+        case (.counter, .en): return "Counter"
+        case (.ivr, .en): return "Hotline"
+        case (.partner, .en): return "Partner"
+        case (.voucher, .en): return "Recharge card"
         case (nil, _): return raw
         }
     }
@@ -225,7 +231,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             "channelLabel": zh ? "渠道" : "Channel", "methodLabel": zh ? "支付方式" : "Payment method", "countLabel": zh ? "笔数" : "Count",
             "amountLabel": zh ? "到账金额" : "Credited", "feesLabel": zh ? "手续费" : "Fees",
             "stagesHeading": zh ? "各状态号码数" : "Lines by stage",
-            "stages": board.stages.map { ["stage": $0.stage.displayName(language), "code": $0.stage.rawValue, "count": $0.count] },
+            "stages": board.stages.map { ["stage": $0.stage.displayName(language), "code": $0.stage.rawValue, "count": $0.count.grouped] },
             "reclaimsHeading": zh ? "30 天内将回收的号码" : "Reclaims due within 30 days", "noReclaims": board.reclaims.isEmpty,
             "noReclaimsText": zh ? "30 天内没有将被回收的号码。" : "No number is due to be reclaimed within 30 days.",
             "reclaims": board.reclaims.map {
@@ -244,11 +250,11 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             "hasRejected": !board.rejected.isEmpty,
             "rejected": board.rejected.map {
                 [
-                    "at": Timestamp.format($0.receivedAt), "provider": $0.provider, "reason": $0.reason ?? "—",
+                    "at": ISO8601.local($0.receivedAt), "provider": $0.provider, "reason": $0.reason ?? "—",
                     "order": $0.orderID ?? "—",
                 ]
             },
-            "timeLabel": zh ? "时间" : "Time", "providerLabel": zh ? "支付渠道" : "Provider", "reasonLabel": zh ? "原因" : "Reason",
+            "timeLabel": zh ? "时间（北京）" : "Time (Beijing)", "providerLabel": zh ? "支付渠道" : "Provider", "reasonLabel": zh ? "原因" : "Reason",
             "orderLabel": zh ? "订单" : "Order",
             "adminOnlyText": zh ? "通知详情仅管理员可见。" : "Details are shown to administrators only.",
         ]
@@ -267,7 +273,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         let query = String((FormDecoding.decode(String((request.uri.query ?? "").prefix(256)))["msisdn"] ?? "").prefix(32))
         var values: [String: Any] = [
             "heading": zh ? "查询号码" : "Line lookup", "query": query, "numberLabel": zh ? "号码" : "Number",
-            "lookupLabel": zh ? "查询" : "Look up", "none": zh ? "无" : "None", "timeLabel": zh ? "时间" : "Time",
+            "lookupLabel": zh ? "查询" : "Look up", "none": zh ? "无" : "None", "timeLabel": zh ? "时间（北京）" : "Time (Beijing)",
             "kindLabel": zh ? "类型" : "Kind", "amountLabel": zh ? "金额" : "Amount", "orderLabel": zh ? "订单" : "Order",
             "channelLabel": zh ? "渠道 · 支付方式" : "Channel · method", "statusLabel": zh ? "状态" : "Status",
             "receiptLabel": zh ? "凭证" : "Receipt", "effectiveLabel": zh ? "生效日" : "Effective", "changeLabel": zh ? "变更" : "Change",
@@ -310,14 +316,14 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             "noTransfers": d.transfers.isEmpty,
             "transfers": d.transfers.map { t in
                 [
-                    "at": Timestamp.format(t.createdAt), "kind": t.kind.rawValue,
+                    "at": ISO8601.local(t.createdAt), "kind": Messages.transferKind(t.kind, language),
                     "amount": t.postings.first(where: { $0.account == account })?.amount.formatted ?? "—", "order": t.orderID ?? "—",
                 ]
             },
             "noOrders": d.orders.isEmpty,
             "orders": d.orders.map { o in
                 [
-                    "at": Timestamp.format(o.createdAt), "channel": channelName(o.channel.rawValue, language),
+                    "at": ISO8601.local(o.createdAt), "channel": channelName(o.channel.rawValue, language),
                     "method": o.paymentMethod.displayName(language), "amount": o.amount.formatted,
                     "status": Messages.orderStatus(o.status, language), "receipt": o.receiptNumber.map { $0 as Any } ?? false,
                 ] as [String: Any]

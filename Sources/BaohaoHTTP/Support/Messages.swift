@@ -85,6 +85,29 @@ enum Messages {
         return language == .zh ? title.zh : title.en
     }
 
+    /// Why money moved, in the reader's language (the console's ledger shows no codes).
+    static func transferKind(_ kind: TransferKind, _ language: Language) -> String {
+        let names: (zh: String, en: String) =
+            switch kind {
+            case .recharge: ("充值", "Recharge")
+            case .openingBalance: ("开户余额", "Opening balance")
+            case .monthlyFee: ("月租", "Monthly fee")
+            case .extensionCharge: ("保号延期扣费", "Validity extension")
+            case .void: ("撤销", "Void")
+            case .partnerDeposit: ("合作方预存", "Partner deposit")
+            case .floatHold: ("预存款冻结", "Float hold")
+            case .floatRelease: ("预存款解冻", "Float release")
+            case .suspense: ("待处理款项", "Suspense")
+            case .refund: ("退款", "Refund")
+            case .refundPayout: ("退款付出", "Refund paid out")
+            case .refundCancel: ("退款撤回", "Refund cancelled")
+            case .bonus: ("赠送", "Bonus")
+            case .bonusClawback: ("赠送扣回", "Bonus taken back")
+            case .voucherActivation: ("充值卡激活", "Card activation")
+            }
+        return language == .zh ? names.zh : names.en
+    }
+
     static func orderStatus(_ status: OrderStatus, _ language: Language) -> String {
         switch (status, language) {
         case (.pendingPayment, .zh): return "待支付"
