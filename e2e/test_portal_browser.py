@@ -142,6 +142,7 @@ def test_recharge_journey_on_a_phone(server):
         driver.find_element(By.ID, "receipt-link").click()
         receipt = wait.until(EC.presence_of_element_located((By.TAG_NAME, "main"))).text
         assert "138****8000" in receipt and "¥20.00" in receipt
+        assert not driver.find_elements(By.CSS_SELECTOR, "a[href^='/v1/receipts/']")  # no JSON button for payers
         page_checks(driver)
         shot(driver, "phone-5-receipt")
         # The print button's script runs under the page's script nonce (no inline handlers allowed).

@@ -17,8 +17,7 @@ enum ReceiptPage {
             </div>
             <p class="note">{{notInvoice}}</p>
             <p class="noprint"><button type="button" id="print">{{printLabel}}</button>
-            <a class="button" href="/receipts/{{number}}/pdf" id="pdf-link">{{pdfLabel}}</a>
-            <a class="button secondary" href="/v1/receipts/{{number}}">JSON</a></p>
+            <a class="button" href="/receipts/{{number}}/pdf" id="pdf-link">{{pdfLabel}}</a></p>
             <script>document.getElementById("print").addEventListener("click", () => window.print())</script>
             """)
 

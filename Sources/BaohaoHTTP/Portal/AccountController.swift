@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// A signed-in subscriber's pages: their numbers (soonest deadline first), each number's
+/// A signed-in subscriber's pages: their numbers (lines being lost first, then the soonest deadline), each number's
 /// recharges and receipts, reminder preferences, and the calendar feed of deadlines.
 /// Every page checks the session, and every line page that the line is the account's.
 struct AccountController<Context: BrowserSessionContext> {
@@ -38,6 +38,17 @@ struct AccountController<Context: BrowserSessionContext> {
         return Response(status: .seeOther, headers: [.location: "/me?calendar=rotated"])
     }
 
+    /// How soon a line is lost: barred lines first, then suspended, then in grace, then in service.
+    static func urgency(_ status: LineStatus) -> Int {
+        switch status {
+        case .barred: 0
+        case .suspended: 1
+        case .grace: 2
+        case .active: 3
+        case .reclaimed: 4
+        }
+    }
+
     func assessment(_ line: Line) -> RetentionAssessment {
         self.retention.book.assess(line, at: self.clock.now())
     }
@@ -54,7 +65,10 @@ struct AccountController<Context: BrowserSessionContext> {
         let session = try context.signedInSubscriber
         let language = request.language
         let lines = try await self.subscribers.lines(accountID: session.accountID)
+        // Lines being lost come first (双停, then 单停, then in grace), then the soonest deadline.
         let assessed = lines.map { ($0, assessment($0)) }.sorted {
+            let (left, right) = (Self.urgency($0.0.status), Self.urgency($1.0.status))
+            if left != right { return left < right }
             switch ($0.1.deadline, $1.1.deadline) {
             case (let a?, let b?): return a < b
             case (.some, nil): return true
