@@ -61,7 +61,11 @@ def test_postgres_restart_under_load(tmp_path, postgres_url):
         restarter.join()
 
         assert server.proc.poll() is None, "the server died"
-        assert server.request("GET", "/readyz")[0] == 200
+        # Writes failed while PostgreSQL was down, so /readyz says 503 until 10 s after the last one.
+        ready_by = time.time() + 20
+        while server.request("GET", "/readyz")[0] != 200:
+            assert time.time() < ready_by, "not ready again 20 s after the restart"
+            time.sleep(0.5)
         listed = json.loads(server.admin("GET", "/v1/admin/lines/13800138000/orders?limit=1000")[1])
         assert len(listed) == ORDERS and all(o["status"] == "credited" for o in listed)
         line = json.loads(server.admin("GET", "/v1/admin/lines/13800138000")[1])
