@@ -45,13 +45,9 @@ extension StaffConsoleController {
                     sameSite: .strict))
             return response
         case .locked(let until):
-            let seconds = max(1, Int(until.timeIntervalSince(clock.now()).rounded(.up)))
-            let minutes = max(1, (seconds + 59) / 60)
-            var response = try secondFactorPage(
-                request, context: context,
-                error: zh ? "尝试次数过多，请 \(minutes) 分钟后再试。" : "Too many attempts; try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
-                status: .tooManyRequests)
-            response.headers[.retryAfter] = String(seconds)
+            let wait = tooManyAttempts(until: until, request.language)
+            var response = try secondFactorPage(request, context: context, error: wait.message, status: .tooManyRequests)
+            response.headers[.retryAfter] = wait.retryAfter
             return response
         default:
             return try secondFactorPage(

@@ -129,16 +129,21 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         case .enrolmentNeeded:
             return try signInPage(request, context: context, username: username, error: nil, status: .forbidden)
         case .locked(let until):
-            let seconds = max(1, Int(until.timeIntervalSince(self.clock.now()).rounded(.up)))
-            let minutes = max(1, Int((Double(seconds) / 60).rounded(.up)))
-            var response = try signInPage(
-                request, context: context, username: username,
-                error: language == .zh
-                    ? "尝试次数过多，请 \(minutes) 分钟后再试。" : "Too many attempts; try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
-                status: .tooManyRequests)
-            response.headers[.retryAfter] = String(seconds)
+            let wait = tooManyAttempts(until: until, language)
+            var response = try signInPage(request, context: context, username: username, error: wait.message, status: .tooManyRequests)
+            response.headers[.retryAfter] = wait.retryAfter
             return response
         }
+    }
+
+    /// What a client told to wait reads (in whole minutes), and its `Retry-After` (seconds).
+    func tooManyAttempts(until: Date, _ language: Language) -> (message: String, retryAfter: String) {
+        let seconds = max(1, Int(until.timeIntervalSince(clock.now()).rounded(.up)))
+        let minutes = max(1, (seconds + 59) / 60)
+        let message =
+            language == .zh
+            ? "尝试次数过多，请 \(minutes) 分钟后再试。" : "Too many attempts; try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
+        return (message, String(seconds))
     }
 
     @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {

@@ -44,7 +44,9 @@ public enum StoreAvailability {
     /// Runs `body`, giving up with ``StoreError/unavailable(_:)`` if it has not called
     /// ``Lease/taken()`` (it has a connection) within `deadline`; once it has, it runs as long as
     /// its work takes (an import or a retention run may take minutes). What it throws is classified.
-    static func leased<T: Sendable>(_ deadline: Duration, _ body: @escaping @Sendable (Lease) async throws -> T) async throws -> T {
+    static func leased<T: Sendable>(
+        _ deadline: Duration, reason: String? = nil, _ body: @escaping @Sendable (Lease) async throws -> T
+    ) async throws -> T {
         let lease = Lease()
         do {
             return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -60,7 +62,7 @@ public enum StoreAvailability {
                     }
                     if !lease.isTaken {
                         group.cancelAll()
-                        throw StoreError.unavailable("no database connection within \(deadline)")
+                        throw StoreError.unavailable(reason ?? "no database connection within \(deadline)")
                     }
                 }
                 throw StoreError.unavailable("the database work ended without an answer")
@@ -81,22 +83,8 @@ public enum StoreAvailability {
     /// Runs `body`, giving up with ``StoreError/unavailable(_:)`` after `deadline` (the body is
     /// cancelled), and classifying what it throws. For short calls (a ping, the readiness probe).
     static func bounded<T: Sendable>(_ deadline: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw StoreError.unavailable("no answer from the database within \(deadline)")
-                }
-                return value
-            }
-        } catch {
-            throw classified(error)
-        }
+        // A lease never taken: the deadline holds for the whole call.
+        try await leased(deadline, reason: "no answer from the database within \(deadline)") { _ in try await body() }
     }
 }
 
