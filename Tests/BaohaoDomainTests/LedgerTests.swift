@@ -52,18 +52,6 @@ struct LedgerTests {
         for bogus in ["bogus", "till:", "till:cash"] { #expect(LedgerAccount(code: bogus) == nil, "\(bogus)") }
     }
 
-    @Test func firstDeadline() throws {
-        // 2026-11-24 20:00 Beijing; ¥23.50 at ¥5/month pays 4 fees: Dec, Jan, Feb, Mar → due 2027-04-01.
-        let deadline = Deadline.firstDeadline(balance: Money(2350, .cny), monthlyFee: .major(5), asOf: now)
-        #expect(deadline.map(Deadline.isoDate) == "2027-04-01")
-        #expect(Deadline.firstDeadline(balance: Money(-300, .cny), monthlyFee: .major(5), asOf: now).map(Deadline.isoDate) == "2026-12-01")
-        #expect(Deadline.firstDeadline(balance: .major(5), monthlyFee: .zero(.cny), asOf: now) == nil)
-        // 2026-11-30 17:00 UTC is already 1 December in Beijing.
-        let lateNovember = Date(timeIntervalSince1970: 1_796_058_000)
-        #expect(
-            Deadline.firstDeadline(balance: .zero(.cny), monthlyFee: .major(5), asOf: lateNovember).map(Deadline.isoDate) == "2027-01-01")
-    }
-
     @Test func receiptNumbersAreUniqueAndReadable() {
         let ids = IdentifierFactory()
         let numbers = Set((0..<2000).map { _ in ids.receiptNumber(at: now) })

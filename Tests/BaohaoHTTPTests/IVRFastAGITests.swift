@@ -114,8 +114,10 @@ struct IVRFastAGITests {
                 let next = try await asterisk.call(uniqueID: "1733040000.203", caller: "13800138000", [.keys("3"), .keys("9")])
                 #expect(next.said.contains("balance_is"))
                 #expect(Array(next.numbersSaid.prefix(2)) == ["73", "50"])
-                // The fixture's plan has no retention policy, so no deadline, as the portal shows it.
-                #expect(next.said.contains("no_deadline") && !next.commands.contains { $0.hasPrefix("SAY DATETIME") })
+                // The fixture's plan has no retention policy: the deadline comes from its fee and the
+                // balance (¥73.50 pays 14 months), as the portal shows it.
+                #expect(next.said.contains("deadline_is") && !next.said.contains("no_deadline"))
+                #expect(next.commands.contains { $0.hasPrefix("SAY DATETIME ") })
 
                 // A line under a retention policy hears its deadline, said as a date.
                 let kept = try await asterisk.call(

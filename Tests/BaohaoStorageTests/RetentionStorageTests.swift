@@ -70,7 +70,8 @@ struct RetentionStorageTests {
             #expect(view.history.first?.to == .suspended)
             #expect(view.history.first?.effectiveOn == LocalDate(iso: "2026-04-01"))
             #expect(view.history.first?.policy == "cn-keep5@1")
-            #expect(view.assessment.action == .recharge(atLeast: Money(300, .cny), before: LocalDate(iso: "2026-05-01")!))
+            // Suspended, the action says what restores it and when it is barred.
+            #expect(view.assessment.action == .restore(atLeast: Money(300, .cny), before: LocalDate(iso: "2026-05-01")!, then: .barred))
             let ledger = try await AdminService(store: store, clock: Fixtures.clock()).ledger(lineID: lines[0].id)
             #expect(
                 ledger.filter { $0.kind == .monthlyFee }.map(\.id).sorted()

@@ -8,8 +8,15 @@ public struct NewLine: Sendable, Hashable {
     public let openingBalance: Money
     /// Overrides the operator hinted by the number range (after porting, say).
     public let mobileOperator: MobileOperator?
+    /// For a line moved from another billing system already in arrears: the local day its
+    /// arrears began, from which its policy's stages count. `nil`: the day it is added.
+    public let arrearsSince: LocalDate?
 
-    public init(msisdn: String, planCode: String, holderName: String, openingBalance: Money, mobileOperator: MobileOperator? = nil) {
+    public init(
+        msisdn: String, planCode: String, holderName: String, openingBalance: Money, mobileOperator: MobileOperator? = nil,
+        arrearsSince: LocalDate? = nil
+    ) {
+        self.arrearsSince = arrearsSince
         self.msisdn = msisdn
         self.planCode = planCode
         self.holderName = holderName

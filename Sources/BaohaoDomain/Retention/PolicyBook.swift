@@ -37,6 +37,14 @@ public struct PolicyBook: Sendable {
         RetentionEngine.assess(line, policy: policy(for: line, at: now), now: now)
     }
 
+    /// Where `line` stands at `now`: under its plan's policy, or, when the plan follows none, by
+    /// the plan's monthly fee against the balance (``RetentionEngine/assess(_:plan:now:)``).
+    public func assess(_ line: Line, plan: Plan?, at now: Date) -> RetentionAssessment {
+        if let policy = policy(for: line, at: now) { return RetentionEngine.assess(line, policy: policy, now: now) }
+        guard let plan, plan.code == line.planCode else { return RetentionEngine.assess(line, policy: nil, now: now) }
+        return RetentionEngine.assess(line, plan: plan, now: now)
+    }
+
     /// No policies: lines follow no lifecycle.
     public static let empty = try! PolicyBook([])
 

@@ -85,9 +85,14 @@ public enum RetentionEngine {
         }
         let steps = schedule(lapse: lapse, policy: policy)
         let next = steps.first(where: { $0.startsOn > today })
+        var action = action(line, policy: policy, lapse: lapse, reason: reason, before: next?.startsOn ?? lapse)
+        // Out of service, the sentence says what a recharge does: it restores the line.
+        if line.status != .active, case .recharge(let amount, _) = action {
+            action = .restore(atLeast: amount, before: next?.startsOn, then: next?.stage)
+        }
         return RetentionAssessment(
             stage: line.status, deadline: lapse, lapseReason: reason, nextStage: next?.stage, nextStageOn: next?.startsOn, schedule: steps,
-            action: action(line, policy: policy, lapse: lapse, reason: reason, before: next?.startsOn ?? lapse), policy: policy.reference)
+            action: action, policy: policy.reference)
     }
 
     static let usageKinds: [ActivityKind] = [.call, .sms, .data]

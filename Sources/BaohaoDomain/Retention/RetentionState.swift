@@ -71,6 +71,9 @@ public enum KeepAliveAction: Hashable, Sendable {
     case recharge(atLeast: Money, before: LocalDate)
     /// Any of these counted uses (or a recharge, when it counts) before the day.
     case use(kinds: [ActivityKind], before: LocalDate)
+    /// The line is out of service (or in grace): a recharge of at least this much puts it back in
+    /// service. `before` is the day the next stage (`then`) starts; `nil` when no policy says.
+    case restore(atLeast: Money, before: LocalDate?, then: LineStatus?)
     /// Nothing keeps it: reclaimed, or no policy.
     case none
 
@@ -83,8 +86,26 @@ public enum KeepAliveAction: Hashable, Sendable {
             return "请在 \(day.iso) 前进行任意一次计费使用（\(kinds.map(\.chineseName).joined(separator: "、"))）"
         case (.use(let kinds, let day), .en):
             return "Any chargeable use (\(kinds.map(\.rawValue).joined(separator: ", "))) before \(day.iso)"
+        case (.restore(let amount, let day, let next), .zh):
+            let restores = "充值至少 \(currencyFormat(amount)) 即可恢复正常使用"
+            guard let day else { return restores }
+            return restores + "；请在 \(day.iso) 前充值，否则将转为\((next ?? .reclaimed).displayName(.zh))"
+        case (.restore(let amount, let day, let next), .en):
+            let restores = "A recharge of at least \(currencyFormat(amount)) puts it back in service"
+            guard let day else { return restores }
+            return restores + "; recharge before \(day.iso), when it becomes \((next ?? .reclaimed).displayName(.en).lowercased())"
         case (.none, .zh): return "无需操作"
         case (.none, .en): return "Nothing to do"
+        }
+    }
+}
+
+extension KeepAliveAction {
+    /// The smallest recharge this action asks for, if it asks for one.
+    public var rechargeAmount: Money? {
+        switch self {
+        case .recharge(let amount, _), .restore(let amount, _, _): return amount
+        case .use, .none: return nil
         }
     }
 }

@@ -39,6 +39,23 @@ public struct AdminService: Sendable {
         try await store.read { try await $0.plan(code: code) }
     }
 
+    /// Where each line stands now, in the order given: under its plan's policy, or by its plan's
+    /// fee when the plan follows none (``PolicyBook/assess(_:plan:at:)``).
+    public func assessments(of lines: [Line]) async throws -> [RetentionAssessment] {
+        let now = clock.now()
+        let codes = Set(lines.map(\.planCode))
+        let plans: [String: Plan] =
+            codes.count == 1
+            ? try await plan(code: codes.first!).map { [$0.code: $0] } ?? [:]
+            : Dictionary(uniqueKeysWithValues: try await plans().map { ($0.code, $0) })
+        return lines.map { retention.assess($0, plan: plans[$0.planCode], at: now) }
+    }
+
+    /// Where one line stands now (see ``assessments(of:)``).
+    public func assessment(of line: Line) async throws -> RetentionAssessment {
+        try await assessments(of: [line])[0]
+    }
+
     /// The transfers that touched a line, newest first.
     public func ledger(lineID: String, limit: Int = 100) async throws -> [Transfer] {
         let bounded = min(max(limit, 1), 1_000)

@@ -13,7 +13,7 @@ import Foundation
 /// detached from the call's task).
 public struct IVRService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any IVRCallRows & LineRows & CreditRows>
+    let store: Transactions<any IVRCallRows & LineRows & PlanRows & CreditRows>
     let recharges: RechargeService
     let clock: any WallClock
     let retention: PolicyBook
@@ -221,9 +221,13 @@ public struct IVRService: Sendable {
         /// balance reply give it.
         func balance(number: String) async -> IVRBalance? {
             guard let msisdn = try? LineService.parseNumber(number),
-                let line = try? await service.store.read({ try await $0.line(msisdn: msisdn) }), line.status != .reclaimed
+                let (line, plan) = try? await service.store.read({ session -> (Line, Plan?)? in
+                    guard let line = try await session.line(msisdn: msisdn) else { return nil }
+                    return (line, try await session.plan(code: line.planCode))
+                }), line.status != .reclaimed
             else { return nil }
-            return IVRBalance(balance: line.balance, deadline: service.retention.assess(line, at: service.clock.now()).deadline)
+            let deadline = service.retention.assess(line, plan: plan, at: service.clock.now()).deadline
+            return IVRBalance(balance: line.balance, deadline: deadline)
         }
 
         func cancel(orderID: String) async {

@@ -120,6 +120,7 @@ public struct LineService: Sendable {
 
     struct PreparedLine: Sendable {
         let line: Line
+        let arrearsSince: LocalDate?
     }
 
     static func prepare(_ request: NewLine, at now: Date, ids: IdentifierFactory) throws -> PreparedLine {
@@ -133,7 +134,14 @@ public struct LineService: Sendable {
         let line = Line(
             id: ids.make("line", at: now), msisdn: msisdn, mobileOperator: request.mobileOperator ?? msisdn.operatorHint,
             planCode: request.planCode, holderName: holder, status: .active, balance: request.openingBalance, createdAt: now)
-        return PreparedLine(line: line)
+        if let since = request.arrearsSince {
+            // Only a line with a debt has arrears; a year back is as far as stages are counted.
+            let today = LocalDate(now, in: Deadline.mainlandTimeZone)
+            guard request.openingBalance.amountMinor < 0, since <= today, since >= today.adding(days: -366) else {
+                throw DomainError.validation(ValidationError(field: "arrears_since", reason: .outOfRange))
+            }
+        }
+        return PreparedLine(line: line, arrearsSince: request.arrearsSince)
     }
 
     static func insert(
@@ -145,6 +153,7 @@ public struct LineService: Sendable {
             guard let policy = retention.policy(code: code, at: now) else { throw DomainError.policyNotFound(code) }
             line.policyCode = code
             line.retention = RetentionEngine.initialState(policy: policy, createdAt: now, balance: line.balance)
+            if policy.monthlyFee != nil, let since = prepared.arrearsSince { line.retention.arrearsSince = since }
         }
         if try await session.isQuarantined(msisdn: line.msisdn, at: now) { throw DomainError.numberQuarantined }
         guard line.balance.currency == plan.monthlyFee.currency else {

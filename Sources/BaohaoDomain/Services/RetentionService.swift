@@ -9,7 +9,7 @@ import Foundation
 /// is unique per line, key and channel.
 public struct RetentionService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any RetentionRows & ReminderRows & LineRows & CreditRows>
+    let store: Transactions<any RetentionRows & ReminderRows & LineRows & PlanRows & CreditRows>
     let clock: any WallClock
     let ids: IdentifierFactory
     public let book: PolicyBook
@@ -132,19 +132,20 @@ public struct RetentionService: Sendable {
     public func view(msisdn input: String) async throws -> LineView {
         let msisdn = try LineService.parseNumber(input)
         let now = clock.now()
-        let result: (Line, [StageChange], [Reminder], [ReminderAttempt], ContactPreferences?)? = try await store.read { session in
+        let result: (Line, Plan?, [StageChange], [Reminder], [ReminderAttempt], ContactPreferences?)? = try await store.read { session in
             guard let line = try await session.line(msisdn: msisdn) else { return nil }
+            let plan = try await session.plan(code: line.planCode)
             let reminders = try await session.reminders(lineID: line.id, limit: 100)
             return (
-                line, try await session.stageChanges(lineID: line.id, limit: 100), reminders,
+                line, plan, try await session.stageChanges(lineID: line.id, limit: 100), reminders,
                 try await session.reminderAttempts(reminderIDs: reminders.map(\.id)),
                 try await session.contactPreferences(lineIDs: [line.id])[line.id]
             )
         }
-        guard let (line, history, reminders, attempts, contact) = result else { throw DomainError.lineNotFound }
+        guard let (line, plan, history, reminders, attempts, contact) = result else { throw DomainError.lineNotFound }
         let policy = book.policy(for: line, at: now)
         return LineView(
-            line: line, policy: policy, assessment: RetentionEngine.assess(line, policy: policy, now: now), history: history,
+            line: line, policy: policy, assessment: book.assess(line, plan: plan, at: now), history: history,
             reminders: reminders, attempts: attempts, contact: contact)
     }
 

@@ -11,7 +11,8 @@ public struct StaffService: Sendable {
     /// The ports this service uses, and no others.
     let store:
         Transactions<
-            any StaffRows & StaffTwoFactorRows & LineRows & CreditRows & OrderRows & PaymentRows & RetentionRows & LedgerRows & OutletRows
+            any StaffRows & StaffTwoFactorRows & LineRows & PlanRows & CreditRows & OrderRows & PaymentRows & RetentionRows & LedgerRows
+                & OutletRows
         >
     let clock: any WallClock
     let ids: IdentifierFactory
@@ -292,7 +293,7 @@ public struct StaffService: Sendable {
         return try await store.read { session in
             guard let line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
             return LineDossier(
-                line: line, assessment: self.book.assess(line, at: now),
+                line: line, assessment: self.book.assess(line, plan: try await session.plan(code: line.planCode), at: now),
                 transfers: try await session.transfers(account: .line(id: line.id), limit: 100),
                 orders: try await session.orders(lineID: line.id, limit: 100),
                 stageChanges: try await session.stageChanges(lineID: line.id, limit: 100))

@@ -5,7 +5,7 @@ import Foundation
 /// of the same message (same id) gets the first answer, and redeems nothing twice.
 public struct TextCommandService: Sendable {
     /// The ports this service uses, and no others.
-    let store: Transactions<any InboundMessageRows & RetentionRows & LineRows>
+    let store: Transactions<any InboundMessageRows & RetentionRows & LineRows & PlanRows>
     let reminders: ReminderService
     let vouchers: VoucherService
     let retention: PolicyBook
@@ -61,7 +61,8 @@ public struct TextCommandService: Sendable {
         do {
             let redeemed = try await vouchers.redeem(msisdn: target, pin: pin, address: address)
             let line = redeemed.line
-            let deadline = retention.assess(line, at: clock.now()).deadline
+            let plan = try await store.read { try await $0.plan(code: line.planCode) }
+            let deadline = retention.assess(line, plan: plan, at: clock.now()).deadline
             let receipt = redeemed.receipt
             if zh {
                 return "充值成功：\(receipt.faceValue.formatted) 已到账 \(line.msisdn.masked)"
@@ -91,10 +92,15 @@ public struct TextCommandService: Sendable {
 
     /// The cheapest action that keeps `number` alive, and by when, in both languages.
     func keepAliveTip(for number: String) async throws -> String {
-        guard let msisdn = try? MSISDN(parsing: number), let line = try await store.read({ try await $0.line(msisdn: msisdn) }) else {
+        guard let msisdn = try? MSISDN(parsing: number),
+            let (line, plan) = try await store.read({ session -> (Line, Plan?)? in
+                guard let line = try await session.line(msisdn: msisdn) else { return nil }
+                return (line, try await session.plan(code: line.planCode))
+            })
+        else {
             return "未找到该号码的在网线路。\nNo line in service for this number."
         }
-        let assessment = retention.assess(line, at: clock.now())
+        let assessment = retention.assess(line, plan: plan, at: clock.now())
         let deadline = assessment.deadline.map { " \($0.iso)" } ?? ""
         return "\(assessment.action.text(.zh))\(deadline.isEmpty ? "" : "（截止\(deadline)）")\n\(assessment.action.text(.en))"
     }

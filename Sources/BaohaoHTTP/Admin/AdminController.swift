@@ -48,9 +48,12 @@ struct AdminController<Context: StaffIdentityContext> {
         let holderName: String
         let openingBalance: Money?
         let `operator`: String?
+        /// `yyyy-MM-dd`: a line moved from another system already in arrears since that day.
+        let arrearsSince: String?
 
         enum CodingKeys: String, CodingKey {
             case msisdn, plan
+            case arrearsSince = "arrears_since"
             case holderName = "holder_name"
             case openingBalance = "opening_balance"
             case `operator` = "operator"
@@ -66,12 +69,18 @@ struct AdminController<Context: StaffIdentityContext> {
             }
             mobileOperator = parsed
         }
+        var arrearsSince: LocalDate? = nil
+        if let raw = body.arrearsSince {
+            guard let day = LocalDate(iso: raw) else {
+                throw Problem(.unprocessableContent, "validation-error", detail: "expected yyyy-MM-dd", field: "arrears_since")
+            }
+            arrearsSince = day
+        }
         let line = try await self.lines.add(
             NewLine(
                 msisdn: body.msisdn, planCode: body.plan, holderName: body.holderName,
-                openingBalance: body.openingBalance ?? .zero(.cny), mobileOperator: mobileOperator))
-        let plan = try await self.admin.plan(code: line.planCode)
-        return JSONResponse(LineRepresentation(line, plan: plan, now: self.clock.now()), status: .created)
+                openingBalance: body.openingBalance ?? .zero(.cny), mobileOperator: mobileOperator, arrearsSince: arrearsSince))
+        return JSONResponse(LineRepresentation(line, assessment: try await self.admin.assessment(of: line)), status: .created)
     }
 
     struct ImportResult: Encodable, Sendable {
@@ -121,11 +130,10 @@ struct AdminController<Context: StaffIdentityContext> {
         let limit = try request.queryInteger("limit", in: 1...500, default: 100)
         let cursor = query.get("cursor")
         let lines = try await self.lines.list(status: status, after: cursor, limit: limit)
-        let plans = Dictionary(uniqueKeysWithValues: try await self.admin.plans().map { ($0.code, $0) })
-        let now = self.clock.now()
+        let assessments = try await self.admin.assessments(of: lines)
         return JSONResponse(
             LinePage(
-                lines: lines.map { LineRepresentation($0, plan: plans[$0.planCode], now: now) },
+                lines: zip(lines, assessments).map { LineRepresentation($0, assessment: $1) },
                 nextCursor: lines.count == limit ? lines.last?.msisdn.e164 : nil))
     }
 
@@ -136,8 +144,7 @@ struct AdminController<Context: StaffIdentityContext> {
 
     @Sendable func showLine(_ request: Request, context: Context) async throws -> JSONResponse<LineRepresentation> {
         let line = try await line(context)
-        let plan = try await self.admin.plan(code: line.planCode)
-        return JSONResponse(LineRepresentation(line, plan: plan, now: self.clock.now()))
+        return JSONResponse(LineRepresentation(line, assessment: try await self.admin.assessment(of: line)))
     }
 
     @Sendable func ledger(_ request: Request, context: Context) async throws -> JSONResponse<[TransferRepresentation]> {

@@ -43,7 +43,7 @@ struct LineRepresentation: Encodable, Sendable {
         case createdAt = "created_at"
     }
 
-    init(_ line: Line, plan: Plan?, now: Date) {
+    init(_ line: Line, assessment: RetentionAssessment) {
         id = line.id
         msisdn = line.msisdn.e164
         msisdnMasked = line.msisdn.masked
@@ -52,8 +52,7 @@ struct LineRepresentation: Encodable, Sendable {
         holderName = line.holderName
         status = line.status.rawValue
         balance = line.balance
-        deadline = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: now) }.map(
-            Deadline.isoDate)
+        deadline = assessment.deadline?.iso
         createdAt = ISO8601.string(line.createdAt)
     }
 }

@@ -49,8 +49,8 @@ struct AccountController<Context: BrowserSessionContext> {
         }
     }
 
-    func assessment(_ line: Line) -> RetentionAssessment {
-        self.retention.book.assess(line, at: self.clock.now())
+    func assessments(_ lines: [Line]) async throws -> [RetentionAssessment] {
+        try await self.admin.assessments(of: lines)
     }
 
     func page(
@@ -66,7 +66,7 @@ struct AccountController<Context: BrowserSessionContext> {
         let language = request.language
         let lines = try await self.subscribers.lines(accountID: session.accountID)
         // Lines being lost come first (双停, then 单停, then in grace), then the soonest deadline.
-        let assessed = lines.map { ($0, assessment($0)) }.sorted {
+        let assessed = zip(lines, try await assessments(lines)).map { ($0, $1) }.sorted {
             let (left, right) = (Self.urgency($0.0.status), Self.urgency($1.0.status))
             if left != right { return left < right }
             switch ($0.1.deadline, $1.1.deadline) {
@@ -272,8 +272,7 @@ struct AccountController<Context: BrowserSessionContext> {
             let account = try await self.subscribers.account(calendarKey: String(key))
         else { throw Problem(.notFound, "not-found") }
         let lines = try await self.subscribers.lines(accountID: account.id)
-        let events = lines.compactMap { line -> DeadlineCalendar.Event? in
-            let a = assessment(line)
+        let events = zip(lines, try await assessments(lines)).compactMap { line, a -> DeadlineCalendar.Event? in
             guard let deadline = a.deadline else { return nil }
             return DeadlineCalendar.Event(
                 uid: "\(line.id)-\(deadline.iso)@baohao", day: deadline, summary: "保号截止 \(line.msisdn.masked) / Keep-alive deadline",

@@ -61,17 +61,18 @@ struct Lines: AsyncParsableCommand {
             do {
                 try await withStore(database) { store in
                     let line = try await LineService(store: store, clock: try ProcessClock.shared()).line(msisdn: msisdn)
-                    let admin = AdminService(store: store, clock: try ProcessClock.shared())
+                    let admin = AdminService(
+                        store: store, clock: try ProcessClock.shared(), retention: try policyBook(ProcessInfo.processInfo.environment))
                     let plan = try await admin.plan(code: line.planCode)
-                    let today = try ProcessClock.shared().now()
-                    let deadline = plan.flatMap { Deadline.firstDeadline(balance: line.balance, monthlyFee: $0.monthlyFee, asOf: today) }
+                    let assessment = try await admin.assessment(of: line)
                     print("number     \(line.msisdn.e164)")
                     print("operator   \(line.mobileOperator.displayName(.zh)) / \(line.mobileOperator.displayName(.en))")
                     print("plan       \(line.planCode)\(plan.map { " (\($0.name), \($0.monthlyFee.formatted)/month)" } ?? "")")
                     print("holder     \(line.holderName)")
                     print("status     \(line.status.rawValue) (\(line.status.displayName(.zh)))")
                     print("balance    \(line.balance.formatted)")
-                    print("deadline   \(deadline.map(Deadline.isoDate) ?? "none")")
+                    print("deadline   \(assessment.deadline?.iso ?? "none")")
+                    print("to keep it \(assessment.action.text(.en))")
                     for order in try await admin.orders(lineID: line.id, limit: 10) {
                         print(
                             "order      \(order.id) \(order.status.rawValue) \(order.amount.formatted)\(order.receiptNumber.map { " receipt \($0)" } ?? "")"
