@@ -175,9 +175,12 @@ def test_recharge_by_keyboard_in_english_on_a_desktop(server):
         assert driver.find_element(By.TAG_NAME, "h1").text == "Confirm the number and choose an amount"
         assert "China Mobile" in driver.find_element(By.TAG_NAME, "main").text
         shot(driver, "desktop-2-confirm")
-        # Keyboard only: the first amount is chosen; arrow to ¥20.00, Tab to the method, Tab to the button, Enter.
+        # Keyboard only: the first amount is chosen; arrow to ¥20, Tab past the other-amount box to the
+        # method, Tab to the button, Enter.
         driver.find_element(By.ID, "amount-1000").send_keys(Keys.ARROW_RIGHT)
         assert driver.switch_to.active_element.get_attribute("id") == "amount-2000"
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        assert driver.switch_to.active_element.get_attribute("id") == "custom-amount"
         driver.switch_to.active_element.send_keys(Keys.TAB)
         assert driver.switch_to.active_element.get_attribute("id") == "method-sandbox"
         driver.switch_to.active_element.send_keys(Keys.TAB)
@@ -259,3 +262,96 @@ def test_back_from_the_cashier_the_page_waits_instead_of_inviting_a_second_payme
     finally:
         driver.quit()
     assert [(o["status"], o["amount"]["amount"]) for o in orders(server)] == [("credited", 5000)]
+
+
+def test_a_barred_line_paid_into_with_too_little_stays_barred_and_the_page_says_so(server):
+    """双停 under cn-keep5, owing ¥12.00 for 45 days. The confirmation says the number is barred and
+    that only a recharge that clears the arrears restores it, preselects 20元 (the smallest face
+    value that does; the exact debt is not shown to an anonymous payer) and marks every amount
+    that restores it. Paying 10元 is credited but the order page says the line is still barred;
+    paying the preselected 20元 then restores it, and the page says it is in service."""
+    import datetime
+    from conftest import now
+    barred = "19212345678"
+    today = datetime.datetime.fromtimestamp(now(), datetime.timezone(datetime.timedelta(hours=8))).date()
+    status, body = server.admin("POST", "/v1/admin/lines", {
+        "msisdn": barred, "plan": "KEEP5", "holder_name": "赵六", "opening_balance": {"amount": -1200, "currency": "CNY"},
+        "arrears_since": (today - datetime.timedelta(days=45)).isoformat()})
+    assert status == 201, body
+    assert server.admin("POST", "/v1/admin/jobs/run")[0] == 200
+    line = json.loads(server.admin("GET", f"/v1/admin/lines/{barred}")[1])
+    assert line["status"] == "barred" and line["deadline"] == (today - datetime.timedelta(days=45)).isoformat()
+
+    def confirm(driver, wait):
+        driver.get(server.base + f"/recharge?msisdn={barred}")
+        wait.until(EC.presence_of_element_located((By.ID, "confirm")))
+
+    driver = browser(360, 780)
+    wait = WebDriverWait(driver, 20)
+    try:
+        confirm(driver, wait)
+        note = driver.find_element(By.ID, "restore-note").text
+        assert "该号码目前双停" in note and "只有充值金额足以结清欠费，号码才会恢复使用" in note
+        assert "已为您选择可恢复使用的最小面额 20元" in note
+        assert "12" not in note  # the debt itself is not told to whoever typed the number
+        assert driver.find_element(By.ID, "amount-2000").is_selected()
+        marked = [e.get_attribute("for") for e in driver.find_elements(By.XPATH, "//label[span[contains(@class,'restores')]]")]
+        assert "amount-1000" not in marked and "amount-2000" in marked
+        assert driver.find_element(By.CSS_SELECTOR, "label[for=amount-1000]").text.startswith("10元")
+        page_checks(driver, 360)
+        shot(driver, "phone-barred-confirm")
+
+        # Too little: 10元 arrives, the line stays 双停, and the page says so.
+        driver.find_element(By.CSS_SELECTOR, "label[for=amount-1000]").click()
+        driver.find_element(By.ID, "confirm").click()
+        pay_and_wait(driver, wait)
+        assert driver.find_element(By.ID, "status").text == "已到账"
+        state = driver.find_element(By.ID, "line-state").text
+        assert state.startswith("号码状态：仍为双停") and "尚未结清欠费" in state
+        assert driver.find_element(By.ID, "restore-again").text == "再次充值以恢复使用"
+        shot(driver, "phone-barred-credited-still-barred")
+        line = json.loads(server.admin("GET", f"/v1/admin/lines/{barred}")[1])
+        assert (line["status"], line["balance"]["amount"]) == ("barred", -200)
+
+        # Enough: back to the form from the order page; now 10元 is the smallest that restores it.
+        driver.find_element(By.ID, "restore-again").click()
+        wait.until(EC.presence_of_element_located((By.ID, "confirm")))
+        assert driver.find_element(By.ID, "amount-1000").is_selected()
+        driver.find_element(By.ID, "confirm").click()
+        pay_and_wait(driver, wait)
+        assert driver.find_element(By.ID, "line-state").text == "号码状态：正常，可正常使用。"
+        assert not driver.find_elements(By.ID, "restore-again")
+        shot(driver, "phone-barred-credited-restored")
+    finally:
+        driver.quit()
+    line = json.loads(server.admin("GET", f"/v1/admin/lines/{barred}")[1])
+    assert (line["status"], line["balance"]["amount"]) == ("active", 800)
+    assert json.loads(server.admin("POST", "/v1/admin/verify")[1])["ok"] is True
+
+
+def test_a_custom_whole_amount_can_be_typed(server):
+    """其他金额: the online channel takes any whole amount between its bounds; a bad one is refused
+    in words, with the typed value kept, and nothing is written."""
+    driver = browser(1280, 900)
+    wait = WebDriverWait(driver, 20)
+    try:
+        driver.get(server.base + f"/recharge?msisdn={NUMBER}")
+        wait.until(EC.presence_of_element_located((By.ID, "confirm")))
+        driver.find_element(By.CSS_SELECTOR, "label[for=amount-other]").click()
+        driver.find_element(By.ID, "custom-amount").send_keys("3.5")
+        driver.find_element(By.ID, "confirm").click()
+        error = wait.until(EC.presence_of_element_located((By.ID, "form-error"))).text
+        assert error == "请输入整数金额（元），如 35。"
+        assert driver.find_element(By.ID, "custom-amount").get_attribute("value") == "3.5"
+        assert orders(server) == []
+        field = driver.find_element(By.ID, "custom-amount")
+        field.clear()
+        field.send_keys("35")
+        driver.find_element(By.ID, "confirm").click()
+        wait.until(EC.presence_of_element_located((By.ID, "pay-link")))
+        assert "35元" in driver.find_element(By.TAG_NAME, "main").text
+        page_checks(driver, 1280)
+        shot(driver, "desktop-order-custom-amount")
+    finally:
+        driver.quit()
+    assert [(o["status"], o["amount"]["amount"]) for o in orders(server)] == [("pending_payment", 3500)]

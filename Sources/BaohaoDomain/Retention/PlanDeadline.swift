@@ -21,7 +21,8 @@ extension RetentionEngine {
             let arrears = Money(-balance, line.balance.currency)
             return RetentionAssessment(
                 stage: line.status, deadline: today, lapseReason: .arrears, nextStage: nil, nextStageOn: nil, schedule: [],
-                action: line.status == .active ? .recharge(atLeast: arrears, before: today) : .restore(atLeast: arrears, before: nil, then: nil),
+                action: line.status == .active
+                    ? .recharge(atLeast: arrears, before: today) : .restore(atLeast: arrears, before: nil, then: nil),
                 policy: nil)
         }
         let covered = balance / fee.amountMinor

@@ -7,6 +7,19 @@ public struct LineConfirmation: Sendable, Hashable {
     public let mobileOperator: MobileOperator
     public let planName: String
     public let status: LineStatus
+    /// For a line out of service: the smallest recharge that puts it back in service (it clears
+    /// the arrears); `nil` when the line is in service or no recharge alone restores it. Not for
+    /// an anonymous payer's eyes as such: see ``restoringDenomination(in:)``.
+    public let restoringAmount: Money?
+
+    /// The smallest of `denominations` that restores the line, to preselect: a bucket that does
+    /// not tell an anonymous payer the exact debt. `nil` when the line needs no restoring, or when
+    /// even the largest is not enough.
+    public func restoringDenomination(in denominations: [Money]) -> Money? {
+        guard let needed = restoringAmount else { return nil }
+        return denominations.filter { $0.currency == needed.currency && $0.amountMinor >= needed.amountMinor }
+            .min { $0.amountMinor < $1.amountMinor }
+    }
 }
 
 /// A payer's request for a recharge.
@@ -86,9 +99,13 @@ public struct RechargeService: Sendable {
             return (line, try await session.plan(code: line.planCode))
         }
         guard let (line, plan) = result, line.status != .reclaimed else { throw DomainError.lineNotFound }
+        var restoring: Money? = nil
+        if line.status != .active, case .restore(let amount, _, _) = retention.assess(line, plan: plan, at: clock.now()).action {
+            restoring = amount
+        }
         return LineConfirmation(
             msisdnMasked: line.msisdn.masked, mobileOperator: line.mobileOperator, planName: plan?.name ?? line.planCode,
-            status: line.status)
+            status: line.status, restoringAmount: restoring)
     }
 
     /// Creates an order, or returns the one made earlier with the same idempotency key and request.

@@ -66,7 +66,7 @@ struct OrderPageController<Context: RequestContext> {
             "statusCode": order.status.rawValue,
             "rows": [
                 row("订单号", "Order no.", order.id), row("充值号码", "Number", order.msisdn.masked),
-                row("充值面额", "Face value", order.amount.formatted), row("手续费", "Fee", order.fee.formatted),
+                row("充值面额", "Face value", order.amount.faceValue(language)), row("手续费", "Fee", order.fee.formatted),
                 row("应付金额", "Total", order.total.formatted),
                 row("支付方式", "Payment method", order.paymentMethod.displayName(language)),
             ],
@@ -76,6 +76,16 @@ struct OrderPageController<Context: RequestContext> {
                 ? "正在等待支付结果，到账后本页自动更新。" : "Waiting for the payment result; this page updates when the money arrives.",
         ]
         if let receiptNo = order.receiptNumber { values["receiptNo"] = receiptNo }
+        if order.status == .credited, let line = try? await self.recharges.confirm(msisdn: order.msisdn.e164) {
+            // 到账 is not the same as back in service: a barred line stays barred until its arrears clear.
+            values["lineState"] = Self.lineState(line, language)
+            values["lineStateClass"] = line.status == .active ? "ok" : "bad"
+            if line.status != .active {
+                values["againHref"] =
+                    "/recharge?msisdn=\(order.msisdn.e164.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                values["againToRestore"] = language == .zh ? "再次充值以恢复使用" : "Recharge again to restore it"
+            }
+        }
         values["timeline"] = Self.timeline(order, language)
         values["timelineLabel"] = language == .zh ? "进度（北京时间）" : "Progress (Beijing time)"
         let backFromCashier = request.uri.queryParameters.get("from") == "cashier"
@@ -149,6 +159,19 @@ struct OrderPageController<Context: RequestContext> {
         ).response(from: request, context: context)
     }
 
+    /// Whether the number is in service now that the money has arrived.
+    static func lineState(_ line: LineConfirmation, _ language: Language) -> String {
+        let stage = line.status.displayName(language)
+        switch (line.status, language) {
+        case (.active, .zh): return "号码状态：正常，可正常使用。"
+        case (.active, .en): return "The number is in service."
+        case (_, .zh): return "号码状态：仍为\(stage)。本次充值已到账，但尚未结清欠费，号码还没有恢复使用。"
+        case (_, .en):
+            return
+                "The number is still \(stage.lowercased()): this recharge arrived but did not clear the arrears, so it is not back in service."
+        }
+    }
+
     /// 下单 → 已支付 → 已到账, with the times recorded so far.
     static func timeline(_ order: RechargeOrder, _ language: Language) -> [[String: Any]] {
         let steps: [(String, String, Date?)] = [
@@ -193,6 +216,8 @@ enum OrderPageTemplate {
             {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
             {{/rows}}
             </table>
+            {{#lineState}}<p class="{{lineStateClass}}" id="line-state" role="status">{{lineState}}</p>{{/lineState}}
+            {{#againHref}}<p><a class="button" id="restore-again" href="{{againHref}}">{{againToRestore}}</a></p>{{/againHref}}
             {{#receiptNo}}<p><a class="button" id="receipt-link" href="/receipts/{{receiptNo}}">{{receiptLabel}}</a></p>{{/receiptNo}}
             {{#qr}}<figure class="pay-qr" id="pay-qr-figure">{{{qr}}}<figcaption>{{qrPrompt}}</figcaption></figure>{{/qr}}
             {{#payURL}}<p><a class="button" id="pay-link" href="{{payURL}}">{{payLabel}}</a></p>{{/payURL}}

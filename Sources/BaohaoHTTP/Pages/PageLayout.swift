@@ -38,9 +38,11 @@ enum PageLayout {
             legend{font-weight:bold;margin-bottom:.5rem}
             .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.5rem,1fr));gap:.5rem}
             .choice{position:relative}
-            .choice input{position:absolute;opacity:0;width:1px;height:1px}
+            .choice input[type=radio]{position:absolute;opacity:0;width:1px;height:1px}
             .choice label{margin:0;border:1px solid #c9cdd4;border-radius:.4rem;padding:.7rem .5rem;text-align:center;cursor:pointer;background:#fff}
-            .choice label .promo{display:block;font-size:.8rem;color:#c5221f;font-weight:normal}
+            .choice label .promo{display:block;font-size:.8rem;color:#c5221f;font-weight:normal}.choice label .restores{color:#00734d}
+            .choice.custom{display:flex;align-items:center;gap:.5rem;margin-top:.5rem}.choice.custom label{flex:0 0 auto}.choice.custom input[type=text]{width:7rem;flex:0 0 auto}
+            .warning{background:#fff4e5;border:1px solid #f5c26b;border-radius:.4rem;padding:.5rem .8rem;margin-top:.6rem}.warning p{margin:.2rem 0}
             .sandbox-banner{margin:0;padding:.4rem 1rem;background:#fff4e5;color:#8a4b00;border-bottom:1px solid #f5c26b;text-align:center;font-size:.9rem}
             .promotions{margin:.8rem 0 0;padding:.6rem .8rem;border-radius:.4rem;background:#fff4e5;border:1px solid #f5c26b}
             .promotions ul{margin:.3rem 0;padding-left:1.2rem}

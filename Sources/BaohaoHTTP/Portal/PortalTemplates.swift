@@ -26,6 +26,7 @@ enum PortalTemplates {
             {{/rows}}
             </table>
             <p class="note">{{checkNote}}</p>
+            {{#outOfService}}<div class="warning" role="note" id="restore-note"><p><strong>{{outOfServiceHeading}}</strong></p><p>{{outOfServiceText}}</p></div>{{/outOfService}}
             </div>
             <form method="post" action="/recharge" class="card">
             {{#hasError}}<p class="error" role="alert" id="form-error">{{error}}</p>{{/hasError}}
@@ -36,9 +37,11 @@ enum PortalTemplates {
             <legend>{{amountLegend}}</legend>
             <p class="note" id="amount-note">{{minimumNote}}</p>
             <div class="grid">
-            {{#amounts}}<div class="choice"><input type="radio" name="amount" id="{{id}}" value="{{value}}"{{#checked}} checked{{/checked}}><label for="{{id}}">{{label}}{{#bonus}}<span class="promo">{{bonus}}</span>{{/bonus}}</label></div>
+            {{#amounts}}<div class="choice"><input type="radio" name="amount" id="{{id}}" value="{{value}}"{{#checked}} checked{{/checked}}><label for="{{id}}">{{label}}{{#bonus}}<span class="promo">{{bonus}}</span>{{/bonus}}{{#restores}}<span class="promo restores">{{restoresLabel}}</span>{{/restores}}</label></div>
             {{/amounts}}
             </div>
+            {{#custom}}<div class="choice custom"><input type="radio" name="amount" id="amount-other" value="other"{{#customChecked}} checked{{/customChecked}}><label for="amount-other">{{customLabel}}</label>
+            <input type="text" name="custom_amount" id="custom-amount" inputmode="numeric" maxlength="7" autocomplete="off" value="{{customValue}}" aria-label="{{customAria}}" aria-describedby="amount-note"><span class="unit">{{customUnit}}</span></div>{{/custom}}
             {{#hasPromotions}}<div class="promotions" id="promotions"><p><strong>{{promotionsHeading}}</strong></p><ul>
             {{#promotions}}<li>{{.}}</li>{{/promotions}}
             </ul><p class="note">{{promotionsNote}}</p></div>{{/hasPromotions}}

@@ -79,7 +79,7 @@ struct RechargePortalController<Context: RequestContext> {
     /// The confirmation and the amount grid, or the home page explaining why the number cannot be topped up.
     func formPage(
         _ request: Request, number: String, token: String, selected: Int64?, method: String?, error: String?,
-        status: HTTPResponse.Status = .ok, voucherError: Bool = false
+        status: HTTPResponse.Status = .ok, voucherError: Bool = false, custom: String? = nil
     ) async throws -> HTMLResponse {
         let language = request.language
         let confirmation: LineConfirmation
@@ -101,7 +101,49 @@ struct RechargePortalController<Context: RequestContext> {
             let percent = String(format: "%.2f%%", Double(bp) / 100)
             feeText = language == .zh ? "手续费 \(percent)，最低 \(minimum.formatted)" : "Handling fee \(percent), at least \(minimum.formatted)"
         }
-        let content = PortalTemplates.recharge.render([
+        // Out of service, the payer is told what a recharge does, and the smallest face value that
+        // restores the number is chosen: a bucket, never the exact debt, to an anonymous payer.
+        let restoring = confirmation.restoringDenomination(in: policy.denominations)
+        let stage = confirmation.status.displayName(language)
+        var outOfServiceText: String
+        if language == .zh {
+            outOfServiceText = "只有充值金额足以结清欠费，号码才会恢复使用；金额不足时款项照常到账，但号码仍处于\(stage)状态。"
+            if let restoring {
+                outOfServiceText += "已为您选择可恢复使用的最小面额 \(restoring.faceValue(.zh))，标有“可恢复”的面额均可恢复。"
+            } else if confirmation.restoringAmount != nil {
+                outOfServiceText += "欠费超过单笔最大面额，请输入更大的金额或分次充值。"
+            }
+        } else {
+            outOfServiceText =
+                "A recharge puts it back in service only if it clears the arrears; a smaller one is credited, but the number stays \(stage.lowercased())."
+            if let restoring {
+                outOfServiceText +=
+                    " The smallest amount that restores it, \(restoring.faceValue(.en)), is chosen; every amount marked “restores” does."
+            } else if confirmation.restoringAmount != nil {
+                outOfServiceText += " The arrears are more than the largest amount: type a larger amount or recharge more than once."
+            }
+        }
+        let preselected = selected ?? restoring?.amountMinor ?? policy.denominations.first?.amountMinor
+        let restoringAmount = confirmation.restoringAmount
+        let amounts: [[String: Any]] = policy.denominations.map { money in
+            [
+                "value": String(money.amountMinor), "label": money.faceValue(language), "id": "amount-\(money.amountMinor)",
+                "checked": custom == nil && money.amountMinor == preselected,
+                "restores": restoringAmount.map { money.amountMinor >= $0.amountMinor } ?? false,
+                "restoresLabel": language == .zh ? "可恢复" : "restores",
+                "bonus": offers[money].map { PromotionText.badge($0, language) } ?? "",
+            ]
+        }
+        var values: [String: Any] = [
+            "outOfService": confirmation.status != .active,
+            "outOfServiceHeading": language == .zh ? "该号码目前\(stage)" : "This number is \(stage.lowercased())",
+            "outOfServiceText": outOfServiceText,
+            "custom": policy.freeAmountStepMinor == 100, "customChecked": custom != nil,
+            "customLabel": language == .zh ? "其他金额" : "Other amount", "customValue": custom ?? "",
+            "customAria": language == .zh ? "其他金额（元，整数）" : "Other amount (whole yuan)", "customUnit": language == .zh ? "元" : "yuan",
+            "amounts": amounts,
+        ]
+        values.merge([
             "heading": language == .zh ? "确认号码并选择金额" : "Confirm the number and choose an amount",
             "rows": [
                 ["label": label("充值号码", "Number"), "value": confirmation.msisdnMasked],
@@ -115,13 +157,6 @@ struct RechargePortalController<Context: RequestContext> {
             "minimumNote": language == .zh
                 ? "最低充值 \(policy.minimumAmount.formatted)，最高 \(policy.maximumAmount.formatted)；\(feeText)。"
                 : "Minimum \(policy.minimumAmount.formatted), maximum \(policy.maximumAmount.formatted); \(feeText).",
-            "amounts": policy.denominations.map { money in
-                [
-                    "value": String(money.amountMinor), "label": money.formatted, "id": "amount-\(money.amountMinor)",
-                    "checked": money.amountMinor == (selected ?? policy.denominations.first?.amountMinor),
-                    "bonus": offers[money].map { PromotionText.badge($0, language) } ?? "",
-                ] as [String: Any]
-            },
             "promotions": PromotionText.lines(offers.values, now: clock.now(), language), "hasPromotions": !offers.isEmpty,
             "promotionsHeading": language == .zh ? "优惠活动" : "Promotions",
             "promotionsNote": language == .zh
@@ -143,7 +178,8 @@ struct RechargePortalController<Context: RequestContext> {
             "voucherNote": language == .zh
                 ? "输入卡背面刮开的密码，面值立即充入该号码。" : "Type the PIN under the card's scratch panel; its face value is credited at once.",
             "pinLabel": language == .zh ? "充值卡密码" : "Card PIN", "voucherSubmit": language == .zh ? "用充值卡充值" : "Redeem the card",
-        ])
+        ]) { old, _ in old }
+        let content = PortalTemplates.recharge.render(values)
         let query = "msisdn=\(number.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&"
         return HTMLResponse(
             html: PageLayout.render(
@@ -198,18 +234,27 @@ struct RechargePortalController<Context: RequestContext> {
         let number = String((form["msisdn"] ?? "").prefix(32))
         let token = form[CSRFToken.fieldName] ?? ""
         let currency = try await channelPolicy().currency
-        let amountMinor = form["amount"].flatMap { Int64($0) }
+        // 其他金额: whole yuan typed beside the grid.
+        let custom = form["amount"] == "other" ? String((form["custom_amount"] ?? "").trimmingCharacters(in: .whitespaces).prefix(16)) : nil
+        let amountMinor =
+            custom.map { text in
+                text.count <= 7 && !text.isEmpty && text.allSatisfy(\.isASCII) ? Int64(text).map { $0 * 100 } : nil
+            } ?? form["amount"].flatMap { Int64($0) }
         let methodName = form["method"] ?? ""
         func again(_ message: String, status: HTTPResponse.Status = .unprocessableContent, retryAfter: String? = nil) async throws
             -> Response
         {
             var page = try await formPage(
-                request, number: number, token: token, selected: amountMinor, method: methodName, error: message, status: status
+                request, number: number, token: token, selected: amountMinor, method: methodName, error: message, status: status,
+                custom: custom
             ).response(from: request, context: context)
             if let retryAfter { page.headers[.retryAfter] = retryAfter }
             return page
         }
         guard let amountMinor, (1...Int64(100_000_000)).contains(amountMinor) else {
+            if custom != nil {
+                return try await again(language == .zh ? "请输入整数金额（元），如 35。" : "Type a whole number of yuan, such as 35.")
+            }
             return try await again(language == .zh ? "请选择充值金额。" : "Choose an amount.")
         }
         guard let method = PaymentMethod(rawValue: methodName), let provider = self.payments.provider(for: method) else {
