@@ -630,7 +630,7 @@ def test_sign_in_codes_tell_nothing_about_which_numbers_are_ours(tmp_path):
                 html = page.read().decode()
                 cookie = "; ".join(h.split(";", 1)[0] for n, h in page.getheaders() if n.lower() == "set-cookie")
                 token = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-                form = urllib.parse.urlencode({"csrf": token, "msisdn": number})
+                form = urllib.parse.urlencode({"csrf": token, "msisdn": number, "consent": "1"})
                 started = time.perf_counter()
                 connection.request("POST", "/signin", form, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
                                                              "X-Forwarded-For": address})

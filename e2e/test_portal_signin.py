@@ -72,6 +72,7 @@ def code_for(kannel, number, count):
 
 def sign_in(driver, wait, kannel, number, count):
     driver.find_element(By.ID, "msisdn").send_keys(number)
+    driver.find_element(By.ID, "consent").click()
     driver.find_element(By.ID, "send-code").click()
     wait.until(EC.url_contains("/verify?c="))
     driver.find_element(By.ID, "code").send_keys(code_for(kannel, number, count))
@@ -97,8 +98,24 @@ def test_sign_in_add_a_number_and_see_only_your_own(world):
         shot(driver, "signin-phone")
 
         driver.find_element(By.ID, "msisdn").send_keys(ALICE)
+        # PIPL: without agreeing to the user agreement and the privacy policy no code is sent. The
+        # box is required in the page; a request that skips it is refused by the server too.
+        assert driver.find_element(By.ID, "consent").get_attribute("required") == "true"
+        driver.execute_script("document.getElementById('consent').removeAttribute('required')")
+        driver.find_element(By.ID, "send-code").click()
+        refused = wait.until(EC.presence_of_element_located((By.ID, "form-error"))).text
+        assert refused == "请先阅读并勾选同意《用户协议》和《隐私政策》。"
+        assert kannel.texts_to(ALICE) == []
+        assert [a.get_attribute("href").rsplit("/", 1)[1] for a in driver.find_elements(By.CSS_SELECTOR, ".consent a")] == [
+            "terms", "privacy"]
+        shot(driver, "signin-consent-phone")
+        driver.find_element(By.ID, "consent").click()
         driver.find_element(By.ID, "send-code").click()
         wait.until(EC.url_contains("/signin/verify?c="))
+        # Where the code went (masked), and 重新获取 counts down instead of inviting a refused request.
+        assert driver.find_element(By.ID, "sent-to").text == "验证码发送至 138****8000"
+        again = driver.find_element(By.ID, "again")
+        assert re.fullmatch(r"\d+ 秒后可重新获取", again.text) and again.get_attribute("href") is None
         page_checks(driver, 360)
         shot(driver, "signin-code-phone")
         code = code_for(kannel, ALICE, 1)
@@ -245,16 +262,20 @@ def test_no_enumeration_and_no_code_without_csrf(world):
         for number in (ALICE, STRANGER):
             driver.get(server.base + "/signin")
             driver.find_element(By.ID, "msisdn").send_keys(number)
+            driver.find_element(By.ID, "consent").click()
             driver.find_element(By.ID, "send-code").click()
             wait.until(EC.url_contains("/signin/verify?c="))
             answers.append(driver.find_element(By.TAG_NAME, "main").text if driver.find_elements(By.TAG_NAME, "main")
                            else driver.find_element(By.TAG_NAME, "body").text)
-        assert answers[0] == answers[1]
+        # Alike but for the masked number each was sent to: nothing tells whether a number is ours.
+        masked = [n[:3] + "****" + n[-4:] for n in (ALICE, STRANGER)]
+        assert answers[0].replace(masked[0], "N") == answers[1].replace(masked[1], "N")
         code_for(kannel, ALICE, 1)
         assert kannel.texts_to(STRANGER) == []
         # Asking again at once: told to wait, nothing sent.
         driver.get(server.base + "/signin")
         driver.find_element(By.ID, "msisdn").send_keys(ALICE)
+        driver.find_element(By.ID, "consent").click()
         driver.find_element(By.ID, "send-code").click()
         assert re.search(r"请在 \d+ 秒后再获取验证码", wait.until(EC.presence_of_element_located((By.ID, "form-error"))).text)
     finally:
@@ -263,7 +284,7 @@ def test_no_enumeration_and_no_code_without_csrf(world):
     db = sqlite3.connect(str(data / "baohao.sqlite"))
     before = db.execute("SELECT COUNT(*) FROM code_challenges").fetchone()[0]
     assert before == 2
-    body = f"msisdn={BOB}".encode()
+    body = f"msisdn={BOB}&consent=1".encode()
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     assert server.request("POST", "/signin", body, form)[0] == 403
     assert server.request("POST", "/signin", body + b"&csrf=forged", dict(form, Cookie="bh_csrf=other"))[0] == 403
@@ -289,7 +310,7 @@ def ask_code(server, number, forwarded_for=None):
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
     if forwarded_for:
         headers["X-Forwarded-For"] = forwarded_for
-    status, body = server.request("POST", "/signin", f"csrf={token}&msisdn={number}".encode(), headers)
+    status, body = server.request("POST", "/signin", f"csrf={token}&msisdn={number}&consent=1".encode(), headers)
     return status, body.decode()
 
 

@@ -145,8 +145,7 @@ public func buildApplication(
     let services = AppServices(
         store: store, clock: clock, payments: PaymentProviderRegistry(providers), sandboxGateway: gateway, adminToken: adminToken,
         publicBaseURL: baseURL, orderTimeToLive: TimeInterval(config.orderTimeToLiveMinutes * 60),
-        merchant: MerchantInfo(
-            name: environment["BAOHAO_MERCHANT_NAME"] ?? "保号 Baohao", supportLine: environment["BAOHAO_SUPPORT_LINE"] ?? "—"),
+        merchant: try OperatorIdentity.merchant(environment, demo: config.demo),
         reconciliationPolicy: ReconciliationPolicy(firstAskAfter: TimeInterval(firstAsk)), registry: registry, policies: policies,
         reminderSenders: messaging.senders, defaultReminderChannels: messaging.defaultChannels,
         smsCallbackSecret: messaging.smsCallbackSecret, codeSender: codeSender, hashing: hashing,

@@ -14,6 +14,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         perAddressPerHour: services.ordersPerAddressPerHour, buckets: TokenBuckets(clock: services.clock),
         trustedProxies: services.trustedProxies)
     PageLayout.sandboxNotice.set(services.payments.provider(named: "sandbox") != nil)
+    PageLayout.site.set(services.merchant)
+    LegalPagesController(merchant: services.merchant).addRoutes(to: router)
     let methods = MethodTable()
     // Metrics outside the problem middleware: they count the status each answer really has (a
     // thrown 404 is a 404, not a 500).

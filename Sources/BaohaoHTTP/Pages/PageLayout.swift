@@ -15,6 +15,8 @@ enum PageLayout {
             <style>
             body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","PingFang SC",system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2129}
             main{max-width:40rem;margin:0 auto;padding:1rem}
+            .consent{display:flex;gap:.5rem;align-items:flex-start}.consent input{margin:.3rem 0 0;width:1.1rem;height:1.1rem;flex:0 0 auto}.consent label{margin:0;font-size:.9rem}
+            footer.site{max-width:40rem;margin:0 auto;padding:.5rem 1rem 2rem;font-size:.8rem;color:#5f6673;text-align:center}footer.site p{margin:.2rem 0}footer.site a{color:#3d4450}
             h1{font-size:1.3rem;margin:.5rem 0 1rem}
             .card{background:#fff;border-radius:.5rem;padding:1rem;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:1rem}
             table{width:100%;border-collapse:collapse}
@@ -55,19 +57,38 @@ enum PageLayout {
             .timeline-h{font-size:1rem;margin:1rem 0 .25rem}
             .error{background:#fdecee;color:#a1151e;border-radius:.4rem;padding:.6rem .8rem;margin-bottom:1rem}
             a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0052d9;outline-offset:2px}
-            @media print{body{background:#fff}.card{box-shadow:none;border:1px solid #ccc}nav,.noprint{display:none}}
+            @media print{body{background:#fff}.card{box-shadow:none;border:1px solid #ccc}nav,.noprint,footer.site{display:none}}
             </style>
             </head>
             <body>{{#sandbox}}<p class="sandbox-banner" role="note" id="sandbox-banner">{{sandboxText}}</p>{{/sandbox}}<main>
             <nav>{{^staff}}<a href="/">{{homeLabel}}</a> · <a href="/me" id="nav-me">{{meLabel}}</a> · {{/staff}}<a href="?{{switchQuery}}lang=zh" lang="zh-CN">中文</a> · <a href="?{{switchQuery}}lang=en" lang="en">English</a></nav>
             {{{content}}}
-            </main></body></html>
+            </main>
+            <footer class="site" id="site-footer"><p>{{operatorLabel}}{{legalName}}</p><p>{{supportLabel}}{{#supportTel}}<a href="tel:{{supportTel}}">{{support}}</a>{{/supportTel}}{{^supportTel}}{{support}}{{/supportTel}}</p><p><a href="/terms" id="terms-link">{{termsLabel}}</a> · <a href="/privacy" id="privacy-link">{{privacyLabel}}</a>{{#icp}} · <a href="https://beian.miit.gov.cn/" rel="noopener" id="icp">{{icp}}</a>{{/icp}}</p></footer>
+            </body></html>
             """)
 
     /// `switchQuery` keeps the page's own query (e.g. `msisdn=…&`) in the language links.
     /// Whether pages say that the sandbox provider is on (money-free test payments), set when the
     /// router is built.
     static let sandboxNotice = Flag()
+
+    /// Who runs the site, for every page's footer; set when the router is built.
+    static let site = SiteBox()
+
+    /// A process-wide value read by every page.
+    final class SiteBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = MerchantInfo(name: "保号 Baohao", supportLine: "—")
+        func set(_ merchant: MerchantInfo) { lock.withLock { value = merchant } }
+        var merchant: MerchantInfo { lock.withLock { value } }
+    }
+
+    /// The dialable part of a support line (`400-000-0000（演示号码）` → `400-000-0000`), if any.
+    static func dialable(_ line: String) -> String? {
+        let number = String(line.prefix { "0123456789+- ".contains($0) }).trimmingCharacters(in: .whitespaces)
+        return number.filter(\.isNumber).count >= 3 ? number.replacingOccurrences(of: " ", with: "") : nil
+    }
 
     /// A process-wide switch read by every page.
     final class Flag: @unchecked Sendable {
@@ -79,7 +100,12 @@ enum PageLayout {
 
     /// The page in the site layout; `staff` pages leave out the subscriber's links (recharge home, my numbers).
     static func render(title: String, content: String, language: Language, switchQuery: String = "", staff: Bool = false) -> String {
-        template.render([
+        let merchant = site.merchant
+        return template.render([
+            "operatorLabel": language == .zh ? "运营主体：" : "Operated by ", "legalName": merchant.legalName,
+            "supportLabel": language == .zh ? "客服电话：" : "Support: ", "support": merchant.supportLine,
+            "supportTel": dialable(merchant.supportLine) ?? false, "icp": merchant.icpNumber ?? false,
+            "termsLabel": language == .zh ? "用户协议" : "User agreement", "privacyLabel": language == .zh ? "隐私政策" : "Privacy policy",
             "staff": staff,
             "sandbox": sandboxNotice.isOn,
             "sandboxText": language == .zh

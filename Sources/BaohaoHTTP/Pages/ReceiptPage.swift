@@ -90,13 +90,47 @@ enum ReceiptPage {
     }
 }
 
-/// Who issues receipts and how subscribers reach them.
+/// Who runs the service, issues receipts, and how subscribers reach them: shown on every page's
+/// footer (the trust signals Chinese users look for), on receipts, and in the privacy policy.
 public struct MerchantInfo: Sendable, Hashable {
+    /// The brand on receipts, e.g. `保号 Baohao`.
     public let name: String
+    /// 客服电话.
     public let supportLine: String
+    /// The operator's registered legal name (运营主体); the brand when not set.
+    public let legalName: String
+    /// ICP 备案号 (e.g. `京ICP备12345678号-1`); `nil` when not set.
+    public let icpNumber: String?
+    /// The operator's own privacy policy and user agreement (plain text, `#`/`##` headings, `-`
+    /// lists); `nil`: the shipped texts, which describe what Baohao itself stores.
+    public let privacyPolicy: LegalText?
+    public let userAgreement: LegalText?
 
-    public init(name: String, supportLine: String) {
+    public init(
+        name: String, supportLine: String, legalName: String? = nil, icpNumber: String? = nil, privacyPolicy: LegalText? = nil,
+        userAgreement: LegalText? = nil
+    ) {
         self.name = name
         self.supportLine = supportLine
+        self.legalName = legalName ?? name
+        self.icpNumber = icpNumber
+        self.privacyPolicy = privacyPolicy
+        self.userAgreement = userAgreement
+    }
+
+    /// Values for a demo server: plainly marked as examples, never passed off as a real operator.
+    public static let demo = MerchantInfo(
+        name: "保号 Baohao", supportLine: "400-000-0000（演示号码 demo）", legalName: "保号演示运营方（示例，非真实企业）Baohao demo operator (not a real company)",
+        icpNumber: "演示站点，未备案 Demo site, not ICP-filed")
+}
+
+/// A legal text in both languages, as an operator supplies it.
+public struct LegalText: Sendable, Hashable {
+    public let zh: String
+    public let en: String
+
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
     }
 }

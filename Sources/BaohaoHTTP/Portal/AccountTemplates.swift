@@ -13,6 +13,7 @@ enum AccountTemplates {
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label for="msisdn">{{numberLabel}}</label>
             <input type="tel" id="msisdn" name="msisdn" value="{{number}}" required maxlength="32" autocomplete="tel" inputmode="tel" autofocus>
+            <p class="consent"><input type="checkbox" id="consent" name="consent" value="1" required{{#consented}} checked{{/consented}}><label for="consent">{{consentBefore}}<a href="/terms" target="_blank" rel="noopener">{{termsName}}</a>{{consentAnd}}<a href="/privacy" target="_blank" rel="noopener">{{privacyName}}</a>{{consentAfter}}</label></p>
             <p><button type="submit" id="send-code">{{submit}}</button></p>
             </form>
             </div>
@@ -22,6 +23,7 @@ enum AccountTemplates {
         string: """
             <h1>{{heading}}</h1>
             <div class="card">
+            {{#sentTo}}<p id="sent-to"><strong>{{sentTo}}</strong></p>{{/sentTo}}
             <p>{{intro}}</p>
             {{#hasError}}<p class="error" role="alert" id="form-error">{{error}}</p>{{/hasError}}
             <form method="post" action="{{action}}">
@@ -31,8 +33,14 @@ enum AccountTemplates {
             <input type="text" id="code" name="code" required maxlength="6" minlength="6" pattern="[0-9]{6}" inputmode="numeric" autocomplete="one-time-code" autofocus>
             <p><button type="submit" id="verify">{{submit}}</button></p>
             </form>
-            <p><a href="{{againHref}}">{{again}}</a></p>
+            <p><a href="{{againHref}}" id="again" data-wait="{{wait}}" data-label="{{again}}" data-waiting="{{againWaiting}}">{{again}}</a></p>
             </div>
+            {{#wait}}<script>
+            (function(){var a=document.getElementById('again'),left=+a.getAttribute('data-wait'),label=a.getAttribute('data-label'),
+            waiting=a.getAttribute('data-waiting'),href=a.getAttribute('href');
+            function tick(){if(left>0){a.removeAttribute('href');a.setAttribute('aria-disabled','true');a.textContent=waiting.replace('{s}',left);left--;setTimeout(tick,1000);}
+            else{a.setAttribute('href',href);a.removeAttribute('aria-disabled');a.textContent=label;}}tick();})();
+            </script>{{/wait}}
             """)
 
     static let dashboard = try! MustacheTemplate(

@@ -37,6 +37,7 @@ struct SignInController<Context: BrowserSessionContext> {
         var number = ""
         var error: String?
         var status: HTTPResponse.Status = .ok
+        var consented = false
     }
 
     func numberPage(_ request: Request, context: Context, adding: Bool, form: Form) throws -> Response {
@@ -54,6 +55,10 @@ struct SignInController<Context: BrowserSessionContext> {
             "unavailable": !self.subscribers.canSendCodes,
             "unavailableText": language == .zh ? "短信登录暂未开通。" : "SMS sign-in is not available on this server.",
             "error": form.error ?? "", "hasError": form.error != nil,
+            "consented": form.consented, "consentBefore": language == .zh ? "我已阅读并同意" : "I have read and agree to the ",
+            "termsName": language == .zh ? "《用户协议》" : "User agreement", "consentAnd": language == .zh ? "和" : " and the ",
+            "privacyName": language == .zh ? "《隐私政策》" : "Privacy policy",
+            "consentAfter": language == .zh ? "，同意向该号码发送验证码短信。" : ", and to an SMS code being sent to this number.",
         ]
         return try CSRFToken.page(
             request, title: language == .zh ? "保号 · 登录" : "Baohao · Sign in", template: AccountTemplates.number, values: values,
@@ -61,11 +66,15 @@ struct SignInController<Context: BrowserSessionContext> {
         ).response(from: request, context: context)
     }
 
-    func codePage(_ request: Request, context: Context, adding: Bool, challenge: String, error: String?, status: HTTPResponse.Status = .ok)
-        throws -> Response
-    {
+    func codePage(
+        _ request: Request, context: Context, adding: Bool, challenge: String, error: String?, status: HTTPResponse.Status = .ok,
+        sentTo: String? = nil, wait: Int = 0
+    ) throws -> Response {
         let language = request.language
         let values: [String: Any] = [
+            "sentTo": sentTo.map { language == .zh ? "验证码发送至 \($0)" : "Code sent to \($0)" } ?? false,
+            "wait": wait > 0 ? String(wait) : false,
+            "againWaiting": language == .zh ? "{s} 秒后可重新获取" : "Ask again in {s} s",
             "heading": language == .zh ? "输入验证码" : "Enter the code",
             "intro": language == .zh
                 ? "如果该号码在本平台开通，验证码已通过短信发送，5 分钟内有效。"
@@ -108,6 +117,11 @@ struct SignInController<Context: BrowserSessionContext> {
         guard CSRFToken.isValid(request, form: form) else { return try Self.expiredPage(request, context: context) }
         let number = String((form["msisdn"] ?? "").prefix(32))
         let adding = accountID != nil
+        // PIPL: nothing is sent to a number before the user agreement and privacy policy are agreed to.
+        guard form["consent"] == "1" else {
+            let message = language == .zh ? "请先阅读并勾选同意《用户协议》和《隐私政策》。" : "Read and tick your agreement to the user agreement and the privacy policy first."
+            return try numberPage(request, context: context, adding: adding, form: Form(number: number, error: message, status: .unprocessableContent))
+        }
         let result: SubscriberService.CodeRequest
         do {
             result = try await self.subscribers.requestCode(
@@ -127,11 +141,14 @@ struct SignInController<Context: BrowserSessionContext> {
         }
         switch result {
         case .sent(let challenge):
-            return Response(status: .seeOther, headers: [.location: "\(adding ? "/me/add" : "/signin")/verify?c=\(challenge)"])
+            // The masked number rides along so that the code page can say where the code went.
+            let masked = (try? MSISDN(parsing: number))?.masked.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return Response(status: .seeOther, headers: [.location: "\(adding ? "/me/add" : "/signin")/verify?c=\(challenge)&to=\(masked)"])
         case .tooSoon(let seconds):
             let message = language == .zh ? "请在 \(seconds) 秒后再获取验证码。" : "Wait \(seconds) seconds before asking for another code."
             return try numberPage(
-                request, context: context, adding: adding, form: Form(number: number, error: message, status: .tooManyRequests))
+                request, context: context, adding: adding,
+                form: Form(number: number, error: message, status: .tooManyRequests, consented: true))
         case .tooMany:
             let message = language == .zh ? "验证码请求过于频繁，请一小时后再试。" : "Too many codes asked for; try again in an hour."
             return try numberPage(
@@ -145,7 +162,17 @@ struct SignInController<Context: BrowserSessionContext> {
 
     @Sendable func signInCodeForm(_ request: Request, context: Context) async throws -> Response {
         let challenge = String(request.uri.queryParameters.get("c") ?? "").prefix(64)
-        return try codePage(request, context: context, adding: false, challenge: String(challenge), error: nil)
+        return try codePage(
+            request, context: context, adding: false, challenge: String(challenge), error: nil, sentTo: Self.sentTo(request),
+            wait: Int(SubscriberService.resendInterval))
+    }
+
+    /// The masked number from the code page's query, if it looks like one (`138****8000`).
+    static func sentTo(_ request: Request) -> String? {
+        guard let raw = request.uri.queryParameters.get("to"), (7...20).contains(raw.count),
+            raw.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "+") }), raw.contains("****")
+        else { return nil }
+        return String(raw)
     }
 
     @Sendable func verifySignIn(_ request: Request, context: Context) async throws -> Response {
@@ -213,7 +240,9 @@ struct SignInController<Context: BrowserSessionContext> {
 
     @Sendable func addCodeForm(_ request: Request, context: Context) async throws -> Response {
         let challenge = String(request.uri.queryParameters.get("c") ?? "").prefix(64)
-        return try codePage(request, context: context, adding: true, challenge: String(challenge), error: nil)
+        return try codePage(
+            request, context: context, adding: true, challenge: String(challenge), error: nil, sentTo: Self.sentTo(request),
+            wait: Int(SubscriberService.resendInterval))
     }
 
     @Sendable func verifyAdd(_ request: Request, context: Context) async throws -> Response {
