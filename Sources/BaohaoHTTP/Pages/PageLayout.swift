@@ -86,6 +86,8 @@ enum PageLayout {
 
     /// The dialable part of a support line (`400-000-0000（演示号码）` → `400-000-0000`), if any.
     static func dialable(_ line: String) -> String? {
+        // A number marked as the demo's example is shown, never offered for dialling.
+        guard !line.contains("演示"), !line.lowercased().contains("demo") else { return nil }
         let number = String(line.prefix { "0123456789+- ".contains($0) }).trimmingCharacters(in: .whitespaces)
         return number.filter(\.isNumber).count >= 3 ? number.replacingOccurrences(of: " ", with: "") : nil
     }
