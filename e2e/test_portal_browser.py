@@ -61,6 +61,28 @@ def page_checks(driver, width=None):
     assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+def table_checks(driver):
+    """Tables read well: no visible cell is narrower than its longest unbreakable token (a receipt
+    number, an amount, a time); Chinese text may wrap between characters."""
+    cramped = driver.execute_script("""
+        const breakable = /[\\s\\u3000-\\u9fff\\uff00-\\uffef]+/;
+        return [...document.querySelectorAll('td, th')].filter(c => c.offsetParent !== null).map(c => {
+          const tokens = c.innerText.split(breakable).filter(Boolean);
+          if (!tokens.length) return null;
+          const probe = document.createElement('span');
+          probe.style.whiteSpace = 'nowrap'; probe.style.font = getComputedStyle(c).font; probe.style.position = 'absolute';
+          document.body.appendChild(probe);
+          let widest = 0, token = '';
+          for (const t of tokens) { probe.textContent = t; const w = probe.getBoundingClientRect().width; if (w > widest) { widest = w; token = t; } }
+          probe.remove();
+          const cs = getComputedStyle(c);
+          const inner = c.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+          return inner + 1 < widest ? token + ' (' + Math.round(inner) + ' < ' + Math.round(widest) + ' px)' : null;
+        }).filter(Boolean);""")
+    assert cramped == [], cramped
+    return True
+
+
 @pytest.fixture
 def server(tmp_path):
     server = Server(str(tmp_path))

@@ -26,7 +26,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import BIN, Server, get_status, navigates, signed_notification
-from test_portal_browser import browser, page_checks, shot
+from test_portal_browser import browser, page_checks, shot, table_checks
 
 PLAN = {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}, "policy": "cn-keep5"}
 ADMIN_PW = "admin password 2026"
@@ -111,6 +111,18 @@ def test_operator_and_admin_consoles(world):
         rejected = driver.find_element(By.ID, "rejected").text
         assert "今日 1 条" in rejected and "仅管理员可见" in rejected and "bad_signature" not in rejected
         assert driver.find_elements(By.CSS_SELECTOR, "a[href='/staff/accounts']") == []
+        # The charts: SVG with axes named and the time zone stated, each with its data table.
+        for chart in ("chart-credited", "chart-stages", "chart-reclaims"):
+            svg = driver.find_element(By.ID, chart)
+            assert svg.get_attribute("role") == "img" and svg.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+        assert "日期（北京时间）" in driver.find_element(By.ID, "chart-credited").get_attribute("textContent")
+        credited = driver.execute_script(
+            "return [...document.querySelectorAll('#chart-credited-table tr')].map(r => [...r.cells].map(c => c.textContent))")
+        assert credited[0] == ["日期", "线上"] and credited[-1][1] == "30" and len(credited) == 31, credited
+        stage_rows = driver.execute_script(
+            "return [...document.querySelectorAll('#chart-stages-table tr')].map(r => [...r.cells].map(c => c.textContent))")
+        assert stage_rows[0][:2] == ["日期", "正常"] and sum(int(v) for v in stage_rows[-1][1:]) == 2, stage_rows
+        table_checks(driver)
         page_checks(driver, 360)
         shot(driver, "staff-dashboard-phone")
 
@@ -126,6 +138,7 @@ def test_operator_and_admin_consoles(world):
         assert not driver.find_elements(By.ID, "nav-me")  # staff pages carry no subscriber menu
         assert driver.find_elements(By.CSS_SELECTOR, "#orders a[href^='/receipts/']")
         driver.find_element(By.ID, "stage-history")
+        table_checks(driver)
         page_checks(driver, 360)
         shot(driver, "staff-line-phone")
         driver.get(server.base + "/staff/lines?msisdn=13700137000")
@@ -154,6 +167,7 @@ def test_operator_and_admin_consoles(world):
         rejected = desktop.find_element(By.ID, "rejected").text
         assert "1 today" in rejected and "bad_signature" in rejected, rejected
         page_checks(desktop)
+        table_checks(desktop)
         shot(desktop, "staff-dashboard-desktop")
         desktop.find_element(By.CSS_SELECTOR, "a[href='/staff/accounts']").click()
         table = wait.until(EC.presence_of_element_located((By.TAG_NAME, "table"))).text

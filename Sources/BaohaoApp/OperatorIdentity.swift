@@ -27,7 +27,8 @@ enum OperatorIdentity {
         }
         return MerchantInfo(
             name: value("BAOHAO_MERCHANT_NAME") ?? fallback.name, supportLine: value("BAOHAO_SUPPORT_LINE") ?? fallback.supportLine,
-            legalName: value("BAOHAO_OPERATOR_LEGAL_NAME") ?? fallback.legalName, icpNumber: value("BAOHAO_ICP_NUMBER") ?? fallback.icpNumber,
+            legalName: value("BAOHAO_OPERATOR_LEGAL_NAME") ?? fallback.legalName,
+            icpNumber: value("BAOHAO_ICP_NUMBER") ?? fallback.icpNumber,
             privacyPolicy: privacy, userAgreement: terms)
     }
 }

@@ -18,6 +18,12 @@ public protocol StaffRows: Sendable {
     /// Orders credited in `[from, until)`, by channel, payment method and currency.
     func rechargeTallies(from: Date, until: Date) async throws -> [RechargeTally]
     func lineCountsByStatus() async throws -> [LineStatus: Int]
+    /// Face value credited in `[from, until)`, per Beijing day, channel and currency.
+    func dailyCredits(from: Date, until: Date) async throws -> [DailyCredit]
+    /// Stage moves recorded since `from`, per Beijing day and (from, to).
+    func dailyStageMoves(since from: Date) async throws -> [DailyStageMove]
+    /// Lines added since `from`, per Beijing day.
+    func dailyLinesAdded(since from: Date) async throws -> [LocalDate: Int]
     /// Lines in any of `statuses`, soonest review first.
     func lines(statuses: [LineStatus], limit: Int) async throws -> [Line]
     func notificationCount(outcome: NotificationOutcome, since: Date) async throws -> Int

@@ -97,12 +97,18 @@ public struct LineService: Sendable {
     public func changeStatus(msisdn input: String, to status: LineStatus) async throws -> Line {
         let msisdn = try Self.parseNumber(input)
         let now = clock.now()
+        let ids = self.ids
         return try await store.write { session in
             guard var line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
             guard line.status != status else { return line }
             guard try await session.setStatus(lineID: line.id, to: status, expected: line.status, at: now) else {
                 throw StoreError.conflict
             }
+            // A change by hand is in the line's stage history like any other (reason `manual`).
+            let change = StageChange(
+                lineID: line.id, from: line.status, to: status, effectiveOn: LocalDate(now, in: Deadline.mainlandTimeZone), recordedAt: now,
+                reason: "manual", policy: line.policyCode ?? "none")
+            try await session.insertStageChange(id: ids.make("se", at: now), change, announced: true)
             line.status = status
             return line
         }

@@ -286,6 +286,48 @@ public struct StaffService: Sendable {
             reclaimsTruncated: lapsed.count > Self.reclaimScanLimit, rejectedToday: rejectedToday, rejected: rejected)
     }
 
+    /// The console's charts: credited face value per day and channel and lines per stage at the end
+    /// of each of the last ``DashboardCharts/dayCount`` Beijing days, and numbers reaching 已回收 in
+    /// each of the next ``DashboardCharts/weekCount`` weeks.
+    public func charts(currency: Currency = .cny) async throws -> DashboardCharts {
+        let now = clock.now()
+        let zone = Deadline.mainlandTimeZone
+        let today = LocalDate(now, in: zone)
+        let days = (0..<DashboardCharts.dayCount).map { today.adding(days: $0 - DashboardCharts.dayCount + 1) }
+        let from = days[0].startOfDay(in: zone)
+        let until = today.adding(days: 1).startOfDay(in: zone)
+        let (credits, counts, moves, added, lapsed) = try await store.read { session in
+            (
+                try await session.dailyCredits(from: from, until: until), try await session.lineCountsByStatus(),
+                // Moves and additions after the first day's end are undone to reach it.
+                try await session.dailyStageMoves(since: days[0].adding(days: 1).startOfDay(in: zone)),
+                try await session.dailyLinesAdded(since: days[0].adding(days: 1).startOfDay(in: zone)),
+                try await session.lines(statuses: [.grace, .suspended, .barred], limit: Self.reclaimScanLimit)
+            )
+        }
+        let channels = Set(credits.filter { $0.amount.currency == currency }.map(\.channel)).sorted()
+        let credited = channels.map { channel in
+            (
+                channel,
+                days.map { day in
+                    credits.filter { $0.day == day && $0.channel == channel && $0.amount.currency == currency }.reduce(Int64(0)) {
+                        $0 + $1.amount.amountMinor
+                    }
+                }
+            )
+        }
+        var weeks = Array(repeating: 0, count: DashboardCharts.weekCount)
+        for line in lapsed {
+            guard let step = book.assess(line, at: now).schedule.first(where: { $0.stage == .reclaimed }) else { continue }
+            let week = (step.startsOn.dayNumber - today.dayNumber) / 7
+            if step.startsOn >= today, week < weeks.count { weeks[week] += 1 }
+        }
+        return DashboardCharts(
+            days: days, credited: credited, currency: currency,
+            stages: DashboardCharts.stageHistory(days: days, today: counts, moves: moves, added: added),
+            reclaimsByWeek: weeks.enumerated().map { (today.adding(days: $0.offset * 7), $0.element) })
+    }
+
     /// One line with its ledger, orders and stage history (newest first, 100 of each at most).
     public func dossier(msisdn input: String) async throws -> LineDossier {
         let msisdn = try LineService.parseNumber(input)

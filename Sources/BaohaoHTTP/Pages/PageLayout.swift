@@ -15,6 +15,9 @@ enum PageLayout {
             <style>
             body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","PingFang SC",system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2129}
             main{max-width:40rem;margin:0 auto;padding:1rem}
+            .chart-figure{margin:0 0 1.25rem}.chart-figure figcaption{font-weight:bold;margin:.25rem 0}svg.chart{width:100%;height:auto;display:block}
+            ul.legend{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.85rem}.swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-.1rem;border-radius:2px}
+            details.chart-data summary{cursor:pointer;font-size:.85rem;color:#0052d9}td.num{text-align:right}
             .consent{display:flex;gap:.5rem;align-items:flex-start}.consent input{margin:.3rem 0 0;width:1.1rem;height:1.1rem;flex:0 0 auto}.consent label{margin:0;font-size:.9rem}
             footer.site{max-width:40rem;margin:0 auto;padding:.5rem 1rem 2rem;font-size:.8rem;color:#5f6673;text-align:center}footer.site p{margin:.2rem 0}footer.site a{color:#3d4450}
             h1{font-size:1.3rem;margin:.5rem 0 1rem}
@@ -24,7 +27,7 @@ enum PageLayout {
             td{padding:.35rem 0;overflow-wrap:break-word}
             table:has(th[scope=col]){display:block;overflow-x:auto}
             th[scope=col]{width:auto;white-space:nowrap;padding-right:.75rem;border-bottom:1px solid #e5e6eb}
-            table:has(th[scope=col]) td{padding-right:.75rem;vertical-align:top}
+            table:has(th[scope=col]) td{padding-right:.75rem;vertical-align:top;white-space:nowrap}
             @media (max-width:30rem){table:not(:has(th[scope=col])) :is(th,td){display:block;width:auto;padding:0}table:not(:has(th[scope=col])) th{padding-top:.5rem;font-size:.9rem}table:not(:has(th[scope=col])) td{padding-bottom:.25rem}}
             ol.calls{list-style:none;padding:0;margin:0}ol.calls li{border-top:1px solid #e5e7eb;padding:.5rem 0}ol.calls p{margin:.15rem 0}dl.figures{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;margin:.25rem 0}dl.figures div{min-width:8rem}dl.figures dt{font-size:.8rem;color:#6b7280;width:auto}dl.figures dd{margin:0;font-weight:600;white-space:nowrap}dd.warn{color:#b91c1c}table.list th{width:auto;padding-right:.75rem}table.list td{word-break:normal;padding-right:.75rem}.nowrap{white-space:nowrap}
             .en{color:#6b7280;font-size:.85em;display:block}

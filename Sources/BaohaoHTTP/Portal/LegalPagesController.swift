@@ -23,11 +23,12 @@ struct LegalPagesController<Context: RequestContext> {
         let text =
             own.map { language == .zh ? $0.zh : $0.en }
             ?? Self.shipped(document, language)
-                .replacingOccurrences(of: "{{operator}}", with: merchant.legalName)
-                .replacingOccurrences(of: "{{support}}", with: merchant.supportLine)
+            .replacingOccurrences(of: "{{operator}}", with: merchant.legalName)
+            .replacingOccurrences(of: "{{support}}", with: merchant.supportLine)
         let title = text.split(separator: "\n").first.map { String($0.drop { $0 == "#" || $0 == " " }) } ?? document.rawValue
         return HTMLResponse(
-            html: PageLayout.render(title: title, content: "<div class=\"card legal\" id=\"legal\">\(LegalText.html(text))</div>", language: language))
+            html: PageLayout.render(
+                title: title, content: "<div class=\"card legal\" id=\"legal\">\(LegalText.html(text))</div>", language: language))
     }
 
     /// The shipped text (`Resources/legal/<document>.<zh|en>.txt`).
@@ -68,7 +69,9 @@ extension LegalText {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;"
+        )
+        .replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

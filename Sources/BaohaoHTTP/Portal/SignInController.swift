@@ -119,8 +119,11 @@ struct SignInController<Context: BrowserSessionContext> {
         let adding = accountID != nil
         // PIPL: nothing is sent to a number before the user agreement and privacy policy are agreed to.
         guard form["consent"] == "1" else {
-            let message = language == .zh ? "请先阅读并勾选同意《用户协议》和《隐私政策》。" : "Read and tick your agreement to the user agreement and the privacy policy first."
-            return try numberPage(request, context: context, adding: adding, form: Form(number: number, error: message, status: .unprocessableContent))
+            let message =
+                language == .zh
+                ? "请先阅读并勾选同意《用户协议》和《隐私政策》。" : "Read and tick your agreement to the user agreement and the privacy policy first."
+            return try numberPage(
+                request, context: context, adding: adding, form: Form(number: number, error: message, status: .unprocessableContent))
         }
         let result: SubscriberService.CodeRequest
         do {

@@ -38,6 +38,10 @@ enum StaffTemplates {
             </table>
             {{/noTallies}}
             </section>
+            <section class="card" aria-labelledby="charts-h" id="charts">
+            <h2 id="charts-h">{{chartsHeading}}</h2>
+            {{{charts}}}
+            </section>
             <section class="card" aria-labelledby="promotions-h" id="promotions">
             <h2 id="promotions-h">{{promotionsHeading}}</h2>
             {{#noPromotions}}<p>{{noPromotionsText}}</p>{{/noPromotions}}

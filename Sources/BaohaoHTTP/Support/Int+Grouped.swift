@@ -10,3 +10,8 @@ extension Int {
         return (self < 0 ? "-" : "") + out
     }
 }
+
+extension Int64 {
+    /// With thousands separators (see ``Int/grouped``).
+    var grouped: String { Int(clamping: self).grouped }
+}

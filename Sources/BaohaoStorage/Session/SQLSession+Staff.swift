@@ -109,6 +109,56 @@ extension SQLSession {
         }
     }
 
+    /// Beijing keeps UTC+8 all year: a millisecond instant's Beijing day is plain integer arithmetic,
+    /// the same on SQLite and PostgreSQL.
+    static let beijingDay = "((\(8 * 3_600_000) + %@) / 86400000)"
+
+    func dailyCredits(from: Date, until: Date) async throws -> [DailyCredit] {
+        let day = Self.beijingDay.replacingOccurrences(of: "%@", with: "credited_at")
+        return try await db.raw(
+            """
+            SELECT \(unsafeRaw: day) AS day, channel, currency, CAST(SUM(amount) AS BIGINT) AS amount
+            FROM recharge_orders WHERE credited_at >= \(bind: from.millis) AND credited_at < \(bind: until.millis)
+            GROUP BY \(unsafeRaw: day), channel, currency
+            """
+        ).all().map { row in
+            DailyCredit(
+                day: LocalDate(dayNumber: Int(try row.decode(column: "day", as: Int64.self))),
+                channel: try row.decode(column: "channel", as: String.self), amount: try Self.money(row, "amount", "currency"))
+        }
+    }
+
+    func dailyStageMoves(since from: Date) async throws -> [DailyStageMove] {
+        let day = Self.beijingDay.replacingOccurrences(of: "%@", with: "recorded_at")
+        return try await db.raw(
+            """
+            SELECT \(unsafeRaw: day) AS day, from_stage, to_stage, COUNT(*) AS n FROM line_stage_events
+            WHERE recorded_at >= \(bind: from.millis) GROUP BY \(unsafeRaw: day), from_stage, to_stage
+            """
+        ).all().map { row in
+            let from = try row.decode(column: "from_stage", as: String.self)
+            let to = try row.decode(column: "to_stage", as: String.self)
+            guard let fromStage = LineStatus(rawValue: from), let toStage = LineStatus(rawValue: to) else {
+                throw StoreError.corrupt("stage event \(from) → \(to)")
+            }
+            return DailyStageMove(
+                day: LocalDate(dayNumber: Int(try row.decode(column: "day", as: Int64.self))), from: fromStage, to: toStage,
+                count: Int(try row.decode(column: "n", as: Int64.self)))
+        }
+    }
+
+    func dailyLinesAdded(since from: Date) async throws -> [LocalDate: Int] {
+        let day = Self.beijingDay.replacingOccurrences(of: "%@", with: "created_at")
+        var added: [LocalDate: Int] = [:]
+        for row in try await db.raw(
+            "SELECT \(unsafeRaw: day) AS day, COUNT(*) AS n FROM lines WHERE created_at >= \(bind: from.millis) GROUP BY \(unsafeRaw: day)"
+        ).all() {
+            added[LocalDate(dayNumber: Int(try row.decode(column: "day", as: Int64.self)))] = Int(
+                try row.decode(column: "n", as: Int64.self))
+        }
+        return added
+    }
+
     func lineCountsByStatus() async throws -> [LineStatus: Int] {
         var counts: [LineStatus: Int] = [:]
         for row in try await db.raw("SELECT status, COUNT(*) AS n FROM lines GROUP BY status").all() {

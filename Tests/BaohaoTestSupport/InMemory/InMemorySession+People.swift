@@ -168,6 +168,39 @@ extension InMemorySession {
         }
     }
 
+    func dailyCredits(from: Date, until: Date) async throws -> [DailyCredit] {
+        look { t in
+            var sums: [String: (LocalDate, String, Currency, Int64)] = [:]
+            for order in t.orders.values {
+                guard let credited = order.creditedAt, credited >= from, credited < until else { continue }
+                let day = LocalDate(credited, in: Deadline.mainlandTimeZone)
+                let key = "\(day.iso)|\(order.channel.rawValue)|\(order.amount.currency.code)"
+                sums[key, default: (day, order.channel.rawValue, order.amount.currency, 0)].3 += order.amount.amountMinor
+            }
+            return sums.values.map { DailyCredit(day: $0.0, channel: $0.1, amount: Money($0.3, $0.2)) }
+        }
+    }
+
+    func dailyStageMoves(since from: Date) async throws -> [DailyStageMove] {
+        look { t in
+            var counts: [String: (LocalDate, LineStatus, LineStatus, Int)] = [:]
+            for row in t.stageChanges where row.change.recordedAt >= from {
+                let day = LocalDate(row.change.recordedAt, in: Deadline.mainlandTimeZone)
+                let key = "\(day.iso)|\(row.change.from.rawValue)|\(row.change.to.rawValue)"
+                counts[key, default: (day, row.change.from, row.change.to, 0)].3 += 1
+            }
+            return counts.values.map { DailyStageMove(day: $0.0, from: $0.1, to: $0.2, count: $0.3) }
+        }
+    }
+
+    func dailyLinesAdded(since from: Date) async throws -> [LocalDate: Int] {
+        look { t in
+            t.lines.values.filter { $0.createdAt >= from }.reduce(into: [:]) {
+                $0[LocalDate($1.createdAt, in: Deadline.mainlandTimeZone), default: 0] += 1
+            }
+        }
+    }
+
     func lineCountsByStatus() async throws -> [LineStatus: Int] {
         look { t in t.lines.values.reduce(into: [:]) { $0[$1.status, default: 0] += 1 } }
     }

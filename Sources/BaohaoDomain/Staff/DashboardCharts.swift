@@ -1,0 +1,66 @@
+import Foundation
+
+/// Credited face value of one channel on one Beijing day.
+public struct DailyCredit: Sendable, Hashable {
+    public let day: LocalDate
+    public let channel: String
+    public let amount: Money
+
+    public init(day: LocalDate, channel: String, amount: Money) {
+        self.day = day
+        self.channel = channel
+        self.amount = amount
+    }
+}
+
+/// Lines that moved from one stage to another on one Beijing day (the day it was recorded).
+public struct DailyStageMove: Sendable, Hashable {
+    public let day: LocalDate
+    public let from: LineStatus
+    public let to: LineStatus
+    public let count: Int
+
+    public init(day: LocalDate, from: LineStatus, to: LineStatus, count: Int) {
+        self.day = day
+        self.from = from
+        self.to = to
+        self.count = count
+    }
+}
+
+/// What the console's charts draw, all in Beijing days.
+public struct DashboardCharts: Sendable {
+    /// The days drawn, oldest first, ending today.
+    public let days: [LocalDate]
+    /// Credited face value per channel, one value per day of ``days`` (minor units of `currency`).
+    public let credited: [(channel: String, amounts: [Int64])]
+    public let currency: Currency
+    /// Lines per stage at the end of each day of ``days`` (today: now).
+    public let stages: [(stage: LineStatus, counts: [Int])]
+    /// Numbers whose schedule reaches 已回收 in each week ahead (starting today, 7 days each).
+    public let reclaimsByWeek: [(weekStart: LocalDate, count: Int)]
+
+    /// Days drawn by the console.
+    public static let dayCount = 30
+    /// Weeks ahead in the reclaim forecast.
+    public static let weekCount = 8
+
+    /// Lines per stage at the end of each day, walked back from today's counts: a move recorded on
+    /// a later day is undone, and a line added on a later day did not exist yet (it starts active).
+    public static func stageHistory(
+        days: [LocalDate], today counts: [LineStatus: Int], moves: [DailyStageMove], added: [LocalDate: Int]
+    ) -> [(stage: LineStatus, counts: [Int])] {
+        var current = counts
+        var perDay: [[LineStatus: Int]] = Array(repeating: [:], count: days.count)
+        for index in days.indices.reversed() {
+            perDay[index] = current
+            let day = days[index]
+            for move in moves where move.day == day {
+                current[move.to, default: 0] -= move.count
+                current[move.from, default: 0] += move.count
+            }
+            current[.active, default: 0] -= added[day] ?? 0
+        }
+        return LineStatus.allCases.map { stage in (stage, perDay.map { max(0, $0[stage] ?? 0) }) }
+    }
+}
