@@ -357,6 +357,9 @@ def test_a_custom_whole_amount_can_be_typed(server):
     driver = browser(1280, 900)
     wait = WebDriverWait(driver, 20)
     try:
+        # A mistyped number is refused with the reason, not just 号码无效.
+        driver.get(server.base + "/recharge?msisdn=1380013800")
+        assert driver.find_element(By.CSS_SELECTOR, "[role=alert]").text == "号码无效：这不是手机号码（大陆手机号为 1 开头的 11 位数字）。"
         driver.get(server.base + f"/recharge?msisdn={NUMBER}")
         wait.until(EC.presence_of_element_located((By.ID, "confirm")))
         driver.find_element(By.CSS_SELECTOR, "label[for=amount-other]").click()

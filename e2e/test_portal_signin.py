@@ -163,8 +163,8 @@ def test_sign_in_add_a_number_and_see_only_your_own(world):
         driver.find_element(By.ID, "email").click() if not driver.find_element(By.ID, "email").is_selected() else None
         driver.find_element(By.ID, "email_address").clear()
         driver.find_element(By.ID, "email_address").send_keys("owner@example.org")
-        driver.find_element(By.ID, "time_zone").clear()
-        driver.find_element(By.ID, "time_zone").send_keys("Europe/London")
+        from selenium.webdriver.support.ui import Select
+        Select(driver.find_element(By.ID, "time_zone")).select_by_value("Europe/London")
         page_checks(driver, 360)
         shot(driver, "reminders-phone")
         driver.find_element(By.ID, "save").click()

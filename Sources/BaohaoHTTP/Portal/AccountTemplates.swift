@@ -134,7 +134,7 @@ enum AccountTemplates {
             <label for="quiet_end">{{quietEndLabel}}</label>
             <select id="quiet_end" name="quiet_end">{{#quietEnd}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/quietEnd}}</select>
             <label for="time_zone">{{timeZoneLabel}}</label>
-            <input type="text" id="time_zone" name="time_zone" value="{{timeZone}}" maxlength="64">
+            <select id="time_zone" name="time_zone">{{#timeZones}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/timeZones}}</select>
             </fieldset>
             <p><input type="checkbox" id="opt_out" name="opt_out"{{#optOut}} checked{{/optOut}}> <label for="opt_out" style="display:inline">{{optOutLabel}}</label></p>
             <p><button type="submit" id="save">{{save}}</button> <a href="/me">{{back}}</a></p>

@@ -85,6 +85,8 @@ struct RechargePortalController<Context: RequestContext> {
         let confirmation: LineConfirmation
         do {
             confirmation = try await self.recharges.confirm(msisdn: number)
+        } catch DomainError.invalidNumber(_, let reason) {
+            return homePage(language, number: number, error: reason.reason(language), status: .unprocessableContent)
         } catch let error as DomainError {
             return homePage(language, number: number, error: Messages.problemTitle(error.code, language), status: Problem(error).status)
         }
