@@ -126,6 +126,11 @@ def test_operator_and_admin_consoles(world):
         page_checks(driver, 360)
         shot(driver, "staff-dashboard-phone")
 
+        # A status set by hand, and set back, is in the stage history in words.
+        for status in ("suspended", "active"):
+            changed = subprocess.run([BIN, "lines", "set-status", "--data-dir", str(data), "13800138000", status],
+                                     capture_output=True, text=True, timeout=60)
+            assert changed.returncode == 0, changed.stderr
         # Line lookup by keyboard: type the number, press Enter.
         driver.find_element(By.CSS_SELECTOR, "#staff-menu a[href='/staff/lines']").click()
         box = wait.until(EC.presence_of_element_located((By.ID, "msisdn")))
@@ -137,7 +142,8 @@ def test_operator_and_admin_consoles(world):
         assert "opening_balance" not in ledger and not re.search(r"\d{4}-\d\d-\d\dT\d\d:", ledger), ledger  # no codes, no UTC
         assert not driver.find_elements(By.ID, "nav-me")  # staff pages carry no subscriber menu
         assert driver.find_elements(By.CSS_SELECTOR, "#orders a[href^='/receipts/']")
-        driver.find_element(By.ID, "stage-history")
+        history = driver.find_element(By.ID, "stage-history").text
+        assert history.count("人工调整") == 2 and "manual" not in history, history
         table_checks(driver)
         page_checks(driver, 360)
         shot(driver, "staff-line-phone")

@@ -338,7 +338,8 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
             "noChanges": d.stageChanges.isEmpty,
             "changes": d.stageChanges.map { c in
                 [
-                    "on": c.effectiveOn.iso, "from": c.from.displayName(language), "to": c.to.displayName(language), "reason": c.reason,
+                    "on": c.effectiveOn.iso, "from": c.from.displayName(language), "to": c.to.displayName(language),
+                    "reason": Messages.stageReason(c.reason, language),
                     "policy": c.policy,
                 ]
             },

@@ -85,6 +85,17 @@ enum Messages {
         return language == .zh ? title.zh : title.en
     }
 
+    /// Why a line changed stage, in the reader's language (the console shows no codes).
+    static func stageReason(_ code: String, _ language: Language) -> String {
+        let names: [String: (String, String)] = [
+            "arrears": ("欠费", "Arrears"), "inactivity": ("长期未使用", "No use"), "validity": ("有效期届满", "Validity ran out"),
+            "minimum_balance": ("余额低于保底", "Below the minimum balance"), "recharge": ("充值恢复", "Restored by a recharge"),
+            "restored": ("已恢复", "Restored"), "activity": ("使用恢复", "Restored by use"), "manual": ("人工调整", "Set by staff"),
+        ]
+        guard let name = names[code] else { return code }
+        return language == .zh ? name.0 : name.1
+    }
+
     /// Why money moved, in the reader's language (the console's ledger shows no codes).
     static func transferKind(_ kind: TransferKind, _ language: Language) -> String {
         let names: (zh: String, en: String) =
