@@ -20,4 +20,24 @@ struct DashboardChartsTests {
         #expect(by[.barred] == [0, 0, 1])
         #expect(by[.reclaimed] == [0, 0, 0])
     }
+
+    @Test func creditsGoToTheirDayAndChannelAndReclaimsToTheirWeek() throws {
+        let today = LocalDate(iso: "2026-11-24")!
+        let days = DashboardCharts.days(endingOn: today)
+        #expect(days.count == 30 && days.first == LocalDate(iso: "2026-10-26") && days.last == today)
+        let charts = DashboardCharts(
+            days: days,
+            credits: [
+                DailyCredit(day: today, channel: "online", amount: .major(30)),
+                DailyCredit(day: today, channel: "online", amount: Money(1000, Currency(code: "GBP")!)),
+                DailyCredit(day: days[0], channel: "counter", amount: .major(20)),
+                DailyCredit(day: today.adding(days: -40), channel: "counter", amount: .major(99)),
+            ], currency: .cny, counts: [.active: 1], moves: [], added: [:],
+            reclaimDays: [today, today.adding(days: 6), today.adding(days: 7), today.adding(days: 55), today.adding(days: 56)])
+        #expect(charts.credited.map(\.channel) == ["counter", "online"])
+        #expect(charts.credited[0].amounts.first == 2000 && charts.credited[0].amounts.reduce(0, +) == 2000)
+        #expect(charts.credited[1].amounts.last == 3000 && charts.credited[1].amounts.reduce(0, +) == 3000)
+        #expect(charts.reclaimsByWeek.map(\.count) == [2, 1, 0, 0, 0, 0, 0, 1])
+        #expect(charts.reclaimsByWeek[1].weekStart == LocalDate(iso: "2026-12-01"))
+    }
 }

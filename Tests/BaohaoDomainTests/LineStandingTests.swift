@@ -27,7 +27,7 @@ struct LineStandingTests {
 
         let empty = Self.book.assess(try Self.line(balance: 0), plan: Self.plan, at: Self.now)
         #expect(empty.deadline == LocalDate(iso: "2026-12-01"))
-        #expect(empty.action.rechargeAmount == .major(5))
+        #expect(empty.action == .recharge(atLeast: .major(5), before: LocalDate(iso: "2026-12-01")!))
 
         // 2026-11-30 17:00 UTC is already 1 December in Beijing: the next fee is January's.
         let lateNovember = Date(timeIntervalSince1970: 1_796_058_000)

@@ -10,3 +10,11 @@ public protocol PlanRows: Sendable {
     func plan(code: String) async throws -> Plan?
     func plans() async throws -> [Plan]
 }
+
+extension PlanRows where Self: LineRows {
+    /// The line with this number and its plan (`nil` if the plan is gone); `nil` for no such line.
+    public func lineWithPlan(msisdn: MSISDN) async throws -> (line: Line, plan: Plan?)? {
+        guard let line = try await line(msisdn: msisdn) else { return nil }
+        return (line, try await plan(code: line.planCode))
+    }
+}

@@ -100,16 +100,6 @@ public enum KeepAliveAction: Hashable, Sendable {
     }
 }
 
-extension KeepAliveAction {
-    /// The smallest recharge this action asks for, if it asks for one.
-    public var rechargeAmount: Money? {
-        switch self {
-        case .recharge(let amount, _), .restore(let amount, _, _): return amount
-        case .use, .none: return nil
-        }
-    }
-}
-
 extension ActivityKind {
     var chineseName: String {
         switch self {

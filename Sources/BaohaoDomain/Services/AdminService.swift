@@ -43,11 +43,7 @@ public struct AdminService: Sendable {
     /// fee when the plan follows none (``PolicyBook/assess(_:plan:at:)``).
     public func assessments(of lines: [Line]) async throws -> [RetentionAssessment] {
         let now = clock.now()
-        let codes = Set(lines.map(\.planCode))
-        let plans: [String: Plan] =
-            codes.count == 1
-            ? try await plan(code: codes.first!).map { [$0.code: $0] } ?? [:]
-            : Dictionary(uniqueKeysWithValues: try await plans().map { ($0.code, $0) })
+        let plans = Dictionary(uniqueKeysWithValues: try await plans().map { ($0.code, $0) })
         return lines.map { retention.assess($0, plan: plans[$0.planCode], at: now) }
     }
 

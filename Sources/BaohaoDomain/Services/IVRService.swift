@@ -221,10 +221,8 @@ public struct IVRService: Sendable {
         /// balance reply give it.
         func balance(number: String) async -> IVRBalance? {
             guard let msisdn = try? LineService.parseNumber(number),
-                let (line, plan) = try? await service.store.read({ session -> (Line, Plan?)? in
-                    guard let line = try await session.line(msisdn: msisdn) else { return nil }
-                    return (line, try await session.plan(code: line.planCode))
-                }), line.status != .reclaimed
+                let (line, plan) = try? await service.store.read({ try await $0.lineWithPlan(msisdn: msisdn) }),
+                line.status != .reclaimed
             else { return nil }
             let deadline = service.retention.assess(line, plan: plan, at: service.clock.now()).deadline
             return IVRBalance(balance: line.balance, deadline: deadline)

@@ -94,15 +94,12 @@ public struct RechargeService: Sendable {
     /// 核对信息: what the payer sees about a number before paying.
     public func confirm(msisdn input: String) async throws -> LineConfirmation {
         let msisdn = try LineService.parseNumber(input)
-        let result: (Line, Plan?)? = try await store.read { session in
-            guard let line = try await session.line(msisdn: msisdn) else { return nil }
-            return (line, try await session.plan(code: line.planCode))
+        guard let (line, plan) = try await store.read({ try await $0.lineWithPlan(msisdn: msisdn) }), line.status != .reclaimed else {
+            throw DomainError.lineNotFound
         }
-        guard let (line, plan) = result, line.status != .reclaimed else { throw DomainError.lineNotFound }
+        // Only a line out of service is given a `restore` action.
         var restoring: Money? = nil
-        if line.status != .active, case .restore(let amount, _, _) = retention.assess(line, plan: plan, at: clock.now()).action {
-            restoring = amount
-        }
+        if case .restore(let amount, _, _) = retention.assess(line, plan: plan, at: clock.now()).action { restoring = amount }
         return LineConfirmation(
             msisdnMasked: line.msisdn.masked, mobileOperator: line.mobileOperator, planName: plan?.name ?? line.planCode,
             status: line.status, restoringAmount: restoring)

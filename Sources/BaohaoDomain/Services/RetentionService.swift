@@ -133,8 +133,7 @@ public struct RetentionService: Sendable {
         let msisdn = try LineService.parseNumber(input)
         let now = clock.now()
         let result: (Line, Plan?, [StageChange], [Reminder], [ReminderAttempt], ContactPreferences?)? = try await store.read { session in
-            guard let line = try await session.line(msisdn: msisdn) else { return nil }
-            let plan = try await session.plan(code: line.planCode)
+            guard let (line, plan) = try await session.lineWithPlan(msisdn: msisdn) else { return nil }
             let reminders = try await session.reminders(lineID: line.id, limit: 100)
             return (
                 line, plan, try await session.stageChanges(lineID: line.id, limit: 100), reminders,

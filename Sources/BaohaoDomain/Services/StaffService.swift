@@ -258,74 +258,42 @@ public struct StaffService: Sendable {
 
     // MARK: What the console shows
 
-    /// Today's (Beijing time) recharges, lines by stage, reclaims due, refused notifications.
-    public func dashboard(for viewer: StaffAccount) async throws -> StaffDashboard {
+    /// Today's (Beijing time) recharges, lines by stage, reclaims due, refused notifications, and
+    /// the charts (``DashboardCharts``), from one read: the lapsed lines are assessed once for both
+    /// the reclaim list and the weekly reclaim forecast.
+    public func dashboard(for viewer: StaffAccount, currency: Currency = .cny) async throws -> StaffDashboard {
         let now = clock.now()
         let zone = Deadline.mainlandTimeZone
         let day = LocalDate(now, in: zone)
         let from = day.startOfDay(in: zone)
         let until = day.adding(days: 1).startOfDay(in: zone)
         let horizon = day.adding(days: Self.reclaimWindowDays)
-        let (tallies, counts, lapsed, rejectedToday, rejected) = try await store.read { session in
+        let days = DashboardCharts.days(endingOn: day)
+        // Moves and additions after the first charted day's end are undone to reach it.
+        let undoneFrom = days[0].adding(days: 1).startOfDay(in: zone)
+        let (tallies, counts, lapsed, rejectedToday, rejected, credits, moves, added) = try await store.read { session in
             (
                 try await session.rechargeTallies(from: from, until: until),
                 try await session.lineCountsByStatus(),
                 try await session.lines(statuses: [.grace, .suspended, .barred], limit: Self.reclaimScanLimit + 1),
                 try await session.notificationCount(outcome: .rejected, since: from),
-                viewer.role == .admin ? try await session.notifications(outcome: .rejected, limit: 20) : []
+                viewer.role == .admin ? try await session.notifications(outcome: .rejected, limit: 20) : [],
+                try await session.dailyCredits(from: days[0].startOfDay(in: zone), until: until),
+                try await session.dailyStageMoves(since: undoneFrom),
+                try await session.dailyLinesAdded(since: undoneFrom)
             )
         }
-        let reclaims = lapsed.prefix(Self.reclaimScanLimit).compactMap { line -> (line: Line, on: LocalDate)? in
-            guard let step = book.assess(line, at: now).schedule.first(where: { $0.stage == .reclaimed }), step.startsOn <= horizon else {
-                return nil
-            }
-            return (line, step.startsOn)
-        }.sorted { $0.on < $1.on || ($0.on == $1.on && $0.line.msisdn < $1.line.msisdn) }
+        let reclaimDays = lapsed.prefix(Self.reclaimScanLimit).compactMap { line -> (line: Line, on: LocalDate)? in
+            book.assess(line, at: now).schedule.first(where: { $0.stage == .reclaimed }).map { (line, $0.startsOn) }
+        }
+        let reclaims = reclaimDays.filter { $0.on <= horizon }
+            .sorted { $0.on < $1.on || ($0.on == $1.on && $0.line.msisdn < $1.line.msisdn) }
+        let charts = DashboardCharts(
+            days: days, credits: credits, currency: currency, counts: counts, moves: moves, added: added,
+            reclaimDays: reclaimDays.map(\.on))
         return StaffDashboard(
             day: day, tallies: tallies, stages: LineStatus.allCases.map { ($0, counts[$0] ?? 0) }, reclaims: Array(reclaims.prefix(100)),
-            reclaimsTruncated: lapsed.count > Self.reclaimScanLimit, rejectedToday: rejectedToday, rejected: rejected)
-    }
-
-    /// The console's charts: credited face value per day and channel and lines per stage at the end
-    /// of each of the last ``DashboardCharts/dayCount`` Beijing days, and numbers reaching 已回收 in
-    /// each of the next ``DashboardCharts/weekCount`` weeks.
-    public func charts(currency: Currency = .cny) async throws -> DashboardCharts {
-        let now = clock.now()
-        let zone = Deadline.mainlandTimeZone
-        let today = LocalDate(now, in: zone)
-        let days = (0..<DashboardCharts.dayCount).map { today.adding(days: $0 - DashboardCharts.dayCount + 1) }
-        let from = days[0].startOfDay(in: zone)
-        let until = today.adding(days: 1).startOfDay(in: zone)
-        let (credits, counts, moves, added, lapsed) = try await store.read { session in
-            (
-                try await session.dailyCredits(from: from, until: until), try await session.lineCountsByStatus(),
-                // Moves and additions after the first day's end are undone to reach it.
-                try await session.dailyStageMoves(since: days[0].adding(days: 1).startOfDay(in: zone)),
-                try await session.dailyLinesAdded(since: days[0].adding(days: 1).startOfDay(in: zone)),
-                try await session.lines(statuses: [.grace, .suspended, .barred], limit: Self.reclaimScanLimit)
-            )
-        }
-        let channels = Set(credits.filter { $0.amount.currency == currency }.map(\.channel)).sorted()
-        let credited = channels.map { channel in
-            (
-                channel,
-                days.map { day in
-                    credits.filter { $0.day == day && $0.channel == channel && $0.amount.currency == currency }.reduce(Int64(0)) {
-                        $0 + $1.amount.amountMinor
-                    }
-                }
-            )
-        }
-        var weeks = Array(repeating: 0, count: DashboardCharts.weekCount)
-        for line in lapsed {
-            guard let step = book.assess(line, at: now).schedule.first(where: { $0.stage == .reclaimed }) else { continue }
-            let week = (step.startsOn.dayNumber - today.dayNumber) / 7
-            if step.startsOn >= today, week < weeks.count { weeks[week] += 1 }
-        }
-        return DashboardCharts(
-            days: days, credited: credited, currency: currency,
-            stages: DashboardCharts.stageHistory(days: days, today: counts, moves: moves, added: added),
-            reclaimsByWeek: weeks.enumerated().map { (today.adding(days: $0.offset * 7), $0.element) })
+            reclaimsTruncated: lapsed.count > Self.reclaimScanLimit, rejectedToday: rejectedToday, rejected: rejected, charts: charts)
     }
 
     /// One line with its ledger, orders and stage history (newest first, 100 of each at most).
@@ -333,9 +301,9 @@ public struct StaffService: Sendable {
         let msisdn = try LineService.parseNumber(input)
         let now = clock.now()
         return try await store.read { session in
-            guard let line = try await session.line(msisdn: msisdn) else { throw DomainError.lineNotFound }
+            guard let (line, plan) = try await session.lineWithPlan(msisdn: msisdn) else { throw DomainError.lineNotFound }
             return LineDossier(
-                line: line, assessment: self.book.assess(line, plan: try await session.plan(code: line.planCode), at: now),
+                line: line, assessment: self.book.assess(line, plan: plan, at: now),
                 transfers: try await session.transfers(account: .line(id: line.id), limit: 100),
                 orders: try await session.orders(lineID: line.id, limit: 100),
                 stageChanges: try await session.stageChanges(lineID: line.id, limit: 100))

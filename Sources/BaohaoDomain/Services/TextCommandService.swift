@@ -93,10 +93,7 @@ public struct TextCommandService: Sendable {
     /// The cheapest action that keeps `number` alive, and by when, in both languages.
     func keepAliveTip(for number: String) async throws -> String {
         guard let msisdn = try? MSISDN(parsing: number),
-            let (line, plan) = try await store.read({ session -> (Line, Plan?)? in
-                guard let line = try await session.line(msisdn: msisdn) else { return nil }
-                return (line, try await session.plan(code: line.planCode))
-            })
+            let (line, plan) = try await store.read({ try await $0.lineWithPlan(msisdn: msisdn) })
         else {
             return "未找到该号码的在网线路。\nNo line in service for this number."
         }

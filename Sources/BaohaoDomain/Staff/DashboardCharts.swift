@@ -45,6 +45,37 @@ public struct DashboardCharts: Sendable {
     /// Weeks ahead in the reclaim forecast.
     public static let weekCount = 8
 
+    /// The ``dayCount`` days drawn, oldest first, ending `today`.
+    public static func days(endingOn today: LocalDate) -> [LocalDate] {
+        (0..<dayCount).map { today.adding(days: $0 - dayCount + 1) }
+    }
+
+    /// The charts from what the store counted: `days` from ``days(endingOn:)``, credits per day
+    /// and channel (other currencies left out), today's lines per stage with the moves and
+    /// additions recorded after the first day, and the day each lapsed line reaches 已回收.
+    public init(
+        days: [LocalDate], credits: [DailyCredit], currency: Currency, counts: [LineStatus: Int], moves: [DailyStageMove],
+        added: [LocalDate: Int], reclaimDays: [LocalDate]
+    ) {
+        let today = days[days.count - 1]
+        let index = Dictionary(uniqueKeysWithValues: days.enumerated().map { ($0.element, $0.offset) })
+        var byChannel: [String: [Int64]] = [:]
+        for credit in credits where credit.amount.currency == currency {
+            guard let at = index[credit.day] else { continue }
+            byChannel[credit.channel, default: Array(repeating: 0, count: days.count)][at] += credit.amount.amountMinor
+        }
+        var weeks = Array(repeating: 0, count: Self.weekCount)
+        for day in reclaimDays where day >= today {
+            let week = (day.dayNumber - today.dayNumber) / 7
+            if week < weeks.count { weeks[week] += 1 }
+        }
+        self.days = days
+        self.credited = byChannel.keys.sorted().map { ($0, byChannel[$0]!) }
+        self.currency = currency
+        self.stages = Self.stageHistory(days: days, today: counts, moves: moves, added: added)
+        self.reclaimsByWeek = weeks.enumerated().map { (today.adding(days: $0.offset * 7), $0.element) }
+    }
+
     /// Lines per stage at the end of each day, walked back from today's counts: a move recorded on
     /// a later day is undone, and a line added on a later day did not exist yet (it starts active).
     public static func stageHistory(

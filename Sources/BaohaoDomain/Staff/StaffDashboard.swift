@@ -33,6 +33,7 @@ public struct StaffDashboard: Sendable {
     public let rejectedToday: Int
     /// The latest refused payment notifications; empty for operators.
     public let rejected: [NotificationRecord]
+    public let charts: DashboardCharts
 }
 
 /// Everything the console shows about one line.

@@ -71,20 +71,20 @@ enum PageLayout {
             </body></html>
             """)
 
-    /// `switchQuery` keeps the page's own query (e.g. `msisdn=…&`) in the language links.
     /// Whether pages say that the sandbox provider is on (money-free test payments), set when the
     /// router is built.
-    static let sandboxNotice = Flag()
+    static let sandboxNotice = Setting(false)
 
     /// Who runs the site, for every page's footer; set when the router is built.
-    static let site = SiteBox()
+    static let site = Setting(MerchantInfo(name: "保号 Baohao", supportLine: "—"))
 
     /// A process-wide value read by every page.
-    final class SiteBox: @unchecked Sendable {
+    final class Setting<Value: Sendable>: @unchecked Sendable {
         private let lock = NSLock()
-        private var value = MerchantInfo(name: "保号 Baohao", supportLine: "—")
-        func set(_ merchant: MerchantInfo) { lock.withLock { value = merchant } }
-        var merchant: MerchantInfo { lock.withLock { value } }
+        private var stored: Value
+        init(_ initial: Value) { stored = initial }
+        func set(_ value: Value) { lock.withLock { stored = value } }
+        var value: Value { lock.withLock { stored } }
     }
 
     /// The dialable part of a support line (`400-000-0000（演示号码）` → `400-000-0000`), if any.
@@ -95,24 +95,17 @@ enum PageLayout {
         return number.filter(\.isNumber).count >= 3 ? number.replacingOccurrences(of: " ", with: "") : nil
     }
 
-    /// A process-wide switch read by every page.
-    final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func set(_ on: Bool) { lock.withLock { value = on } }
-        var isOn: Bool { lock.withLock { value } }
-    }
-
-    /// The page in the site layout; `staff` pages leave out the subscriber's links (recharge home, my numbers).
+    /// The page in the site layout; `switchQuery` keeps the page's own query (e.g. `msisdn=…&`) in
+    /// the language links; `staff` pages leave out the subscriber's links (recharge home, my numbers).
     static func render(title: String, content: String, language: Language, switchQuery: String = "", staff: Bool = false) -> String {
-        let merchant = site.merchant
+        let merchant = site.value
         return template.render([
             "operatorLabel": language == .zh ? "运营主体：" : "Operated by ", "legalName": merchant.legalName,
             "supportLabel": language == .zh ? "客服电话：" : "Support: ", "support": merchant.supportLine,
             "supportTel": dialable(merchant.supportLine) ?? false, "icp": merchant.icpNumber ?? false,
             "termsLabel": language == .zh ? "用户协议" : "User agreement", "privacyLabel": language == .zh ? "隐私政策" : "Privacy policy",
             "staff": staff,
-            "sandbox": sandboxNotice.isOn,
+            "sandbox": sandboxNotice.value,
             "sandboxText": language == .zh
                 ? "测试环境：已开启沙箱支付，付款不会扣真实的钱，也不应为真实号码充值。"
                 : "Test system: the sandbox provider is on. Its payments move no real money; do not use it for real numbers.",

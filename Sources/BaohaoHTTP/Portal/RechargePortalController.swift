@@ -240,7 +240,7 @@ struct RechargePortalController<Context: RequestContext> {
         let custom = form["amount"] == "other" ? String((form["custom_amount"] ?? "").trimmingCharacters(in: .whitespaces).prefix(16)) : nil
         let amountMinor =
             custom.map { text in
-                text.count <= 7 && !text.isEmpty && text.allSatisfy(\.isASCII) ? Int64(text).map { $0 * 100 } : nil
+                text.count <= 7 ? Int64(text).map { $0 * 100 } : nil
             } ?? form["amount"].flatMap { Int64($0) }
         let methodName = form["method"] ?? ""
         func again(_ message: String, status: HTTPResponse.Status = .unprocessableContent, retryAfter: String? = nil) async throws

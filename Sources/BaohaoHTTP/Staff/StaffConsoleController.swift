@@ -185,7 +185,6 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         let viewer = try context.signedInStaff
         let language = request.language
         let board = try await self.staff.dashboard(for: viewer)
-        let charts = try await self.staff.charts()
         let zh = language == .zh
         var tallies: [[String: Any]] = board.tallies.map {
             [
@@ -204,7 +203,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         let now = clock.now()
         let promotions = try await self.promotions.promotions(limit: 50).filter { PromotionView.status($0, at: now) != "ended" }
         let values: [String: Any] = [
-            "chartsHeading": zh ? "趋势" : "Trends", "charts": DashboardChartViews.html(charts, language: language),
+            "chartsHeading": zh ? "趋势" : "Trends", "charts": DashboardChartViews.html(board.charts, language: language),
             "promotionsHeading": zh ? "优惠活动：已用 / 预算" : "Promotions: spent / budget",
             "noPromotions": promotions.isEmpty,
             "noPromotionsText": zh ? "没有进行中或待开始的优惠活动。" : "No promotion is running or scheduled.",

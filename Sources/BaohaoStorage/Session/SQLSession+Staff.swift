@@ -111,10 +111,10 @@ extension SQLSession {
 
     /// Beijing keeps UTC+8 all year: a millisecond instant's Beijing day is plain integer arithmetic,
     /// the same on SQLite and PostgreSQL.
-    static let beijingDay = "((\(8 * 3_600_000) + %@) / 86400000)"
+    static func beijingDay(_ column: String) -> String { "((\(8 * 3_600_000) + \(column)) / 86400000)" }
 
     func dailyCredits(from: Date, until: Date) async throws -> [DailyCredit] {
-        let day = Self.beijingDay.replacingOccurrences(of: "%@", with: "credited_at")
+        let day = Self.beijingDay("credited_at")
         return try await db.raw(
             """
             SELECT \(unsafeRaw: day) AS day, channel, currency, CAST(SUM(amount) AS BIGINT) AS amount
@@ -129,7 +129,7 @@ extension SQLSession {
     }
 
     func dailyStageMoves(since from: Date) async throws -> [DailyStageMove] {
-        let day = Self.beijingDay.replacingOccurrences(of: "%@", with: "recorded_at")
+        let day = Self.beijingDay("recorded_at")
         return try await db.raw(
             """
             SELECT \(unsafeRaw: day) AS day, from_stage, to_stage, COUNT(*) AS n FROM line_stage_events
@@ -148,7 +148,7 @@ extension SQLSession {
     }
 
     func dailyLinesAdded(since from: Date) async throws -> [LocalDate: Int] {
-        let day = Self.beijingDay.replacingOccurrences(of: "%@", with: "created_at")
+        let day = Self.beijingDay("created_at")
         var added: [LocalDate: Int] = [:]
         for row in try await db.raw(
             "SELECT \(unsafeRaw: day) AS day, COUNT(*) AS n FROM lines WHERE created_at >= \(bind: from.millis) GROUP BY \(unsafeRaw: day)"

@@ -52,13 +52,14 @@ struct StackedBarChart {
         func y(_ value: Int64) -> Double { Self.top + plotHeight - plotHeight * Double(value) / Double(ceiling) }
         var svg = """
             <svg class="chart" id="\(id)" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" role="img" aria-labelledby="\(id)-title" \
-            xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="sans-serif"><title id="\(id)-title">\(escape(title))</title>
+            xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="sans-serif"><title id="\(id)-title">\(HTMLText.escape(title))</title>
             """
         for tick in 0...4 {
             let value = ceiling * Int64(tick) / 4
             let at = y(value)
             svg += "<line x1=\"\(Self.left)\" x2=\"\(Self.width - Self.right)\" y1=\"\(fmt(at))\" y2=\"\(fmt(at))\" stroke=\"#e5e6eb\"/>"
-            svg += "<text x=\"\(Self.left - 6)\" y=\"\(fmt(at + 4))\" text-anchor=\"end\" fill=\"#4e5969\">\(escape(format(value)))</text>"
+            svg +=
+                "<text x=\"\(Self.left - 6)\" y=\"\(fmt(at + 4))\" text-anchor=\"end\" fill=\"#4e5969\">\(HTMLText.escape(format(value)))</text>"
         }
         for (index, label) in labels.enumerated() {
             var base: Int64 = 0
@@ -69,44 +70,39 @@ struct StackedBarChart {
                 let top = y(base + value)
                 let height = y(base) - top
                 svg += "<rect x=\"\(fmt(x))\" y=\"\(fmt(top))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(height))\" fill=\"\(s.color)\">"
-                svg += "<title>\(escape("\(label) \(s.name) \(format(value))"))</title></rect>"
+                svg += "<title>\(HTMLText.escape("\(label) \(s.name) \(format(value))"))</title></rect>"
                 base += value
             }
             // Every label when there is room, else about six of them.
             let every = max(1, labels.count / 6)
             if index % every == 0 || index == labels.count - 1 && labels.count <= 12 {
                 svg +=
-                    "<text x=\"\(fmt(x + barWidth / 2))\" y=\"\(fmt(Self.top + plotHeight + 14))\" text-anchor=\"middle\" fill=\"#4e5969\">\(escape(label))</text>"
+                    "<text x=\"\(fmt(x + barWidth / 2))\" y=\"\(fmt(Self.top + plotHeight + 14))\" text-anchor=\"middle\" fill=\"#4e5969\">\(HTMLText.escape(label))</text>"
             }
         }
         svg += "<line x1=\"\(Self.left)\" x2=\"\(Self.width - Self.right)\" y1=\"\(fmt(y(0)))\" y2=\"\(fmt(y(0)))\" stroke=\"#86909c\"/>"
         svg +=
-            "<text x=\"\(fmt(Self.left + plotWidth / 2))\" y=\"\(fmt(Self.height - 6))\" text-anchor=\"middle\" fill=\"#1d2129\">\(escape(xAxis))</text>"
+            "<text x=\"\(fmt(Self.left + plotWidth / 2))\" y=\"\(fmt(Self.height - 6))\" text-anchor=\"middle\" fill=\"#1d2129\">\(HTMLText.escape(xAxis))</text>"
         svg +=
-            "<text transform=\"rotate(-90)\" x=\"\(fmt(-(Self.top + plotHeight / 2)))\" y=\"12\" text-anchor=\"middle\" fill=\"#1d2129\">\(escape(yAxis))</text>"
+            "<text transform=\"rotate(-90)\" x=\"\(fmt(-(Self.top + plotHeight / 2)))\" y=\"12\" text-anchor=\"middle\" fill=\"#1d2129\">\(HTMLText.escape(yAxis))</text>"
         svg += "</svg>"
         let legend = series.map {
-            "<li><span class=\"swatch\" style=\"background:\($0.color)\"></span>\(escape($0.name))</li>"
+            "<li><span class=\"swatch\" style=\"background:\($0.color)\"></span>\(HTMLText.escape($0.name))</li>"
         }.joined()
         var table =
-            "<details class=\"chart-data\"><summary>\(escape(tableSummary))</summary><table id=\"\(id)-table\"><tr><th scope=\"col\">\(escape(tableHeading))</th>"
-        table += series.map { "<th scope=\"col\">\(escape($0.name))</th>" }.joined() + "</tr>"
+            "<details class=\"chart-data\"><summary>\(HTMLText.escape(tableSummary))</summary><table id=\"\(id)-table\"><tr><th scope=\"col\">\(HTMLText.escape(tableHeading))</th>"
+        table += series.map { "<th scope=\"col\">\(HTMLText.escape($0.name))</th>" }.joined() + "</tr>"
         for (index, label) in labels.enumerated() {
-            table += "<tr><td>\(escape(label))</td>"
-            table += series.map { "<td class=\"num\">\(escape(format(index < $0.values.count ? $0.values[index] : 0)))</td>" }.joined()
+            table += "<tr><td>\(HTMLText.escape(label))</td>"
+            table += series.map { "<td class=\"num\">\(HTMLText.escape(format(index < $0.values.count ? $0.values[index] : 0)))</td>" }
+                .joined()
             table += "</tr>"
         }
         table += "</table></details>"
         return
-            "<figure class=\"chart-figure\"><figcaption>\(escape(title))</figcaption>\(svg)<ul class=\"legend\">\(legend)</ul>\(table)</figure>"
+            "<figure class=\"chart-figure\"><figcaption>\(HTMLText.escape(title))</figcaption>\(svg)<ul class=\"legend\">\(legend)</ul>\(table)</figure>"
     }
 
     func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-            of: ">", with: "&gt;"
-        )
-        .replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }
