@@ -271,6 +271,8 @@ class FakeProviders:
         self.code_charges = []  # (provider, order id, auth code) as Baohao sent them
         self.cancels = []     # (provider, order id): cancelled or reversed code charges
         self.bad_requests = []  # Baohao requests whose signature did not verify
+        self.h5_requests = []  # WeChat H5 payment requests as Baohao sent them
+        self.h5_granted = True  # when unset, H5 answers 403 NO_AUTH as for a merchant not granted it
         self.notes = Notifications(keys)
         fake = self
 
@@ -387,6 +389,16 @@ class FakeProviders:
             request = json.loads(body)
             assert request["mchid"] == WECHAT_MCHID and request["appid"] == WECHAT_APPID
             return self.wechat_reply(h, 200, {"code_url": "weixin://wxpay/bizpayurl?pr=" + secrets.token_hex(4)})
+        if method == "POST" and path == "/v3/pay/transactions/h5":
+            request = json.loads(body)
+            assert request["mchid"] == WECHAT_MCHID and request["appid"] == WECHAT_APPID
+            self.h5_requests.append(request)
+            if not self.h5_granted:
+                return self.wechat_reply(h, 403, {"code": "NO_AUTH", "message": "商户未开通H5支付权限"})
+            scene = request.get("scene_info", {})
+            if not scene.get("payer_client_ip") or scene.get("h5_info", {}).get("type") not in ("Wap", "iOS", "Android"):
+                return self.wechat_reply(h, 400, {"code": "PARAM_ERROR", "message": "scene_info 缺失"})
+            return self.wechat_reply(h, 200, {"h5_url": f"https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx{secrets.token_hex(8)}&package=2150917749"})
         if method == "POST" and path == "/v3/pay/transactions/codepay":
             request = json.loads(body)
             assert request["mchid"] == WECHAT_MCHID and request["appid"] == WECHAT_APPID

@@ -31,7 +31,11 @@ PLAN = {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amoun
 NUMBER = "13800138000"
 
 
-def browser(width, height):
+ANDROID_PHONE = ("Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) "
+                 "Chrome/124.0.0.0 Mobile Safari/537.36")
+
+
+def browser(width, height, user_agent=None):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
@@ -39,7 +43,12 @@ def browser(width, height):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     if width < 500:  # a desktop window cannot be narrower than 500 px: emulate the phone's viewport
-        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}})
+        emulation = {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}}
+        if user_agent:
+            emulation["userAgent"] = user_agent
+        options.add_experimental_option("mobileEmulation", emulation)
+    elif user_agent:
+        options.add_argument(f"--user-agent={user_agent}")
     driver = webdriver.Chrome(service=ChromeService(executable_path="/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
     return driver

@@ -464,6 +464,56 @@ def test_a_refund_notification_settles_the_refund(world, provider):
         fake.refunds_pending = False
 
 
+def test_a_phone_browser_pays_by_wechat_h5_and_falls_back_to_the_qr_code(world):
+    """From a phone's browser the portal asks WeChat for H5 payment with the payer's IP; the order
+    page's button opens WeChat's page, which returns to the order. A merchant not granted H5
+    (NO_AUTH) still gets a QR code, not an error."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_portal_browser import ANDROID_PHONE, browser, page_checks, shot
+    server, _, fake = world
+
+    def order_from_the_portal(driver):
+        driver.get(server.base + f"/recharge?msisdn={MSISDN}")
+        driver.find_element(By.CSS_SELECTOR, "label[for=amount-5000]").click()
+        driver.find_element(By.CSS_SELECTOR, "label[for=method-wechat_pay]").click()
+        driver.find_element(By.ID, "confirm").click()
+        WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.ID, "status")))
+        return driver.current_url.rsplit("/", 1)[1]
+
+    driver = browser(360, 780, user_agent=ANDROID_PHONE)
+    try:
+        before = len(fake.h5_requests)
+        order_id = order_from_the_portal(driver)
+        sent = fake.h5_requests[before:]
+        assert len(sent) == 1 and sent[0]["out_trade_no"] == order_id, sent
+        assert sent[0]["scene_info"] == {"payer_client_ip": "127.0.0.1", "h5_info": {"type": "Wap"}}
+        assert sent[0]["amount"] == {"total": 5000, "currency": "CNY"}
+        link = driver.find_element(By.ID, "pay-link")
+        assert link.text == "打开微信支付 ¥50.00"
+        target = urllib.parse.urlparse(link.get_attribute("href"))
+        assert (target.scheme, target.netloc, target.path) == ("https", "wx.tenpay.com", "/cgi-bin/mmpayweb-bin/checkmweb")
+        query = dict(urllib.parse.parse_qsl(target.query))
+        assert query["redirect_url"] == f"{server.base}/orders/{order_id}?from=cashier" and query["prepay_id"].startswith("wx")
+        assert not driver.find_elements(By.ID, "pay-qr-figure")
+        assert order(server, order_id)["payment"]["pay_url"] == link.get_attribute("href")
+        page_checks(driver, 360)
+        shot(driver, "order-wechat-h5-phone")
+
+        fake.h5_granted = False
+        before = len(fake.h5_requests)
+        order_id = order_from_the_portal(driver)
+        assert len(fake.h5_requests) == before + 1
+        assert driver.find_element(By.CSS_SELECTOR, "#pay-qr-figure figcaption").text == "请使用微信扫一扫，支付 ¥50.00"
+        assert not driver.find_elements(By.ID, "pay-link")
+        assert order(server, order_id)["payment"]["qr_code"].startswith("weixin://wxpay/bizpayurl")
+    finally:
+        fake.h5_granted = True
+        driver.quit()
+    assert fake.bad_requests == []
+
+
 def wechat_order_page(server, created):
     """The WeChat order page at 360 and 1280 px: the QR code decodes back to the code_url; the
     prompt names WeChat and the amount; there is no pay button, and the expiry and cancel are shown."""

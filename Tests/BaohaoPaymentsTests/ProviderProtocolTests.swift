@@ -113,6 +113,25 @@ struct ProviderProtocolTests {
         #expect(WeChatPaySignature.decrypt(ciphertext: ciphertext, nonce: "abcdefghijkm", associatedData: "transaction", key: key) == nil)
     }
 
+    @Test("WeChat H5 is offered to phone browsers only, and returns the payer to the order page")
+    func wechatH5() {
+        let iPhone =
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+        let android = "Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36"
+        let inWeChat = android + " MicroMessenger/8.0.49.2600(0x28003133) NetType/WIFI Language/zh_CN"
+        let desktop = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+        #expect(PayerDevice.kind(userAgent: iPhone) == .phoneBrowser)
+        #expect(PayerDevice.kind(userAgent: android) == .phoneBrowser)
+        #expect(PayerDevice.kind(userAgent: inWeChat) == .weChatBrowser)
+        #expect(PayerDevice.kind(userAgent: desktop) == .computer)
+        #expect(PayerDevice.kind(userAgent: nil) == .computer)
+        #expect(
+            WeChatPayProvider.h5URL(
+                "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1&package=1",
+                returningTo: "https://pay.example.cn/orders/rc_1?from=cashier")
+                == "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1&package=1"
+                + "&redirect_url=https%3A%2F%2Fpay.example.cn%2Forders%2Frc_1%3Ffrom%3Dcashier")
+    }
     @Test("UnionPay order ids lose their underscore and get it back")
     func unionPayOrderIDs() {
         let id = "rc_01JD5ZQ8W3K4M6N7P8Q9R0S1T2"

@@ -11,14 +11,20 @@ public struct PaymentRequest: Sendable, Hashable {
     /// Where the payer's browser returns afterwards.
     public let returnURL: String
     public let expiresAt: Date
+    /// The payer's browser and address, when the payment is started from one.
+    public let payer: PayerDevice?
 
-    public init(orderID: String, total: Money, subject: String, notifyURL: String, returnURL: String, expiresAt: Date) {
+    public init(
+        orderID: String, total: Money, subject: String, notifyURL: String, returnURL: String, expiresAt: Date,
+        payer: PayerDevice? = nil
+    ) {
         self.orderID = orderID
         self.total = total
         self.subject = subject
         self.notifyURL = notifyURL
         self.returnURL = returnURL
         self.expiresAt = expiresAt
+        self.payer = payer
     }
 }
 

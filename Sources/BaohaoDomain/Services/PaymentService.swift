@@ -17,20 +17,22 @@ public struct PaymentService: Sendable {
     }
 
     /// What a provider is told when an order's payment starts.
-    public func paymentRequest(for order: RechargeOrder, gateway: any PaymentGateway) -> PaymentRequest {
+    public func paymentRequest(for order: RechargeOrder, gateway: any PaymentGateway, payer: PayerDevice? = nil) -> PaymentRequest {
         PaymentRequest(
             orderID: order.id, total: order.total, subject: "话费充值 \(order.msisdn.masked) \(order.amount.formatted)",
             notifyURL: "\(publicBaseURL)/v1/payments/\(gateway.name)/notify", returnURL: "\(publicBaseURL)/orders/\(order.id)?from=cashier",
-            expiresAt: order.expiresAt)
+            expiresAt: order.expiresAt, payer: payer)
     }
 
     /// The order's payment at `gateway`: started once, then the kept one. Throws
     /// ``DomainError/providerUnavailable(_:)`` if the provider cannot be reached or refuses.
-    public func start(_ order: RechargeOrder, at gateway: any PaymentGateway) async throws -> PaymentLink {
+    /// `payer` lets the provider choose how the payer pays (WeChat H5 on a phone, a QR code on a
+    /// computer); it counts only for the first start.
+    public func start(_ order: RechargeOrder, at gateway: any PaymentGateway, payer: PayerDevice? = nil) async throws -> PaymentLink {
         if let link = try await link(orderID: order.id), link.provider == gateway.name { return link }
         let session: PaymentSession
         do {
-            session = try await gateway.createPayment(paymentRequest(for: order, gateway: gateway))
+            session = try await gateway.createPayment(paymentRequest(for: order, gateway: gateway, payer: payer))
         } catch {
             throw DomainError.providerUnavailable(gateway.name)
         }

@@ -101,7 +101,13 @@ struct OrderPageController<Context: RequestContext> {
             values["notPaidLabel"] = language == .zh ? "还没有付款？返回支付" : "Did not pay? Back to paying"
         } else if order.status == .pendingPayment, let link = try await self.checkout.link(orderID: order.id) {
             values["payURL"] = link.payURL
-            values["payLabel"] = language == .zh ? "去支付 \(order.total.formatted)" : "Pay \(order.total.formatted)"
+            values["payLabel"] =
+                switch (order.paymentMethod, language) {
+                case (.wechatPay, .zh): "打开微信支付 \(order.total.formatted)"
+                case (.wechatPay, .en): "Pay \(order.total.formatted) in WeChat"
+                case (_, .zh): "去支付 \(order.total.formatted)"
+                case (_, .en): "Pay \(order.total.formatted)"
+                }
             if let text = link.qrCode, let code = QRCode(text) {
                 values["qr"] = code.svg(scale: 5, id: "pay-qr")
                 values["qrPrompt"] =

@@ -273,7 +273,8 @@ struct RechargePortalController<Context: RequestContext> {
                 idempotencyKey: key)
             if created { self.metrics.orderCreated(channel: Channel.online.rawValue) }
             order = made
-            _ = try await self.checkout.start(order, at: provider)
+            _ = try await self.checkout.start(
+                order, at: provider, payer: .from(request, context: context, trustedProxies: trustedProxies))
         } catch DomainError.validation(let failure) where failure.field.hasPrefix("amount") {
             let policy = try await channelPolicy()
             return try await again(

@@ -47,6 +47,14 @@ public struct ProviderSettings: Sendable {
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
+    /// An on/off setting: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; `value` when unset.
+    func flag(_ key: String, default value: Bool) throws -> Bool {
+        guard let text = environment[name(key)]?.lowercased(), !text.isEmpty else { return value }
+        if ["1", "true", "yes", "on"].contains(text) { return true }
+        if ["0", "false", "no", "off"].contains(text) { return false }
+        throw ProviderConfigurationError(name(key), "must be on or off")
+    }
+
     /// The content of the file a `…_FILE` setting names.
     func file(_ key: String) throws -> String {
         let path = try string(key)

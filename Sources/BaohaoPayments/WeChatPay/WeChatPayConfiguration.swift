@@ -20,10 +20,15 @@ public struct WeChatPayConfiguration: Sendable {
     public let apiV3Key: [UInt8]
     /// `BAOHAO_WECHATPAY_BASE_URL`: default `https://api.mch.weixin.qq.com`.
     public let baseURL: String
+    /// `BAOHAO_WECHATPAY_H5`: offer H5 payment (`/v3/pay/transactions/h5`) to phone browsers,
+    /// default on. Turn it off when the merchant account has not been granted H5; a payment WeChat
+    /// refuses with `NO_AUTH` falls back to a QR code either way.
+    public let h5Enabled: Bool
 
     public init(
         merchantID: String, appID: String, merchantSerial: String, privateKey: _RSA.Signing.PrivateKey,
-        platformPublicKey: _RSA.Signing.PublicKey, platformKeyID: String, apiV3Key: [UInt8], baseURL: String
+        platformPublicKey: _RSA.Signing.PublicKey, platformKeyID: String, apiV3Key: [UInt8], baseURL: String,
+        h5Enabled: Bool = true
     ) {
         precondition(apiV3Key.count == 32)
         self.merchantID = merchantID
@@ -34,6 +39,7 @@ public struct WeChatPayConfiguration: Sendable {
         self.platformKeyID = platformKeyID
         self.apiV3Key = apiV3Key
         self.baseURL = baseURL
+        self.h5Enabled = h5Enabled
     }
 
     /// Reads the settings; `nil` when WeChat Pay is not enabled.
@@ -58,6 +64,7 @@ public struct WeChatPayConfiguration: Sendable {
         guard apiKey.count == 32 else { throw ProviderConfigurationError("BAOHAO_WECHATPAY_APIV3_KEY_FILE", "must hold exactly 32 bytes") }
         return WeChatPayConfiguration(
             merchantID: merchantID, appID: appID, merchantSerial: serial, privateKey: privateKey, platformPublicKey: publicKey,
-            platformKeyID: keyID, apiV3Key: apiKey, baseURL: try settings.url("BASE_URL", default: "https://api.mch.weixin.qq.com"))
+            platformKeyID: keyID, apiV3Key: apiKey, baseURL: try settings.url("BASE_URL", default: "https://api.mch.weixin.qq.com"),
+            h5Enabled: try settings.flag("H5", default: true))
     }
 }

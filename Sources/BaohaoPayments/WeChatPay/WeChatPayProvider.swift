@@ -1,9 +1,11 @@
 import BaohaoDomain
 import Foundation
 
-/// WeChat Pay (微信支付) API v3, Native (QR code) payments.
+/// WeChat Pay (微信支付) API v3: Native (QR code) payments, and H5 payments for phone browsers.
 ///
-/// - Payment: `POST /v3/pay/transactions/native` returns a `code_url` shown as a QR code.
+/// - Payment: `POST /v3/pay/transactions/native` returns a `code_url` shown as a QR code; from a
+///   phone's browser, `POST /v3/pay/transactions/h5` with the payer's IP returns an `h5_url` that
+///   opens WeChat to pay and then returns to the order page.
 /// - Notification: `Wechatpay-*` headers verified over the raw body with the platform key inside
 ///   a ±5 min window, then the `resource` decrypted (AES-256-GCM, APIv3 key) and checked.
 ///   Answered 204, or an error status with `{"code":"FAIL",…}`.
@@ -24,17 +26,38 @@ public struct WeChatPayProvider: PaymentProvider {
     }
 
     public func createPayment(_ request: PaymentRequest) async throws -> PaymentSession {
-        let body: [String: Any] = [
+        var body: [String: Any] = [
             "appid": configuration.appID, "mchid": configuration.merchantID, "description": Self.truncated(request.subject, bytes: 127),
             "out_trade_no": request.orderID, "time_expire": ChinaTime.formatRFC3339(request.expiresAt), "notify_url": request.notifyURL,
             "amount": ["total": request.total.amountMinor, "currency": request.total.currency.code],
         ]
+        if configuration.h5Enabled, let payer = request.payer, payer.kind == .phoneBrowser, let address = payer.ipAddress {
+            body["scene_info"] = ["payer_client_ip": address, "h5_info": ["type": "Wap"]]
+            let response = try await call("POST", "/v3/pay/transactions/h5", body: body)
+            let (status, object) = (response.status, Self.object(response))
+            if status == 200, let h5URL = object["h5_url"] as? String, h5URL.hasPrefix("https://") {
+                return PaymentSession(provider: name, payURL: Self.h5URL(h5URL, returningTo: request.returnURL))
+            }
+            // A merchant not granted H5 gets NO_AUTH: the payer can still scan a QR code.
+            guard status == 403, object["code"] as? String == "NO_AUTH" else {
+                throw ProviderCallError.httpStatus(status, code: object["code"] as? String)
+            }
+            body["scene_info"] = nil
+        }
         let response = try await call("POST", "/v3/pay/transactions/native", body: body)
         let (status, object) = (response.status, Self.object(response))
         guard status == 200, let codeURL = object["code_url"] as? String, codeURL.hasPrefix("weixin://") else {
             throw ProviderCallError.httpStatus(status, code: object["code"] as? String)
         }
         return PaymentSession(provider: name, payURL: nil, qrCode: codeURL)
+    }
+
+    /// WeChat's H5 page, told where to send the payer afterwards (`redirect_url`, percent-encoded).
+    static func h5URL(_ h5URL: String, returningTo returnURL: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = returnURL.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        return h5URL + (h5URL.contains("?") ? "&" : "?") + "redirect_url=" + encoded
     }
 
     struct Envelope: Decodable {

@@ -158,7 +158,8 @@ struct OnlineRechargeController<Context: RequestContext> {
         let (order, created) = try await self.recharges.createOrder(
             RechargeRequest(msisdn: body.msisdn, amount: body.amount, channel: channel, paymentMethod: method), idempotencyKey: key)
         if created { self.metrics.orderCreated(channel: channel.rawValue) }
-        let payment = OrderRepresentation.Payment(try await self.checkout.start(order, at: provider))
+        let payer = PayerDevice.from(request, context: context, trustedProxies: lookups.trustedProxies)
+        let payment = OrderRepresentation.Payment(try await self.checkout.start(order, at: provider, payer: payer))
         return JSONResponse(OrderRepresentation(order, language: request.language, payment: payment), status: created ? .created : .ok)
     }
 
