@@ -37,7 +37,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto")
             ],
-            resources: [.copy("Resources/policies")],
+            resources: [.copy("Resources/policies"), .copy("Resources/numbering")],
             swiftSettings: swiftSettings
         ),
         .target(

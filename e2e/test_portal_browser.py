@@ -55,6 +55,8 @@ def browser(width, height, user_agent=None):
 
 
 def shot(driver, name):
+    """Saves the screenshot to look at, after axe-core has checked the page (axe_checks)."""
+    axe_checks(driver, name)
     os.makedirs(ARTIFACTS, exist_ok=True)
     driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
 
@@ -68,6 +70,21 @@ def page_checks(driver, width=None):
           .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name || e.id);""")
     assert unlabelled == [], unlabelled
     assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def axe_checks(driver, name):
+    """axe-core (4.12, from PyPI axe-playwright-python) finds no WCAG 2 A/AA violation on the page:
+    contrast, labels, names, landmarks, language. Violations are listed by rule and element."""
+    import importlib.util
+    folder = importlib.util.find_spec("axe_playwright_python").submodule_search_locations[0]
+    with open(os.path.join(folder, "axe.min.js"), encoding="utf-8") as f:
+        driver.execute_script(f.read())
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+          .then(r => done(r.violations.map(v => [v.id, v.nodes.map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').slice(0, 160))])));""")
+    assert result == [], f"{name}: {result}"
 
 
 def table_checks(driver):
@@ -157,7 +174,8 @@ def test_recharge_journey_on_a_phone(server):
         text = driver.find_element(By.TAG_NAME, "main").text
         assert "138****8000" in text and NUMBER not in text
         assert "中国移动" in text and "保号套餐 5元/月" in text and "正常" in text
-        assert "最低充值 ¥10.00" in driver.find_element(By.ID, "amount-note").text
+        assert driver.find_element(By.ID, "home-province").text == "北京"  # 归属地, to catch a mistyped digit
+        assert "最低充值 10元，最高 500元" in driver.find_element(By.ID, "amount-note").text
         page_checks(driver)
         driver.find_element(By.CSS_SELECTOR, "label[for=amount-2000]").click()
         shot(driver, "phone-2-confirm")

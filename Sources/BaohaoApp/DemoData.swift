@@ -9,7 +9,8 @@ import Foundation
 /// plan is left alone.
 enum DemoData {
     static func seed(_ services: AppServices, announce: @Sendable (String) -> Void) async throws {
-        let plan = try Plan(code: "KEEP5", name: "保号套餐 5元/月", monthlyFee: .major(5), policyCode: "cn-keep5")
+        let plan = try Plan(
+            code: "KEEP5", name: "保号套餐 5元/月", englishName: "Keep-alive plan, ¥5/month", monthlyFee: .major(5), policyCode: "cn-keep5")
         do {
             try await services.admin.addPlan(plan)
         } catch DomainError.planExists {

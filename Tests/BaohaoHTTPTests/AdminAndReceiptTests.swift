@@ -61,9 +61,20 @@ struct AdminAndReceiptTests {
             #expect(try await h.admin(.get, "/v1/admin/lines?status=bogus").status == .unprocessableContent)
 
             let plan = try await h.admin(
-                .post, "/v1/admin/plans", body: #"{"code":"KEEP8","name":"保号 8元","monthly_fee":{"amount":800,"currency":"CNY"}}"#)
+                .post, "/v1/admin/plans",
+                body: #"{"code":"KEEP8","name":"保号 8元","name_en":"Keep-alive, ¥8/month","monthly_fee":{"amount":800,"currency":"CNY"}}"#)
             #expect(plan.status == .created)
-            #expect(try await h.admin(.get, "/v1/admin/plans").array.count == 2)
+            let listed = try await h.admin(.get, "/v1/admin/plans").array
+            #expect(listed.count == 2)
+            // The English name is kept by the store and shown to an English-speaking payer.
+            let keep8 = listed.first { $0["code"] as? String == "KEEP8" }
+            #expect(keep8?["name_en"] as? String == "Keep-alive, ¥8/month")
+            #expect(
+                try await h.admin(.post, "/v1/admin/lines", body: #"{"msisdn":"18612345670","plan":"KEEP8","holder_name":"乙"}"#).status
+                    == .created)
+            let english = try await h.call(.get, "/v1/lines/18612345670/confirm", headers: [.acceptLanguage: "en"])
+            #expect(english.json["plan"] as? String == "Keep-alive, ¥8/month")
+            #expect(try await h.call(.get, "/v1/lines/18612345670/confirm").json["plan"] as? String == "保号 8元")
         }
     }
 

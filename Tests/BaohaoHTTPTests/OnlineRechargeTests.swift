@@ -13,6 +13,7 @@ struct OnlineRechargeTests {
             #expect(reply.json["msisdn_masked"] as? String == "138****8000")
             #expect(reply.json["operator"] as? String == "china_mobile")
             #expect(reply.json["operator_name"] as? String == "中国移动")
+            #expect(reply.json["home_province"] as? String == "北京")
             #expect(reply.json["plan"] as? String == "保号套餐 5元/月")
             #expect(reply.json["status"] as? String == "active")
             #expect(reply.json["balance"] == nil)
@@ -20,6 +21,8 @@ struct OnlineRechargeTests {
 
             let english = try await h.call(.get, "/v1/lines/13800138000/confirm", headers: [.acceptLanguage: "en-GB,en;q=0.9"])
             #expect(english.json["operator_name"] as? String == "China Mobile")
+            #expect(english.json["home_province"] as? String == "Beijing")
+            #expect(english.json["plan"] as? String == "KEEP5, ¥5.00/month")  // no Chinese in English; the plan has no English name
 
             let unknown = try await h.call(.get, "/v1/lines/13900139000/confirm")
             #expect(unknown.status == .notFound)

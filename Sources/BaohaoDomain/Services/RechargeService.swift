@@ -5,12 +5,20 @@ import Foundation
 public struct LineConfirmation: Sendable, Hashable {
     public let msisdnMasked: String
     public let mobileOperator: MobileOperator
+    /// The plan's name in Chinese and in English (``Plan/displayName(_:)``).
     public let planName: String
+    public let planEnglishName: String
     public let status: LineStatus
+    /// Where the number was issued (归属地), from its first seven digits: a payer who typed a wrong
+    /// digit often sees the wrong province here. `nil` when the block is not known.
+    public let homeProvince: Province?
     /// For a line out of service: the smallest recharge that puts it back in service (it clears
     /// the arrears); `nil` when the line is in service or no recharge alone restores it. Not for
     /// an anonymous payer's eyes as such: see ``restoringDenomination(in:)``.
     public let restoringAmount: Money?
+
+    /// The plan's name in `language`.
+    public func planName(_ language: Language) -> String { language == .zh ? planName : planEnglishName }
 
     /// The smallest of `denominations` that restores the line, to preselect: a bucket that does
     /// not tell an anonymous payer the exact debt. `nil` when the line needs no restoring, or when
@@ -102,7 +110,8 @@ public struct RechargeService: Sendable {
         if case .restore(let amount, _, _) = retention.assess(line, plan: plan, at: clock.now()).action { restoring = amount }
         return LineConfirmation(
             msisdnMasked: line.msisdn.masked, mobileOperator: line.mobileOperator, planName: plan?.name ?? line.planCode,
-            status: line.status, restoringAmount: restoring)
+            planEnglishName: plan?.displayName(.en) ?? line.planCode,
+            status: line.status, homeProvince: HomeProvinces.shipped.province(of: line.msisdn), restoringAmount: restoring)
     }
 
     /// Creates an order, or returns the one made earlier with the same idempotency key and request.

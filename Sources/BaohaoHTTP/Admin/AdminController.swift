@@ -36,7 +36,8 @@ struct AdminController<Context: StaffIdentityContext> {
         let body = try await request.decodeJSON(PlanRepresentation.self)
         let plan: Plan
         do {
-            plan = try Plan(code: body.code, name: body.name, monthlyFee: body.monthlyFee, policyCode: body.policy)
+            plan = try Plan(
+                code: body.code, name: body.name, englishName: body.nameEN, monthlyFee: body.monthlyFee, policyCode: body.policy)
         } catch { throw DomainError.validation(error) }
         try await self.admin.addPlan(plan)
         return JSONResponse(PlanRepresentation(plan), status: .created)

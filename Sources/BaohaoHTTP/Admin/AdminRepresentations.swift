@@ -5,18 +5,22 @@ import Foundation
 struct PlanRepresentation: Codable, Sendable {
     let code: String
     let name: String
+    /// The name in the English interface; without it, the code and fee are shown there.
+    let nameEN: String?
     let monthlyFee: Money
     /// The retention policy code (`GET /v1/admin/policies`), if lines on the plan follow one.
     let policy: String?
 
     enum CodingKeys: String, CodingKey {
         case code, name, policy
+        case nameEN = "name_en"
         case monthlyFee = "monthly_fee"
     }
 
     init(_ plan: Plan) {
         code = plan.code
         name = plan.name
+        nameEN = plan.englishName
         monthlyFee = plan.monthlyFee
         policy = plan.policyCode
     }

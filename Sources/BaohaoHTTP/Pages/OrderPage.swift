@@ -109,8 +109,7 @@ struct OrderPageController<Context: RequestContext> {
                 case (_, .en): "Pay \(order.total.formatted)"
                 }
             if let text = link.qrCode, let code = QRCode(text) {
-                values["qr"] = code.svg(scale: 5, id: "pay-qr")
-                values["qrPrompt"] =
+                let prompt: String =
                     switch (order.paymentMethod, language) {
                     case (.wechatPay, .zh): "请使用微信扫一扫，支付 \(order.total.formatted)"
                     case (.wechatPay, .en): "Scan with WeChat to pay \(order.total.formatted)"
@@ -119,6 +118,8 @@ struct OrderPageController<Context: RequestContext> {
                     case (_, .zh): "请扫码支付 \(order.total.formatted)"
                     case (_, .en): "Scan to pay \(order.total.formatted)"
                     }
+                values["qr"] = code.svg(scale: 5, id: "pay-qr", label: language == .zh ? "付款二维码" : "Payment QR code")
+                values["qrPrompt"] = prompt
             }
         }
         if order.status == .pendingPayment {

@@ -32,7 +32,7 @@ enum PageLayout {
             ol.calls{list-style:none;padding:0;margin:0}ol.calls li{border-top:1px solid #e5e7eb;padding:.5rem 0}ol.calls p{margin:.15rem 0}dl.figures{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;margin:.25rem 0}dl.figures div{min-width:8rem}dl.figures dt{font-size:.8rem;color:#6b7280;width:auto}dl.figures dd{margin:0;font-weight:600;white-space:nowrap}dd.warn{color:#b91c1c}table.list th{width:auto;padding-right:.75rem}table.list td{word-break:normal;padding-right:.75rem}.nowrap{white-space:nowrap}
             .en{color:#6b7280;font-size:.85em;display:block}
             .status{font-size:1.2rem;font-weight:bold}
-            .ok{color:#00a870}.bad{color:#d54941}.wait{color:#e37318}
+            .ok{color:#007a4d}.bad{color:#c9353f}.wait{color:#a8540b}
             button,.button{font-size:1rem;padding:.7rem 1.2rem;border-radius:.4rem;border:0;background:#0052d9;color:#fff;text-decoration:none;display:inline-block;margin:.25rem .25rem .25rem 0;cursor:pointer}
             button.secondary{background:#e7e7e7;color:#1d2129}
             .note{color:#5f6673;font-size:.85rem}
@@ -56,7 +56,7 @@ enum PageLayout {
             .choice input:checked+label{border-color:#0052d9;background:#e8f0ff;font-weight:bold}
             .choice input:focus-visible+label{outline:3px solid #0052d9;outline-offset:2px}
             .pay-qr{margin:1rem 0;text-align:center}.pay-qr figcaption{font-weight:bold;margin-top:.25rem}
-            ol.timeline{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}ol.timeline li{color:#5f6673}ol.timeline li.done{color:#1d2129}ol.timeline li.done span:first-child{font-weight:bold;color:#00a870}
+            ol.timeline{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}ol.timeline li{color:#5f6673}ol.timeline li.done{color:#1d2129}ol.timeline li.done span:first-child{font-weight:bold;color:#007a4d}
             .timeline-h{font-size:1rem;margin:1rem 0 .25rem}
             .error{background:#fdecee;color:#a1151e;border-radius:.4rem;padding:.6rem .8rem;margin-bottom:1rem}
             a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0052d9;outline-offset:2px}

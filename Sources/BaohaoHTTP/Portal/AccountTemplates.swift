@@ -78,7 +78,7 @@ enum AccountTemplates {
             <div class="card">
             {{#empty}}<p>{{emptyText}}</p>{{/empty}}
             {{^empty}}
-            <table>
+            <table tabindex="0">
             <tr><th scope="col">{{dateLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{statusLabel}}</th><th scope="col">{{receiptLabel}}</th></tr>
             {{#rows}}<tr><td><a href="{{orderHref}}">{{date}}</a></td><td>{{amount}}</td><td>{{status}}{{#refundHref}}<br><a href="{{refundHref}}" class="refund-link">{{refundLabel}}</a>{{/refundHref}}</td><td>{{#receipt}}<a href="/receipts/{{receipt}}">{{receipt}}</a>{{/receipt}}</td></tr>
             {{/rows}}

@@ -22,7 +22,7 @@ enum PortalTemplates {
             <h1>{{heading}}</h1>
             <div class="card">
             <table>
-            {{#rows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>
+            {{#rows}}<tr><th>{{{label}}}</th><td{{#id}} id="{{id}}"{{/id}}>{{value}}</td></tr>
             {{/rows}}
             </table>
             <p class="note">{{checkNote}}</p>

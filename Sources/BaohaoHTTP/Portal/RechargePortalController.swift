@@ -150,15 +150,19 @@ struct RechargePortalController<Context: RequestContext> {
             "rows": [
                 ["label": label("充值号码", "Number"), "value": confirmation.msisdnMasked],
                 ["label": label("运营商", "Operator"), "value": confirmation.mobileOperator.displayName(language)],
-                ["label": label("套餐", "Plan"), "value": confirmation.planName],
+                [
+                    "label": label("归属地", "Issued in"), "id": "home-province",
+                    "value": confirmation.homeProvince?.displayName(language) ?? (language == .zh ? "未知" : "Unknown"),
+                ],
+                ["label": label("套餐", "Plan"), "value": confirmation.planName(language)],
                 ["label": label("号码状态", "Status"), "value": confirmation.status.displayName(language)],
             ],
             "checkNote": language == .zh
                 ? "请核对号码，充值成功后不能退回到其他号码。" : "Check the number: a credited recharge cannot be moved to another number.",
             "amountLegend": language == .zh ? "充值金额" : "Amount",
             "minimumNote": language == .zh
-                ? "最低充值 \(policy.minimumAmount.formatted)，最高 \(policy.maximumAmount.formatted)；\(feeText)。"
-                : "Minimum \(policy.minimumAmount.formatted), maximum \(policy.maximumAmount.formatted); \(feeText).",
+                ? "最低充值 \(policy.minimumAmount.faceValue(.zh))，最高 \(policy.maximumAmount.faceValue(.zh))；\(feeText)。"
+                : "Minimum \(policy.minimumAmount.faceValue(.en)), maximum \(policy.maximumAmount.faceValue(.en)); \(feeText).",
             "promotions": PromotionText.lines(offers.values, now: clock.now(), language), "hasPromotions": !offers.isEmpty,
             "promotionsHeading": language == .zh ? "优惠活动" : "Promotions",
             "promotionsNote": language == .zh

@@ -45,7 +45,7 @@ enum CounterTemplates {
             <p><button type="submit" id="sell-button">{{sellButton}}</button></p></form></section>
             <section class="card" id="shift"><h2>{{shiftHeading}}</h2>
             <table id="x-report">{{#xRows}}<tr><th>{{{label}}}</th><td>{{value}}</td></tr>{{/xRows}}</table>
-            {{#hasSales}}<table id="sales" class="list"><tr><th scope="col">{{timeLabel}}</th><th scope="col">{{numberLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{statusLabel}}</th></tr>
+            {{#hasSales}}<table tabindex="0" id="sales" class="list"><tr><th scope="col">{{timeLabel}}</th><th scope="col">{{numberLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{statusLabel}}</th></tr>
             {{#sales}}<tr id="sale-{{id}}"><td>{{time}}</td><td>{{number}}<br>{{tender}}</td><td class="nowrap">{{total}}</td><td class="{{statusClass}}">{{status}}
             {{#receipt}}<br><a href="/receipts/{{receipt}}" target="_blank">{{receipt}}</a>{{/receipt}}
             {{#voidable}}<form method="post" action="/staff/counter/sales/{{id}}/void" class="void-form"><input type="hidden" name="csrf" value="{{csrf}}">
@@ -81,7 +81,7 @@ enum CounterTemplates {
             <h1>{{heading}}</h1>
             <section class="card" id="shift-list">
             {{#none}}<p>{{noneText}}</p>{{/none}}
-            {{^none}}<table class="list"><tr><th scope="col">{{outletLabel}}</th><th scope="col">{{openedLabel}}</th><th scope="col">{{zLabel}}</th><th scope="col">{{overShortLabel}}</th></tr>
+            {{^none}}<table tabindex="0" class="list"><tr><th scope="col">{{outletLabel}}</th><th scope="col">{{openedLabel}}</th><th scope="col">{{zLabel}}</th><th scope="col">{{overShortLabel}}</th></tr>
             {{#shifts}}<tr><td>{{outlet}}</td><td><a href="/staff/shifts/{{id}}">{{opened}}</a></td><td>{{z}}</td><td class="nowrap {{overShortClass}}" data-over-short="{{overShortMinor}}">{{overShort}}</td></tr>
             {{/shifts}}</table>{{/none}}
             </section>

@@ -52,8 +52,8 @@ extension StaffConsoleController {
             "amountLabel": zh ? "退款金额（元）" : "Amount (yuan)", "reasonLabel": zh ? "原因" : "Reason",
             "submit": zh ? "提交申请" : "Submit", "approveLabel": zh ? "批准" : "Approve", "rejectLabel": zh ? "驳回" : "Reject",
             "decisionLabel": zh ? "审批意见" : "Decision note", "orderID": orderID,
-            "filters": [("", zh ? "全部" : "All")]
-                + RefundStatus.allCases.map { ($0.rawValue, Messages.refundStatus($0, language)) }
+            // The "All" filter joins the statuses before they become rows (it rendered empty when it did not).
+            "filters": ([("", zh ? "全部" : "All")] + RefundStatus.allCases.map { ($0.rawValue, Messages.refundStatus($0, language)) })
                 .map { ["value": $0.0, "label": $0.1, "current": ($0.0 == (filter?.rawValue ?? ""))] },
             "requestedByLabel": zh ? "申请人" : "Requested by", "decidedLabel": zh ? "审批" : "Decided",
             "resolvedLabel": zh ? "人工核实" : "Checked by hand",

@@ -101,7 +101,7 @@ extension StaffConsoleController {
                 zh
                 ? "用验证器应用（如 Google Authenticator、Microsoft Authenticator、FreeOTP）扫描二维码，再输入应用显示的 6 位验证码。"
                 : "Scan the QR code with an authenticator app (Google Authenticator, Microsoft Authenticator, FreeOTP…), then enter the 6-digit code it shows."
-            values["qr"] = qr.svg(id: "totp-qr")
+            values["qr"] = qr.svg(id: "totp-qr", label: zh ? "验证器二维码" : "Authenticator QR code")
             values["secretLabel"] = zh ? "无法扫码时，手动输入密钥：" : "Cannot scan? Enter this key by hand:"
             values["secret"] = enrolment.secret
             values["codeLabel"] = zh ? "6 位验证码" : "6-digit code"

@@ -31,7 +31,7 @@ enum StaffTemplates {
             <h2 id="today-h">{{todayHeading}}</h2>
             {{#noTallies}}<p>{{noTalliesText}}</p>{{/noTallies}}
             {{^noTallies}}
-            <table>
+            <table tabindex="0">
             <tr><th scope="col">{{channelLabel}}</th><th scope="col">{{methodLabel}}</th><th scope="col">{{countLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{feesLabel}}</th></tr>
             {{#tallies}}<tr><td>{{channel}}</td><td>{{method}}</td><td>{{count}}</td><td>{{amount}}</td><td>{{fees}}</td></tr>
             {{/tallies}}
@@ -65,7 +65,7 @@ enum StaffTemplates {
             <h2 id="reclaims-h">{{reclaimsHeading}}</h2>
             {{#noReclaims}}<p>{{noReclaimsText}}</p>{{/noReclaims}}
             {{^noReclaims}}
-            <table>
+            <table tabindex="0">
             <tr><th scope="col">{{numberLabel}}</th><th scope="col">{{stageLabel}}</th><th scope="col">{{reclaimOnLabel}}</th></tr>
             {{#reclaims}}<tr><td><a href="/staff/lines?msisdn={{msisdnQuery}}">{{number}}</a></td><td>{{stage}}</td><td>{{on}}</td></tr>
             {{/reclaims}}
@@ -78,7 +78,7 @@ enum StaffTemplates {
             <p id="rejected-today">{{rejectedToday}}</p>
             {{#isAdmin}}
             {{#hasRejected}}
-            <table>
+            <table tabindex="0">
             <tr><th scope="col">{{timeLabel}}</th><th scope="col">{{providerLabel}}</th><th scope="col">{{reasonLabel}}</th><th scope="col">{{orderLabel}}</th></tr>
             {{#rejected}}<tr><td>{{at}}</td><td>{{provider}}</td><td>{{reason}}</td><td>{{order}}</td></tr>
             {{/rejected}}
@@ -112,7 +112,7 @@ enum StaffTemplates {
             <h2 id="ledger-h">{{ledgerHeading}}</h2>
             {{#noTransfers}}<p>{{none}}</p>{{/noTransfers}}
             {{^noTransfers}}
-            <table>
+            <table tabindex="0">
             <tr><th scope="col">{{timeLabel}}</th><th scope="col">{{kindLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{orderLabel}}</th></tr>
             {{#transfers}}<tr><td>{{at}}</td><td>{{kind}}</td><td>{{amount}}</td><td>{{order}}</td></tr>
             {{/transfers}}
@@ -123,7 +123,7 @@ enum StaffTemplates {
             <h2 id="orders-h">{{ordersHeading}}</h2>
             {{#noOrders}}<p>{{none}}</p>{{/noOrders}}
             {{^noOrders}}
-            <table>
+            <table tabindex="0">
             <tr><th scope="col">{{timeLabel}}</th><th scope="col">{{channelLabel}}</th><th scope="col">{{amountLabel}}</th><th scope="col">{{statusLabel}}</th><th scope="col">{{receiptLabel}}</th></tr>
             {{#orders}}<tr><td>{{at}}</td><td>{{channel}} · {{method}}</td><td>{{amount}}</td><td>{{status}}</td><td>{{#receipt}}<a href="/receipts/{{receipt}}">{{receipt}}</a>{{/receipt}}</td></tr>
             {{/orders}}
@@ -134,7 +134,7 @@ enum StaffTemplates {
             <h2 id="stages-h">{{historyHeading}}</h2>
             {{#noChanges}}<p>{{none}}</p>{{/noChanges}}
             {{^noChanges}}
-            <table>
+            <table tabindex="0">
             <tr><th scope="col">{{effectiveLabel}}</th><th scope="col">{{changeLabel}}</th><th scope="col">{{reasonLabel}}</th><th scope="col">{{policyLabel}}</th></tr>
             {{#changes}}<tr><td>{{on}}</td><td>{{from}} → {{to}}</td><td>{{reason}}</td><td>{{policy}}</td></tr>
             {{/changes}}
@@ -148,7 +148,7 @@ enum StaffTemplates {
         string: menu + """
             <h1>{{heading}}</h1>
             <div class="card">
-            <table>
+            <table tabindex="0">
             <tr><th scope="col">{{usernameLabel}}</th><th scope="col">{{nameLabel}}</th><th scope="col">{{roleLabel}}</th><th scope="col">{{stateLabel}}</th></tr>
             {{#accounts}}<tr><td>{{username}}</td><td>{{name}}</td><td>{{role}}</td><td>{{state}}</td></tr>
             {{/accounts}}

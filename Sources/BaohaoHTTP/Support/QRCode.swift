@@ -69,15 +69,16 @@ struct QRCode {
         return result
     }
 
-    /// The code as an SVG image, `scale` pixels a module, with the 4-module quiet zone.
-    func svg(scale: Int = 6, id: String = "qr") -> String {
+    /// The code as an SVG image, `scale` pixels a module, with the 4-module quiet zone; `label`
+    /// names it for screen readers.
+    func svg(scale: Int = 6, id: String = "qr", label: String) -> String {
         let side = (size + 8) * scale
         var path = ""
         for (y, row) in modules.enumerated() {
             for (x, dark) in row.enumerated() where dark { path += "M\((x + 4) * scale),\((y + 4) * scale)h\(scale)v\(scale)h-\(scale)z" }
         }
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" id="\(id)" width="\(side)" height="\(side)" viewBox="0 0 \(side) \(side)" role="img" shape-rendering="crispEdges"><rect width="100%" height="100%" fill="#fff"/><path d="\(path)" fill="#000"/></svg>
+            <svg xmlns="http://www.w3.org/2000/svg" id="\(id)" width="\(side)" height="\(side)" viewBox="0 0 \(side) \(side)" role="img" aria-label="\(HTMLText.escape(label))" shape-rendering="crispEdges"><rect width="100%" height="100%" fill="#fff"/><path d="\(path)" fill="#000"/></svg>
             """
     }
 }

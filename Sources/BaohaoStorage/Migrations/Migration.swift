@@ -41,6 +41,7 @@ enum Migrator {
         Migration_0013_IVRCalls.migration, Migration_0014_Partners.migration, Migration_0015_Refunds.migration,
         Migration_0016_Promotions.migration, Migration_0017_Vouchers.migration, Migration_0018_OrderHousekeeping.migration,
         Migration_0019_StaffTwoFactor.migration,
+        Migration_0020_PlanEnglishName.migration,
     ]
 
     /// A digest of every migration's statements for `kind` (FNV-1a, 64 bits, hex): it names a

@@ -36,7 +36,8 @@ extension SQLSession {
     static func plan(_ row: any SQLRow) throws -> Plan {
         try Plan(
             code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
-            monthlyFee: try money(row, "monthly_fee", "currency"), policyCode: try row.decode(column: "policy_code", as: String?.self))
+            englishName: try row.decode(column: "name_en", as: String?.self), monthlyFee: try money(row, "monthly_fee", "currency"),
+            policyCode: try row.decode(column: "policy_code", as: String?.self))
     }
 
     static func line(_ row: any SQLRow) throws -> Line {

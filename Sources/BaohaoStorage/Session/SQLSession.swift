@@ -52,8 +52,8 @@ struct SQLSession: StoreSession {
     func insertPlan(_ plan: Plan, at: Date) async throws -> Bool {
         let rows = try await db.raw(
             """
-            INSERT INTO plans (code, name, monthly_fee, currency, policy_code, created_at)
-            VALUES (\(bind: plan.code), \(bind: plan.name), \(bind: plan.monthlyFee.amountMinor), \(bind: plan.monthlyFee.currency.code),
+            INSERT INTO plans (code, name, name_en, monthly_fee, currency, policy_code, created_at)
+            VALUES (\(bind: plan.code), \(bind: plan.name), \(bind: plan.englishName), \(bind: plan.monthlyFee.amountMinor), \(bind: plan.monthlyFee.currency.code),
                     \(bind: plan.policyCode), \(bind: at.millis))
             ON CONFLICT DO NOTHING RETURNING code
             """
@@ -62,12 +62,13 @@ struct SQLSession: StoreSession {
     }
 
     func plan(code: String) async throws -> Plan? {
-        try await db.raw("SELECT code, name, monthly_fee, currency, policy_code FROM plans WHERE code = \(bind: code)").first().map(
-            Self.plan)
+        try await db.raw("SELECT code, name, name_en, monthly_fee, currency, policy_code FROM plans WHERE code = \(bind: code)").first()
+            .map(
+                Self.plan)
     }
 
     func plans() async throws -> [Plan] {
-        try await db.raw("SELECT code, name, monthly_fee, currency, policy_code FROM plans ORDER BY code").all().map(Self.plan)
+        try await db.raw("SELECT code, name, name_en, monthly_fee, currency, policy_code FROM plans ORDER BY code").all().map(Self.plan)
     }
 
     // MARK: Lines

@@ -36,6 +36,8 @@ struct OnlineRechargeController<Context: RequestContext> {
         let plan: String
         let status: String
         let statusName: String
+        /// 归属地: the province the number was issued in, by name; absent when not known.
+        let homeProvince: String?
         /// The quote before paying: each denomination's promotion bonus, for this number now.
         let offers: [Offer]
 
@@ -45,6 +47,7 @@ struct OnlineRechargeController<Context: RequestContext> {
             case `operator` = "operator"
             case operatorName = "operator_name"
             case statusName = "status_name"
+            case homeProvince = "home_province"
         }
     }
 
@@ -87,8 +90,9 @@ struct OnlineRechargeController<Context: RequestContext> {
         return JSONResponse(
             Confirmation(
                 msisdnMasked: confirmation.msisdnMasked, operator: confirmation.mobileOperator.rawValue,
-                operatorName: confirmation.mobileOperator.displayName(language), plan: confirmation.planName,
+                operatorName: confirmation.mobileOperator.displayName(language), plan: confirmation.planName(language),
                 status: confirmation.status.rawValue, statusName: confirmation.status.displayName(language),
+                homeProvince: confirmation.homeProvince?.displayName(language),
                 offers: policy.denominations.compactMap { face in
                     offers[face].map { offer in
                         Offer(

@@ -90,7 +90,7 @@ struct StackedBarChart {
             "<li><span class=\"swatch\" style=\"background:\($0.color)\"></span>\(HTMLText.escape($0.name))</li>"
         }.joined()
         var table =
-            "<details class=\"chart-data\"><summary>\(HTMLText.escape(tableSummary))</summary><table id=\"\(id)-table\"><tr><th scope=\"col\">\(HTMLText.escape(tableHeading))</th>"
+            "<details class=\"chart-data\"><summary>\(HTMLText.escape(tableSummary))</summary><table tabindex=\"0\" id=\"\(id)-table\"><tr><th scope=\"col\">\(HTMLText.escape(tableHeading))</th>"
         table += series.map { "<th scope=\"col\">\(HTMLText.escape($0.name))</th>" }.joined() + "</tr>"
         for (index, label) in labels.enumerated() {
             table += "<tr><td>\(HTMLText.escape(label))</td>"
