@@ -162,7 +162,7 @@ struct RechargePortalController<Context: RequestContext> {
             "amountLegend": language == .zh ? "充值金额" : "Amount",
             "minimumNote": language == .zh
                 ? "最低充值 \(policy.minimumAmount.faceValue(.zh))，最高 \(policy.maximumAmount.faceValue(.zh))；\(feeText)。"
-                : "Minimum \(policy.minimumAmount.faceValue(.en)), maximum \(policy.maximumAmount.faceValue(.en)); \(feeText).",
+                : "Minimum \(policy.minimumAmount.faceValue(.en)), maximum \(policy.maximumAmount.faceValue(.en)); \(feeText.prefix(1).lowercased() + feeText.dropFirst()).",
             "promotions": PromotionText.lines(offers.values, now: clock.now(), language), "hasPromotions": !offers.isEmpty,
             "promotionsHeading": language == .zh ? "优惠活动" : "Promotions",
             "promotionsNote": language == .zh

@@ -352,7 +352,6 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         let viewer = try context.signedInStaff
         let language = request.language
         let zh = language == .zh
-        let now = self.clock.now()
         let accounts = try await self.staff.staff().map { s -> [String: Any] in
             let state: String
             if s.disabledAt != nil {
