@@ -137,7 +137,7 @@ public func buildApplication(
         let sandbox = SandboxProvider(secret: sandboxSecret, publicBaseURL: baseURL)
         providers.append(sandbox)
         gateway = SandboxGateway(
-            provider: sandbox, transport: URLSessionNotificationTransport(), notifyURL: "\(baseURL)/v1/payments/sandbox/notify",
+            provider: sandbox, transport: AsyncHTTPNotificationTransport(), notifyURL: "\(baseURL)/v1/payments/sandbox/notify",
             clock: clock, logger: logger)
     }
     let hashing = ThreadPoolHashing()

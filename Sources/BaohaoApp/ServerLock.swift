@@ -10,10 +10,10 @@ import Foundation
 /// process's life (the kernel lets go when the process ends, however it ends). A second server on
 /// the same directory is refused at start with a message saying so. CLI commands do not take it:
 /// they may run beside the server, as SQLite allows.
-final class ServerLock: Sendable {
+public final class ServerLock: Sendable {
     let descriptor: Int32
 
-    init(dataDirectory: String) throws {
+    public init(dataDirectory: String) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = (dataDirectory as NSString).appendingPathComponent("serve.lock")
         let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)

@@ -5,7 +5,7 @@ import Foundation
 /// a missing or wrong setting is an error naming that setting, so the server refuses to start.
 public enum ProviderSetup {
     public static func providers(
-        environment: [String: String], publicBaseURL: String, http: any ProviderHTTPClient = URLSessionProviderHTTPClient(),
+        environment: [String: String], publicBaseURL: String, http: any ProviderHTTPClient = AsyncHTTPProviderClient(),
         clock: any WallClock
     ) throws -> [any PaymentProvider] {
         var providers: [any PaymentProvider] = []

@@ -1,11 +1,13 @@
 import BaohaoDomain
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOHTTP1
 
 /// Turns every error a route throws into a problem response, and logs each request without the
-/// concrete path: paths carry phone numbers, so only the route template is logged.
+/// concrete path: paths carry phone numbers, so only the route template is logged. Every answer
+/// carries the request's log id in `X-Request-Id`.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let methods: MethodTable
 
@@ -47,10 +49,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             "request",
             metadata: [
                 "method": "\(request.method.rawValue)", "route": "\(context.endpointPath ?? "unmatched")",
-                "status": "\(response.status.code)",
-                "ms": "\(elapsed.wholeMilliseconds)",
+                "status": .stringConvertible(Int(response.status.code)),
+                "duration_ms": .stringConvertible(
+                    Double(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000) / 1000),
             ])
-        return response
+        // The id in this request's log lines, for the client to quote when it reports a problem.
+        var answered = response
+        answered.headers[.requestID] = context.id
+        return answered
     }
 
     /// 405 with the methods the path does serve, or 404 when no route matches it at all.
@@ -142,4 +148,9 @@ extension Request {
     static func path(_ keys: [any CodingKey]) -> String {
         keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
+}
+
+extension HTTPField.Name {
+    /// `X-Request-Id`: the id of the request in the server's log.
+    static let requestID = Self("X-Request-Id")!
 }

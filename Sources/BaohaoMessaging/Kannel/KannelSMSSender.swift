@@ -1,10 +1,8 @@
+import AsyncHTTPClient
 import BaohaoDomain
 import Crypto
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOCore
 
 /// Kannel's smsbox HTTP interface (`/cgi-bin/sendsms`), with delivery reports to Baohao.
 public struct KannelConfiguration: Sendable {
@@ -47,7 +45,7 @@ public struct KannelSMSSender: ReminderSender, TextMessageSender {
 
     /// The sendsms URL for a text (its query holds the password: never log it), with a delivery
     /// report URL when the sender wants one.
-    func request(to msisdn: MSISDN, text: String, deliveryReportURL: String?) -> URLRequest {
+    func request(to msisdn: MSISDN, text: String, deliveryReportURL: String?) -> URL {
         var components = URLComponents(url: configuration.sendURL, resolvingAgainstBaseURL: false)!
         var items = [
             URLQueryItem(name: "username", value: configuration.username), URLQueryItem(name: "password", value: configuration.password),
@@ -62,12 +60,10 @@ public struct KannelSMSSender: ReminderSender, TextMessageSender {
         components.queryItems = items
         // `+` in a query means a space to Kannel's decoder; encode everything but unreserved characters.
         components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        var request = URLRequest(url: components.url!)
-        request.timeoutInterval = 15
-        return request
+        return components.url!
     }
 
-    func request(for message: ReminderMessage) -> URLRequest {
+    func request(for message: ReminderMessage) -> URL {
         let token = KannelConfiguration.token(reminderID: message.reminderID, secret: configuration.callbackSecret)
         let dlr = "\(configuration.deliveryReportURL)?reminder=\(message.reminderID)&token=\(token)&status=%d"
         return request(to: message.msisdn, text: message.text, deliveryReportURL: dlr)
@@ -83,20 +79,18 @@ public struct KannelSMSSender: ReminderSender, TextMessageSender {
         return nil
     }
 
-    func submit(_ request: URLRequest) async throws(ReminderSendError) {
-        let data: Data
-        let response: URLResponse
+    func submit(_ url: URL) async throws(ReminderSendError) {
+        let status: Int
+        let data: ByteBuffer
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
-        } catch let error as URLError {
-            // The code only: the error's description names the URL, which carries the password.
-            throw ReminderSendError(
-                permanent: false, detail: "kannel unreachable: URLError \(error.code.rawValue) (\(Self.name(error.code)))")
+            let response = try await OutboundHTTP.client.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(15))
+            status = Int(response.status.code)
+            data = try await response.body.collect(upTo: 4096)
         } catch {
-            throw ReminderSendError(permanent: false, detail: "kannel unreachable: \(String(describing: type(of: error)))")
+            // The kind of failure only: the URL carries the password.
+            throw ReminderSendError(permanent: false, detail: "kannel unreachable: \(OutboundHTTP.reason(error))")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let answer = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let answer = String(decoding: data.readableBytesView.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         switch status {
         case 200...299 where answer.hasPrefix("0:") || answer.hasPrefix("3:"):
             return
@@ -104,19 +98,6 @@ public struct KannelSMSSender: ReminderSender, TextMessageSender {
             throw ReminderSendError(permanent: status != 408 && status != 429, detail: "kannel \(status): \(answer.prefix(80))")
         default:
             throw ReminderSendError(permanent: false, detail: "kannel \(status): \(answer.prefix(80))")
-        }
-    }
-
-    /// A readable name for the transport failures a gateway shows.
-    static func name(_ code: URLError.Code) -> String {
-        switch code {
-        case .timedOut: "timed out"
-        case .cannotConnectToHost: "connection refused"
-        case .cannotFindHost, .dnsLookupFailed: "host not found"
-        case .networkConnectionLost: "connection lost"
-        case .notConnectedToInternet: "no network"
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate: "TLS failed"
-        default: "transport error"
         }
     }
 }

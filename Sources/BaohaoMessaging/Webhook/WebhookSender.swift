@@ -1,9 +1,7 @@
+import AsyncHTTPClient
 import BaohaoDomain
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOCore
 
 /// Reminders posted as JSON to the operator's endpoint, signed
 /// `Baohao-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`.
@@ -38,23 +36,21 @@ public struct WebhookSender: ReminderSender {
 
     public func send(_ message: ReminderMessage) async throws(ReminderSendError) -> String? {
         let body = Self.body(message)
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.timeoutInterval = 15
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(message.reminderID, forHTTPHeaderField: "Baohao-Event-Id")
-        request.setValue(
-            Self.signature(body: body, timestamp: Int(clock.now().timeIntervalSince1970), secret: secret),
-            forHTTPHeaderField: "Baohao-Signature"
-        )
-        let response: URLResponse
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: body))
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Baohao-Event-Id", value: message.reminderID)
+        request.headers.add(
+            name: "Baohao-Signature", value: Self.signature(body: body, timestamp: Int(clock.now().timeIntervalSince1970), secret: secret))
+        let status: Int
         do {
-            (_, response) = try await URLSession.shared.data(for: request)
+            let response = try await OutboundHTTP.client.execute(request, timeout: .seconds(15))
+            status = Int(response.status.code)
+            _ = try? await response.body.collect(upTo: 4096)
         } catch {
             throw ReminderSendError(permanent: false, detail: "webhook unreachable")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200...299).contains(status) else {
             throw ReminderSendError(permanent: (400...499).contains(status) && status != 408 && status != 429, detail: "webhook \(status)")
         }

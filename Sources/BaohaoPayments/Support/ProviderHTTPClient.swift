@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// An HTTP exchange with a provider's API (order creation, query, refund).
 public struct ProviderHTTPRequest: Sendable {
     public var method: String
@@ -45,37 +41,4 @@ public enum ProviderCallError: Error, Sendable, Equatable {
     case badSignature
     case malformed(String)
     case responseTooLarge
-}
-
-/// URLSession with a bounded timeout and response size.
-public struct URLSessionProviderHTTPClient: ProviderHTTPClient {
-    let timeoutSeconds: TimeInterval
-    /// Largest response body accepted.
-    public static let maximumResponseBytes = 1 << 20
-
-    public init(timeoutSeconds: TimeInterval = 15) {
-        self.timeoutSeconds = timeoutSeconds
-    }
-
-    public func send(_ request: ProviderHTTPRequest) async throws -> ProviderHTTPResponse {
-        guard let url = URL(string: request.url) else { throw ProviderCallError.transport("bad url") }
-        var urlRequest = URLRequest(url: url, timeoutInterval: timeoutSeconds)
-        urlRequest.httpMethod = request.method
-        if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
-        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await URLSession.shared.data(for: urlRequest)
-        } catch {
-            throw ProviderCallError.transport((error as? URLError)?.code.rawValue.description ?? "network error")
-        }
-        guard data.count <= Self.maximumResponseBytes else { throw ProviderCallError.responseTooLarge }
-        guard let http = response as? HTTPURLResponse else { throw ProviderCallError.transport("not http") }
-        var headers: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
-        }
-        return ProviderHTTPResponse(status: http.statusCode, headers: headers, body: Array(data))
-    }
 }

@@ -25,14 +25,24 @@ struct Serve: AsyncParsableCommand {
         // A file-size limit (`ulimit -f`) reached makes a write fail (the database answers 503)
         // instead of killing the server.
         signal(SIGXFSZ, SIG_IGN)
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            return handler
+        let environment = ProcessInfo.processInfo.environment
+        let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        switch environment["LOG_FORMAT"] ?? "text" {
+        case "json":
+            LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+        case "text", "":
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        default:
+            throw ValidationError("LOG_FORMAT must be text or json")
         }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "baohao")
+        logger.info("starting", metadata: ["version": "\(BuildInfo.commit)"])
 
         var config = AppConfiguration(environment: ProcessInfo.processInfo.environment, clock: try ProcessClock.shared())
         config.host = host

@@ -1,0 +1,137 @@
+"""What an operator runs besides `serve`: the version, JSON logs with request ids, and online
+backups of the SQLite database restored into a new data folder."""
+import json
+import os
+import re
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from conftest import BIN, Server, cli, signed_notification
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def setup_line(server, number="13800138000"):
+    assert server.admin("POST", "/v1/admin/plans", {"code": "KEEP5", "name": "保号套餐 5元/月", "monthly_fee": {"amount": 500, "currency": "CNY"}})[0] == 201
+    assert server.admin("POST", "/v1/admin/lines", {"msisdn": number, "plan": "KEEP5", "holder_name": "张三"})[0] == 201
+
+
+def order(server, key, amount=1000, number="13800138000"):
+    body = {"msisdn": number, "amount": {"amount": amount, "currency": "CNY"}, "channel": "online", "payment_method": "sandbox"}
+    status, reply = server.request("POST", "/v1/recharges", body, {"Idempotency-Key": key})
+    assert status == 201, reply
+    return json.loads(reply)["id"]
+
+
+def test_version_names_the_commit_it_was_built_from():
+    result = subprocess.run([BIN, "--version"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    described = subprocess.run(["git", "-C", ROOT, "describe", "--tags", "--always", "--abbrev=12"], capture_output=True, text=True).stdout.strip()
+    assert re.fullmatch(r"baohao [0-9a-f]{12}(-dirty)?\n", result.stdout), result.stdout
+    assert result.stdout.split()[1].removesuffix("-dirty") == described, (result.stdout, described)
+
+
+def test_json_logs_carry_the_request_id_the_client_got_and_no_number(tmp_path):
+    server = Server(str(tmp_path), env={"LOG_FORMAT": "json"})
+    server.start()
+    try:
+        setup_line(server)
+        import urllib.request
+        with urllib.request.urlopen(server.base + "/v1/lines/13800138000/confirm", timeout=10) as reply:
+            request_id = reply.headers["X-Request-Id"]
+            assert reply.status == 200
+        assert request_id
+    finally:
+        server.stop()
+    lines = open(os.path.join(str(tmp_path), "server.log"), encoding="utf-8").read().splitlines()
+    # The test captures standard output (the announcements for the person starting the server) with
+    # standard error (the log); every log line is one JSON object. The test clock's warning is
+    # the one other line, and only under a test clock.
+    others = [line for line in lines if not line.startswith("{")]
+    assert all(line.startswith(("Baohao is listening on ", "  try: curl ", "warning: TEST CLOCK in use")) for line in others), others
+    records = [json.loads(line) for line in lines if line.startswith("{")]
+    assert all({"time", "level", "label", "message"} <= set(r) for r in records)
+    assert any(r["message"] == "starting" and r.get("version") for r in records)
+    mine = [r for r in records if r.get("request_id") == request_id]
+    assert len(mine) == 1, mine
+    assert mine[0]["message"] == "request" and mine[0]["route"] == "/v1/lines/{msisdn}/confirm" and mine[0]["method"] == "GET"
+    assert mine[0]["status"] == 200 and isinstance(mine[0]["duration_ms"], (int, float))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", mine[0]["time"]), mine[0]["time"]
+    assert not any("13800138000" in line for line in lines if line.startswith("{"))  # the log; stdout has a demo hint
+
+
+def test_a_backup_taken_under_load_restores_with_every_acknowledged_credit(tmp_path):
+    """Notifications are credited while `baohao backup` runs; the backup is restored into a new data
+    folder. Every credit acknowledged before the backup began is in it, the books balance, and
+    the restored folder serves. Restoring over a running server's folder is refused."""
+    data = str(tmp_path / "live")
+    os.makedirs(data)
+    server = Server(data)
+    server.start()
+    try:
+        setup_line(server)
+        orders = [order(server, f"backup-{i:04d}") for i in range(240)]
+        acknowledged_before = []
+        started = threading.Event()
+
+        def pay(index):
+            body, headers = signed_notification(orders[index], 1000)
+            status = server.request("POST", "/v1/payments/sandbox/notify", body, headers, timeout=30)[0]
+            assert status == 200
+            if not started.is_set():
+                acknowledged_before.append(orders[index])
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            first = list(pool.map(pay, range(80)))  # credited before the backup
+            load = [pool.submit(pay, i) for i in range(80, 240)]  # credited while it runs
+            started.set()
+            backup = subprocess.run([BIN, "backup", "--data-dir", data, "--out", str(tmp_path / "copy.sqlite")],
+                                    capture_output=True, text=True, timeout=120)
+            for future in load:
+                future.result()
+        assert len(first) == 80
+        assert backup.returncode == 0, backup.stderr
+        assert backup.stdout.startswith("backup written: ") and "schema version" in backup.stdout
+        # The same file again is refused, not overwritten.
+        again = subprocess.run([BIN, "backup", "--data-dir", data, "--out", str(tmp_path / "copy.sqlite")], capture_output=True, text=True)
+        assert again.returncode != 0 and "already exists" in again.stderr
+        # Restoring over the running server's folder is refused and changes nothing.
+        refused = subprocess.run([BIN, "restore", "--data-dir", data, "--from", str(tmp_path / "copy.sqlite"), "--replace"],
+                                 capture_output=True, text=True)
+        assert refused.returncode != 0 and "is running" in refused.stderr, refused.stderr
+        live_balance = json.loads(server.admin("GET", "/v1/admin/lines/13800138000")[1])["balance"]["amount"]
+        assert live_balance == 240 * 1000
+    finally:
+        server.stop()
+
+    fresh = str(tmp_path / "restored")
+    restored = subprocess.run([BIN, "restore", "--data-dir", fresh, "--from", str(tmp_path / "copy.sqlite")], capture_output=True, text=True)
+    assert restored.returncode == 0, restored.stderr
+    verified = subprocess.run([BIN, "verify", "--data-dir", fresh], capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    server = Server(fresh)
+    server.start()
+    try:
+        listed = json.loads(server.admin("GET", "/v1/admin/lines/13800138000/orders?limit=1000")[1])
+        credited = {o["id"] for o in listed if o["status"] == "credited"}
+        assert set(acknowledged_before[:80]) <= credited and set(orders[:80]) <= credited
+        balance = json.loads(server.admin("GET", "/v1/admin/lines/13800138000")[1])["balance"]["amount"]
+        assert balance == len(credited) * 1000  # whatever the snapshot caught, whole credits only
+        ledger = json.loads(server.admin("GET", "/v1/admin/lines/13800138000/ledger?limit=1000")[1])
+        assert sorted(t["order_id"] for t in ledger if t["kind"] == "recharge") == sorted(credited)
+    finally:
+        server.stop()
+    # A second restore over an existing database needs --replace, and keeps the old one aside.
+    kept = subprocess.run([BIN, "restore", "--data-dir", fresh, "--from", str(tmp_path / "copy.sqlite")], capture_output=True, text=True)
+    assert kept.returncode != 0 and "--replace" in kept.stderr
+    replaced = subprocess.run([BIN, "restore", "--data-dir", fresh, "--from", str(tmp_path / "copy.sqlite"), "--replace"],
+                              capture_output=True, text=True)
+    assert replaced.returncode == 0, replaced.stderr
+    assert any(name.startswith("baohao.sqlite.before-restore-") for name in os.listdir(fresh))
+    # Not a backup at all: refused, nothing written.
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database" * 100)
+    bad = subprocess.run([BIN, "restore", "--data-dir", str(tmp_path / "other"), "--from", str(junk)], capture_output=True, text=True)
+    assert bad.returncode != 0 and "not a SQLite database" in bad.stderr, bad.stderr
+    assert not os.path.exists(tmp_path / "other" / "baohao.sqlite")
