@@ -135,3 +135,58 @@ def test_a_backup_taken_under_load_restores_with_every_acknowledged_credit(tmp_p
     bad = subprocess.run([BIN, "restore", "--data-dir", str(tmp_path / "other"), "--from", str(junk)], capture_output=True, text=True)
     assert bad.returncode != 0 and "not a SQLite database" in bad.stderr, bad.stderr
     assert not os.path.exists(tmp_path / "other" / "baohao.sqlite")
+
+
+def test_metrics_an_operator_alerts_on(tmp_path):
+    """/metrics after credits, a refused notification, a reconciler round and retention rounds:
+    refusals by reason, notification-to-credit latency, group-commit batch sizes and write waits,
+    reconciler asks, retention rounds, and the process's CPU, memory and descriptors."""
+    import time
+    import urllib.request
+    from conftest import wait_for
+    server = Server(str(tmp_path), env={"BAOHAO_RECONCILE_AFTER_SECONDS": "0", "BAOHAO_RECONCILE_INTERVAL_SECONDS": "5",
+                                        "BAOHAO_RETENTION_INTERVAL_SECONDS": "1"})
+    server.start()
+
+    def scrape():
+        status, body = server.admin("GET", "/metrics")
+        assert status == 200
+        return body.decode()
+
+    def value(text, series):
+        found = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(series + " ") or line.startswith(series + "{")]
+        return sum(found) if found else None
+
+    try:
+        setup_line(server)
+        paid = [order(server, f"metrics-{i}") for i in range(2)]
+        unpaid = order(server, "metrics-unpaid")
+        for order_id in paid:
+            body, headers = signed_notification(order_id, 1000)
+            assert server.request("POST", "/v1/payments/sandbox/notify", body, headers)[0] == 200
+        body, headers = signed_notification(unpaid, 1000)
+        headers["Baohao-Signature"] = headers["Baohao-Signature"].split(",v1=")[0] + ",v1=" + "0" * 64
+        assert server.request("POST", "/v1/payments/sandbox/notify", body, headers)[0] == 401
+        assert wait_for(lambda: (value(scrape(), "baohao_reconciler_asks_total") or 0) >= 1, 30), "the reconciler never asked"
+        text = scrape()
+        refusals = [line for line in text.splitlines() if line.startswith("baohao_payment_refusals_total{")]
+        assert len(refusals) == 1 and 'provider="sandbox"' in refusals[0] and refusals[0].endswith(" 1"), refusals
+        assert value(text, 'baohao_notification_to_credit_seconds_count{provider="sandbox"}') == 2
+        assert value(text, "baohao_group_commit_batch_size_count") >= 2
+        assert value(text, "baohao_db_write_wait_seconds_count") >= 2
+        assert value(text, "baohao_db_batches_in_flight") is not None
+        assert value(text, "baohao_reconciler_outcomes_total") >= 1
+        assert value(text, "baohao_retention_runs_total") >= 1
+        assert value(text, "baohao_retention_run_seconds_count") >= 1
+        assert value(text, "process_resident_memory_bytes") > 1_000_000
+        assert value(text, "process_open_fds") > 3 and value(text, "process_max_fds") >= value(text, "process_open_fds")
+        assert value(text, "process_cpu_seconds_total") > 0
+        assert abs(value(text, "process_start_time_seconds") - time.time()) < 600  # the machine's clock, not the test clock
+        # Without the token: refused.
+        try:
+            urllib.request.urlopen(server.base + "/metrics", timeout=10)
+            raise AssertionError("metrics served without a token")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 401
+    finally:
+        server.stop()

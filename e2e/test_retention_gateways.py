@@ -148,6 +148,15 @@ def test_reminders_by_sms_email_and_webhook_and_balance_inquiry(tmp_path):
         answer = wait_for(lambda: [l for l in kannel.received() if "Balance ¥3.00" in l] or None, what="BAL answer")
         assert "status Active" in answer[0] and "deadline 2026-12-01" in answer[0], answer[0]
 
+        # The operator's metrics count the reminders by channel and outcome, and the round.
+        def metric(text, series):
+            return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(series))
+        scraped = server.admin("GET", "/metrics")[1].decode()
+        assert metric(scraped, "baohao_retention_runs_total") >= 1
+        assert metric(scraped, "baohao_retention_lines_reviewed_total") >= 1
+        for channel in ("sms", "email", "webhook"):
+            assert metric(scraped, f'baohao_reminders_total{{channel="{channel}",outcome="sent"}}') == 2, (channel, scraped)
+
         # Callbacks without the secret are refused.
         assert server.request("GET", "/v1/sms/inbound?from=13800138000&text=BAL&key=wrong")[0] == 401
         assert server.request("GET", "/v1/sms/dlr?reminder=rm_x&token=00&status=1")[0] == 401

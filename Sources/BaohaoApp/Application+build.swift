@@ -238,16 +238,19 @@ func backgroundJobs(_ services: AppServices, reconcileEvery: Int, retentionEvery
             let deleted = try await housekeeping.run()
             return deleted > 0 ? ["purged": "\(deleted)"] : nil
         },
-        PeriodicJob(name: "reconciliation", every: .seconds(reconcileEvery), logger: logger) {
+        PeriodicJob(name: "reconciliation", every: .seconds(reconcileEvery), logger: logger) { [metrics = services.metrics] in
             let run = try await reconciler.runOnce()
             guard run.asked > 0 else { return nil }
+            metrics.reconcilerRun(run)
             return [
                 "asked": "\(run.asked)", "credited": "\(run.credited)", "closed": "\(run.closed)", "errors": "\(run.errors)",
             ]
         },
-        PeriodicJob(name: "retention", every: .seconds(retentionEvery), logger: logger) {
+        PeriodicJob(name: "retention", every: .seconds(retentionEvery), logger: logger) { [metrics = services.metrics] in
+            let started = ContinuousClock.now
             let reviews = try await retention.runReviews(maximumBatches: 200)
             let sent = try await reminders.dispatch(limit: 500)
+            metrics.retentionRun(reviews, reminders: sent, elapsed: ContinuousClock.now - started)
             guard reviews.reviewed > 0 || sent.claimed > 0 else { return nil }
             return [
                 "reviewed": "\(reviews.reviewed)", "charges": "\(reviews.charges)", "stage_changes": "\(reviews.stageChanges)",

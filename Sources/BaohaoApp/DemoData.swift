@@ -34,7 +34,7 @@ enum DemoData {
         _ = try await services.retention.runReviews()
         // The hotline takes calls in the demo: the IVR channel's default rules, enabled.
         let ivr = ChannelPolicy.defaultPolicy(for: .ivr)
-        try await services.channelPolicies.update(
+        _ = try await services.channelPolicies.update(
             .ivr,
             to: try ChannelPolicy.validated(
                 channel: .ivr, enabled: true, currency: ivr.currency, denominations: ivr.denominations, minimumAmount: ivr.minimumAmount,

@@ -96,8 +96,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
         settlement: services.settlement, staff: services.staff
     ).addRoutes(to: router)
     AdminRetentionController(
-        adminToken: services.adminToken, clock: services.clock, reminders: services.reminders, retention: services.retention,
-        staff: services.staff
+        adminToken: services.adminToken, clock: services.clock, metrics: services.metrics, reminders: services.reminders,
+        retention: services.retention, staff: services.staff
     ).addRoutes(to: router)
     TwilioVoiceController(
         ivr: services.ivr, authToken: services.twilioAuthToken, publicBaseURL: services.publicBaseURL,

@@ -36,6 +36,12 @@ public struct ReminderService: Sendable {
         public var deferred = 0
         public var failed = 0
         public var retrying = 0
+        /// The same outcomes (`sent`, `failed`, `deferred`, `retrying`) counted per channel.
+        public var byChannel: [ReminderChannel: [String: Int]] = [:]
+
+        enum CodingKeys: String, CodingKey {
+            case claimed, sent, deferred, failed, retrying
+        }
 
         public init() {}
     }
@@ -71,12 +77,22 @@ public struct ReminderService: Sendable {
             return results
         }
         for (reminder, attempt) in results {
+            let outcome: String
             switch reminder.status {
-            case .sent, .delivered: summary.sent += 1
-            case .failed: summary.failed += 1
-            case .pending where attempt.outcome == "deferred": summary.deferred += 1
-            default: summary.retrying += 1
+            case .sent, .delivered:
+                summary.sent += 1
+                outcome = "sent"
+            case .failed:
+                summary.failed += 1
+                outcome = "failed"
+            case .pending where attempt.outcome == "deferred":
+                summary.deferred += 1
+                outcome = "deferred"
+            default:
+                summary.retrying += 1
+                outcome = "retrying"
             }
+            summary.byChannel[reminder.channel, default: [:]][outcome, default: 0] += 1
         }
         try await store.write { session in
             for (reminder, attempt) in results { try await session.recordReminderAttempt(attempt, reminder: reminder) }

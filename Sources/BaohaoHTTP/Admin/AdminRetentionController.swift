@@ -8,6 +8,7 @@ struct AdminRetentionController<Context: StaffIdentityContext> {
     /// `BAOHAO_ADMIN_TOKEN`; `nil`: only admins' staff tokens are accepted.
     let adminToken: String?
     let clock: any WallClock
+    let metrics: BaohaoMetrics
     let reminders: ReminderService
     let retention: RetentionService
     let staff: StaffService
@@ -116,8 +117,10 @@ struct AdminRetentionController<Context: StaffIdentityContext> {
 
     @Sendable func runJobs(_ request: Request, context: Context) async throws -> JSONResponse<JobRunResult> {
         let started = self.clock.now()
+        let timer = ContinuousClock.now
         let reviews = try await self.retention.runReviews(maximumBatches: 50)
         let reminders = try await self.reminders.dispatch(limit: 500)
+        self.metrics.retentionRun(reviews, reminders: reminders, elapsed: ContinuousClock.now - timer)
         try await self.retention.recordJobRun(
             job: "retention", startedAt: started, processed: reviews.reviewed + reminders.claimed,
             detail: "admin api: \(reviews.charges) charge(s), \(reviews.stageChanges) stage change(s), \(reminders.sent) reminder(s) sent")

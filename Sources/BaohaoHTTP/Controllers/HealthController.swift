@@ -49,6 +49,7 @@ struct HealthController<Context: RequestContext> {
         }
         var buffer: [UInt8] = []
         self.metrics.registry.emit(into: &buffer)
+        ProcessMetrics.emit(into: &buffer)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: buffer)))

@@ -28,6 +28,7 @@ struct PaymentNotificationController<Context: RequestContext> {
     @Sendable func notify(_ request: Request, context: Context) async throws -> Response {
         let name = try context.parameters.require("provider")
         guard let provider = self.payments.provider(named: name) else { throw Problem(.notFound, "unknown-provider") }
+        let arrived = ContinuousClock.now
         let body = try await request.bodyBytes(limit: Self.maximumBodyBytes)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
@@ -46,6 +47,7 @@ struct PaymentNotificationController<Context: RequestContext> {
             try await self.recharges.recordUnappliedNotification(
                 provider: provider.name, eventID: error.eventID, orderID: error.orderID, reason: error.reason)
             self.metrics.notification(provider: provider.name, outcome: "rejected")
+            self.metrics.refused(provider: provider.name, reason: error.reason)
             context.logger.warning(
                 "payment notification rejected", metadata: ["provider": "\(provider.name)", "reason": "\(error.reason)"])
             let status = error.isAuthenticationFailure ? 401 : 400
@@ -66,6 +68,7 @@ struct PaymentNotificationController<Context: RequestContext> {
             outcome = "applied"
             acknowledgement = .accepted
             self.metrics.credited(channel: order.channel.rawValue, amountMinor: order.amount.amountMinor)
+            self.metrics.notificationToCredit(provider: provider.name, ContinuousClock.now - arrived)
         case .markedFailed:
             outcome = "applied"
             acknowledgement = .accepted
@@ -83,6 +86,7 @@ struct PaymentNotificationController<Context: RequestContext> {
         case .rejected(let reason):
             outcome = "rejected"
             acknowledgement = .rejected(status: reason == "unknown_order" ? 404 : 422, reason: reason)
+            self.metrics.refused(provider: provider.name, reason: reason)
             context.logger.warning(
                 "payment notification rejected",
                 metadata: ["provider": "\(provider.name)", "order_id": "\(event.orderID)", "reason": "\(reason)"])

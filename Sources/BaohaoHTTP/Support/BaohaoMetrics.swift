@@ -10,27 +10,45 @@ public struct BaohaoMetrics: Sendable {
     }
 
     func orderCreated(channel: String) {
-        registry.makeCounter(name: "baohao_recharge_orders_created_total", labels: [("channel", channel)]).increment()
+        registry.makeCounter(
+            descriptor: Self.name("baohao_recharge_orders_created_total", "Recharge orders created, by channel"),
+            labels: [("channel", channel)]
+        ).increment()
     }
 
     func notification(provider: String, outcome: String) {
-        registry.makeCounter(name: "baohao_payment_notifications_total", labels: [("provider", provider), ("outcome", outcome)]).increment()
+        registry.makeCounter(
+            descriptor: Self.name("baohao_payment_notifications_total", "Payment notifications received, by provider and outcome"),
+            labels: [("provider", provider), ("outcome", outcome)]
+        ).increment()
     }
 
     func credited(channel: String, amountMinor: Int64) {
-        registry.makeCounter(name: "baohao_recharges_credited_total", labels: [("channel", channel)]).increment()
-        registry.makeCounter(name: "baohao_recharged_amount_minor_total", labels: [("channel", channel)]).increment(by: amountMinor)
+        registry.makeCounter(
+            descriptor: Self.name("baohao_recharges_credited_total", "Recharges credited, by channel"), labels: [("channel", channel)]
+        ).increment()
+        registry.makeCounter(
+            descriptor: Self.name("baohao_recharged_amount_minor_total", "Amount credited in minor units (fen), by channel"),
+            labels: [("channel", channel)]
+        ).increment(by: amountMinor)
     }
 
     /// Hotline calls started (by front end), steps reached and outcomes.
     func ivr(_ observation: IVRObservation) {
         switch observation {
         case .started(let frontEnd):
-            registry.makeCounter(name: "baohao_ivr_calls_total", labels: [("front_end", frontEnd.rawValue)]).increment()
+            registry.makeCounter(
+                descriptor: Self.name("baohao_ivr_calls_total", "Hotline calls answered, by front end"),
+                labels: [("front_end", frontEnd.rawValue)]
+            ).increment()
         case .reached(let step):
-            registry.makeCounter(name: "baohao_ivr_steps_total", labels: [("step", step.rawValue)]).increment()
+            registry.makeCounter(
+                descriptor: Self.name("baohao_ivr_steps_total", "Hotline dialog steps reached"), labels: [("step", step.rawValue)]
+            ).increment()
         case .ended(let outcome):
-            registry.makeCounter(name: "baohao_ivr_outcomes_total", labels: [("outcome", outcome.rawValue)]).increment()
+            registry.makeCounter(
+                descriptor: Self.name("baohao_ivr_outcomes_total", "How hotline calls ended"), labels: [("outcome", outcome.rawValue)]
+            ).increment()
         }
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import BaohaoDomain
+import CoreMetrics
 import Crypto
 import Foundation
 import NIOCore
@@ -88,6 +89,7 @@ public struct KannelSMSSender: ReminderSender, TextMessageSender {
             data = try await response.body.collect(upTo: 4096)
         } catch {
             // The kind of failure only: the URL carries the password.
+            Self.gatewayError("unreachable")
             throw ReminderSendError(permanent: false, detail: "kannel unreachable: \(OutboundHTTP.reason(error))")
         }
         let answer = String(decoding: data.readableBytesView.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -95,9 +97,17 @@ public struct KannelSMSSender: ReminderSender, TextMessageSender {
         case 200...299 where answer.hasPrefix("0:") || answer.hasPrefix("3:"):
             return
         case 400...499:
+            Self.gatewayError("refused")
             throw ReminderSendError(permanent: status != 408 && status != 429, detail: "kannel \(status): \(answer.prefix(80))")
         default:
+            Self.gatewayError(status >= 500 ? "server_error" : "unexpected_answer")
             throw ReminderSendError(permanent: false, detail: "kannel \(status): \(answer.prefix(80))")
         }
+    }
+
+    /// `baohao_sms_gateway_errors_total{kind}`: unreachable, refused (4xx), server_error (5xx),
+    /// unexpected_answer (2xx without Kannel's `0:`/`3:`).
+    static func gatewayError(_ kind: String) {
+        Counter(label: "baohao_sms_gateway_errors_total", dimensions: [("kind", kind)]).increment()
     }
 }

@@ -1,4 +1,5 @@
 import BaohaoDomain
+import CoreMetrics
 import Foundation
 import Logging
 import PostgresKit
@@ -38,6 +39,8 @@ actor GroupCommitQueue {
 
         let work: Work
         let finish: @Sendable ((any Error)?) -> Void
+        /// When it was submitted: the wait for its batch is measured from here.
+        let submitted = ContinuousClock.now
 
         /// The payment key of a payment application.
         var payment: PaymentKey? {
@@ -155,6 +158,11 @@ actor GroupCommitQueue {
     }
 
     private func run(_ batch: [Job]) async {
+        let started = ContinuousClock.now
+        for job in batch { StoreMetrics.writeWait.recordNanoseconds((started - job.submitted).nanoseconds) }
+        StoreMetrics.batchSize.record(batch.count)
+        StoreMetrics.batchesInFlight.increment()
+        defer { StoreMetrics.batchesInFlight.decrement() }
         var attempt = 0
         var checked = checkedConnect != nil && batch.allSatisfy { $0.payment != nil }
         while true {

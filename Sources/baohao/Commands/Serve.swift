@@ -40,7 +40,14 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("LOG_FORMAT must be text or json")
         }
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Batch sizes are counts, not seconds.
+        factory.valueHistogramBuckets["baohao_group_commit_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+        factory.durationHistogramBuckets["baohao_db_write_wait_seconds"] = [
+            .microseconds(100), .milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500),
+            .seconds(2), .seconds(10),
+        ]
+        MetricsSystem.bootstrap(factory)
         let logger = Logger(label: "baohao")
         logger.info("starting", metadata: ["version": "\(BuildInfo.commit)"])
 
