@@ -190,3 +190,63 @@ def test_metrics_an_operator_alerts_on(tmp_path):
             assert refused.code == 401
     finally:
         server.stop()
+
+
+def test_long_commands_show_progress_and_import_has_no_row_cap(tmp_path):
+    """`lines import` streams a file past the old 10,000-row cap, all rows or none, with progress
+    and a summary on standard error; `verify` and `jobs run` report progress too, as a bar redrawn
+    in place on a terminal and as plain lines otherwise."""
+    import pty
+    data = str(tmp_path / "data")
+    assert subprocess.run([BIN, "plans", "add", "--data-dir", data, "--code", "KEEP5", "--name", "保号套餐 5元/月", "--monthly-fee", "5.00",
+                           "--policy", "cn-keep5"], capture_output=True, text=True).returncode == 0
+    rows = 15_000
+    good = tmp_path / "lines.csv"
+    good.write_text("msisdn,plan,holder_name,opening_balance\n" + "".join(f"1380{i:07d},KEEP5,用户{i},{'3.00' if i % 2 else ''}\n" for i in range(rows)),
+                    encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("msisdn,plan,holder_name,opening_balance\n" + "".join(f"1390{i:07d},KEEP5,用户{i},\n" for i in range(rows))
+                   + "13999999999,NOPE,坏行,\n12345,KEEP5,坏号,\n", encoding="utf-8")
+
+    refused = subprocess.run([BIN, "lines", "import", "--data-dir", data, str(bad)], capture_output=True, text=True, timeout=300)
+    assert refused.returncode != 0
+    assert f"line {rows + 2}: plan: unknown plan NOPE" in refused.stderr and f"line {rows + 3}: msisdn: invalid number" in refused.stderr, refused.stderr
+    assert "lines import: nothing imported in " in refused.stderr
+
+    imported = subprocess.run([BIN, "lines", "import", "--data-dir", data, str(good)], capture_output=True, text=True, timeout=300)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout == f"imported {rows} line(s)\n"
+    assert re.search(r"^lines import: 15,000 line\(s\) imported in [0-9.]+ s$", imported.stderr, re.M), imported.stderr
+
+    verified = subprocess.run([BIN, "verify", "--data-dir", data], capture_output=True, text=True, timeout=300)
+    assert verified.returncode == 0 and "OK: the books balance" in verified.stdout
+    assert re.search(r"^verify: [0-9,]+ transfers, 15,000 lines checked in [0-9.]+ s$", verified.stderr, re.M), verified.stderr
+    assert "\r" not in verified.stderr  # not a terminal: plain lines
+
+    # On a terminal: the bar, redrawn in place.
+    leader, follower = pty.openpty()
+    run = subprocess.run([BIN, "jobs", "run", "--data-dir", data, "--at", "2026-12-01T09:00:00+08:00", "--no-send"],
+                         stdout=subprocess.PIPE, stderr=follower, timeout=300)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert run.returncode == 0
+    text = shown.decode()
+    assert "\r\x1b[2Kjobs run: [" in text and "/15,000 lines" in text, text
+    assert re.search(r"jobs run: 15,000 line\(s\) reviewed in [0-9.]+ s", text), text
+    assert run.stdout.decode().startswith("reviewed 15000 line(s)")
+    statement = tmp_path / "statement.csv"
+    statement.write_text("provider_txn_id,order_id,amount,currency,paid_at\n", encoding="utf-8")
+    settled = subprocess.run([BIN, "payments", "settle", "--data-dir", data, "--provider", "sandbox", "--day", "2026-11-24", str(statement)],
+                             capture_output=True, text=True, timeout=120)
+    assert settled.returncode == 0, settled.stderr
+    assert settled.stdout.startswith("sandbox 2026-11-24: matched 0")
+    assert re.search(r"^payments settle: 0 statement line\(s\) compared, 0 matched in [0-9.]+ s$", settled.stderr, re.M), settled.stderr

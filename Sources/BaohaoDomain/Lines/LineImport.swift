@@ -28,7 +28,7 @@ public struct NewLine: Sendable, Hashable {
 /// What an import did, or why it did nothing.
 public struct ImportReport: Sendable, Hashable {
     /// One bad row: its 1-based line number in the file and what is wrong.
-    public struct RowError: Sendable, Hashable, CustomStringConvertible {
+    public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
         public let row: Int
         public let field: String
         public let message: String
@@ -61,52 +61,72 @@ public enum LineImportCSV {
     public static let maximumRows = 10_000
     static let requiredColumns = ["msisdn", "plan", "holder_name", "opening_balance"]
 
-    /// Parses the file. Rows come back with their line numbers; structural problems are row errors.
+    /// Parses a whole file held in memory (the admin API's body, at most ``maximumRows`` rows).
+    /// Rows come back with their line numbers; structural problems are row errors. The CLI streams
+    /// files of any length with ``LineImportCSVReader`` instead.
     public static func parse(_ text: String, currency: Currency = .cny) -> (
         rows: [(row: Int, line: NewLine)], errors: [ImportReport.RowError]
     ) {
-        var rows: [(Int, NewLine)] = []
-        var errors: [ImportReport.RowError] = []
-        let records = splitRecords(text)
+        var scanner = CSVScanner()
+        var records = scanner.feed(Array(text.utf8))
+        records += scanner.finish()
         guard let header = records.first else {
             return ([], [ImportReport.RowError(row: 1, field: "header", message: "empty file / 文件为空")])
         }
-        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var index: [String: Int] = [:]
-        for (position, name) in columns.enumerated() { index[name] = position }
-        let missing = requiredColumns.filter { index[$0] == nil }
-        guard missing.isEmpty else {
-            return (
-                [],
-                [
-                    ImportReport.RowError(
-                        row: header.line, field: "header", message: "missing column(s) \(missing.joined(separator: ", ")) / 缺少列")
-                ]
-            )
+        let columns: Columns
+        switch Self.columns(header) {
+        case .success(let found): columns = found
+        case .failure(let error): return ([], [error])
         }
-        let body = records.dropFirst().filter { !($0.fields.count == 1 && $0.fields[0].trimmingCharacters(in: .whitespaces).isEmpty) }
+        let body = records.dropFirst().filter { !$0.isBlank }
         if body.count > maximumRows {
             return ([], [ImportReport.RowError(row: header.line, field: "file", message: "more than \(maximumRows) rows / 行数超过上限")])
         }
+        var rows: [(Int, NewLine)] = []
+        var errors: [ImportReport.RowError] = []
         for record in body {
-            guard record.fields.count == columns.count else {
-                errors.append(
-                    .init(row: record.line, field: "row", message: "expected \(columns.count) fields, found \(record.fields.count) / 字段数不符")
-                )
-                continue
+            switch row(record, columns: columns, currency: currency) {
+            case .success(let line): rows.append((record.line, line))
+            case .failure(let error): errors.append(error)
             }
-            func value(_ name: String) -> String { record.fields[index[name]!].trimmingCharacters(in: .whitespaces) }
-            guard let balance = parseMajorAmount(value("opening_balance"), currency: currency) else {
-                errors.append(.init(row: record.line, field: "opening_balance", message: "not an amount like 12.50 / 金额格式错误"))
-                continue
-            }
-            rows.append(
-                (
-                    record.line,
-                    NewLine(msisdn: value("msisdn"), planCode: value("plan"), holderName: value("holder_name"), openingBalance: balance)
-                ))
         }
         return (rows, errors)
+    }
+
+    /// Where each required column is, from the header record.
+    struct Columns: Sendable {
+        let count: Int
+        let index: [String: Int]
+    }
+
+    static func columns(_ header: Record) -> Result<Columns, ImportReport.RowError> {
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var index: [String: Int] = [:]
+        for (position, name) in names.enumerated() { index[name] = position }
+        let missing = requiredColumns.filter { index[$0] == nil }
+        guard missing.isEmpty else {
+            return .failure(
+                ImportReport.RowError(
+                    row: header.line, field: "header", message: "missing column(s) \(missing.joined(separator: ", ")) / 缺少列"))
+        }
+        return .success(Columns(count: names.count, index: index))
+    }
+
+    /// One data record as a line to add, or why it is not one.
+    static func row(_ record: Record, columns: Columns, currency: Currency) -> Result<NewLine, ImportReport.RowError> {
+        guard !record.badEncoding else {
+            return .failure(.init(row: record.line, field: "row", message: "not UTF-8 text / 编码不是 UTF-8"))
+        }
+        guard record.fields.count == columns.count else {
+            return .failure(
+                .init(row: record.line, field: "row", message: "expected \(columns.count) fields, found \(record.fields.count) / 字段数不符"))
+        }
+        func value(_ name: String) -> String { record.fields[columns.index[name]!].trimmingCharacters(in: .whitespaces) }
+        guard let balance = parseMajorAmount(value("opening_balance"), currency: currency) else {
+            return .failure(.init(row: record.line, field: "opening_balance", message: "not an amount like 12.50 / 金额格式错误"))
+        }
+        return .success(
+            NewLine(msisdn: value("msisdn"), planCode: value("plan"), holderName: value("holder_name"), openingBalance: balance))
     }
 
     /// `12.5` / `12.50` / `-3` → minor units; `nil` for anything else. Empty is zero.
@@ -127,54 +147,14 @@ public enum LineImportCSV {
         return Money(negative ? -minor : minor, currency)
     }
 
-    struct Record {
+    /// One CSV record: its first line's number and its fields.
+    struct Record: Sendable {
         let line: Int
         let fields: [String]
-    }
+        /// Some field was not valid UTF-8.
+        var badEncoding = false
 
-    static func splitRecords(_ text: String) -> [Record] {
-        var records: [Record] = []
-        var fields: [String] = []
-        var field = ""
-        var inQuotes = false
-        var line = 1
-        var recordLine = 1
-        var iterator = Array(text.unicodeScalars).makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func nextScalar() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
-            return iterator.next()
-        }
-        while let c = nextScalar() {
-            if inQuotes {
-                if c == "\"" {
-                    if let n = nextScalar() {
-                        if n == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = n }
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"" where field.isEmpty: inQuotes = true
-            case ",": fields.append(field); field = ""
-            case "\r": continue
-            case "\n":
-                fields.append(field); field = ""
-                records.append(Record(line: recordLine, fields: fields)); fields = []
-                line += 1; recordLine = line
-            case "\u{FEFF}" where records.isEmpty && fields.isEmpty && field.isEmpty: continue
-            default: field.unicodeScalars.append(c)
-            }
-        }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
-            records.append(Record(line: recordLine, fields: fields))
-        }
-        return records
+        /// An empty line between rows.
+        var isBlank: Bool { fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty }
     }
 }

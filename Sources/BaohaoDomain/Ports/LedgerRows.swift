@@ -17,5 +17,6 @@ public protocol LedgerRows: Sendable {
     /// number at the same moment (try again).
     func recordPrint(number: String, format: String, at: Date, by staffID: String?) async throws -> ReceiptPrint?
     /// Recomputes the books in a few set-based queries and lists every difference.
-    func verify() async throws -> VerificationReport
+    /// Recomputes the books; `step` hears the name of each check as it starts.
+    func verify(step: @Sendable (String) -> Void) async throws -> VerificationReport
 }

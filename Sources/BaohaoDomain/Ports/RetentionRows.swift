@@ -8,6 +8,8 @@ public protocol RetentionRows: Sendable {
     /// Up to `limit` lines with a policy whose review time has come, oldest first; locks them,
     /// skipping lines another process holds.
     func claimLinesForReview(now: Date, limit: Int) async throws -> [Line]
+    /// How many lines' review time has come (for progress; not a lock, not exact under writers).
+    func countLinesDueForReview(now: Date) async throws -> Int
     /// Writes one review batch: charges, line states, stage changes and reminders.
     func applyReview(_ batch: ReviewBatch) async throws
     /// Stage changes not yet announced by a reminder, per line.

@@ -79,7 +79,8 @@ public struct AdminService: Sendable {
     }
 
     /// Recomputes every balance from the ledger and checks every transfer and credited order.
-    public func verify() async throws -> VerificationReport {
-        try await store.read { try await $0.verify() }
+    /// `step` hears the name of each check as it starts (transfers, line balances …), for progress.
+    public func verify(step: @escaping @Sendable (String) -> Void = { _ in }) async throws -> VerificationReport {
+        try await store.read { try await $0.verify(step: step) }
     }
 }

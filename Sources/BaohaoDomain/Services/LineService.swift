@@ -36,53 +36,95 @@ public struct LineService: Sendable {
     /// Imports many lines: either every row is good and all are added in one transaction, or
     /// nothing is written and the report lists every bad row by its line number.
     public func importLines(_ rows: [(row: Int, line: NewLine)], parseErrors: [ImportReport.RowError]) async throws -> ImportReport {
+        try await importLines(from: LineImportRows(rows: rows, errors: parseErrors))
+    }
+
+    /// Most row errors an import lists; the count of rows read stays exact.
+    public static let importErrorsListed = 1_000
+
+    /// Imports the rows `source` reads, batch by batch, in one transaction: every row is good and
+    /// all are added, or nothing is written and the report lists the bad rows by line number (the
+    /// first ``importErrorsListed``). `progress` hears the rows read so far after each batch.
+    ///
+    /// The transaction holds the database's write lock while it runs: on SQLite other writers wait
+    /// for it, so a large import belongs in a quiet hour.
+    public func importLines(from source: any LineImportSource, progress: (@Sendable (Int) -> Void)? = nil) async throws
+        -> ImportReport
+    {
         let now = clock.now()
         let ids = self.ids
-        var errors = parseErrors
-        var prepared: [(Int, PreparedLine)] = []
-        var seen: [MSISDN: Int] = [:]
-        for (row, request) in rows {
-            do {
-                let line = try Self.prepare(request, at: now, ids: ids)
-                if let first = seen[line.line.msisdn] {
-                    errors.append(.init(row: row, field: "msisdn", message: "same number as line \(first) / 与第\(first)行号码重复"))
-                    continue
+        let retention = self.retention
+        do {
+            return try await store.write { session in
+                var errors: [ImportReport.RowError] = []
+                var errorCount = 0
+                func refuse(_ error: ImportReport.RowError) {
+                    errorCount += 1
+                    if errors.count < Self.importErrorsListed { errors.append(error) }
                 }
-                seen[line.line.msisdn] = row
-                prepared.append((row, line))
-            } catch let error as DomainError {
-                errors.append(Self.rowError(row, error))
+                var seen: [MSISDN: Int] = [:]
+                var plans: [String: Plan?] = [:]
+                var rowsRead = 0
+                var imported = 0
+                while let batch = try source.nextBatch() {
+                    rowsRead += batch.rows.count + batch.errors.count
+                    batch.errors.forEach(refuse)
+                    for (row, request) in batch.rows {
+                        let item: PreparedLine
+                        do {
+                            item = try Self.prepare(request, at: now, ids: ids)
+                        } catch let error as DomainError {
+                            refuse(Self.rowError(row, error))
+                            continue
+                        }
+                        if let first = seen[item.line.msisdn] {
+                            refuse(.init(row: row, field: "msisdn", message: "same number as line \(first) / 与第\(first)行号码重复"))
+                            continue
+                        }
+                        seen[item.line.msisdn] = row
+                        if plans[item.line.planCode] == nil {
+                            plans[item.line.planCode] = .some(try await session.plan(code: item.line.planCode))
+                        }
+                        guard let plan = plans[item.line.planCode] ?? nil else {
+                            refuse(.init(row: row, field: "plan", message: "unknown plan \(item.line.planCode) / 套餐不存在"))
+                            continue
+                        }
+                        // Checked before inserting: on PostgreSQL a failed insert would end the transaction.
+                        if try await session.line(msisdn: item.line.msisdn) != nil {
+                            refuse(.init(row: row, field: "msisdn", message: "number already has a line / 号码已存在"))
+                            continue
+                        }
+                        if try await session.isQuarantined(msisdn: item.line.msisdn, at: now) {
+                            refuse(.init(row: row, field: "msisdn", message: "number reclaimed and in quarantine / 号码回收冷却期内"))
+                            continue
+                        }
+                        // After the first bad row nothing more is written; the rest is only checked.
+                        guard errorCount == 0 else { continue }
+                        _ = try await Self.insert(item, plan: plan, session: session, ids: ids, at: now, retention: retention)
+                        imported += 1
+                    }
+                    progress?(rowsRead)
+                }
+                guard errorCount == 0 else {
+                    if errorCount > errors.count, let last = errors.last {
+                        errors.append(
+                            .init(
+                                row: last.row, field: "file",
+                                message: "\(errorCount - errors.count) more bad row(s) not listed / 另有 \(errorCount - errors.count) 行错误未列出")
+                        )
+                    }
+                    throw ImportRejection(report: ImportReport(rowsRead: rowsRead, imported: 0, errors: errors.sorted { $0.row < $1.row }))
+                }
+                return ImportReport(rowsRead: rowsRead, imported: imported, errors: [])
             }
+        } catch let rejection as ImportRejection {
+            throw DomainError.importRejected(rejection.report)
         }
-        let candidates = prepared
-        let parseFailures = errors
-        let report: ImportReport = try await store.write { session in
-            var errors = parseFailures
-            var plans: [String: Plan] = [:]
-            for (row, item) in candidates {
-                if plans[item.line.planCode] == nil {
-                    if let plan = try await session.plan(code: item.line.planCode) { plans[plan.code] = plan }
-                }
-                if plans[item.line.planCode] == nil {
-                    errors.append(.init(row: row, field: "plan", message: "unknown plan \(item.line.planCode) / 套餐不存在"))
-                }
-                if try await session.line(msisdn: item.line.msisdn) != nil {
-                    errors.append(.init(row: row, field: "msisdn", message: "number already has a line / 号码已存在"))
-                } else if try await session.isQuarantined(msisdn: item.line.msisdn, at: now) {
-                    errors.append(.init(row: row, field: "msisdn", message: "number reclaimed and in quarantine / 号码回收冷却期内"))
-                }
-            }
-            guard errors.isEmpty else {
-                return ImportReport(
-                    rowsRead: candidates.count + parseFailures.count, imported: 0, errors: errors.sorted { $0.row < $1.row })
-            }
-            for (_, item) in candidates {
-                _ = try await Self.insert(item, plan: plans[item.line.planCode]!, session: session, ids: ids, at: now, retention: retention)
-            }
-            return ImportReport(rowsRead: candidates.count, imported: candidates.count, errors: [])
-        }
-        if !report.errors.isEmpty { throw DomainError.importRejected(report) }
-        return report
+    }
+
+    /// Thrown inside the import's transaction so that nothing it wrote is kept.
+    struct ImportRejection: Error {
+        let report: ImportReport
     }
 
     /// A line by number (any form people type).

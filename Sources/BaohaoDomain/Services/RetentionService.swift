@@ -46,8 +46,19 @@ public struct RetentionService: Sendable {
         public init() {}
     }
 
-    /// Reviews every line due at `now` (the clock's time by default), batch by batch.
-    public func runReviews(now: Date? = nil, batchSize: Int = 1_000, maximumBatches: Int = 100_000) async throws -> RunSummary {
+    /// How many lines are due for review at `now` (the clock's time by default): the size of the
+    /// next ``runReviews(now:batchSize:maximumBatches:progress:)``, for its progress.
+    public func linesDue(now: Date? = nil) async throws -> Int {
+        let at = now ?? clock.now()
+        return try await store.read { try await $0.countLinesDueForReview(now: at) }
+    }
+
+    /// Reviews every line due at `now` (the clock's time by default), batch by batch; `progress`
+    /// hears the running totals after each committed batch.
+    public func runReviews(
+        now: Date? = nil, batchSize: Int = 1_000, maximumBatches: Int = 100_000,
+        progress: (@Sendable (RunSummary) -> Void)? = nil
+    ) async throws -> RunSummary {
         let at = now ?? clock.now()
         let limit = min(max(batchSize, 1), Self.maximumBatchSize)
         var summary = RunSummary()
@@ -59,6 +70,7 @@ public struct RetentionService: Sendable {
             summary.stageChanges += batch.stageChanges
             summary.reminders += batch.reminders
             for (code, amount) in batch.charged { summary.charged[code, default: 0] += amount }
+            progress?(summary)
             if batch.reviewed < limit { break }
         }
         return summary

@@ -25,11 +25,19 @@ public final class QueuedTextSender: TextMessageSender {
             for await (msisdn, text) in stream {
                 do {
                     try await inner.sendText(to: msisdn, text: text)
-                    registry?.makeCounter(name: "baohao_sms_codes_total", labels: [("outcome", "sent")]).increment()
+                    registry?.makeCounter(
+                        descriptor: MetricNameDescriptor(
+                            metricName: "baohao_sms_codes_total", unitName: "", helpText: "Sign-in codes sent by SMS, by outcome"),
+                        labels: [("outcome", "sent")]
+                    ).increment()
                 } catch {
                     let reason = (error as? ReminderSendError)?.detail ?? String(describing: type(of: error))
                     logger.warning("sign-in code not sent", metadata: ["to": "\(msisdn.masked)", "reason": "\(reason)"])
-                    registry?.makeCounter(name: "baohao_sms_codes_total", labels: [("outcome", "failed")]).increment()
+                    registry?.makeCounter(
+                        descriptor: MetricNameDescriptor(
+                            metricName: "baohao_sms_codes_total", unitName: "", helpText: "Sign-in codes sent by SMS, by outcome"),
+                        labels: [("outcome", "failed")]
+                    ).increment()
                 }
             }
         }
@@ -39,7 +47,11 @@ public final class QueuedTextSender: TextMessageSender {
     public func sendText(to msisdn: MSISDN, text: String) async throws {
         if case .dropped = continuation.yield((msisdn, text)) {
             logger.warning("sign-in code dropped: the queue is full", metadata: ["to": "\(msisdn.masked)"])
-            registry?.makeCounter(name: "baohao_sms_codes_total", labels: [("outcome", "dropped")]).increment()
+            registry?.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    metricName: "baohao_sms_codes_total", unitName: "", helpText: "Sign-in codes sent by SMS, by outcome"),
+                labels: [("outcome", "dropped")]
+            ).increment()
         }
     }
 

@@ -17,6 +17,11 @@ extension SQLSession {
         ).all().map(Self.line)
     }
 
+    func countLinesDueForReview(now: Date) async throws -> Int {
+        let row = try await db.raw("SELECT COUNT(*) AS due FROM lines WHERE review_at <= \(bind: now.millis)").first()
+        return Int(try row?.decode(column: "due", as: Int64.self) ?? 0)
+    }
+
     func applyReview(_ batch: ReviewBatch) async throws {
         try await run(
             Self.transferWrites(batch.transfers) + [

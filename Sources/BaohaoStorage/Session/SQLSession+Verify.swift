@@ -6,10 +6,11 @@ extension SQLSession {
     /// At most this many problems of each kind are listed; counts stay exact.
     static let problemsListedPerKind = 50
 
-    func verify() async throws -> VerificationReport {
+    func verify(step: @Sendable (String) -> Void) async throws -> VerificationReport {
         var problems: [VerificationReport.Problem] = []
         let limit = Self.problemsListedPerKind
 
+        step("transfers")
         // Every transfer sums to zero in each currency and has at least two postings.
         for row in try await db.raw(
             """
@@ -30,6 +31,7 @@ extension SQLSession {
             problems.append(.init(kind: "empty_transfer", subject: try row.decode(column: "id", as: String.self), detail: "no postings"))
         }
 
+        step("line balances")
         // Every cached balance equals the sum of its line account. Driven from the ledger side and
         // from non-zero balances, so each query probes a primary key or index (1M lines: well under 1 s).
         for row in try await db.raw(
@@ -63,6 +65,7 @@ extension SQLSession {
                     kind: "balance_mismatch", subject: try row.decode(column: "id", as: String.self), detail: "cached \(cached), ledger 0"))
         }
 
+        step("credited orders")
         // Every credited order has exactly one transfer and one receipt, of its amounts; no other order has either.
         for row in try await db.raw(
             """
@@ -96,6 +99,7 @@ extension SQLSession {
                 ))
         }
 
+        step("reversals and voids")
         // A reversing transfer only gives back what its original moved, account by account (a refund's
         // leg into refunds pending aside, and a refund its cancellation gave back not counted); a
         // void reverses a voided order's transfer; only a voided order's receipt is marked voided.
@@ -133,6 +137,7 @@ extension SQLSession {
             problems.append(.init(kind: "reversal_mismatch", subject: try row.decode(column: "subject", as: String.self), detail: detail))
         }
 
+        step("counter tills")
         // Every counter shift's till holds what its sales took less what voids and refunds paid at it gave back, per tender
         // (cash, card: the till is named by the tender, as `Tender.till` names it), and no till
         // holds money without sales.
@@ -161,10 +166,15 @@ extension SQLSession {
                         "sales \(try row.decode(column: "expected", as: Int64.self)), ledger \(try row.decode(column: "ledger", as: Int64.self))"
                 ))
         }
+        step("partner floats")
         problems += try await verifyPartners(limit: limit)
+        step("refunds")
         problems += try await verifyRefunds(limit: limit)
+        step("promotions")
         problems += try await verifyPromotions(limit: limit)
+        step("recharge cards")
         problems += try await verifyVouchers(limit: limit)
+        step("ledger total")
         // The whole ledger sums to zero per currency.
         for row in try await db.raw(
             "SELECT currency, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings GROUP BY currency HAVING SUM(amount) <> 0"

@@ -40,10 +40,16 @@ struct Jobs: AsyncParsableCommand {
             let started = ContinuousClock.now
             let output = try await withStore(database) { store in
                 let retention = RetentionService(store: store, clock: clock, book: book, defaultChannels: messaging.defaultChannels)
-                let reviews = try await retention.runReviews(batchSize: batchSize)
+                let at = clock.now()
+                let progress = ProgressReport(label: "jobs run", unit: "lines", total: try await retention.linesDue(now: at))
+                let reviews = try await retention.runReviews(now: at, batchSize: batchSize) { summary in
+                    progress.update(done: summary.reviewed, step: "\(summary.charges) charge(s), \(summary.stageChanges) stage change(s)")
+                }
+                progress.finish("\(ProgressReport.grouped(reviews.reviewed)) line(s) reviewed")
                 var sent = ReminderService.DispatchSummary()
                 if !noSend {
                     let reminders = ReminderService(store: store, clock: clock, book: book, senders: messaging.senders)
+                    let sending = ProgressReport(label: "reminders", unit: "sent or tried")
                     while true {
                         let round = try await reminders.dispatch(limit: 500)
                         sent.claimed += round.claimed
@@ -51,8 +57,10 @@ struct Jobs: AsyncParsableCommand {
                         sent.failed += round.failed
                         sent.deferred += round.deferred
                         sent.retrying += round.retrying
+                        sending.update(done: sent.claimed)
                         if round.claimed < 500 { break }
                     }
+                    sending.finish("\(sent.sent) sent, \(sent.failed) failed")
                 }
                 try await retention.recordJobRun(
                     job: "retention", startedAt: clock.now(), processed: reviews.reviewed + sent.claimed,

@@ -38,18 +38,38 @@ struct Lines: AsyncParsableCommand {
         @Argument(help: "The CSV file.") var file: String
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            guard data.count <= 8 * 1024 * 1024, let text = String(data: data, encoding: .utf8) else {
-                throw ValidationError("\(file) is larger than 8 MiB or not UTF-8")
+            guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
+            defer { try? handle.close() }
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
+            let progress = ProgressReport(label: "lines import", unit: "bytes", total: size)
+            let bytesRead = ByteCount()
+            // The file is read a MiB at a time and imported in batches of 10,000 rows, all in one transaction.
+            let reader = LineImportCSVReader(batchSize: 10_000) {
+                guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { return nil }
+                bytesRead.add(chunk.count)
+                return Array(chunk)
             }
-            let parsed = LineImportCSV.parse(text)
             do {
                 let report = try await withStore(database) {
-                    try await LineService(store: $0, clock: try ProcessClock.shared()).importLines(parsed.rows, parseErrors: parsed.errors)
+                    try await LineService(store: $0, clock: try ProcessClock.shared()).importLines(from: reader) { rows in
+                        progress.update(done: bytesRead.value, step: "\(ProgressReport.grouped(rows)) rows read")
+                    }
                 }
+                progress.finish("\(ProgressReport.grouped(report.imported)) line(s) imported")
                 print("imported \(report.imported) line(s)")
-            } catch { throw fail(error) }
+            } catch {
+                progress.finish("nothing imported")
+                throw fail(error)
+            }
         }
+    }
+
+    /// Bytes read so far, shared with the progress report.
+    final class ByteCount: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        var value: Int { lock.withLock { count } }
+        func add(_ bytes: Int) { lock.withLock { count += bytes } }
     }
 
     struct Show: AsyncParsableCommand {

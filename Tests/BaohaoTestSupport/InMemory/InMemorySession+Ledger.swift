@@ -73,7 +73,7 @@ extension InMemorySession {
         }
     }
 
-    func verify() async throws -> VerificationReport {
+    func verify(step: @Sendable (String) -> Void) async throws -> VerificationReport {
         look { t in
             var problems: [VerificationReport.Problem] = []
             var lineTotals: [String: Int64] = [:]

@@ -12,6 +12,10 @@ extension InMemorySession {
         }
     }
 
+    func countLinesDueForReview(now: Date) async throws -> Int {
+        look { t in t.lines.values.filter { $0.retention.reviewAt.map { $0 <= now } ?? false }.count }
+    }
+
     func applyReview(_ batch: ReviewBatch) async throws {
         try mutate { t in
             try Self.append(batch.transfers, to: &t)
