@@ -69,6 +69,8 @@ public struct LineService: Sendable {
                 while let batch = try source.nextBatch() {
                     rowsRead += batch.rows.count + batch.errors.count
                     batch.errors.forEach(refuse)
+                    // First what needs no database: the row itself, repeats in the file, the plan.
+                    var candidates: [(row: Int, item: PreparedLine, plan: Plan)] = []
                     for (row, request) in batch.rows {
                         let item: PreparedLine
                         do {
@@ -89,19 +91,35 @@ public struct LineService: Sendable {
                             refuse(.init(row: row, field: "plan", message: "unknown plan \(item.line.planCode) / 套餐不存在"))
                             continue
                         }
-                        // Checked before inserting: on PostgreSQL a failed insert would end the transaction.
-                        if try await session.line(msisdn: item.line.msisdn) != nil {
-                            refuse(.init(row: row, field: "msisdn", message: "number already has a line / 号码已存在"))
-                            continue
+                        candidates.append((row, item, plan))
+                    }
+                    // Then the numbers against the database, the whole batch in a few queries.
+                    let numbers = candidates.map(\.item.line.msisdn)
+                    let taken = try await session.numbersInService(numbers)
+                    let quarantined = try await session.numbersInQuarantine(numbers, at: now)
+                    var lines: [Line] = []
+                    var transfers: [Transfer] = []
+                    for candidate in candidates {
+                        let msisdn = candidate.item.line.msisdn
+                        if taken.contains(msisdn) {
+                            refuse(.init(row: candidate.row, field: "msisdn", message: "number already has a line / 号码已存在"))
+                        } else if quarantined.contains(msisdn) {
+                            refuse(.init(row: candidate.row, field: "msisdn", message: "number reclaimed and in quarantine / 号码回收冷却期内"))
+                        } else {
+                            do {
+                                let (line, transfer) = try Self.opened(
+                                    candidate.item, plan: candidate.plan, ids: ids, at: now, retention: retention)
+                                lines.append(line)
+                                if let transfer { transfers.append(transfer) }
+                            } catch let error as DomainError {
+                                refuse(Self.rowError(candidate.row, error))
+                            }
                         }
-                        if try await session.isQuarantined(msisdn: item.line.msisdn, at: now) {
-                            refuse(.init(row: row, field: "msisdn", message: "number reclaimed and in quarantine / 号码回收冷却期内"))
-                            continue
-                        }
-                        // After the first bad row nothing more is written; the rest is only checked.
-                        guard errorCount == 0 else { continue }
-                        _ = try await Self.insert(item, plan: plan, session: session, ids: ids, at: now, retention: retention)
-                        imported += 1
+                    }
+                    // After the first bad row nothing more is written; the rest is only checked.
+                    if errorCount == 0, !lines.isEmpty {
+                        try await session.insertLines(lines, transfers: transfers)
+                        imported += lines.count
                     }
                     progress?(rowsRead)
                 }
@@ -192,10 +210,11 @@ public struct LineService: Sendable {
         return PreparedLine(line: line, arrearsSince: request.arrearsSince)
     }
 
-    static func insert(
-        _ prepared: PreparedLine, plan: Plan, session: any PlanRows & LineRows & CreditRows & RetentionRows, ids: IdentifierFactory,
-        at now: Date, retention: PolicyBook
-    ) async throws -> Line {
+    /// The line as it opens on `plan`: its policy's starting state and its opening balance, with
+    /// that balance's transfer when it is not zero. Nothing is written.
+    static func opened(_ prepared: PreparedLine, plan: Plan, ids: IdentifierFactory, at now: Date, retention: PolicyBook) throws
+        -> (line: Line, transfer: Transfer?)
+    {
         var line = prepared.line
         if let code = plan.policyCode {
             guard let policy = retention.policy(code: code, at: now) else { throw DomainError.policyNotFound(code) }
@@ -203,30 +222,38 @@ public struct LineService: Sendable {
             line.retention = RetentionEngine.initialState(policy: policy, createdAt: now, balance: line.balance)
             if policy.monthlyFee != nil, let since = prepared.arrearsSince { line.retention.arrearsSince = since }
         }
-        if try await session.isQuarantined(msisdn: line.msisdn, at: now) { throw DomainError.numberQuarantined }
         guard line.balance.currency == plan.monthlyFee.currency else {
             throw DomainError.validation(
                 ValidationError(field: "opening_balance.currency", reason: .notAllowed, detail: plan.monthlyFee.currency.code))
         }
         let opening = line.balance
-        line.balance = .zero(opening.currency)
+        guard opening.amountMinor != 0 else { return (line, nil) }
+        let transfer = try Transfer(
+            id: ids.make("tr", at: now), kind: .openingBalance, orderID: nil,
+            postings: [Posting(.openingBalances, try opening.negated()), Posting(.line(id: line.id), opening)], createdAt: now)
+        return (line, transfer)
+    }
+
+    static func insert(
+        _ prepared: PreparedLine, plan: Plan, session: any PlanRows & LineRows & CreditRows & RetentionRows, ids: IdentifierFactory,
+        at now: Date, retention: PolicyBook
+    ) async throws -> Line {
+        let (opened, transfer) = try Self.opened(prepared, plan: plan, ids: ids, at: now, retention: retention)
+        if try await session.isQuarantined(msisdn: opened.msisdn, at: now) { throw DomainError.numberQuarantined }
+        var line = opened
+        line.balance = .zero(opened.balance.currency)
         do {
             try await session.insertLine(line)
         } catch StoreError.duplicate {
             throw DomainError.lineExists
         }
-        if opening.amountMinor != 0 {
-            let transfer = try Transfer(
-                id: ids.make("tr", at: now), kind: .openingBalance, orderID: nil,
-                postings: [Posting(.openingBalances, try opening.negated()), Posting(.line(id: line.id), opening)],
-                createdAt: now)
+        if let transfer {
             try await session.appendTransfer(transfer)
-            guard try await session.setBalance(lineID: line.id, to: opening, expected: line.balance, at: now) else {
+            guard try await session.setBalance(lineID: line.id, to: opened.balance, expected: line.balance, at: now) else {
                 throw StoreError.conflict
             }
-            line.balance = opening
         }
-        return line
+        return opened
     }
 
     static func rowError(_ row: Int, _ error: DomainError) -> ImportReport.RowError {

@@ -30,6 +30,23 @@ enum WrittenTables {
             .int("created_at") { $0.transfer.createdAt.millis },
         ])
 
+    /// A new line, every column, `updated_at` its creation (a line import's multi-row insert).
+    static let newLines = WrittenTable<Line>(
+        table: "lines",
+        columns: [
+            .text("id") { $0.id }, .text("msisdn") { $0.msisdn.e164 }, .text("operator") { $0.mobileOperator.rawValue },
+            .text("plan_code") { $0.planCode }, .text("holder_name") { $0.holderName }, .text("status") { $0.status.rawValue },
+            .int("balance") { $0.balance.amountMinor }, .text("currency") { $0.balance.currency.code },
+            .int("created_at") { $0.createdAt.millis }, .int("updated_at") { $0.createdAt.millis },
+            .optionalText("policy_code") { $0.policyCode }, .int("stage_since") { $0.retention.stageSince.millis },
+            .optionalInt("arrears_since") { $0.retention.arrearsSince.map { Int64($0.dayNumber) } },
+            .int("last_activity_at") { $0.retention.lastActivityAt.millis },
+            .optionalInt("valid_until") { $0.retention.validUntil.map { Int64($0.dayNumber) } },
+            .optionalInt("next_charge_at") { $0.retention.nextChargeAt.map { Int64($0.dayNumber) } },
+            .optionalInt("review_at") { $0.retention.reviewAt?.millis },
+            .optionalInt("quarantine_until") { $0.retention.quarantineUntil?.millis },
+        ])
+
     /// A line's balance, status and retention state, keyed by `id`, with `updated_at` the paired time.
     static let lineStates = WrittenTable<(Line, Date)>(
         table: "lines",

@@ -57,6 +57,32 @@ final class InMemorySession: StoreSession, @unchecked Sendable {
         }
     }
 
+    func numbersInService(_ numbers: [MSISDN]) async throws -> Set<MSISDN> {
+        let wanted = Set(numbers)
+        return look { t in Set(t.lines.values.filter { $0.status != .reclaimed && wanted.contains($0.msisdn) }.map(\.msisdn)) }
+    }
+
+    func numbersInQuarantine(_ numbers: [MSISDN], at: Date) async throws -> Set<MSISDN> {
+        let wanted = Set(numbers)
+        return look { t in
+            Set(
+                t.lines.values.filter {
+                    $0.status == .reclaimed && wanted.contains($0.msisdn) && ($0.retention.quarantineUntil.map { $0 > at } ?? false)
+                }.map(\.msisdn))
+        }
+    }
+
+    func insertLines(_ lines: [Line], transfers: [Transfer]) async throws {
+        try mutate { t in
+            let inService = Set(t.lines.values.filter { $0.status != .reclaimed }.map(\.msisdn))
+            for line in lines {
+                if t.lines[line.id] != nil || inService.contains(line.msisdn) { throw StoreError.duplicate("lines.msisdn") }
+                t.lines[line.id] = line
+            }
+            try Self.append(transfers, to: &t)
+        }
+    }
+
     func line(msisdn: MSISDN) async throws -> Line? {
         look { $0.lines.values.first { $0.msisdn == msisdn && $0.status != .reclaimed } }
     }
