@@ -51,7 +51,9 @@ struct OperationsTests {
         try await Harness.run(database) { h in
             let id = try await h.recharge(key: "sse-order-001").json["id"] as! String
             async let stream = h.call(.get, "/v1/recharges/\(id)/events")
-            try await Task.sleep(for: .milliseconds(400))
+            // The stream holds its first event (pending) once it is watching; only then the money
+            // arrives. (A fixed 400 ms wait lost this race once on a loaded CI machine.)
+            try await LiveUpdateTests.watchers(h, become: 1)
             _ = try await h.notify(orderID: id)
             let reply = try await stream
             #expect(reply.contentType.hasPrefix("text/event-stream"))
