@@ -182,3 +182,17 @@ def test_two_servers_behind_the_shipped_nginx_config_survive_a_sigkill(tmp_path)
         # The books on the database both processes wrote balance, by the CLI.
         verified = subprocess.run([BIN, "verify", "--data-dir", data, "--database-url", url], capture_output=True, text=True, timeout=120)
         assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_the_systemd_units_are_valid_for_this_systemd(tmp_path):
+    """`systemd-analyze verify` knows every directive of both shipped units (an unknown or
+    misspelt hardening key is only a warning to systemd, so any output fails this test). The
+    binary's path is pointed at the built one; nothing is started: this machine runs no systemd."""
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze is missing (Debian: systemd)"
+    for name, unit in (("baohao.service", "baohao.service"), ("baohao@.service", "baohao@8081.service")):
+        text = open(os.path.join(ROOT, "deploy", "systemd", name), encoding="utf-8").read().replace("/usr/local/bin/baohao", BIN)
+        path = tmp_path / unit
+        path.write_text(text, encoding="utf-8")
+        checked = subprocess.run([analyze, "verify", str(path)], capture_output=True, text=True, timeout=60)
+        assert checked.returncode == 0 and checked.stdout.strip() == "" and checked.stderr.strip() == "", (name, checked.stdout, checked.stderr)
