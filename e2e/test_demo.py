@@ -70,12 +70,16 @@ def test_every_page_at_both_widths(tmp_path):
         made = subprocess.run([BIN, "staff", "add", "--data-dir", str(tmp_path), "--username", "tour", "--name", "巡检", "--role", "admin",
                                "--password-stdin"], input=password + "\n", capture_output=True, text=True, timeout=60)
         assert made.returncode == 0, made.stderr
-        anonymous = [("home", "/"), ("confirm", "/recharge?msisdn=13800138000"), ("barred-confirm", "/recharge?msisdn=19212345678"),
-                     ("signin", "/signin"), ("privacy", "/privacy"), ("terms", "/terms"), ("home-en", "/?lang=en"),
-                     ("confirm-en", "/recharge?msisdn=13800138000&lang=en"), ("staff-signin", "/staff/signin")]
-        console = [("staff-dashboard", "/staff"), ("staff-line", "/staff/lines?msisdn=19212345678"), ("staff-refunds", "/staff/refunds"),
-                   ("staff-vouchers", "/staff/vouchers"), ("staff-partners", "/staff/partners"), ("staff-ivr", "/staff/ivr"),
-                   ("staff-accounts", "/staff/accounts"), ("staff-shifts", "/staff/shifts"), ("staff-dashboard-en", "/staff?lang=en")]
+        # The language is named on every page: a choice is remembered, and the tour switches.
+        anonymous = [("home", "/?lang=zh"), ("confirm", "/recharge?msisdn=13800138000&lang=zh"),
+                     ("barred-confirm", "/recharge?msisdn=19212345678&lang=zh"), ("signin", "/signin?lang=zh"), ("privacy", "/privacy?lang=zh"),
+                     ("terms", "/terms?lang=zh"), ("home-en", "/?lang=en"), ("confirm-en", "/recharge?msisdn=13800138000&lang=en"),
+                     ("staff-signin", "/staff/signin?lang=zh")]
+        console = [("staff-dashboard", "/staff?lang=zh"), ("staff-line", "/staff/lines?msisdn=19212345678&lang=zh"),
+                   ("staff-refunds", "/staff/refunds?lang=zh"), ("staff-vouchers", "/staff/vouchers?lang=zh"),
+                   ("staff-partners", "/staff/partners?lang=zh"), ("staff-ivr", "/staff/ivr?lang=zh"),
+                   ("staff-accounts", "/staff/accounts?lang=zh"), ("staff-shifts", "/staff/shifts?lang=zh"),
+                   ("staff-dashboard-en", "/staff?lang=en"), ("staff-line-en", "/staff/lines?msisdn=19212345678&lang=en")]
         for width, height in ((360, 780), (1280, 900)):
             driver = browser(width, height)
             try:
