@@ -250,3 +250,40 @@ def test_long_commands_show_progress_and_import_has_no_row_cap(tmp_path):
     assert settled.returncode == 0, settled.stderr
     assert settled.stdout.startswith("sandbox 2026-11-24: matched 0")
     assert re.search(r"^payments settle: 0 statement line\(s\) compared, 0 matched in [0-9.]+ s$", settled.stderr, re.M), settled.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    """BAOHAO_ADMIN_TOKEN_FILE (and the other secrets' _FILE forms) instead of the value in the
+    environment; both at once is refused at start, naming the variable and not the value."""
+    import time
+    import urllib.request
+    from conftest import free_port
+    token_file = tmp_path / "admin-token"
+    token_file.write_text("file-admin-token-0123456789\n")
+    env = {k: v for k, v in os.environ.items() if k != "BAOHAO_ADMIN_TOKEN"}
+    env["BAOHAO_ADMIN_TOKEN_FILE"] = str(token_file)
+    port = free_port()
+    server = subprocess.Popen([BIN, "serve", "--data-dir", str(tmp_path / "data"), "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/admin/plans",
+                                                 headers={"Authorization": "Bearer file-admin-token-0123456789"})
+                with urllib.request.urlopen(request, timeout=5) as reply:
+                    assert reply.status == 200
+                break
+            except OSError:
+                assert time.time() < deadline and server.poll() is None
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    both = subprocess.run([BIN, "serve", "--data-dir", str(tmp_path / "data"), "--port", str(free_port())],
+                          env=dict(env, BAOHAO_ADMIN_TOKEN="direct-secret-value-0123"), capture_output=True, text=True, timeout=30)
+    assert both.returncode == 78
+    assert "set BAOHAO_ADMIN_TOKEN or BAOHAO_ADMIN_TOKEN_FILE, not both" in both.stderr and "direct-secret-value" not in both.stderr
+    missing = subprocess.run([BIN, "verify", "--data-dir", str(tmp_path / "data")],
+                             env=dict(env, BAOHAO_ADMIN_TOKEN_FILE=str(tmp_path / "nope")), capture_output=True, text=True, timeout=30)
+    assert missing.returncode == 78 and "BAOHAO_ADMIN_TOKEN_FILE: cannot read" in missing.stderr

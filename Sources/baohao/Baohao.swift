@@ -1,4 +1,6 @@
 import ArgumentParser
+import BaohaoApp
+import Foundation
 
 /// `baohao`: the server and the operator's command line.
 @main
@@ -13,4 +15,25 @@ struct Baohao: AsyncParsableCommand {
             Staff.self, IVR.self, Partners.self, Vouchers.self, Backup.self, Restore.self,
         ]
     )
+
+    /// Reads the secrets given as `X_FILE` into the environment (``SecretFiles``), then runs the
+    /// command the arguments name.
+    static func main() async {
+        do {
+            for (name, value) in try SecretFiles.values(from: ProcessInfo.processInfo.environment) { setenv(name, value, 1) }
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Self.exit(withError: ExitCode(78))  // EX_CONFIG
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
