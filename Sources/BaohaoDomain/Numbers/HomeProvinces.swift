@@ -28,6 +28,11 @@ public struct HomeProvinces: Sendable {
         return ranges[low].province
     }
 
+    /// The province of `number` by name in `language`, or 未知 / Unknown: the 归属地 people are shown.
+    public func provinceName(of number: MSISDN, _ language: Language) -> String {
+        Province.name(province(of: number), language)
+    }
+
     /// Reads the table text: `first last code` per line, `#` comments. Lines out of order or
     /// naming an unknown code are a packaging fault and stop the read.
     static func parse(_ text: String) throws -> HomeProvinces {

@@ -46,4 +46,9 @@ public enum Province: Int, Sendable, CaseIterable {
             }
         return language == .zh ? zh : en
     }
+
+    /// `province` by name, or 未知 / Unknown when it is not known.
+    public static func name(_ province: Province?, _ language: Language) -> String {
+        province?.displayName(language) ?? (language == .zh ? "未知" : "Unknown")
+    }
 }

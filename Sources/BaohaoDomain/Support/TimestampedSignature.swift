@@ -17,4 +17,7 @@ public enum TimestampedSignature {
 extension Duration {
     /// Whole milliseconds, for logs and attempt records.
     public var wholeMilliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+
+    /// The duration in seconds, with its fraction, for rates and reports.
+    public var totalSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

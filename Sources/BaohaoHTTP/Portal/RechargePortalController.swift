@@ -152,7 +152,7 @@ struct RechargePortalController<Context: RequestContext> {
                 ["label": label("运营商", "Operator"), "value": confirmation.mobileOperator.displayName(language)],
                 [
                     "label": label("归属地", "Issued in"), "id": "home-province",
-                    "value": confirmation.homeProvince?.displayName(language) ?? (language == .zh ? "未知" : "Unknown"),
+                    "value": Province.name(confirmation.homeProvince, language),
                 ],
                 ["label": label("套餐", "Plan"), "value": confirmation.planName(language)],
                 ["label": label("号码状态", "Status"), "value": confirmation.status.displayName(language)],

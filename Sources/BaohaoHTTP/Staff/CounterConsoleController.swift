@@ -197,7 +197,7 @@ struct CounterConsoleController<Context: BrowserSessionContext> {
                 ("号码", "Number", dossier.line.msisdn.masked), ("机主", "Holder", Self.maskedName(dossier.line.holderName)),
                 (
                     "归属地", "Issued in",
-                    HomeProvinces.shipped.province(of: dossier.line.msisdn)?.displayName(language) ?? (zh ? "未知" : "Unknown")
+                    HomeProvinces.shipped.provinceName(of: dossier.line.msisdn, language)
                 ),
                 ("状态", "Stage", dossier.line.status.displayName(language)),
                 ("保号截止日", "Keep-alive deadline", dossier.assessment.deadline?.description ?? (zh ? "无" : "None")),

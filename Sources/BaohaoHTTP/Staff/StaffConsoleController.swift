@@ -311,7 +311,7 @@ struct StaffConsoleController<Context: BrowserSessionContext> {
         let a = d.assessment
         let facts: [(String, String, String)] = [
             ("机主", "Holder", d.line.holderName), ("运营商", "Operator", d.line.mobileOperator.displayName(language)),
-            ("归属地", "Issued in", HomeProvinces.shipped.province(of: d.line.msisdn)?.displayName(language) ?? (zh ? "未知" : "Unknown")),
+            ("归属地", "Issued in", HomeProvinces.shipped.provinceName(of: d.line.msisdn, language)),
             ("套餐", "Plan", d.line.planCode), ("状态", "Stage", d.line.status.displayName(language)),
             ("余额", "Balance", d.line.balance.formatted), ("保号截止日", "Keep-alive deadline", a.deadline?.iso ?? (zh ? "无" : "none")),
             ("下一状态", "Next stage", a.nextStage.map { "\($0.displayName(language)) · \(a.nextStageOn?.iso ?? "")" } ?? "—"),

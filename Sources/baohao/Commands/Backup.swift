@@ -1,5 +1,6 @@
 import ArgumentParser
 import BaohaoApp
+import BaohaoDomain
 import BaohaoStorage
 import Foundation
 
@@ -22,8 +23,7 @@ struct Backup: AsyncParsableCommand {
         let started = ContinuousClock.now
         do {
             let summary = try SQLiteBackup.backup(source: source, to: out)
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = (ContinuousClock.now - started).totalSeconds
             print(
                 "backup written: \(out) (\(summary.bytes) bytes, schema version \(summary.schemaVersion), \(String(format: "%.1f", seconds)) s)"
             )

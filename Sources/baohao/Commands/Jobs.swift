@@ -45,7 +45,7 @@ struct Jobs: AsyncParsableCommand {
                 let reviews = try await retention.runReviews(now: at, batchSize: batchSize) { summary in
                     progress.update(done: summary.reviewed, step: "\(summary.charges) charge(s), \(summary.stageChanges) stage change(s)")
                 }
-                progress.finish("\(ProgressReport.grouped(reviews.reviewed)) line(s) reviewed")
+                progress.finish("\(reviews.reviewed.grouped) line(s) reviewed")
                 var sent = ReminderService.DispatchSummary()
                 if !noSend {
                     let reminders = ReminderService(store: store, clock: clock, book: book, senders: messaging.senders)
@@ -67,8 +67,7 @@ struct Jobs: AsyncParsableCommand {
                     detail: "cli: \(reviews.charges) charge(s), \(reviews.stageChanges) stage change(s), \(sent.sent) reminder(s) sent")
                 return (reviews, sent)
             }
-            let elapsed = (ContinuousClock.now - started).components
-            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            let seconds = (ContinuousClock.now - started).totalSeconds
             let (reviews, sent) = output
             say(
                 String(

@@ -52,10 +52,10 @@ struct Lines: AsyncParsableCommand {
             do {
                 let report = try await withStore(database) {
                     try await LineService(store: $0, clock: try ProcessClock.shared()).importLines(from: reader) { rows in
-                        progress.update(done: bytesRead.value, step: "\(ProgressReport.grouped(rows)) rows read")
+                        progress.update(done: bytesRead.value, step: "\(rows.grouped) rows read")
                     }
                 }
-                progress.finish("\(ProgressReport.grouped(report.imported)) line(s) imported")
+                progress.finish("\(report.imported.grouped) line(s) imported")
                 print("imported \(report.imported) line(s)")
             } catch {
                 progress.finish("nothing imported")

@@ -62,14 +62,13 @@ struct Payments: AsyncParsableCommand {
 
         func run() async throws {
             let progress = ProgressReport(label: "payments settle", unit: "steps", total: 2)
-            progress.update(done: 0, step: "reading the statement")
+            progress.begin(step: "reading the statement")
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file) is not UTF-8") }
             let statement: [StatementLine]
             do {
                 statement = try StatementCSV.parse(text)
-                progress.update(
-                    done: 1, step: "comparing \(ProgressReport.grouped(statement.count)) statement line(s) with the payments recorded")
+                progress.begin(step: "comparing \(statement.count.grouped) statement line(s) with the payments recorded")
             } catch {
                 for problem in error.problems { print("\(file):\(problem.line): \(problem.reason)") }
                 throw ValidationError("statement rejected; nothing was compared")
@@ -83,7 +82,7 @@ struct Payments: AsyncParsableCommand {
             } catch DomainError.validation(let error) {
                 throw ValidationError("--\(error.field) is invalid")
             }
-            progress.finish("\(ProgressReport.grouped(statement.count)) statement line(s) compared, \(report.matched) matched")
+            progress.finish("\(statement.count.grouped) statement line(s) compared, \(report.matched) matched")
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -1,3 +1,4 @@
+import BaohaoDomain
 import Foundation
 
 #if canImport(Glibc)
@@ -16,6 +17,7 @@ final class ProgressReport: @unchecked Sendable {
     private var lastDrawn: ContinuousClock.Instant? = nil
     private var done = 0
     private var step: String? = nil
+    private var stepsBegun = 0
     private let terminal: Bool
     private let write: @Sendable (String) -> Void
     /// How often a line is written when standard error is not a terminal.
@@ -52,9 +54,14 @@ final class ProgressReport: @unchecked Sendable {
         }
     }
 
-    /// Names the step now running (for work counted in steps rather than units).
+    /// Starts the next step of work counted in steps (``total`` of them): the steps before it
+    /// are done.
     func begin(step: String) {
-        update(done: done, step: step)
+        let finished = lock.withLock {
+            defer { stepsBegun += 1 }
+            return stepsBegun
+        }
+        update(done: finished, step: step)
     }
 
     /// Ends the report with `summary` and the time taken.
@@ -67,7 +74,7 @@ final class ProgressReport: @unchecked Sendable {
 
     /// `jobs run: [#########-----------] 45% 45,000/100,000 lines, 12,345/s, 4 s left`.
     func line(now: ContinuousClock.Instant) -> String {
-        let elapsed = Self.secondsValue(now - started)
+        let elapsed = (now - started).totalSeconds
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         var text = "\(label): "
         if let total, total > 0 {
@@ -75,34 +82,20 @@ final class ProgressReport: @unchecked Sendable {
             let width = 20
             let filled = Int(fraction * Double(width))
             text += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
-            text += "\(Int(fraction * 100))% \(Self.grouped(done))/\(Self.grouped(total)) \(unit)"
+            text += "\(Int(fraction * 100))% \(done.grouped)/\(total.grouped) \(unit)"
             if rate > 0 && done < total {
-                text += ", \(Self.grouped(Int(rate)))/s, \(Self.seconds(.seconds(Double(total - done) / rate))) left"
+                text += ", \(Int(rate).grouped)/s, \(Self.seconds(.seconds(Double(total - done) / rate))) left"
             }
         } else {
-            text += "\(Self.grouped(done)) \(unit)"
-            if rate > 0 { text += ", \(Self.grouped(Int(rate)))/s" }
+            text += "\(done.grouped) \(unit)"
+            if rate > 0 { text += ", \(Int(rate).grouped)/s" }
         }
         if let step { text += " · \(step)" }
         return text
     }
 
-    static func grouped(_ number: Int) -> String {
-        let digits = String(abs(number))
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
-            out.append(character)
-        }
-        return (number < 0 ? "-" : "") + out
-    }
-
-    static func secondsValue(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
     static func seconds(_ duration: Duration) -> String {
-        let value = secondsValue(duration)
+        let value = duration.totalSeconds
         return value < 10 ? String(format: "%.1f s", value) : "\(Int(value.rounded())) s"
     }
 }

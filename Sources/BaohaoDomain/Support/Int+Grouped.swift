@@ -1,6 +1,6 @@
 extension Int {
     /// With thousands separators, as staff read counts: 49,914.
-    var grouped: String {
+    public var grouped: String {
         let digits = String(magnitude)
         var out = ""
         for (index, digit) in digits.enumerated() {
@@ -13,5 +13,5 @@ extension Int {
 
 extension Int64 {
     /// With thousands separators (see ``Int/grouped``).
-    var grouped: String { Int(clamping: self).grouped }
+    public var grouped: String { Int(clamping: self).grouped }
 }
