@@ -287,3 +287,70 @@ def test_secrets_can_come_from_files(tmp_path):
     missing = subprocess.run([BIN, "verify", "--data-dir", str(tmp_path / "data")],
                              env=dict(env, BAOHAO_ADMIN_TOKEN_FILE=str(tmp_path / "nope")), capture_output=True, text=True, timeout=30)
     assert missing.returncode == 78 and "BAOHAO_ADMIN_TOKEN_FILE: cannot read" in missing.stderr
+
+
+def test_one_configuration_source_flags_over_environment_over_a_yaml_file(tmp_path):
+    """`--config FILE` (YAML or JSON) holds the same settings as the environment, under the same
+    names; a flag beats the environment, which beats the file; `baohao config check` says where
+    each value came from and never prints a secret; a typo in the file stops the start, named."""
+    import urllib.error
+    import urllib.request
+    secret_file = tmp_path / "metrics-token"
+    secret_file.write_text("metrics-token-from-a-file-0123\n")
+    config = tmp_path / "baohao.yaml"
+    config.write_text(
+        "confirm:\n  per_address_per_minute: 2\n"
+        "support_line: 400-000-0000\n"
+        "merchant_name: 文件里的商户\n"
+        f"metrics:\n  token_file: {secret_file}\n")
+    server = Server(str(tmp_path), env={"BAOHAO_SUPPORT_LINE": "400-111-2222"},
+                    args=["--config", str(config), "--confirm-per-address-per-minute", "3"])
+    server.start()
+    try:
+        setup_line(server)
+        statuses = [server.request("GET", "/v1/lines/13800138000/confirm")[0] for _ in range(4)]
+        assert statuses == [200, 200, 200, 429], statuses  # the flag's 3, not the file's 2
+        status, page = server.request("GET", "/")
+        page = page.decode()
+        assert status == 200 and "400-111-2222" in page and "400-000-0000" not in page  # environment over file
+        request = urllib.request.Request(server.base + "/metrics", headers={"Authorization": "Bearer metrics-token-from-a-file-0123"})
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            assert reply.status == 200  # the secret's _file form, given in the file
+    finally:
+        server.stop()
+
+    checked = subprocess.run([BIN, "config", "check", "--config", str(config), "--confirm-per-address-per-minute=3"],
+                             env=dict(os.environ, BAOHAO_SUPPORT_LINE="400-111-2222"), capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    lines = checked.stdout.splitlines()
+    assert "confirm.per_address_per_minute = 3    (flag)" in lines
+    assert "support_line = 400-111-2222    (environment)" in lines
+    assert f"merchant_name = 文件里的商户    (file {config})" in lines
+    assert f"metrics.token = <redacted>    (file: {secret_file})" in lines
+    assert "metrics-token-from-a-file" not in checked.stdout + checked.stderr
+
+    typo = tmp_path / "typo.json"
+    typo.write_text('{"confirm": {"per_adress_per_minute": 2}, "smtp": {"port": "many"}}')
+    refused = subprocess.run([BIN, "serve", "--data-dir", str(tmp_path / "other"), "--config", str(typo)],
+                             capture_output=True, text=True, timeout=30)
+    assert refused.returncode == 78
+    assert f"Error: confirm.per_adress_per_minute in {typo}: no such setting" in refused.stderr
+    assert f"Error: smtp.port in {typo}: must be a whole number" in refused.stderr
+    assert not os.path.exists(tmp_path / "other")
+
+
+def test_the_shipped_example_configuration_file_is_valid(tmp_path):
+    """deploy/baohao.example.yaml uses only real settings, in their right forms."""
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    text = open(os.path.join(ROOT, "deploy", "baohao.example.yaml"), encoding="utf-8").read()
+    for name in re.findall(r"/run/credentials/baohao\.service/([a-z-]+)", text):
+        (credentials / name).write_text("a-secret-of-more-than-thirty-two-characters\n")
+    config = tmp_path / "baohao.yaml"
+    config.write_text(text.replace("/run/credentials/baohao.service", str(credentials)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAOHAO_") and not k.startswith("LOG_")}
+    checked = subprocess.run([BIN, "config", "check", "--config", str(config)], env=env, capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    assert "smtp.port = 587" in checked.stdout and "kannel.password = <redacted>" in checked.stdout
+    listed = subprocess.run([BIN, "config", "list"], capture_output=True, text=True, timeout=30).stdout
+    assert "smtp.ca_file  BAOHAO_SMTP_CA_FILE  --smtp-ca-file" in listed

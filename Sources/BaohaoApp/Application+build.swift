@@ -90,7 +90,7 @@ public func buildApplication(
     }
     let fastAGIPort = config.fastAGIPort ?? (config.demo ? 4573 : nil)
     if let fastAGIPort, !(0...65535).contains(fastAGIPort) { throw AppConfigurationError("--fastagi-port must be 0–65535") }
-    let twilioAuthToken = try readSecretFile(environment, "BAOHAO_TWILIO_AUTH_TOKEN_FILE")
+    let twilioAuthToken = try secret(environment, "BAOHAO_TWILIO_AUTH_TOKEN")
     let (partnerSecrets, createdKey) = try PartnerSecretsKey.load(environment: environment, dataDirectory: config.dataDirectory)
     let (staffTwoFactorBox, createdTwoFactorKey) = try StaffTwoFactorKey.load(
         environment: environment, dataDirectory: config.dataDirectory)
@@ -107,9 +107,7 @@ public func buildApplication(
             "partner secrets key created",
             metadata: ["path": "\(createdKey)", "hint": "back it up; every server process needs the same key"])
     }
-    var ussdSecret = try readSecretFile(environment, "BAOHAO_USSD_SECRET_FILE")
-    if ussdSecret == nil, let value = environment["BAOHAO_USSD_SECRET"], !value.isEmpty { ussdSecret = value }
-    if let ussdSecret, ussdSecret.utf8.count < 16 { throw AppConfigurationError("BAOHAO_USSD_SECRET must be at least 16 characters") }
+    let ussdSecret = try secret(environment, "BAOHAO_USSD_SECRET")
     let (voucherKey, createdVoucherKey) = try VoucherKey.load(environment: environment, dataDirectory: config.dataDirectory)
     if let createdVoucherKey {
         logger.notice(
@@ -262,19 +260,13 @@ func backgroundJobs(_ services: AppServices, reconcileEvery: Int, retentionEvery
 
 /// `BAOHAO_METRICS_TOKEN` (or `_FILE`): the bearer token Prometheus presents for `/metrics`.
 func metricsToken(_ environment: [String: String]) throws -> String? {
-    if let token = try readSecretFile(environment, "BAOHAO_METRICS_TOKEN_FILE") { return token }
-    guard let token = environment["BAOHAO_METRICS_TOKEN"], !token.isEmpty else { return nil }
-    guard token.utf8.count >= 16 else { throw AppConfigurationError("BAOHAO_METRICS_TOKEN must be at least 16 characters") }
-    return token
+    try secret(environment, "BAOHAO_METRICS_TOKEN")
 }
 
-/// The contents of the file an environment variable names, trimmed; `nil` when the variable is unset.
-func readSecretFile(_ environment: [String: String], _ name: String) throws -> String? {
-    guard let path = environment[name], !path.isEmpty else { return nil }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-        throw AppConfigurationError("\(name): cannot read \(path)")
-    }
-    let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard secret.utf8.count >= 16 else { throw AppConfigurationError("\(name): the secret in \(path) is shorter than 16 characters") }
-    return secret
+/// A secret of at least 16 characters, `nil` when unset. A `_FILE` form was read into the
+/// variable before the command started (``SettingsLoader``).
+func secret(_ environment: [String: String], _ name: String) throws(AppConfigurationError) -> String? {
+    guard let value = environment[name], !value.isEmpty else { return nil }
+    guard value.utf8.count >= 16 else { throw AppConfigurationError("\(name) must be at least 16 characters") }
+    return value
 }

@@ -20,14 +20,9 @@ public enum MessagingSetup {
         public var defaultChannels: [ReminderChannel] = [.sms]
     }
 
-    static func secret(_ environment: [String: String], _ name: String) throws -> String? {
-        if let path = environment[name + "_FILE"], !path.isEmpty {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw MessagingConfigurationError(setting: name + "_FILE", reason: "cannot read the file")
-            }
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    /// A secret by variable name, `nil` when unset; its `_FILE` form was already read (`SettingsLoader`).
+    static func secret(_ environment: [String: String], _ name: String) -> String? {
+        environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The senders and callback settings for `environment`; `clock` stamps what they send.
@@ -35,7 +30,7 @@ public enum MessagingSetup {
         environment: [String: String], publicBaseURL: String, demo: Bool, clock: any WallClock, logger: Logger
     ) throws -> Result {
         var result = Result()
-        result.smsCallbackSecret = try secret(environment, "BAOHAO_SMS_CALLBACK_SECRET")
+        result.smsCallbackSecret = secret(environment, "BAOHAO_SMS_CALLBACK_SECRET")
         if let secret = result.smsCallbackSecret, secret.utf8.count < 16 {
             throw MessagingConfigurationError(setting: "BAOHAO_SMS_CALLBACK_SECRET", reason: "must be at least 16 characters")
         }
@@ -49,7 +44,7 @@ public enum MessagingSetup {
             guard let username = environment["BAOHAO_KANNEL_USERNAME"], !username.isEmpty else {
                 throw MessagingConfigurationError(setting: "BAOHAO_KANNEL_USERNAME", reason: "is missing")
             }
-            guard let password = try Self.secret(environment, "BAOHAO_KANNEL_PASSWORD") else {
+            guard let password = Self.secret(environment, "BAOHAO_KANNEL_PASSWORD") else {
                 throw MessagingConfigurationError(setting: "BAOHAO_KANNEL_PASSWORD", reason: "is missing")
             }
             let kannel = KannelSMSSender(
@@ -82,7 +77,7 @@ public enum MessagingSetup {
                     client: SMTPClient(
                         configuration: SMTPConfiguration(
                             host: host, port: port, from: from, username: environment["BAOHAO_SMTP_USERNAME"],
-                            password: try secret(environment, "BAOHAO_SMTP_PASSWORD"), security: security, caFile: caFile)),
+                            password: secret(environment, "BAOHAO_SMTP_PASSWORD"), security: security, caFile: caFile)),
                     clock: clock))
         } else if demo {
             result.senders.append(ConsoleSender(channel: .email, logger: logger))
@@ -91,7 +86,7 @@ public enum MessagingSetup {
             guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? "") else {
                 throw MessagingConfigurationError(setting: "BAOHAO_WEBHOOK_URL", reason: "must be an http(s) URL")
             }
-            guard let secret = try secret(environment, "BAOHAO_WEBHOOK_SECRET"), secret.utf8.count >= 16 else {
+            guard let secret = secret(environment, "BAOHAO_WEBHOOK_SECRET"), secret.utf8.count >= 16 else {
                 throw MessagingConfigurationError(setting: "BAOHAO_WEBHOOK_SECRET", reason: "must be at least 16 characters")
             }
             result.senders.append(WebhookSender(url: url, secret: secret, clock: clock))

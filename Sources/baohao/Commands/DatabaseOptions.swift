@@ -16,7 +16,7 @@ struct DatabaseOptions: ParsableArguments {
     var dbConnections: Int = 20
 
     var resolvedURL: String? {
-        databaseURL ?? ProcessInfo.processInfo.environment["BAOHAO_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        databaseURL ?? ProcessSettings.environment["BAOHAO_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     var describe: String {

@@ -27,7 +27,7 @@ struct Jobs: AsyncParsableCommand {
 
         func run() async throws {
             let logger = Logger(label: "baohao.jobs")
-            let environment = ProcessInfo.processInfo.environment
+            let environment = ProcessSettings.environment
             let messaging: MessagingSetup.Result
             do {
                 messaging = try MessagingSetup.configure(
@@ -112,7 +112,7 @@ struct Policies: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The policies this server uses (shipped plus BAOHAO_POLICY_DIR).")
         func run() async throws {
-            for policy in try policyBook(ProcessInfo.processInfo.environment).all {
+            for policy in try policyBook(ProcessSettings.environment).all {
                 say(
                     "\(policy.reference)  from \(policy.effectiveFrom.iso)  \(policy.nameZh) / \(policy.nameEn)  [\(policy.sources.joined(separator: " "))]"
                 )

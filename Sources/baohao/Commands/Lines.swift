@@ -82,7 +82,7 @@ struct Lines: AsyncParsableCommand {
                 try await withStore(database) { store in
                     let line = try await LineService(store: store, clock: try ProcessClock.shared()).line(msisdn: msisdn)
                     let admin = AdminService(
-                        store: store, clock: try ProcessClock.shared(), retention: try policyBook(ProcessInfo.processInfo.environment))
+                        store: store, clock: try ProcessClock.shared(), retention: try policyBook(ProcessSettings.environment))
                     let plan = try await admin.plan(code: line.planCode)
                     let assessment = try await admin.assessment(of: line)
                     print("number     \(line.msisdn.e164)")

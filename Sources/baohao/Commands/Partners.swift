@@ -11,7 +11,7 @@ struct Partners: AsyncParsableCommand {
 
     static func service(_ store: any BaohaoDatabase, _ database: DatabaseOptions) throws -> PartnerService {
         let (secrets, created) = try PartnerSecretsKey.load(
-            environment: ProcessInfo.processInfo.environment, dataDirectory: database.dataDir)
+            environment: ProcessSettings.environment, dataDirectory: database.dataDir)
         if let created {
             FileHandle.standardError.write(
                 Data("note: created the partner secrets key \(created); every server process needs this key (back it up)\n".utf8))

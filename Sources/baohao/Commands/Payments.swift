@@ -29,7 +29,7 @@ struct Payments: AsyncParsableCommand {
         func run() async throws {
             let clock = try ProcessClock.shared()
             let providers = try configuredProviders(
-                environment: ProcessInfo.processInfo.environment, publicBaseURL: publicURL, clock: clock)
+                environment: ProcessSettings.environment, publicBaseURL: publicURL, clock: clock)
             guard !providers.isEmpty else {
                 throw ValidationError("no provider is enabled (set BAOHAO_<PROVIDER>_ENABLED=1 and its settings)")
             }

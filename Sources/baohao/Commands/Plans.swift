@@ -31,7 +31,7 @@ struct Plans: AsyncParsableCommand {
             }
             do {
                 let plan = try Plan(code: code, name: name, englishName: nameEn, monthlyFee: fee, policyCode: policy)
-                let book = try policyBook(ProcessInfo.processInfo.environment)
+                let book = try policyBook(ProcessSettings.environment)
                 try await withStore(database) {
                     try await AdminService(store: $0, clock: try ProcessClock.shared(), retention: book).addPlan(plan)
                 }

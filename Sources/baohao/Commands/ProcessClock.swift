@@ -45,7 +45,7 @@ enum ProcessClock {
     }
 
     private static let cached: Result<any WallClock, ArgumentParser.ValidationError> = {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessSettings.environment
         do throws(ArgumentParser.ValidationError) {
             let clock = try make(environment: environment)
             if let offset = clock as? OffsetWallClock {

@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
         // A file-size limit (`ulimit -f`) reached makes a write fail (the database answers 503)
         // instead of killing the server.
         signal(SIGXFSZ, SIG_IGN)
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessSettings.environment
         let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         switch environment["LOG_FORMAT"] ?? "text" {
         case "json":
@@ -51,7 +51,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "baohao")
         logger.info("starting", metadata: ["version": "\(BuildInfo.commit)"])
 
-        var config = AppConfiguration(environment: ProcessInfo.processInfo.environment, clock: try ProcessClock.shared())
+        var config = AppConfiguration(environment: ProcessSettings.environment, clock: try ProcessClock.shared())
         config.host = host
         config.port = port
         config.publicURL = publicURL

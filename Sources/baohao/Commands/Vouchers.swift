@@ -10,7 +10,7 @@ struct Vouchers: AsyncParsableCommand {
         subcommands: [Issue.self, Activate.self, Freeze.self, Unfreeze.self, List.self, Show.self])
 
     static func service(_ store: any BaohaoDatabase, _ database: DatabaseOptions) throws -> VoucherService {
-        let (key, created) = try VoucherKey.load(environment: ProcessInfo.processInfo.environment, dataDirectory: database.dataDir)
+        let (key, created) = try VoucherKey.load(environment: ProcessSettings.environment, dataDirectory: database.dataDir)
         if let created {
             FileHandle.standardError.write(
                 Data("note: created the voucher key \(created); every server process needs this key (back it up)\n".utf8))
@@ -19,7 +19,7 @@ struct Vouchers: AsyncParsableCommand {
     }
 
     /// The person behind a CLI change, for the audit trail.
-    static var operatorName: String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
+    static var operatorName: String { "cli:" + (ProcessSettings.environment["USER"] ?? "unknown") }
 
     static func money(_ text: String) throws -> Money {
         guard let money = LineImportCSV.parseMajorAmount(text, currency: .cny), money.amountMinor > 0 else {
