@@ -354,3 +354,65 @@ def test_the_shipped_example_configuration_file_is_valid(tmp_path):
     assert "smtp.port = 587" in checked.stdout and "kannel.password = <redacted>" in checked.stdout
     listed = subprocess.run([BIN, "config", "list"], capture_output=True, text=True, timeout=30).stdout
     assert "smtp.ca_file  BAOHAO_SMTP_CA_FILE  --smtp-ca-file" in listed
+
+
+def test_one_trace_runs_from_a_payment_notification_to_its_durable_commit(tmp_path):
+    """With `tracing.endpoint` set, spans go over OTLP/HTTP (here JSON) to a collector: the
+    notification's server span continues the caller's `traceparent`, and under it the signature
+    check, the application and the group commit that made the credit durable. No phone number,
+    path or query reaches the collector. Unset, nothing is exported."""
+    import base64
+    import http.server
+    received = []
+
+    class Collector(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, self.headers["Content-Type"], body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    collector = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=collector.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{collector.server_address[1]}/v1/traces"
+    server = Server(str(tmp_path), env={"BAOHAO_TRACING_ENDPOINT": endpoint, "BAOHAO_TRACING_PROTOCOL": "http/json",
+                                        "OTEL_BSP_SCHEDULE_DELAY": "200"})
+    server.start()
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    try:
+        setup_line(server)
+        order_id = order(server, "traced-1")
+        body, headers = signed_notification(order_id, 1000)
+        headers["traceparent"] = f"00-{trace_id}-00f067aa0ba902b7-01"
+        assert server.request("POST", "/v1/payments/sandbox/notify", body, headers)[0] == 200
+    finally:
+        server.stop()  # the exporter flushes at shutdown
+        collector.shutdown()
+    assert received and all(path == "/v1/traces" and kind.startswith("application/json") for path, kind, _ in received)
+    assert not any(b"13800138000" in payload for _, _, payload in received)
+
+    def hex_id(value):  # OTLP/JSON ids are hex; protobuf's JSON mapping would give base64
+        return value.lower() if re.fullmatch(r"[0-9a-fA-F]+", value) else base64.b64decode(value).hex()
+
+    spans = [span for _, _, payload in received for resource in json.loads(payload)["resourceSpans"]
+             for scope in resource["scopeSpans"] for span in scope["spans"]]
+    ours = [s for s in spans if hex_id(s["traceId"]) == trace_id]
+    by_name = {s["name"]: s for s in ours}
+    assert set(by_name) == {"POST /v1/payments/{provider}/notify", "payment.verify", "payment.apply", "db.group_commit"}, sorted(by_name)
+    notify = by_name["POST /v1/payments/{provider}/notify"]
+    assert hex_id(notify["parentSpanId"]) == "00f067aa0ba902b7"
+    assert hex_id(by_name["payment.verify"]["parentSpanId"]) == hex_id(notify["spanId"])
+    assert hex_id(by_name["payment.apply"]["parentSpanId"]) == hex_id(notify["spanId"])
+    assert hex_id(by_name["db.group_commit"]["parentSpanId"]) == hex_id(by_name["payment.apply"]["spanId"])
+    attributes = {a["key"]: a["value"] for a in by_name["payment.apply"]["attributes"]}
+    assert attributes["baohao.outcome"] == {"stringValue": "credited"}
+    commit = {a["key"]: a["value"] for a in by_name["db.group_commit"]["attributes"]}
+    assert commit["db.system"] == {"stringValue": "sqlite"} and int(commit["baohao.db.batch_size"]["intValue"]) >= 1
+    server_attributes = {a["key"] for a in notify["attributes"]}
+    assert not server_attributes & {"url.path", "url.query", "net.sock.peer.addr"}, server_attributes

@@ -3,6 +3,7 @@ import BaohaoPayments
 import Foundation
 import Hummingbird
 import Logging
+import Tracing
 
 /// Builds the router with every route Baohao serves.
 public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
@@ -17,6 +18,8 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     PageLayout.site.set(services.merchant)
     LegalPagesController(merchant: services.merchant).addRoutes(to: router)
     let methods = MethodTable()
+    // A span per request only when a tracer is bootstrapped (`tracing.endpoint`): no cost otherwise.
+    if !(InstrumentationSystem.tracer is NoOpTracer) { router.add(middleware: RequestTracingMiddleware()) }
     // Metrics outside the problem middleware: they count the status each answer really has (a
     // thrown 404 is a 404, not a 500).
     router.add(middleware: MetricsMiddleware())

@@ -97,6 +97,9 @@ public enum SettingsCatalog {
         Setting("webhook.url", .text, "where reminders are POSTed as signed JSON"),
         Setting("webhook.secret", .secret, "HMAC secret of webhook signatures (≥ 16 characters)"),
         Setting("reminder.channels", .text, "channels for lines without preferences (default sms)"),
+        // Tracing
+        Setting("tracing.endpoint", .text, "OTLP/HTTP traces URL (http://collector:4318/v1/traces); unset: tracing off"),
+        Setting("tracing.protocol", .choice(["http/protobuf", "http/json"]), "OTLP encoding (default http/protobuf)"),
         // Logs and the test clock
         Setting("log.format", .choice(["text", "json"]), "text (default) or json, one object a line", unprefixed: true),
         Setting(

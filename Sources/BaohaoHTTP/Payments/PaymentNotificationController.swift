@@ -2,6 +2,7 @@ import BaohaoDomain
 import BaohaoPayments
 import Foundation
 import Hummingbird
+import Tracing
 
 /// `POST /v1/payments/{provider}/notify`: every provider's asynchronous notification.
 ///
@@ -35,8 +36,17 @@ struct PaymentNotificationController<Context: RequestContext> {
         let now = self.clock.now()
 
         let notice: ProviderNotice
-        do {
-            notice = try await provider.verifyNotice(IncomingNotification(body: body, headers: headers), now: now)
+        do throws(NotificationRejection) {
+            let span = startSpan("payment.verify")
+            span.attributes["baohao.provider"] = provider.name
+            defer { span.end() }
+            do {
+                notice = try await provider.verifyNotice(IncomingNotification(body: body, headers: headers), now: now)
+            } catch {
+                span.attributes["baohao.refusal"] = error.reason
+                if !error.harmless { span.setStatus(SpanStatus(code: .error)) }
+                throw error
+            }
         } catch {
             if error.harmless {
                 try await self.recharges.recordUnappliedNotification(
@@ -59,7 +69,13 @@ struct PaymentNotificationController<Context: RequestContext> {
         case .payment(let payment): event = payment
         case .refund(let refund): return try await refundNotice(refund, provider: provider)
         }
-        let application = try await self.recharges.applyPayment(event)
+        let application = try await withSpan("payment.apply") { span in
+            span.attributes["baohao.provider"] = provider.name
+            span.attributes["baohao.order_id"] = event.orderID
+            let application = try await self.recharges.applyPayment(event)
+            span.attributes["baohao.outcome"] = application.traceOutcome
+            return application
+        }
         await watch.nudge()
         let acknowledgement: NotificationAcknowledgement
         let outcome: String
@@ -113,5 +129,19 @@ struct PaymentNotificationController<Context: RequestContext> {
         var headers = HTTPFields()
         if let type = reply.contentType { headers[.contentType] = type }
         return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+    }
+}
+
+extension PaymentApplication {
+    /// What a trace records of the application; no number, no amount.
+    fileprivate var traceOutcome: String {
+        switch self {
+        case .credited: "credited"
+        case .duplicate: "duplicate"
+        case .markedFailed: "marked_failed"
+        case .ignored: "ignored"
+        case .flagged: "flagged"
+        case .rejected(let reason): "rejected: \(reason)"
+        }
     }
 }

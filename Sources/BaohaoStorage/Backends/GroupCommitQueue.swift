@@ -5,6 +5,7 @@ import Logging
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import Tracing
 
 /// Group commit: write bodies that arrive while a batch is being committed wait, and are then run
 /// together in the next transaction. Payment applications share one ``BufferedCreditSession``
@@ -39,6 +40,9 @@ actor GroupCommitQueue {
 
         let work: Work
         let finish: @Sendable ((any Error)?) -> Void
+        /// The caller's `db.group_commit` span (a no-op unless tracing is on): the batch it
+        /// joined, its wait and its retries are written on it.
+        let span: any Span
         /// When it was submitted: the wait for its batch is measured from here.
         let submitted = ContinuousClock.now
 
@@ -116,14 +120,19 @@ actor GroupCommitQueue {
         return box.value!
     }
 
+    /// Waits for the work's batch to commit, inside a `db.group_commit` span: the last span of a
+    /// credit's trace, ending when the credit is durable.
     private func enqueue(_ work: Job.Work) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let job = Job(
-                work: work,
-                finish: { error in
-                    if let error { continuation.resume(throwing: error) } else { continuation.resume() }
-                })
-            perform(state.submit(job))
+        try await withSpan("db.group_commit", ofKind: .client) { span in
+            span.attributes["db.system"] = kind == .sqlite ? "sqlite" : "postgresql"
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let job = Job(
+                    work: work,
+                    finish: { error in
+                        if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+                    }, span: span)
+                perform(state.submit(job))
+            }
         }
     }
 
@@ -159,7 +168,12 @@ actor GroupCommitQueue {
 
     private func run(_ batch: [Job]) async {
         let started = ContinuousClock.now
-        for job in batch { StoreMetrics.writeWait.recordNanoseconds((started - job.submitted).nanoseconds) }
+        for job in batch {
+            let wait = started - job.submitted
+            StoreMetrics.writeWait.recordNanoseconds(wait.nanoseconds)
+            job.span.attributes["baohao.db.batch_size"] = batch.count
+            job.span.attributes["baohao.db.batch_wait_ms"] = Double(wait.nanoseconds) / 1_000_000
+        }
         StoreMetrics.batchSize.record(batch.count)
         StoreMetrics.batchesInFlight.increment()
         defer { StoreMetrics.batchesInFlight.decrement() }
@@ -173,8 +187,10 @@ actor GroupCommitQueue {
             case .failed(let error) where checked && (isCheckedConflict(error) || error as? StoreError == .conflict):
                 checked = false
                 checkedConflicts += 1
+                for job in batch { job.span.addEvent("checked batch conflicted: again under locks") }
             case .failed(let error) where attempt < Self.maximumRetries && isRetryable(error):
                 attempt += 1
+                for job in batch { job.span.addEvent("batch retried") }
                 try? await clock.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
             case .failed(let error):
                 for job in batch { job.finish(error) }

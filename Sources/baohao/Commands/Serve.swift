@@ -51,6 +51,12 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "baohao")
         logger.info("starting", metadata: ["version": "\(BuildInfo.commit)"])
 
+        let tracing: (any Service)?
+        do {
+            tracing = try TraceExport.bootstrap(ProcessSettings.environment, logger: logger)
+        } catch let error as AppConfigurationError {
+            throw ValidationError(error.description)
+        }
         var config = AppConfiguration(environment: ProcessSettings.environment, clock: try ProcessClock.shared())
         config.host = host
         config.port = port
@@ -72,8 +78,10 @@ struct Serve: AsyncParsableCommand {
         // A bounded graceful shutdown: in-flight requests get 10 s after SIGTERM, then are
         // cancelled, so a request wedged on a lost database connection cannot keep the process up;
         // the database is closed after the server has drained (see buildApplication).
+        // The exporter first: services stop in reverse order, so it flushes the last spans.
         var group = ServiceGroupConfiguration(
-            services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: (tracing.map { [.init(service: $0)] } ?? []) + [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(10)
         group.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: group).run()
