@@ -23,16 +23,18 @@ print()
 print(f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {platform.system()} {platform.release()}. "
       f"Command: `bash bench/run` (DUR={dur}s per case). Durability on: SQLite WAL synchronous=FULL, PostgreSQL fsync=on, synchronous_commit=on.")
 print()
-print("| database | clients | side | TPS | p50 | p99 | disk probe (8 kB O_DSYNC writes/s) | ratio B/A | note |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| database | clients | side | TPS | p50 | p99 | disk probe (8 kB O_DSYNC writes/s) | ratio B/A | CPU µs per credit (Baohao's process + database) | note |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 anchor = {}
-for db, clients, side, t, p50, p99, disk, note in rows:
+for row in rows:
+    db, clients, side, t, p50, p99, disk, note = row[:8]
+    cpu = row[8] if len(row) > 8 else ""
     ratio = ""
     if side.startswith("A"):
         anchor[(db, clients)] = tps(t)
     elif (db, clients) in anchor and anchor[(db, clients)] and tps(t):
         ratio = f"{tps(t) / anchor[(db, clients)]:.2f}×"
-    print(f"| {db} | {clients} | {side} | {t} | {p50} | {p99} | {disk} | {ratio} | {note} |")
+    print(f"| {db} | {clients} | {side} | {t} | {p50} | {p99} | {disk} | {ratio} | {cpu} | {note} |")
 print()
 lines = os.environ.get("LINES", "1000000")
 lines = "1M" if lines == "1000000" else f"{int(lines):,}"
