@@ -16,7 +16,7 @@ public protocol LedgerRows: Sendable {
     /// Logs a printing as the receipt's next copy number; `nil` if another printing took that
     /// number at the same moment (try again).
     func recordPrint(number: String, format: String, at: Date, by staffID: String?) async throws -> ReceiptPrint?
-    /// Recomputes the books in a few set-based queries and lists every difference.
-    /// Recomputes the books; `step` hears the name of each check as it starts.
-    func verify(step: @Sendable (String) -> Void) async throws -> VerificationReport
+    /// Runs one check of the books in a few set-based queries and lists every difference it finds;
+    /// ``LedgerCheck/ledgerTotal`` also counts what the books hold.
+    func verify(_ check: LedgerCheck) async throws -> VerificationReport
 }
