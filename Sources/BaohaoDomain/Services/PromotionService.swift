@@ -77,22 +77,35 @@ public struct PromotionService: Sendable {
             let running = try await session.runningPromotions(at: now).filter { $0.channels.contains(channel) }
             guard !running.isEmpty else { return [:] }
             let line = try await msisdn.asyncMap { try await session.line(msisdn: $0) } ?? nil
-            let history = try await Self.history(of: line, for: running, in: session)
-            var result: [Money: PromotionOffer] = [:]
-            for face in faceValues {
-                // Without a chosen method, a promotion limited to some methods is still shown: the
-                // payer can choose one of them.
-                let offers = running.compactMap { promotion -> PromotionOffer? in
-                    let method = paymentMethod ?? promotion.paymentMethods?.first ?? PaymentMethod.online[0]
-                    let candidate = PromotionCandidate(
-                        channel: channel, paymentMethod: method, faceValue: face, at: now, creditedBefore: history.creditedBefore)
-                    return PromotionOffer.best(among: [promotion], for: candidate, usesOnLine: { history.uses[$0] ?? 0 })
-                }
-                // The same choice an order makes (``PromotionOffer/best(among:for:usesOnLine:)``), ties included.
-                if let best = offers.min(by: PromotionOffer.isBetter) { result[face] = best }
-            }
-            return result
+            return try await Self.offers(
+                for: line, among: running, channel: channel, paymentMethod: paymentMethod, faceValues: faceValues, at: now,
+                session: session)
         }
+    }
+
+    /// ``offers(msisdn:channel:paymentMethod:faceValues:)`` for a line already read (or none) and
+    /// the promotions running on `channel`, in the caller's read: the confirm step reads the line
+    /// and its offers in one.
+    static func offers(
+        for line: Line?, among running: [Promotion], channel: Channel, paymentMethod: PaymentMethod?, faceValues: [Money],
+        at now: Date, session: some PromotionRows & CreditRows
+    ) async throws -> [Money: PromotionOffer] {
+        guard !running.isEmpty else { return [:] }
+        let history = try await Self.history(of: line, for: running, in: session)
+        var result: [Money: PromotionOffer] = [:]
+        for face in faceValues {
+            // Without a chosen method, a promotion limited to some methods is still shown: the
+            // payer can choose one of them.
+            let offers = running.compactMap { promotion -> PromotionOffer? in
+                let method = paymentMethod ?? promotion.paymentMethods?.first ?? PaymentMethod.online[0]
+                let candidate = PromotionCandidate(
+                    channel: channel, paymentMethod: method, faceValue: face, at: now, creditedBefore: history.creditedBefore)
+                return PromotionOffer.best(among: [promotion], for: candidate, usesOnLine: { history.uses[$0] ?? 0 })
+            }
+            // The same choice an order makes (``PromotionOffer/best(among:for:usesOnLine:)``), ties included.
+            if let best = offers.min(by: PromotionOffer.isBetter) { result[face] = best }
+        }
+        return result
     }
 
     /// The best offer for an order about to be made, read in the order's own transaction.

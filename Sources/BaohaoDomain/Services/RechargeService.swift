@@ -105,6 +105,30 @@ public struct RechargeService: Sendable {
         guard let (line, plan) = try await store.read({ try await $0.lineWithPlan(msisdn: msisdn) }), line.status != .reclaimed else {
             throw DomainError.lineNotFound
         }
+        return confirmation(line, plan: plan)
+    }
+
+    /// ``confirm(msisdn:)`` with `channel`'s rules and the promotions offered on each of its
+    /// denominations, the line and its offers read in one read.
+    public func confirmWithOffers(msisdn input: String, channel: Channel) async throws -> (
+        confirmation: LineConfirmation, policy: ChannelPolicy, offers: [Money: PromotionOffer]
+    ) {
+        let msisdn = try LineService.parseNumber(input)
+        let policy = try await channelPolicies.policy(for: channel)
+        let now = clock.now()
+        let found = try await store.read { session -> (Line, Plan?, [Money: PromotionOffer])? in
+            guard let (line, plan) = try await session.lineWithPlan(msisdn: msisdn), line.status != .reclaimed else { return nil }
+            let running = try await session.runningPromotions(at: now).filter { $0.channels.contains(channel) }
+            let offers = try await PromotionService.offers(
+                for: line, among: running, channel: channel, paymentMethod: nil, faceValues: policy.denominations, at: now,
+                session: session)
+            return (line, plan, offers)
+        }
+        guard let (line, plan, offers) = found else { throw DomainError.lineNotFound }
+        return (confirmation(line, plan: plan), policy, offers)
+    }
+
+    private func confirmation(_ line: Line, plan: Plan?) -> LineConfirmation {
         // Only a line out of service is given a `restore` action.
         var restoring: Money? = nil
         if case .restore(let amount, _, _) = retention.assess(line, plan: plan, at: clock.now()).action { restoring = amount }

@@ -84,9 +84,7 @@ struct OnlineRechargeController<Context: RequestContext> {
         let raw = try context.parameters.require("msisdn")
         let input = raw.removingPercentEncoding ?? raw
         let language = request.language
-        let confirmation = try await self.recharges.confirm(msisdn: input)
-        let policy = try await self.channelPolicies.policy(for: .online)
-        let offers = try await promotions.offers(msisdn: input, channel: .online, paymentMethod: nil, faceValues: policy.denominations)
+        let (confirmation, policy, offers) = try await self.recharges.confirmWithOffers(msisdn: input, channel: .online)
         return JSONResponse(
             Confirmation(
                 msisdnMasked: confirmation.msisdnMasked, operator: confirmation.mobileOperator.rawValue,
