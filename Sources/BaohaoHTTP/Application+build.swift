@@ -31,7 +31,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     ).addRoutes(to: router)
     OnlineRechargeController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
-        recharges: services.recharges, refunds: services.refunds, promotions: services.promotions, clock: services.clock,
+        recharges: services.recharges, refunds: services.refunds, clock: services.clock,
         lookups: lookups, watch: services.orderWatch, orderLimits: orderLimits
     ).addRoutes(to: router)
     PaymentNotificationController(

@@ -11,7 +11,6 @@ struct OnlineRechargeController<Context: RequestContext> {
     let payments: PaymentProviderRegistry
     let recharges: RechargeService
     let refunds: RefundService
-    let promotions: PromotionService
     let clock: any WallClock
     /// Budgets for the anonymous number lookup.
     let lookups: LookupLimits
