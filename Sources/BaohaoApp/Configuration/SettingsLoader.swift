@@ -46,15 +46,8 @@ public enum SettingsLoader {
         var origins: [String: String] = [:]
         for setting in SettingsCatalog.all {
             let direct = text(reader, recorder, setting.key, secret: setting.kind == .secret)
-            let where_ = { (origin: String?, key: String, variable: String, flag: String) -> String in
-                switch origin {
-                case "flag": flag
-                case "file": "\(key) in \(filePath ?? "")"
-                default: variable
-                }
-            }
             if let failure = direct.failure {
-                problems.append("\(where_(direct.origin, setting.key, setting.variable, setting.flag)): \(failure)")
+                problems.append("\(shown(setting.key, setting.variable, setting.flag, from: direct.origin, file: filePath)): \(failure)")
                 continue
             }
             var value = direct.value
@@ -62,7 +55,7 @@ public enum SettingsLoader {
             if setting.kind == .secret {
                 let path = text(reader, recorder, setting.fileKey, secret: false)
                 if let pathValue = path.value {
-                    let name = where_(path.origin, setting.fileKey, setting.fileVariable, setting.fileFlag)
+                    let name = shown(setting.fileKey, setting.fileVariable, setting.fileFlag, from: path.origin, file: filePath)
                     if value != nil {
                         problems.append("set \(setting.variable) or \(setting.fileVariable), not both")
                         continue
@@ -82,7 +75,7 @@ public enum SettingsLoader {
                 // An empty variable reads as unset, as it always has.
                 continue
             }
-            let name = where_(direct.origin, setting.key, setting.variable, setting.flag)
+            let name = shown(setting.key, setting.variable, setting.flag, from: direct.origin, file: filePath)
             switch check(value, setting.kind) {
             case .success(let normal): value = normal
             case .failure(let reason):
@@ -96,6 +89,15 @@ public enum SettingsLoader {
         let known = Set(SettingsCatalog.all.flatMap { [$0.variable, $0.fileVariable] } + [fileVariable])
         let unknown = environment.keys.filter { $0.hasPrefix("BAOHAO_") && !known.contains($0) && !$0.hasPrefix("BAOHAO_TEST_") }
         return ResolvedSettings(environment: resolved, origins: origins, unknownVariables: unknown.sorted())
+    }
+
+    /// A setting named as it was given: its flag, its key in the file, or its variable.
+    static func shown(_ key: String, _ variable: String, _ flag: String, from origin: String?, file: String?) -> String {
+        switch origin {
+        case "flag": flag
+        case "file": "\(key) in \(file ?? "")"
+        default: variable
+        }
     }
 
     static func isSecretKey(_ key: String) -> Bool {
@@ -117,8 +119,8 @@ public enum SettingsLoader {
         guard let value else {
             return (nil, origin, record?.provider == nil ? nil : "must be text, a whole number or on/off")
         }
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        return (trimmed.isEmpty ? nil : trimmed, origin, nil)
+        // Values are used as given (a secret may end in a space); an empty one reads as unset.
+        return (value.isEmpty ? nil : value, origin, nil)
     }
 
     static func originName(_ providerName: String) -> String {

@@ -74,13 +74,18 @@ public struct PromotionService: Sendable {
         let now = clock.now()
         let msisdn = input.flatMap { try? LineService.parseNumber($0) }
         return try await store.read { session in
-            let running = try await session.runningPromotions(at: now).filter { $0.channels.contains(channel) }
+            let running = try await Self.running(on: channel, at: now, in: session)
             guard !running.isEmpty else { return [:] }
             let line = try await msisdn.asyncMap { try await session.line(msisdn: $0) } ?? nil
             return try await Self.offers(
                 for: line, among: running, channel: channel, paymentMethod: paymentMethod, faceValues: faceValues, at: now,
                 session: session)
         }
+    }
+
+    /// The promotions running on `channel` at `now`.
+    static func running(on channel: Channel, at now: Date, in session: some PromotionRows) async throws -> [Promotion] {
+        try await session.runningPromotions(at: now).filter { $0.channels.contains(channel) }
     }
 
     /// ``offers(msisdn:channel:paymentMethod:faceValues:)`` for a line already read (or none) and

@@ -118,9 +118,9 @@ public struct RechargeService: Sendable {
         let now = clock.now()
         let found = try await store.read { session -> (Line, Plan?, [Money: PromotionOffer])? in
             guard let (line, plan) = try await session.lineWithPlan(msisdn: msisdn), line.status != .reclaimed else { return nil }
-            let running = try await session.runningPromotions(at: now).filter { $0.channels.contains(channel) }
             let offers = try await PromotionService.offers(
-                for: line, among: running, channel: channel, paymentMethod: nil, faceValues: policy.denominations, at: now,
+                for: line, among: try await PromotionService.running(on: channel, at: now, in: session), channel: channel,
+                paymentMethod: nil, faceValues: policy.denominations, at: now,
                 session: session)
             return (line, plan, offers)
         }

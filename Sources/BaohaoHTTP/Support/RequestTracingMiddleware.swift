@@ -14,23 +14,21 @@ struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddleware {
         let span = startSpan("HTTP \(request.method.rawValue)", context: parent, ofKind: .server)
         span.attributes["http.request.method"] = request.method.rawValue
         defer { span.end() }
+        // The route is known once the router has matched; the span is named by it either way.
+        func finish(status: Int) {
+            if let route = context.endpointPath {
+                span.operationName = "\(request.method.rawValue) \(route)"
+                span.attributes["http.route"] = route
+            }
+            span.attributes["http.response.status_code"] = status
+            if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
+        }
         do {
             let response = try await ServiceContext.withValue(span.context) { try await next(request, context) }
-            if let route = context.endpointPath {
-                span.operationName = "\(request.method.rawValue) \(route)"
-                span.attributes["http.route"] = route
-            }
-            span.attributes["http.response.status_code"] = Int(response.status.code)
-            if response.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
+            finish(status: Int(response.status.code))
             return response
         } catch {
-            if let route = context.endpointPath {
-                span.operationName = "\(request.method.rawValue) \(route)"
-                span.attributes["http.route"] = route
-            }
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            span.attributes["http.response.status_code"] = Int(status)
-            if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
+            finish(status: Int((error as? any HTTPResponseError)?.status.code ?? 500))
             throw error
         }
     }

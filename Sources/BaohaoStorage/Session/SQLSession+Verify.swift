@@ -33,7 +33,8 @@ extension SQLSession {
             }
         case .lineBalances:
             // Every cached balance equals the sum of its line account. Driven from the ledger side and
-            // from non-zero balances, so each query probes a primary key or index (1M lines: well under 1 s).
+            // from non-zero balances, so each query probes a primary key or index; still the slowest
+            // check (about 5 s on SQLite with 1M lines and 2M postings, BENCHMARKS.md).
             for row in try await db.raw(
                 """
                 SELECT s.account, s.total, l.id, l.balance FROM
