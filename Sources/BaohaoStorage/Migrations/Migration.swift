@@ -42,6 +42,7 @@ enum Migrator {
         Migration_0016_Promotions.migration, Migration_0017_Vouchers.migration, Migration_0018_OrderHousekeeping.migration,
         Migration_0019_StaffTwoFactor.migration,
         Migration_0020_PlanEnglishName.migration,
+        Migration_0021_PostingAmountsInIndex.migration,
     ]
 
     /// A digest of every migration's statements for `kind` (FNV-1a, 64 bits, hex): it names a

@@ -20,10 +20,16 @@ struct RowsWrite {
     let head: String
     let tail: String
     let rows: [[RowValue]]
+    /// SQLite's single-row statement when it is not `head (?, …) tail`; it binds a row's values in
+    /// their order (`?1`, `?2`, …).
+    let rowSQL: String?
 
-    init<Row>(_ head: String, tail: String = "", _ rows: some Collection<Row>, _ values: (Row) -> [RowValue]) {
+    init<Row>(
+        _ head: String, tail: String = "", rowSQL: String? = nil, _ rows: some Collection<Row>, _ values: (Row) -> [RowValue]
+    ) {
         self.head = head
         self.tail = tail
+        self.rowSQL = rowSQL
         self.rows = rows.map(values)
     }
 
@@ -49,9 +55,9 @@ struct RowsWrite {
         }
     }
 
-    /// The single-row statement with `?` placeholders, for SQLite.
+    /// The single-row statement with `?` placeholders, for SQLite; nil when there are no rows.
     var singleRowSQL: String? {
-        rows.first.map { head + "(" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" + tail }
+        rows.first.map { rowSQL ?? head + "(" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" + tail }
     }
 }
 
