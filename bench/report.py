@@ -25,13 +25,28 @@ print(f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=Tru
 print()
 print("| database | clients | side | TPS | p50 | p99 | disk probe (8 kB O_DSYNC writes/s) | ratio B/A | CPU µs per credit (Baohao's process + database) | note |")
 print("|---|---|---|---|---|---|---|---|---|---|")
+def ms(v):
+    """A latency as wrk or bench/run prints it (850.00us, 3.21ms, 1.02s) in milliseconds."""
+    for unit, scale in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if v.endswith(unit):
+            try:
+                return float(v[: -len(unit)]) * scale
+            except ValueError:
+                return None
+    return None
+
+
 anchor = {}
+anchor_p99 = {}
 for row in rows:
     db, clients, side, t, p50, p99, disk, note = row[:8]
     cpu = row[8] if len(row) > 8 else ""
     ratio = ""
     if side.startswith("A"):
         anchor[(db, clients)] = tps(t)
+        anchor_p99[(db, clients)] = ms(p99)
+    elif "half load" in clients and anchor_p99.get((db, clients)) and ms(p99):
+        ratio = f"p99 {ms(p99) / anchor_p99[(db, clients)]:.2f}×"
     elif (db, clients) in anchor and anchor[(db, clients)] and tps(t):
         ratio = f"{tps(t) / anchor[(db, clients)]:.2f}×"
     print(f"| {db} | {clients} | {side} | {t} | {p50} | {p99} | {disk} | {ratio} | {cpu} | {note} |")
