@@ -23,7 +23,7 @@ print()
 print(f"Machine: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {platform.system()} {platform.release()}. "
       f"Command: `bash bench/run` (DUR={dur}s per case). Durability on: SQLite WAL synchronous=FULL, PostgreSQL fsync=on, synchronous_commit=on.")
 print()
-print("| database | clients | side | TPS | p50 | p99 | disk probe (8 kB O_DSYNC writes/s) | ratio B/A | CPU µs per credit (Baohao's process + database) | note |")
+print("| database | clients | side | TPS | p50 | p99 | disk probe (8 kB O_DSYNC writes/s) | ratio B/A | CPU µs per credit (Baohao's process + database); bytes written per credit (SQLite: by the process; PostgreSQL: WAL) | note |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 def ms(v):
     """A latency as wrk or bench/run prints it (850.00us, 3.21ms, 1.02s) in milliseconds."""
