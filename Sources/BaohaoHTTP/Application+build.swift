@@ -46,7 +46,7 @@ public func buildRouter(services: AppServices) -> Router<BaohaoRequestContext> {
     ).addRoutes(to: router)
     RechargePortalController(
         channelPolicies: services.channelPolicies, checkout: services.checkout, metrics: services.metrics, payments: services.payments,
-        recharges: services.recharges, promotions: services.promotions, clock: services.clock, vouchers: services.vouchers,
+        recharges: services.recharges, clock: services.clock, vouchers: services.vouchers,
         trustedProxies: services.trustedProxies, lookups: lookups, orderLimits: orderLimits, secureCookies: services.secureCookies
     ).addRoutes(to: router)
     SignInController(secureCookies: services.secureCookies, subscribers: services.subscribers, trustedProxies: services.trustedProxies)

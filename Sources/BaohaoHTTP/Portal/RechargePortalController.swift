@@ -11,7 +11,6 @@ struct RechargePortalController<Context: RequestContext> {
     let metrics: BaohaoMetrics
     let payments: PaymentProviderRegistry
     let recharges: RechargeService
-    let promotions: PromotionService
     let clock: any WallClock
     /// 充值卡: a card's PIN redeemed from the same page.
     let vouchers: VoucherService
@@ -83,15 +82,15 @@ struct RechargePortalController<Context: RequestContext> {
     ) async throws -> HTMLResponse {
         let language = request.language
         let confirmation: LineConfirmation
+        let policy: ChannelPolicy
+        let offers: [Money: PromotionOffer]
         do {
-            confirmation = try await self.recharges.confirm(msisdn: number)
+            (confirmation, policy, offers) = try await self.recharges.confirmWithOffers(msisdn: number, channel: .online)
         } catch DomainError.invalidNumber(_, let reason) {
             return homePage(language, number: number, error: reason.reason(language), status: .unprocessableContent)
         } catch let error as DomainError {
             return homePage(language, number: number, error: Messages.problemTitle(error.code, language), status: Problem(error).status)
         }
-        let policy = try await channelPolicy()
-        let offers = try await promotions.offers(msisdn: number, channel: .online, paymentMethod: nil, faceValues: policy.denominations)
         let methods = self.payments.methods(allowedBy: policy)
         let chosenMethod = method ?? methods.first?.rawValue
         func label(_ zh: String, _ en: String) -> String { PageLayout.label(zh, en, language) }
