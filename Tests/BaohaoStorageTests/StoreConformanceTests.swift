@@ -42,6 +42,25 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a lookup reads committed data, also while every reader connection is taken", arguments: TestDatabase.all)
+    func lookups(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            let line = try await Fixtures.seedLine(store, balance: 1200, clock: clock)
+            // More callers than reader connections: some lookups find none idle and wait as reads do.
+            let found = try await withThrowingTaskGroup(of: String?.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        if index.isMultiple(of: 2) { return try await store.lookup { try await $0.line(msisdn: line.msisdn)?.id } }
+                        return try await store.read { try await $0.line(msisdn: line.msisdn)?.id }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(found == Array(repeating: line.id, count: 40))
+            #expect(try await store.lookup { try await $0.line(msisdn: try MSISDN(parsing: "13900000000")) } == nil)
+        }
+    }
+
     @Test("guarded updates refuse stale writers", arguments: TestDatabase.all)
     func guardedUpdates(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in

@@ -20,6 +20,12 @@ public struct Transactions<Rows: Sendable>: Sendable {
         return try await store.read { try await body(narrow($0)) }
     }
 
+    /// Runs `body`, a few indexed lookups, against committed data; see ``RechargeStore/lookup(_:)``.
+    public func lookup<T: Sendable>(_ body: @escaping @Sendable (Rows) async throws -> T) async throws -> T {
+        let narrow = self.narrow
+        return try await store.lookup { try await body(narrow($0)) }
+    }
+
     /// Runs `body` in one transaction, returning once it is durable; see ``RechargeStore/write(_:)``.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Rows) async throws -> T) async throws -> T {
         let narrow = self.narrow

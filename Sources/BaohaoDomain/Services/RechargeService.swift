@@ -102,7 +102,7 @@ public struct RechargeService: Sendable {
     /// 核对信息: what the payer sees about a number before paying.
     public func confirm(msisdn input: String) async throws -> LineConfirmation {
         let msisdn = try LineService.parseNumber(input)
-        guard let (line, plan) = try await store.read({ try await $0.lineWithPlan(msisdn: msisdn) }), line.status != .reclaimed else {
+        guard let (line, plan) = try await store.lookup({ try await $0.lineWithPlan(msisdn: msisdn) }), line.status != .reclaimed else {
             throw DomainError.lineNotFound
         }
         return confirmation(line, plan: plan)
@@ -116,7 +116,7 @@ public struct RechargeService: Sendable {
         let msisdn = try LineService.parseNumber(input)
         let policy = try await channelPolicies.policy(for: channel)
         let now = clock.now()
-        let found = try await store.read { session -> (Line, Plan?, [Money: PromotionOffer])? in
+        let found = try await store.lookup { session -> (Line, Plan?, [Money: PromotionOffer])? in
             guard let (line, plan) = try await session.lineWithPlan(msisdn: msisdn), line.status != .reclaimed else { return nil }
             let offers = try await PromotionService.offers(
                 for: line, among: try await PromotionService.running(on: channel, at: now, in: session), channel: channel,

@@ -7,6 +7,11 @@ public protocol RechargeStore: Sendable {
     /// Runs `body` against committed data.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
 
+    /// ``read(_:)`` for a few indexed lookups on a hot path (the anonymous confirm step): a store
+    /// may run it on the caller's own thread, sparing the hand-off to a reader and back. `body`
+    /// must stay small: it may hold up the thread that serves other requests.
+    func lookup<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
+
     /// Runs `body` in one database transaction and returns only once it is durable.
     ///
     /// If `body` throws, nothing it wrote is kept. An implementation may commit several concurrent
@@ -31,6 +36,13 @@ public protocol RechargeStore: Sendable {
 
     /// Closes connections. No call may follow.
     func shutdown() async throws
+}
+
+extension RechargeStore {
+    /// Without a faster way, a lookup is a ``read(_:)``.
+    public func lookup<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        try await read(body)
+    }
 }
 
 /// Every port a storage backend implements: what the composition root opens and hands, port by

@@ -11,7 +11,7 @@ import SQLKit
 /// costs no thread hand-offs. Several processes (a server and a CLI) may open the same file.
 public final class SQLiteStore: RechargeStore {
     let writer: SQLiteDirectDatabase
-    let readers: ReaderPool
+    let readers: SQLiteReaderPool
     let queue: GroupCommitQueue
     /// Writes that failed because the database could not take them (for `/readyz`).
     let failures = WriteFailures()
@@ -40,7 +40,7 @@ public final class SQLiteStore: RechargeStore {
                 readers.append(reader)
                 try await reader.onThread { try await configure($0) }
             }
-            return SQLiteStore(writer: writer, readers: ReaderPool(readers), logger: logger)
+            return SQLiteStore(writer: writer, readers: SQLiteReaderPool(readers), logger: logger)
         } catch {
             for reader in readers { reader.close() }
             writer.close()
@@ -48,7 +48,7 @@ public final class SQLiteStore: RechargeStore {
         }
     }
 
-    private init(writer: SQLiteDirectDatabase, readers: ReaderPool, logger: Logger) {
+    private init(writer: SQLiteDirectDatabase, readers: SQLiteReaderPool, logger: Logger) {
         self.writer = writer
         self.readers = readers
         self.queue = GroupCommitQueue(kind: .sqlite, maximumInFlight: 1, clock: ContinuousClock(), logger: logger) { body in
@@ -65,9 +65,20 @@ public final class SQLiteStore: RechargeStore {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
         let reader = await readers.take()
-        defer { Task { await readers.give(reader) } }
+        defer { readers.give(reader) }
         do {
             return try await reader.onThread { db in try await SQLTransaction.run(on: db, kind: .sqlite, begin: "BEGIN", body) }
+        } catch { throw StoreAvailability.classified(error) }
+    }
+
+    /// Runs `body` on the caller's own thread with an idle reader connection (SQLite answers an
+    /// indexed lookup from its page cache in microseconds, less than the hand-off to the reader's
+    /// thread and back); on the reader's thread, as ``read(_:)``, when none is idle.
+    public func lookup<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        guard let reader = readers.takeIfIdle() else { return try await read(body) }
+        defer { readers.give(reader) }
+        do {
+            return try await SQLTransaction.run(on: reader, kind: .sqlite, begin: "BEGIN", body)
         } catch { throw StoreAvailability.classified(error) }
     }
 
@@ -100,37 +111,7 @@ public final class SQLiteStore: RechargeStore {
     }
 
     public func shutdown() async throws {
-        for reader in await readers.drain() { reader.close() }
+        for reader in readers.drain() { reader.close() }
         writer.close()
-    }
-}
-
-/// Reader connections handed out one caller at a time.
-actor ReaderPool {
-    private var idle: [SQLiteDirectDatabase]
-    private var all: [SQLiteDirectDatabase]
-    private var waiters: [CheckedContinuation<SQLiteDirectDatabase, Never>] = []
-
-    init(_ connections: [SQLiteDirectDatabase]) {
-        idle = connections
-        all = connections
-    }
-
-    func take() async -> SQLiteDirectDatabase {
-        if let connection = idle.popLast() { return connection }
-        return await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func give(_ connection: SQLiteDirectDatabase) {
-        if !waiters.isEmpty {
-            waiters.removeFirst().resume(returning: connection)
-        } else {
-            idle.append(connection)
-        }
-    }
-
-    func drain() -> [SQLiteDirectDatabase] {
-        defer { idle = []; all = [] }
-        return all
     }
 }
