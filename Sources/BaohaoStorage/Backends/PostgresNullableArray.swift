@@ -34,3 +34,15 @@ struct PostgresNullableArray<Element: PostgresArrayEncodable & PostgresNonThrowi
         }
     }
 }
+
+/// SQLKit binds only `Encodable` values; PostgreSQL's driver takes the array's own binary form
+/// above (PostgresKit prefers a value's `PostgresEncodable` conformance), so this is the form any
+/// other encoder would see: the elements, NULLs included.
+extension PostgresNullableArray: Encodable where Element: Encodable {
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(elements)
+    }
+}
+
+extension PostgresNullableArray: Sendable where Element: Sendable {}

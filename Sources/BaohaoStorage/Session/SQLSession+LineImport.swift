@@ -26,8 +26,9 @@ extension SQLSession {
         return found
     }
 
-    /// A statement per few hundred rows: PostgreSQL takes at most 65,535 parameters a statement,
-    /// and ``run(_:)-([RowsWrite])`` would join a whole batch's statements into one.
+    /// A statement per few hundred rows, so that no statement grows with the batch: the multi-row
+    /// form would reach PostgreSQL's limit of 65,535 parameters a statement, and
+    /// ``run(_:)-([RowsWrite])`` joins a call's statements into one.
     func insertLines(_ lines: [Line], transfers: [Transfer]) async throws {
         for chunk in lines.chunked(BufferedCreditSession.rowsPerStatement) {
             try await run([WrittenTables.newLines.insert(Array(chunk))])

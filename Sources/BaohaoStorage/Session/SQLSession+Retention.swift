@@ -3,8 +3,9 @@ import Foundation
 import SQLKit
 
 /// Retention reviews, stage history, reminder preferences, reminders and job runs. A review
-/// batch is written as a few ``RowsWrite``s: multi-row statements on PostgreSQL, never a statement
-/// per line; on SQLite one prepared statement per kind of row, stepped per row.
+/// batch is written as a few ``RowsWrite``s: on PostgreSQL one statement of column arrays each
+/// (``RowsWrite/ArrayForm``), never a statement per line; on SQLite one prepared statement per kind
+/// of row, stepped per row.
 extension SQLSession {
     var skipLockedClause: String { kind == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
 

@@ -28,11 +28,14 @@ struct SQLSession: StoreSession {
         try await db.raw(combined).run()
     }
 
-    /// Writes rows in order: on SQLite's direct writer one prepared single-row statement per row,
-    /// elsewhere as multi-row statements (one round trip on PostgreSQL, see ``run(_:)-(_[SQLQueryString])``).
+    /// Writes rows in order: on SQLite's direct writer one prepared single-row statement per row;
+    /// on PostgreSQL each write as one statement of column arrays (``RowsWrite/ArrayForm``), all of
+    /// them in one round trip (see ``run(_:)-(_[SQLQueryString])``); elsewhere as multi-row statements.
     func run(_ writes: [RowsWrite]) async throws {
         if let writer = db as? any RowsWriter {
             for write in writes { try writer.write(write) }
+        } else if kind == .postgres {
+            try await run(writes.flatMap { write in write.arrayStatement.map { [$0] } ?? write.statements })
         } else {
             try await run(writes.flatMap(\.statements))
         }
