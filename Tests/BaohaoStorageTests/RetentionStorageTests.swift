@@ -84,7 +84,8 @@ struct RetentionStorageTests {
             await #expect(throws: (any Error).self) { try await store.write { try await $0.appendTransfer(again) } }
 
             // Paying the arrears restores service in the same transaction as the credit.
-            let recharges = RechargeService(store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
+            let recharges = RechargeService(
+                store: store, clock: clock, channelPolicies: ChannelPolicyService(repository: store, clock: clock))
             let (order, _) = try await recharges.createOrder(
                 RechargeRequest(msisdn: lines[0].msisdn.e164, amount: .major(10), channel: .online, paymentMethod: .sandbox),
                 idempotencyKey: "restore-0000001")
@@ -148,6 +149,33 @@ struct RetentionStorageTests {
         }
         try? await second.shutdown()
         await test.close()
+    }
+
+    @Test("one runner with three batches in flight charges every line once, and stops at its batch limit", arguments: TestDatabase.all)
+    func batchesInFlight(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            let clock = ManualWallClock(Self.at("2026-01-10", hour: 10))
+            let lines = try await Self.seed(store, clock: clock, count: 400, balance: 700)
+            #expect(lines.count == 400)
+            clock.set(Self.at("2026-03-02"))
+            let retention = RetentionService(store: store, clock: clock)
+            let limited = try await retention.runReviews(batchSize: 37, maximumBatches: 2, workers: 3)
+            #expect(limited.batches == 2)
+            #expect(limited.reviewed <= 74)
+            let rest = try await retention.runReviews(batchSize: 37, workers: 3)
+            #expect(limited.reviewed + rest.reviewed == 400)
+            #expect(limited.charges + rest.charges == 800)
+            // A repeated run finds nothing due: no fee is charged twice.
+            #expect(try await retention.runReviews(workers: 3).charges == 0)
+            // Each line: one stage-change reminder (suspended on 1 Mar) and one deadline reminder.
+            let reminders = try await store.read { session in
+                var counts: [Int] = []
+                for line in lines { counts.append(try await session.reminders(lineID: line.id, limit: 100).count) }
+                return counts
+            }
+            #expect(reminders.count == 400 && reminders.allSatisfy { $0 == 2 })
+            #expect(try await AdminService(store: store, clock: Fixtures.clock()).verify().ok)
+        }
     }
 
     @Test("quiet hours defer, failures retry with backoff, opt-out stops, delivery reports are kept", arguments: [TestDatabase.memory])

@@ -47,7 +47,7 @@ public struct RetentionService: Sendable {
     }
 
     /// How many lines are due for review at `now` (the clock's time by default): the size of the
-    /// next ``runReviews(now:batchSize:maximumBatches:progress:)``, for its progress.
+    /// next ``runReviews(now:batchSize:maximumBatches:workers:progress:)``, for its progress.
     public func linesDue(now: Date? = nil) async throws -> Int {
         let at = now ?? clock.now()
         return try await store.read { try await $0.countLinesDueForReview(now: at) }
@@ -55,26 +55,43 @@ public struct RetentionService: Sendable {
 
     /// Reviews every line due at `now` (the clock's time by default), batch by batch; `progress`
     /// hears the running totals after each committed batch.
+    ///
+    /// `workers` batches are in flight at once, each its own transaction. More than one pays only
+    /// where a claim skips the lines another batch holds (PostgreSQL): while one batch is written,
+    /// the next is claimed and reviewed. A full batch is followed by another; the run ends when
+    /// every batch in flight has finished and the last ones came back short.
     public func runReviews(
-        now: Date? = nil, batchSize: Int = 1_000, maximumBatches: Int = 100_000,
+        now: Date? = nil, batchSize: Int = 1_000, maximumBatches: Int = 100_000, workers: Int = 1,
         progress: (@Sendable (RunSummary) -> Void)? = nil
     ) async throws -> RunSummary {
         let at = now ?? clock.now()
         let limit = min(max(batchSize, 1), Self.maximumBatchSize)
         var summary = RunSummary()
-        while summary.batches < maximumBatches {
-            let batch = try await reviewBatch(now: at, limit: limit)
-            summary.batches += 1
-            summary.reviewed += batch.reviewed
-            summary.charges += batch.charges
-            summary.stageChanges += batch.stageChanges
-            summary.reminders += batch.reminders
-            for (code, amount) in batch.charged { summary.charged[code, default: 0] += amount }
-            progress?(summary)
-            if batch.reviewed < limit { break }
+        try await withThrowingTaskGroup(of: RunSummary.self) { group in
+            var started = 0
+            for _ in 0..<min(max(workers, 1), Self.maximumWorkers, maximumBatches) {
+                group.addTask { try await self.reviewBatch(now: at, limit: limit) }
+                started += 1
+            }
+            while let batch = try await group.next() {
+                summary.batches += 1
+                summary.reviewed += batch.reviewed
+                summary.charges += batch.charges
+                summary.stageChanges += batch.stageChanges
+                summary.reminders += batch.reminders
+                for (code, amount) in batch.charged { summary.charged[code, default: 0] += amount }
+                progress?(summary)
+                if batch.reviewed == limit && started < maximumBatches {
+                    group.addTask { try await self.reviewBatch(now: at, limit: limit) }
+                    started += 1
+                }
+            }
         }
         return summary
     }
+
+    /// Most review batches in flight at once in one run.
+    public static let maximumWorkers = 8
 
     func reviewBatch(now: Date, limit: Int) async throws -> RunSummary {
         let ids = self.ids

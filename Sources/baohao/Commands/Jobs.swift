@@ -42,7 +42,10 @@ struct Jobs: AsyncParsableCommand {
                 let retention = RetentionService(store: store, clock: clock, book: book, defaultChannels: messaging.defaultChannels)
                 let at = clock.now()
                 let progress = ProgressReport(label: "jobs run", unit: "lines", total: try await retention.linesDue(now: at))
-                let reviews = try await retention.runReviews(now: at, batchSize: batchSize) { summary in
+                // On PostgreSQL a second batch is claimed and reviewed while the first is written
+                // (claims skip each other's lines); SQLite has one writer, so one is enough there.
+                let workers = database.resolvedURL == nil ? 1 : 2
+                let reviews = try await retention.runReviews(now: at, batchSize: batchSize, workers: workers) { summary in
                     progress.update(done: summary.reviewed, step: "\(summary.charges) charge(s), \(summary.stageChanges) stage change(s)")
                 }
                 progress.finish("\(reviews.reviewed.grouped) line(s) reviewed")
