@@ -154,6 +154,38 @@ struct StoreConformanceTests {
     }
 
     @Test(
+        "verify finds a balance with no postings behind it and postings to a line that does not exist",
+        arguments: TestDatabase.all.filter { $0 != .memory })
+    func verifyFindsLineAccountDifferences(_ database: TestDatabase) async throws {
+        try await withTestStore(database) { store in
+            let funded = try await Fixtures.seedLine(store, balance: 500, clock: clock)
+            let empty = try await Fixtures.seedLine(store, msisdn: "13800138001", balance: 0, clock: clock)
+            #expect(try await AdminService(store: store, clock: Fixtures.clock()).verify().ok)
+            try await store.write { session in
+                let db = (session as! SQLSession).db
+                try await db.raw("UPDATE lines SET balance = 300 WHERE id = \(bind: empty.id)").run()
+                try await db.raw("INSERT INTO ledger_transfers (id, kind, created_at) VALUES ('tr_ghost', 'recharge', 0)").run()
+                try await db.raw(
+                    """
+                    INSERT INTO ledger_postings (transfer_id, seq, account, amount, currency, created_at)
+                    VALUES ('tr_ghost', 0, 'line:ln_ghost', 700, 'CNY', 0), ('tr_ghost', 1, 'clearing:sandbox', -700, 'CNY', 0)
+                    """
+                ).run()
+            }
+            let report = try await AdminService(store: store, clock: Fixtures.clock()).verify()
+            #expect(!report.ok)
+            let found = report.problems.filter { $0.kind == "balance_mismatch" || $0.kind == "unknown_account" }
+            #expect(found.map(\.kind).sorted() == ["balance_mismatch", "unknown_account"])
+            #expect(
+                found.first { $0.kind == "balance_mismatch" }.map { "\($0.subject) \($0.detail)" } == "\(empty.id) cached 300, ledger 0")
+            #expect(
+                found.first { $0.kind == "unknown_account" }.map { "\($0.subject) \($0.detail)" }
+                    == "line:ln_ghost no such line; ledger 700")
+            #expect(!found.contains { $0.subject == funded.id })
+        }
+    }
+
+    @Test(
         "verify finds a credited order without its transfer and receipt, a pending one with a transfer, and a receipt of another amount",
         arguments: TestDatabase.all.filter { $0 != .memory })
     func verifyFindsOrderDifferences(_ database: TestDatabase) async throws {
