@@ -155,7 +155,7 @@ struct StoreConformanceTests {
 
     @Test(
         "verify finds a balance with no postings behind it and postings to a line that does not exist",
-        arguments: TestDatabase.all.filter { $0 != .memory })
+        arguments: TestDatabase.persistent)
     func verifyFindsLineAccountDifferences(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let funded = try await Fixtures.seedLine(store, balance: 500, clock: clock)
@@ -187,7 +187,7 @@ struct StoreConformanceTests {
 
     @Test(
         "verify finds a credited order without its transfer and receipt, a pending one with a transfer, and a receipt of another amount",
-        arguments: TestDatabase.all.filter { $0 != .memory })
+        arguments: TestDatabase.persistent)
     func verifyFindsOrderDifferences(_ database: TestDatabase) async throws {
         try await withTestStore(database) { store in
             let line = try await Fixtures.seedLine(store, balance: 0, clock: clock)
