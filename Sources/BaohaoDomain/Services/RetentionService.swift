@@ -69,7 +69,7 @@ public struct RetentionService: Sendable {
         var summary = RunSummary()
         try await withThrowingTaskGroup(of: RunSummary.self) { group in
             var started = 0
-            for _ in 0..<min(max(workers, 1), Self.maximumWorkers, maximumBatches) {
+            for _ in 0..<max(0, min(max(workers, 1), Self.maximumWorkers, maximumBatches)) {
                 group.addTask { try await self.reviewBatch(now: at, limit: limit) }
                 started += 1
             }
