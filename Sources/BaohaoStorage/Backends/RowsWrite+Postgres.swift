@@ -3,20 +3,28 @@ import SQLKit
 
 extension RowsWrite {
     /// The whole write as one PostgreSQL statement (``ArrayForm``), or `nil` when it has no array
-    /// form or no rows. Each column's values are bound as one array: text and bigint arrays, with
-    /// NULL elements for the optional columns (``PostgresNullableArray``).
+    /// form or no rows. Each column's values are bound as one array, typed by the column's kind of
+    /// value (every row of a ``WrittenTable`` gives a column the same kind): text and bigint arrays,
+    /// with NULL elements for the optional columns (``PostgresNullableArray``).
     var arrayStatement: SQLQueryString? {
         guard let form = arrayForm, let first = rows.first else { return nil }
         var query = SQLQueryString(form.head)
         for column in first.indices {
             if column > 0 { query.appendInterpolation(unsafeRaw: ", ") }
             switch first[column] {
-            case .text: query.appendInterpolation(bind: rows.map { $0[column].text ?? "" })
-            case .optionalText: query.appendInterpolation(bind: PostgresNullableArray(rows.map { $0[column].text }))
-            case .int: query.appendInterpolation(bind: rows.map { $0[column].int ?? 0 })
-            case .optionalInt: query.appendInterpolation(bind: PostgresNullableArray(rows.map { $0[column].int }))
+            case .text:
+                query.appendInterpolation(bind: rows.map { $0[column].text ?? "" })
+                query.appendInterpolation(unsafeRaw: "::text[]")
+            case .optionalText:
+                query.appendInterpolation(bind: PostgresNullableArray(rows.map { $0[column].text }))
+                query.appendInterpolation(unsafeRaw: "::text[]")
+            case .int:
+                query.appendInterpolation(bind: rows.map { $0[column].int ?? 0 })
+                query.appendInterpolation(unsafeRaw: "::bigint[]")
+            case .optionalInt:
+                query.appendInterpolation(bind: PostgresNullableArray(rows.map { $0[column].int }))
+                query.appendInterpolation(unsafeRaw: "::bigint[]")
             }
-            query.appendInterpolation(unsafeRaw: "::\(form.types[column].lowercased())[]")
         }
         query.appendInterpolation(unsafeRaw: form.tail)
         return query

@@ -27,8 +27,8 @@ struct RowsWrite {
     /// PostgreSQL's single statement for all the rows, when the write has one.
     let arrayForm: ArrayForm?
 
-    /// PostgreSQL's statement for a whole write: `head`, then each column's values as one array
-    /// parameter cast to `types[i][]`, comma-separated (the arguments of an `unnest`), then `tail`.
+    /// PostgreSQL's statement for a whole write: `head`, then each column's values as one typed
+    /// array parameter, comma-separated (the arguments of an `unnest`), then `tail`.
     ///
     /// Its text depends on the table, not on the number of rows, and its parameters are one per
     /// column: a 1,000-line retention batch of multi-row `VALUES` statements bound about 25,000
@@ -36,7 +36,6 @@ struct RowsWrite {
     struct ArrayForm {
         let head: String
         let tail: String
-        let types: [String]
     }
 
     init<Row>(

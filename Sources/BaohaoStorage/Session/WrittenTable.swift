@@ -61,12 +61,9 @@ struct WrittenTable<Row>: Sendable {
     func insert(_ rows: some Collection<Row>, tail: String = "") -> RowsWrite {
         RowsWrite(
             "INSERT INTO \(table) (\(columnList)) VALUES ", tail: tail,
-            arrayForm: .init(head: "INSERT INTO \(table) (\(columnList)) SELECT * FROM unnest(", tail: ")" + tail, types: types),
+            arrayForm: .init(head: "INSERT INTO \(table) (\(columnList)) SELECT * FROM unnest(", tail: ")" + tail),
             rows, values)
     }
-
-    /// Each column's SQL type, in order.
-    var types: [String] { columns.map(\.sqlType) }
 
     /// `INSERT INTO table (columns…) VALUES (…)` for one row, followed by `tail`, through SQLKit.
     func insertStatement(_ row: Row, tail: String = "") -> SQLQueryString {
@@ -88,7 +85,7 @@ struct WrittenTable<Row>: Sendable {
             rowSQL: "UPDATE \(table) SET \(numbered) WHERE \(key) = ?1",
             arrayForm: .init(
                 head: "UPDATE \(table) SET \(unnestSet) FROM unnest(",
-                tail: ") AS v (\(columnList)) WHERE \(table).\(key) = v.\(key)", types: types),
+                tail: ") AS v (\(columnList)) WHERE \(table).\(key) = v.\(key)"),
             rows, values)
     }
 
