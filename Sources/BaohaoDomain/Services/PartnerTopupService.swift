@@ -104,10 +104,6 @@ public struct PartnerTopupService: Sendable {
             // The same reference sent twice at once: the second insert waits for the first and
             // finds its key taken; the retry then answers with the first one's top-up.
             guard try await session.insertOrder(order) else { throw StoreError.conflict }
-            guard let moved = try await session.moveFloat(partnerID: partner.id, available: -cost.amountMinor, held: cost.amountMinor)
-            else {
-                throw DomainError.insufficientFloat(available: current.float.available, cost: cost)
-            }
             let hold = try Transfer(
                 id: ids.make("tr", at: now), kind: .floatHold, orderID: nil,
                 postings: [
@@ -120,6 +116,12 @@ public struct PartnerTopupService: Sendable {
                 amount: face, cost: cost, fingerprint: fingerprint, status: .accepted, holdTransferID: hold.id, createdAt: now,
                 updatedAt: now)
             guard try await session.insertPartnerTopup(topup) else { throw StoreError.conflict }
+            // The float's row is taken last: every top-up of this partner waits for its lock until
+            // this transaction's commit, so nothing else runs while it is held.
+            guard let moved = try await session.moveFloat(partnerID: partner.id, available: -cost.amountMinor, held: cost.amountMinor)
+            else {
+                throw DomainError.insufficientFloat(available: current.float.available, cost: cost)
+            }
             try await session.insertFloatMovement(
                 FloatMovement(
                     id: ids.make("fm", at: now), partnerID: partner.id, sequence: moved.sequence, kind: .hold, reference: reference,
@@ -155,7 +157,6 @@ public struct PartnerTopupService: Sendable {
                 let line = try await session.line(id: order.lineID, forUpdate: true)
             else { throw StoreError.corrupt("top-up \(topupID) has no order or line") }
             let cost = topup.cost
-            let after: MovedFloat
             let movement: FloatMovementKind
             let type: PartnerCallbackType
             if line.status.acceptsRecharge && order.status == .pendingPayment {
@@ -174,10 +175,6 @@ public struct PartnerTopupService: Sendable {
                 guard case .credited(_, let receipt) = application, let transferID else {
                     throw StoreError.corrupt("partner top-up \(topupID) not credited: \(application)")
                 }
-                guard let moved = try await session.moveFloat(partnerID: partner.id, available: 0, held: -cost.amountMinor) else {
-                    throw StoreError.corrupt("partner \(partner.id) holds less than top-up \(topupID)'s cost")
-                }
-                after = moved
                 movement = .capture
                 type = .credited
                 topup.status = .credited
@@ -197,9 +194,6 @@ public struct PartnerTopupService: Sendable {
                     ],
                     createdAt: now)
                 try await session.appendTransfer(release)
-                guard let moved = try await session.moveFloat(partnerID: partner.id, available: cost.amountMinor, held: -cost.amountMinor)
-                else { throw StoreError.corrupt("partner \(partner.id) holds less than top-up \(topupID)'s cost") }
-                after = moved
                 movement = .release
                 type = .failed
                 topup.status = .failed
@@ -208,6 +202,12 @@ public struct PartnerTopupService: Sendable {
             }
             topup.updatedAt = now
             guard try await session.updatePartnerTopup(topup, expected: .accepted) else { throw StoreError.conflict }
+            // The float's row last, as in `accept`: a capture only lowers what is held, a release
+            // moves it back to what is available.
+            let released = movement == .release ? cost.amountMinor : 0
+            guard let after = try await session.moveFloat(partnerID: partner.id, available: released, held: -cost.amountMinor) else {
+                throw StoreError.corrupt("partner \(partner.id) holds less than top-up \(topupID)'s cost")
+            }
             try await session.insertFloatMovement(
                 FloatMovement(
                     id: ids.make("fm", at: now), partnerID: partner.id, sequence: after.sequence, kind: movement,
