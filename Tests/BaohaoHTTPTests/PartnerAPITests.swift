@@ -348,7 +348,7 @@ struct PartnerAPITests {
 
     @Test(
         "the day's statement starts at the opening float, lists every movement and ends at the balance endpoint's figures",
-        arguments: [TestDatabase.memory, .sqlite])
+        arguments: TestDatabase.all)
     func statement(_ database: TestDatabase) async throws {
         try await Harness.run(database) { h in
             let p = try await Self.partner(h, float: 30_000)

@@ -50,17 +50,6 @@ public struct FloatMovement: Sendable, Hashable {
     }
 }
 
-/// A partner's float after a movement, and that movement's sequence number.
-public struct MovedFloat: Sendable, Hashable {
-    public let float: PartnerFloat
-    public let sequence: Int64
-
-    public init(float: PartnerFloat, sequence: Int64) {
-        self.float = float
-        self.sequence = sequence
-    }
-}
-
 /// A deposit into a partner's float, kept once per (partner, reference).
 public struct PartnerDeposit: Sendable, Hashable {
     public let partnerID: String

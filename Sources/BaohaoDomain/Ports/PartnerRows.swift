@@ -22,11 +22,12 @@ public protocol PartnerRows: Sendable {
     /// Sets the expiry of every key of the partner that has none (rotation).
     func expirePartnerKeys(partnerID: String, at: Date) async throws
 
-    /// Adds the signed changes to the partner's available and held float if both stay at or above
-    /// zero, and counts the movement; the float after with the movement's sequence number, or
-    /// `nil` (nothing changed) if either would go below.
-    func moveFloat(partnerID: String, available: Int64, held: Int64) async throws -> MovedFloat?
-    func insertFloatMovement(_ movement: FloatMovement) async throws
+    /// Adds the move's signed changes to the partner's available and held float if both stay at or
+    /// above zero, and records it as the float's next movement; the movement as recorded (its
+    /// sequence number and the float after), or `nil` (nothing changed) if either would go below.
+    /// Locks the partner until the transaction ends, so callers do it last: on PostgreSQL it is one
+    /// statement.
+    func moveFloat(_ move: FloatMove) async throws -> FloatMovement?
     /// Movements at `from` or later and before `to`, oldest first.
     func floatMovements(partnerID: String, from: Date, to: Date) async throws -> [FloatMovement]
     /// The last movement before `date`, if any.

@@ -194,15 +194,13 @@ public struct PartnerService: Sendable {
             try await session.appendTransfer(transfer)
             // Two operators recording one slip at once: the second finds the first one's deposit.
             guard try await session.insertDeposit(deposit) else { throw StoreError.conflict }
-            guard let moved = try await session.moveFloat(partnerID: partner.id, available: amount.amountMinor, held: 0) else {
-                throw StoreError.corrupt("a deposit could not move partner \(partner.id)'s float")
-            }
-            try await session.insertFloatMovement(
-                FloatMovement(
-                    id: ids.make("fm", at: now), partnerID: partner.id, sequence: moved.sequence, kind: .deposit, reference: reference,
-                    topupID: nil, transferID: transfer.id, availableChange: amount, heldChange: .zero(amount.currency), after: moved.float,
-                    at: now))
-            return (deposit, moved.float, true)
+            guard
+                let moved = try await session.moveFloat(
+                    FloatMove(
+                        id: ids.make("fm", at: now), partnerID: partner.id, kind: .deposit, reference: reference, topupID: nil,
+                        transferID: transfer.id, availableChange: amount, heldChange: .zero(amount.currency), at: now))
+            else { throw StoreError.corrupt("a deposit could not move partner \(partner.id)'s float") }
+            return (deposit, moved.after, true)
         }
     }
 

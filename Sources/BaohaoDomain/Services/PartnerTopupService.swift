@@ -118,16 +118,13 @@ public struct PartnerTopupService: Sendable {
             guard try await session.insertPartnerTopup(topup) else { throw StoreError.conflict }
             // The float's row is taken last: every top-up of this partner waits for its lock until
             // this transaction's commit, so nothing else runs while it is held.
-            guard let moved = try await session.moveFloat(partnerID: partner.id, available: -cost.amountMinor, held: cost.amountMinor)
-            else {
-                throw DomainError.insufficientFloat(available: current.float.available, cost: cost)
-            }
-            try await session.insertFloatMovement(
-                FloatMovement(
-                    id: ids.make("fm", at: now), partnerID: partner.id, sequence: moved.sequence, kind: .hold, reference: reference,
-                    topupID: topup.id, transferID: hold.id, availableChange: try cost.negated(), heldChange: cost, after: moved.float,
-                    at: now))
-            return Result(topup: topup, float: moved.float, created: true)
+            guard
+                let moved = try await session.moveFloat(
+                    FloatMove(
+                        id: ids.make("fm", at: now), partnerID: partner.id, kind: .hold, reference: reference, topupID: topup.id,
+                        transferID: hold.id, availableChange: try cost.negated(), heldChange: cost, at: now))
+            else { throw DomainError.insufficientFloat(available: current.float.available, cost: cost) }
+            return Result(topup: topup, float: moved.after, created: true)
         }
     }
 
@@ -204,25 +201,22 @@ public struct PartnerTopupService: Sendable {
             guard try await session.updatePartnerTopup(topup, expected: .accepted) else { throw StoreError.conflict }
             // The float's row last, as in `accept`: a capture only lowers what is held, a release
             // moves it back to what is available.
-            let released = movement == .release ? cost.amountMinor : 0
-            guard let after = try await session.moveFloat(partnerID: partner.id, available: released, held: -cost.amountMinor) else {
-                throw StoreError.corrupt("partner \(partner.id) holds less than top-up \(topupID)'s cost")
-            }
-            try await session.insertFloatMovement(
-                FloatMovement(
-                    id: ids.make("fm", at: now), partnerID: partner.id, sequence: after.sequence, kind: movement,
-                    reference: topup.reference, topupID: topup.id, transferID: topup.settleTransferID ?? "",
-                    availableChange: movement == .release ? cost : .zero(cost.currency), heldChange: try cost.negated(),
-                    after: after.float, at: now))
+            guard
+                let moved = try await session.moveFloat(
+                    FloatMove(
+                        id: ids.make("fm", at: now), partnerID: partner.id, kind: movement, reference: topup.reference,
+                        topupID: topup.id, transferID: topup.settleTransferID ?? "",
+                        availableChange: movement == .release ? cost : .zero(cost.currency), heldChange: try cost.negated(), at: now))
+            else { throw StoreError.corrupt("partner \(partner.id) holds less than top-up \(topupID)'s cost") }
             if partner.callbackURL != nil {
                 let eventID = ids.make("ev", at: now)
                 try await session.insertCallback(
                     PartnerCallback(
                         eventID: eventID, partnerID: partner.id, topupID: topup.id, type: type,
-                        body: try PartnerCallback.body(eventID: eventID, type: type, topup: PartnerTopupView(topup, float: after.float)),
+                        body: try PartnerCallback.body(eventID: eventID, type: type, topup: PartnerTopupView(topup, float: moved.after)),
                         nextAttemptAt: now, createdAt: now))
             }
-            return Result(topup: topup, float: after.float, created: true)
+            return Result(topup: topup, float: moved.after, created: true)
         }
     }
 

@@ -50,29 +50,21 @@ extension InMemorySession {
         }
     }
 
-    func moveFloat(partnerID: String, available: Int64, held: Int64) async throws -> MovedFloat? {
+    func moveFloat(_ move: FloatMove) async throws -> FloatMovement? {
         try mutate { t in
-            guard let partner = t.partners[partnerID] else { return nil }
-            let newAvailable = partner.float.available.amountMinor + available
-            let newHeld = partner.float.held.amountMinor + held
+            guard let partner = t.partners[move.partnerID] else { return nil }
+            let newAvailable = partner.float.available.amountMinor + move.availableChange.amountMinor
+            let newHeld = partner.float.held.amountMinor + move.heldChange.amountMinor
             guard newAvailable >= 0, newHeld >= 0 else { return nil }
+            guard !t.floatMovements.contains(where: { $0.id == move.id }) else { throw StoreError.duplicate("partner_float_movements") }
             let float = PartnerFloat(
                 available: Money(newAvailable, partner.float.currency), held: Money(newHeld, partner.float.currency))
-            t.partners[partnerID]?.float = float
-            let sequence = (t.floatSequences[partnerID] ?? 0) + 1
-            t.floatSequences[partnerID] = sequence
-            return MovedFloat(float: float, sequence: sequence)
-        }
-    }
-
-    func insertFloatMovement(_ movement: FloatMovement) async throws {
-        try mutate { t in
-            guard
-                !t.floatMovements.contains(where: {
-                    $0.id == movement.id || ($0.partnerID == movement.partnerID && $0.sequence == movement.sequence)
-                })
-            else { throw StoreError.duplicate("partner_float_movements") }
+            t.partners[move.partnerID]?.float = float
+            let sequence = (t.floatSequences[move.partnerID] ?? 0) + 1
+            t.floatSequences[move.partnerID] = sequence
+            let movement = move.recorded(sequence: sequence, after: float)
             t.floatMovements.append(movement)
+            return movement
         }
     }
 
