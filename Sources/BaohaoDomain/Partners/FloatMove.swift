@@ -33,8 +33,6 @@ public struct FloatMove: Sendable, Hashable {
 
     /// The movement as recorded: number `sequence` of the partner's float, leaving `after`.
     public func recorded(sequence: Int64, after: PartnerFloat) -> FloatMovement {
-        FloatMovement(
-            id: id, partnerID: partnerID, sequence: sequence, kind: kind, reference: reference, topupID: topupID, transferID: transferID,
-            availableChange: availableChange, heldChange: heldChange, after: after, at: at)
+        FloatMovement(self, sequence: sequence, after: after)
     }
 }

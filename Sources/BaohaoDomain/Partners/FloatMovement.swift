@@ -13,41 +13,25 @@ public enum FloatMovementKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// One movement of a partner's float, with the float it left: the rows of the daily statement.
-/// Each points at the ledger transfer that made it; `baohao verify` proves they agree.
+/// Each points at the ledger transfer that made it; `baohao verify` proves they agree. The move's
+/// own fields (`id`, `kind`, `reference`, `availableChange` …) read through it.
+@dynamicMemberLookup
 public struct FloatMovement: Sendable, Hashable {
-    public let id: String
-    public let partnerID: String
+    /// What moved, as the service asked for it.
+    public let move: FloatMove
     /// The movement's place in the partner's float: 1, 2, 3 … with no gaps (the partner row's
     /// counter, moved in the same update as the float), so the statement's order is the ledger's.
     public let sequence: Int64
-    public let kind: FloatMovementKind
-    /// The deposit's reference, or the top-up's.
-    public let reference: String
-    public let topupID: String?
-    public let transferID: String
-    /// Signed changes to what is available and what is held.
-    public let availableChange: Money
-    public let heldChange: Money
     /// The float after this movement.
     public let after: PartnerFloat
-    public let at: Date
 
-    public init(
-        id: String, partnerID: String, sequence: Int64, kind: FloatMovementKind, reference: String, topupID: String?, transferID: String,
-        availableChange: Money, heldChange: Money, after: PartnerFloat, at: Date
-    ) {
-        self.id = id
-        self.partnerID = partnerID
+    public init(_ move: FloatMove, sequence: Int64, after: PartnerFloat) {
+        self.move = move
         self.sequence = sequence
-        self.kind = kind
-        self.reference = reference
-        self.topupID = topupID
-        self.transferID = transferID
-        self.availableChange = availableChange
-        self.heldChange = heldChange
         self.after = after
-        self.at = at
     }
+
+    public subscript<T>(dynamicMember field: KeyPath<FloatMove, T>) -> T { move[keyPath: field] }
 }
 
 /// A deposit into a partner's float, kept once per (partner, reference).

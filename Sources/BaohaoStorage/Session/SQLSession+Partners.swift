@@ -109,14 +109,15 @@ extension SQLSession {
     static func floatMovement(_ row: any SQLRow) throws -> FloatMovement {
         let currency = try currency(row, "currency")
         func money(_ column: String) throws -> Money { Money(try row.decode(column: column, as: Int64.self), currency) }
-        return FloatMovement(
+        let move = FloatMove(
             id: try row.decode(column: "id", as: String.self), partnerID: try row.decode(column: "partner_id", as: String.self),
-            sequence: try row.decode(column: "seq", as: Int64.self), kind: try enumValue(row, "kind", FloatMovementKind.self),
-            reference: try row.decode(column: "reference", as: String.self),
+            kind: try enumValue(row, "kind", FloatMovementKind.self), reference: try row.decode(column: "reference", as: String.self),
             topupID: try row.decode(column: "topup_id", as: String?.self),
             transferID: try row.decode(column: "transfer_id", as: String.self),
-            availableChange: try money("available_change"), heldChange: try money("held_change"),
-            after: PartnerFloat(available: try money("available_after"), held: try money("held_after")), at: try date(row, "created_at"))
+            availableChange: try money("available_change"), heldChange: try money("held_change"), at: try date(row, "created_at"))
+        return move.recorded(
+            sequence: try row.decode(column: "seq", as: Int64.self),
+            after: PartnerFloat(available: try money("available_after"), held: try money("held_after")))
     }
 
     func moveFloat(_ move: FloatMove) async throws -> FloatMovement? {
