@@ -129,40 +129,29 @@ extension SQLSession {
             WHERE id = \(bind: move.partnerID) AND available + \(bind: available) >= 0 AND held + \(bind: held) >= 0
             RETURNING available, held, currency, float_sequence
             """
-        let movement: FloatMovement
+        /// The movement's row, its sequence number and the float after read from `source`: the
+        /// partner's row as the update left it.
+        func record(from source: SQLQueryString) -> SQLQueryString {
+            """
+            INSERT INTO partner_float_movements (\(unsafeRaw: Self.movementColumns))
+            SELECT \(bind: move.id), \(bind: move.partnerID), float_sequence, \(bind: move.kind.rawValue), \(bind: move.reference),
+              \(bind: move.topupID), \(bind: move.transferID), \(bind: available), \(bind: held), available, held, currency,
+              \(bind: move.at.millis)
+            FROM \(source) RETURNING \(unsafeRaw: Self.movementColumns)
+            """
+        }
+        let row: (any SQLRow)?
         if kind == .postgres {
             // One statement: the partner's row stays locked until the commit, and every other
             // top-up of this partner waits for it, so the lock is held for one round trip fewer.
-            let query: SQLQueryString =
-                "WITH moved AS (" + update
-                    + """
-                    ) INSERT INTO partner_float_movements (\(unsafeRaw: Self.movementColumns))
-                    SELECT \(bind: move.id), \(bind: move.partnerID), float_sequence, \(bind: move.kind.rawValue), \(bind: move.reference),
-                      \(bind: move.topupID), \(bind: move.transferID), \(bind: available), \(bind: held), available, held, currency,
-                      \(bind: move.at.millis)
-                    FROM moved RETURNING \(unsafeRaw: Self.movementColumns)
-                    """
-            guard let row = try await db.raw(query).first() else { return nil }
-            movement = try Self.floatMovement(row)
+            row = try await db.raw("WITH moved AS (" + update + ") " + record(from: "moved")).first()
         } else {
-            guard let row = try await db.raw(update).first() else { return nil }
-            let currency = try Self.currency(row, "currency")
-            movement = move.recorded(
-                sequence: try row.decode(column: "float_sequence", as: Int64.self),
-                after: PartnerFloat(
-                    available: Money(try row.decode(column: "available", as: Int64.self), currency),
-                    held: Money(try row.decode(column: "held", as: Int64.self), currency)))
-            try await db.raw(
-                """
-                INSERT INTO partner_float_movements (\(unsafeRaw: Self.movementColumns))
-                VALUES (\(bind: movement.id), \(bind: movement.partnerID), \(bind: movement.sequence), \(bind: movement.kind.rawValue),
-                        \(bind: movement.reference), \(bind: movement.topupID), \(bind: movement.transferID), \(bind: available),
-                        \(bind: held), \(bind: movement.after.available.amountMinor), \(bind: movement.after.held.amountMinor),
-                        \(bind: movement.after.currency.code), \(bind: movement.at.millis))
-                """
-            ).run()
+            // SQLite has no data-modifying `WITH` (and no round trip to save): the update, then the
+            // row recorded from the partner it moved.
+            guard try await db.raw(update).first() != nil else { return nil }
+            row = try await db.raw(record(from: "partners WHERE id = \(bind: move.partnerID)")).first()
         }
-        return movement
+        return try row.map(Self.floatMovement)
     }
 
     func floatMovements(partnerID: String, from: Date, to: Date) async throws -> [FloatMovement] {
