@@ -6,6 +6,27 @@ extension SQLSession {
     /// At most this many problems of each kind are listed; counts stay exact.
     static let problemsListedPerKind = 50
 
+    /// Each line account's sum over the ledger (`account`, `line_id`, `total`), read from the
+    /// account index alone, which carries the amounts.
+    static let lineAccountSums = """
+        (SELECT account, substr(account, 6) AS line_id, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings
+         WHERE account LIKE 'line:%' GROUP BY account)
+        """
+
+    /// A row of the line-balance checks (`account`, `total`, `id`, `balance`) as its problem: a
+    /// line whose cached balance is not its account's sum (no sum: no postings, so 0), or postings
+    /// to the account of no line.
+    static func lineBalanceProblem(_ row: any SQLRow) throws -> VerificationReport.Problem {
+        let total = try row.decode(column: "total", as: Int64?.self)
+        guard let id = try row.decode(column: "id", as: String?.self) else {
+            return .init(
+                kind: "unknown_account", subject: try row.decode(column: "account", as: String.self),
+                detail: "no such line; ledger \(total ?? 0)")
+        }
+        let cached = try row.decode(column: "balance", as: Int64.self)
+        return .init(kind: "balance_mismatch", subject: id, detail: "cached \(cached), ledger \(total ?? 0)")
+    }
+
     func verify(_ check: LedgerCheck) async throws -> VerificationReport {
         // Each check is one big query planned once: PostgreSQL's JIT compiles every one of them
         // (50-100 ms each) for no gain at these sizes.
@@ -45,24 +66,13 @@ extension SQLSession {
             for row in try await db.raw(
                 """
                 SELECT s.account, s.total, l.id, l.balance FROM
-                  (SELECT account, substr(account, 6) AS line_id, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings
-                   WHERE account LIKE 'line:%' GROUP BY account) s
+                  \(unsafeRaw: Self.lineAccountSums) s
                 FULL JOIN lines l ON l.id = s.line_id
                 WHERE (s.account IS NULL AND l.balance <> 0) OR l.id IS NULL OR l.balance <> s.total
                 ORDER BY COALESCE(s.line_id, l.id) LIMIT \(unsafeRaw: String(2 * limit))
                 """
             ).all() {
-                let problem: VerificationReport.Problem
-                if let id = try row.decode(column: "id", as: String?.self) {
-                    let cached = try row.decode(column: "balance", as: Int64.self)
-                    let total = try row.decode(column: "total", as: Int64?.self) ?? 0
-                    problem = .init(kind: "balance_mismatch", subject: id, detail: "cached \(cached), ledger \(total)")
-                } else {
-                    let total = try row.decode(column: "total", as: Int64.self)
-                    problem = .init(
-                        kind: "unknown_account", subject: try row.decode(column: "account", as: String.self),
-                        detail: "no such line; ledger \(total)")
-                }
+                let problem = try Self.lineBalanceProblem(row)
                 if listed[problem.kind, default: 0] < limit {
                     listed[problem.kind, default: 0] += 1
                     problems.append(problem)
@@ -76,20 +86,12 @@ extension SQLSession {
             for row in try await db.raw(
                 """
                 SELECT s.account, s.total, l.id, l.balance FROM
-                  (SELECT account, substr(account, 6) AS line_id, CAST(SUM(amount) AS BIGINT) AS total FROM ledger_postings
-                   WHERE account LIKE 'line:%' GROUP BY account) s
+                  \(unsafeRaw: Self.lineAccountSums) s
                 LEFT JOIN lines l ON l.id = s.line_id
                 WHERE l.id IS NULL OR l.balance <> s.total ORDER BY s.account LIMIT \(unsafeRaw: String(limit))
                 """
             ).all() {
-                let account = try row.decode(column: "account", as: String.self)
-                let total = try row.decode(column: "total", as: Int64.self)
-                if let id = try row.decode(column: "id", as: String?.self) {
-                    let cached = try row.decode(column: "balance", as: Int64.self)
-                    problems.append(.init(kind: "balance_mismatch", subject: id, detail: "cached \(cached), ledger \(total)"))
-                } else {
-                    problems.append(.init(kind: "unknown_account", subject: account, detail: "no such line; ledger \(total)"))
-                }
+                problems.append(try Self.lineBalanceProblem(row))
             }
             for row in try await db.raw(
                 """
